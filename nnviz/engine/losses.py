@@ -1,0 +1,153 @@
+"""Loss functions with PyTorch's definitions and 'mean' reduction.
+
+forward(prediction, target) returns the scalar loss; backward() returns dL/dprediction.
+Targets: integer class ids (batch,) for cross_entropy and nll_probs; otherwise floats shaped like
+the prediction.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+LOSSES: dict[str, type[Loss]] = {}
+
+
+def _register(cls: type[Loss]) -> type[Loss]:
+    LOSSES[cls.key] = cls
+    return cls
+
+
+def make_loss(key: str) -> Loss:
+    return LOSSES[key]()
+
+
+class Loss:
+    key: ClassVar[str] = ""
+    symbol: ClassVar[str] = ""  # the formula, for the formula panel
+    integer_targets: ClassVar[bool] = False
+
+    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
+        self.pred, self.target = pred, target
+        return float(self._forward(pred, target))
+
+    def backward(self) -> np.ndarray:
+        return self._backward(self.pred, self.target)
+
+    def accuracy(self, pred: np.ndarray, target: np.ndarray) -> float | None:
+        return None
+
+    def _forward(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _backward(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+@_register
+class MSE(Loss):
+    key = "mse"
+    symbol = "L = mean((y_hat - y)^2)"
+
+    def _forward(self, pred, target):
+        return np.mean((pred - target) ** 2)
+
+    def _backward(self, pred, target):
+        return (2.0 / pred.size) * (pred - target)
+
+
+@_register
+class L1(Loss):
+    key = "l1"
+    symbol = "L = mean(|y_hat - y|)"
+
+    def _forward(self, pred, target):
+        return np.mean(np.abs(pred - target))
+
+    def _backward(self, pred, target):
+        return np.sign(pred - target) / pred.size
+
+
+class _Binary(Loss):
+    threshold: ClassVar[float] = 0.5
+
+    def accuracy(self, pred, target):
+        return float(np.mean((pred > self.threshold) == (target > 0.5)))
+
+
+@_register
+class BCE(_Binary):
+    """On probabilities. Like torch.nn.BCELoss, each log is clamped at -100 so p = 0 or 1 stays finite."""
+
+    key = "bce"
+    symbol = "L = -mean(y log(y_hat) + (1 - y) log(1 - y_hat))"
+
+    def _forward(self, pred, target):
+        log_p = np.maximum(np.log(pred), -100)
+        log_1mp = np.maximum(np.log1p(-pred), -100)
+        return -np.mean(target * log_p + (1 - target) * log_1mp)
+
+    def _backward(self, pred, target):
+        # torch's binary_cross_entropy_backward: (p - y) / max(p (1 - p), 1e-12) / n
+        return (pred - target) / np.maximum((1 - pred) * pred, 1e-12) / pred.size
+
+
+@_register
+class BCEWithLogits(_Binary):
+    key = "bce_logits"
+    symbol = "L = -mean(y log(s(z)) + (1 - y) log(1 - s(z)))"
+    threshold = 0.0
+
+    def _forward(self, pred, target):
+        return np.mean(np.maximum(pred, 0) - pred * target + np.log1p(np.exp(-np.abs(pred))))
+
+    def _backward(self, pred, target):
+        sig = np.where(pred >= 0, 1 / (1 + np.exp(-np.abs(pred))), 1 - 1 / (1 + np.exp(-np.abs(pred))))
+        return (sig - target) / pred.size
+
+
+class _Categorical(Loss):
+    integer_targets = True
+
+    def accuracy(self, pred, target):
+        return float(np.mean(pred.argmax(axis=1) == target))
+
+
+@_register
+class CrossEntropy(_Categorical):
+    """On logits (batch, classes) with class ids (batch,): softmax and log in one stable step."""
+
+    key = "cross_entropy"
+    symbol = "L = -mean(log softmax(z)[y])"
+
+    def _forward(self, pred, target):
+        shifted = pred - pred.max(axis=1, keepdims=True)
+        log_sum = np.log(np.exp(shifted).sum(axis=1))
+        return np.mean(log_sum - shifted[np.arange(len(target)), target])
+
+    def _backward(self, pred, target):
+        shifted = pred - pred.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        grad = e / e.sum(axis=1, keepdims=True)
+        grad[np.arange(len(target)), target] -= 1
+        return grad / len(target)
+
+
+@_register
+class NLLOfProbabilities(_Categorical):
+    """On probabilities from a softmax output: -mean(log p[y]), PyTorch's nll_loss(log(p), y)."""
+
+    key = "nll_probs"
+    symbol = "L = -mean(log(y_hat[y]))"
+
+    def _forward(self, pred, target):
+        with np.errstate(divide="ignore"):
+            return -np.mean(np.log(pred[np.arange(len(target)), target]))
+
+    def _backward(self, pred, target):
+        grad = np.zeros_like(pred)
+        rows = np.arange(len(target))
+        with np.errstate(divide="ignore"):
+            grad[rows, target] = -1.0 / (pred[rows, target] * len(target))
+        return grad

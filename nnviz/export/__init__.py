@@ -1,0 +1,1 @@
+"""Export to PyTorch and import from it."""
