@@ -411,6 +411,8 @@ def formula_for(layer_key: str, hp: dict[str, Any], phase: str, tensors: dict[st
         return None
     act = hp.get("activation", "none")
     if act != "none" and layer_key == "conv2d":
-        fused = f"a = {_act_name(act)}(z)" if phase == "forward" else f"δ = ∂L/∂a ⊙ f'(z)  ({derivative_text(act)})"
-        text += "\n" + fused
+        if phase == "forward":
+            text += f"\na = {_act_name(act)}(z)"
+        else:
+            text += f"\nδ = ∂L/∂a ⊙ f'(z)  ({derivative_text(act)})"
     return Formula(text, None, {}, f"{phase.title()} · {layer_key}")
