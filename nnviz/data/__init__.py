@@ -1,5 +1,5 @@
 """Data sets: generated, inline, shipped and the user's own files (no Qt)."""
 
-from nnviz.data.dataset import Dataset, DataError, load_dataset
+from nnviz.data.dataset import DataError, Dataset, load_dataset
 
 __all__ = ["DataError", "Dataset", "load_dataset"]

@@ -1,9 +1,16 @@
-"""The Dataset every source produces, and the registry of sources keyed by the document's data "kind"."""
+"""The Dataset every source produces, and the registry of sources keyed by the document's data "kind".
+
+A data spec is the plain dict a .nnviz file stores, e.g. {"kind": "generated", "name": "xor", "n": 200,
+"noise": 0.1, "seed": 0, "val_split": 0.2}. `load_dataset` turns it into a Dataset; sources that read
+files get a LoadContext too (the folder relative paths are resolved against, and an image decoder).
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +34,9 @@ class Dataset:
     class_names: list[str] = field(default_factory=list)
     feature_names: list[str] = field(default_factory=list)
     description: str = ""
+    # When the source standardised x with the training statistics: (mean, std), each sample-shaped.
+    # Kept so new inputs (predict) can be transformed the same way.
+    standardization: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def sample_shape(self) -> tuple[int, ...]:
@@ -40,36 +50,156 @@ class Dataset:
     def target_width(self) -> int:
         return 1 if self.y_train.ndim == 1 else self.y_train.shape[1]
 
+    @property
+    def is_image(self) -> bool:
+        """Samples shaped (C, H, W) with 1 or 3 channels: previews show them as pictures."""
+        shape = self.sample_shape
+        return len(shape) == 3 and shape[0] in (1, 3)
 
-Loader = Callable[[dict[str, Any]], Dataset]
+    def class_counts(self, which: str = "train") -> list[int]:
+        """How many samples of each class (classification), in class-id order."""
+        y = self.y_train if which == "train" else self.y_val
+        if self.task != "classification":
+            return []
+        return np.bincount(y.astype(np.int64), minlength=self.n_classes).tolist()
+
+
+ImageDecoder = Callable[[Path], np.ndarray]
+
+
+@dataclass
+class LoadContext:
+    """What a file-reading source needs besides its spec.
+
+    base_dir: relative paths in the spec are relative to it (the .nnviz file's folder), else to the
+    current directory. decode: path -> (H, W, C) or (H, W) uint8 array, for image folders; None means
+    the headless default (Pillow when it is installed).
+    """
+
+    base_dir: Path | None = None
+    decode: ImageDecoder | None = None
+
+    def path(self, spec: dict[str, Any], key: str = "path", what: str = "file") -> Path:
+        """The spec's path under `key`, resolved; a DataError when it is missing."""
+        value = spec.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise DataError(f"{spec.get('kind', 'this')} data needs {key!r}: the {what} to read")
+        p = Path(value).expanduser()
+        if not p.is_absolute() and self.base_dir is not None:
+            p = Path(self.base_dir) / p
+        return p
+
+
+Loader = Callable[..., Dataset]
 SOURCES: dict[str, Loader] = {}
+_WANTS_CONTEXT: set[str] = set()
 
 
 def register_source(kind: str) -> Callable[[Loader], Loader]:
+    """Register fn(spec) -> Dataset, or fn(spec, context: LoadContext) -> Dataset for file readers."""
+
     def wrap(fn: Loader) -> Loader:
         if kind in SOURCES:
             raise ValueError(f"data source {kind!r} is already registered")
         SOURCES[kind] = fn
+        if len(inspect.signature(fn).parameters) >= 2:
+            _WANTS_CONTEXT.add(kind)
         return fn
 
     return wrap
 
 
-def load_dataset(spec: dict[str, Any]) -> Dataset:
-    """Build the dataset a document's data spec describes, e.g. {"kind": "generated", "name": "xor"}."""
+def load_dataset(spec: dict[str, Any], base_dir: str | Path | None = None,
+                 decode: ImageDecoder | None = None) -> Dataset:
+    """Build the dataset a document's data spec describes, e.g. {"kind": "generated", "name": "xor"}.
+
+    base_dir: the folder relative file paths are relative to (the .nnviz file's). decode: an image
+    decoder for image folders (the GUI passes a Qt one). Any failure is a DataError with a clear message.
+    """
     import nnviz.data.sources  # noqa: F401  (registers the sources)
 
+    if not isinstance(spec, dict):
+        raise DataError("the data description must be a mapping with a 'kind'")
     kind = spec.get("kind")
     if kind not in SOURCES:
         raise DataError(f"unknown data kind {kind!r}; known: {', '.join(sorted(SOURCES))}")
+    if kind in _WANTS_CONTEXT:
+        ctx = LoadContext(Path(base_dir) if base_dir is not None else None, decode)
+        return SOURCES[kind](spec, ctx)
     return SOURCES[kind](spec)
 
 
-def split(x: np.ndarray, y: np.ndarray, val_fraction: float, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+def split(x: np.ndarray, y: np.ndarray, val_fraction: float,
+          rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     """Shuffle once, then hold out the last val_fraction as validation (train first)."""
     if not 0.0 <= val_fraction < 1.0:
         raise DataError(f"the validation fraction must be from 0 to below 1, got {val_fraction}")
     order = rng.permutation(len(x))
-    n_val = int(round(len(x) * val_fraction))
+    n_val = round(len(x) * val_fraction)
     train, val = order[: len(x) - n_val], order[len(x) - n_val:]
     return x[train], y[train], x[val], y[val]
+
+
+# ----------------------------------------------------------------- option helpers shared by sources
+def opt_int(spec: dict[str, Any], key: str, default: int, low: int = 0, high: int = 10_000_000) -> int:
+    """An integer option, range-checked, with a message naming the option."""
+    value = spec.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+        raise DataError(f"data option {key!r} must be a whole number, not {value!r}")
+    if not low <= int(value) <= high:
+        raise DataError(f"data option {key!r} must be from {low} to {high}, not {value!r}")
+    return int(value)
+
+
+def opt_float(spec: dict[str, Any], key: str, default: float, low: float = 0.0, high: float = 1e6) -> float:
+    value = spec.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise DataError(f"data option {key!r} must be a number, not {value!r}")
+    if not low <= float(value) <= high:
+        raise DataError(f"data option {key!r} must be from {low:g} to {high:g}, not {value!r}")
+    return float(value)
+
+
+def opt_bool(spec: dict[str, Any], key: str, default: bool) -> bool:
+    value = spec.get(key, default)
+    if not isinstance(value, bool):
+        raise DataError(f"data option {key!r} must be true or false, not {value!r}")
+    return value
+
+
+def val_fraction(spec: dict[str, Any], default: float = 0.2) -> float:
+    value = opt_float(spec, "val_split", default, 0.0, 0.95)
+    return value
+
+
+def split_spec(x: np.ndarray, y: np.ndarray, spec: dict[str, Any], default_val: float = 0.2
+               ) -> tuple[np.ndarray, ...]:
+    """Shuffle and split with the spec's seed and val_split; the seed also fixes the order."""
+    rng = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1))
+    x_tr, y_tr, x_va, y_va = split(x, y, val_fraction(spec, default_val), rng)
+    if len(x_tr) == 0:
+        raise DataError("no training samples are left after holding out the validation part: "
+                        "lower val_split or use more data")
+    return x_tr, y_tr, x_va, y_va
+
+
+def standardize(x_train: np.ndarray,
+                x_val: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Scale each feature to mean 0, std 1 using the TRAINING statistics only (the validation part must
+    not leak into them). Constant features keep std 1 so they do not divide by zero."""
+    mean = x_train.mean(axis=0)
+    std = x_train.std(axis=0)
+    std = np.where(std > 1e-12, std, 1.0)
+    return (x_train - mean) / std, (x_val - mean) / std, (mean, std)
+
+
+def class_names_for(y: np.ndarray, names: Any = None) -> list[str]:
+    """Class names: the given ones (checked against the ids), else "0", "1", ... up to the largest id."""
+    top = int(y.max()) + 1 if y.size else 0
+    if names is None:
+        return [str(i) for i in range(top)]
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise DataError("class_names must be a list of strings")
+    if len(names) < top:
+        raise DataError(f"the data has class id {top - 1} but only {len(names)} class names are given")
+    return list(names)

@@ -1,3 +1,3 @@
 """Imports every data source module so each registers its kind."""
 
-from nnviz.data import generated, inline  # noqa: F401
+from nnviz.data import digits, generated, inline, shapes  # noqa: F401
