@@ -29,6 +29,9 @@ class Loss:
     integer_targets: ClassVar[bool] = False
 
     def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
+        """pred: the network output (batch, ...); target: class ids (batch,) or values like pred."""
+        # Targets in the prediction's dtype, so float32 training never silently computes in float64.
+        target = np.asarray(target, dtype=np.intp if self.integer_targets else pred.dtype)
         self.pred, self.target = pred, target
         return float(self._forward(pred, target))
 
@@ -84,8 +87,9 @@ class BCE(_Binary):
     symbol = "L = -mean(y log(y_hat) + (1 - y) log(1 - y_hat))"
 
     def _forward(self, pred, target):
-        log_p = np.maximum(np.log(pred), -100)
-        log_1mp = np.maximum(np.log1p(-pred), -100)
+        with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped like PyTorch
+            log_p = np.maximum(np.log(pred), -100)
+            log_1mp = np.maximum(np.log1p(-pred), -100)
         return -np.mean(target * log_p + (1 - target) * log_1mp)
 
     def _backward(self, pred, target):
@@ -103,7 +107,10 @@ class BCEWithLogits(_Binary):
         return np.mean(np.maximum(pred, 0) - pred * target + np.log1p(np.exp(-np.abs(pred))))
 
     def _backward(self, pred, target):
-        sig = np.where(pred >= 0, 1 / (1 + np.exp(-np.abs(pred))), 1 - 1 / (1 + np.exp(-np.abs(pred))))
+        # sigmoid via exp(-|z|): e/(1+e) for negative z keeps full precision where 1 - 1/(1+e) would not.
+        e = np.exp(-np.abs(pred))
+        r = 1.0 / (1.0 + e)
+        sig = np.where(pred >= 0, r, e * r)
         return (sig - target) / pred.size
 
 

@@ -1,3 +1,13 @@
 """NumPy implementations of every layer type, one module per family; importing registers them."""
 
-from nnviz.engine.layers import activation, core  # noqa: F401
+from nnviz.engine.layers import (  # noqa: F401
+    activation,
+    conv,
+    core,
+    embedding,
+    merge,
+    normalisation,
+    pooling,
+    recurrent,
+    regularisation,
+)

@@ -1,0 +1,39 @@
+"""Add and Concatenate: the multi-input nodes of residual and multi-branch networks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.engine.base import Layer, register_layer
+
+
+@register_layer
+class Add(Layer):
+    """k inputs of one shape (N, ...) -> their element-wise sum (N, ...); each input's gradient is delta."""
+
+    key = "add"
+
+    def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
+        out = xs[0] + xs[1]
+        for x in xs[2:]:
+            out += x
+        return out
+
+    def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
+        # Separate arrays per input, so a caller that accumulates in place cannot alias them.
+        return [delta] + [delta.copy() for _ in self.in_shapes[1:]]
+
+
+@register_layer
+class Concatenate(Layer):
+    """Inputs (N, ..., d_i, ...) joined along per-sample axis `axis` (torch.cat dim = axis + 1)."""
+
+    key = "concatenate"
+
+    def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(xs, axis=self.hp["axis"] + 1)
+
+    def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
+        axis = self.hp["axis"]
+        bounds = np.cumsum([shape[axis] for shape in self.in_shapes])[:-1]
+        return np.split(delta, bounds, axis=axis + 1)

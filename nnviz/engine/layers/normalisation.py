@@ -1,0 +1,105 @@
+"""BatchNorm1D / BatchNorm2D with PyTorch's training and evaluation behaviour.
+
+Training normalises with the batch's mean and biased variance and moves the running statistics
+towards the batch's mean and UNBIASED variance: r <- (1 - momentum) r + momentum * batch_value,
+counting num_batches_tracked. Evaluation normalises with the running statistics. Statistics are
+per channel: axis 1 of (N, C), (N, C, L) or (N, C, H, W).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.engine.base import Layer, register_layer
+
+
+class BatchNorm(Layer):
+    """weight (gamma) and bias (beta) of shape (C,) when affine; buffers running_mean/var (C,)."""
+
+    def init_params(self, rng: np.random.Generator, shapes: dict[str, tuple[int, ...]],
+                    explicit: dict[str, np.ndarray] | None = None) -> None:
+        # PyTorch's reset_parameters: weight = 1, bias = 0 (no random draw).
+        explicit = explicit or {}
+        for name, shape in shapes.items():
+            start = explicit[name] if name in explicit else np.full(shape, 1.0 if name == "weight" else 0.0)
+            self.params[name] = np.array(start, dtype=self.dtype)
+        self.init_buffers(explicit)
+
+    def init_buffers(self, explicit: dict[str, np.ndarray]) -> None:
+        c = self.in_shapes[0][0]
+        defaults = {"running_mean": np.zeros(c), "running_var": np.ones(c)}
+        for name, value in defaults.items():
+            self.buffers[name] = np.array(explicit.get(name, value), dtype=self.dtype)
+        self.buffers["num_batches_tracked"] = np.array(explicit.get("num_batches_tracked", 0), dtype=np.int64)
+
+    def _axes(self, x: np.ndarray) -> tuple[int, ...]:
+        return (0, *range(2, x.ndim))
+
+    def _per_channel(self, v: np.ndarray, ndim: int) -> np.ndarray:
+        """(C,) -> broadcastable against (N, C, ...)."""
+        return v.reshape((-1,) + (1,) * (ndim - 2))
+
+    def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
+        x = xs[0]
+        axes = self._axes(x)
+        eps = self.hp["eps"]
+        if self.training:
+            count = x.size // x.shape[1]
+            if count < 2:
+                raise ValueError("BatchNorm needs more than one value per channel while training: "
+                                 "use a batch size above 1")
+            mean = x.mean(axis=axes)
+            centred = x - self._per_channel(mean, x.ndim)
+            var = (centred * centred).mean(axis=axes)
+            self._update_running(mean, var * (count / (count - 1)))
+        else:
+            mean, var = self.buffers["running_mean"], self.buffers["running_var"]
+            centred = x - self._per_channel(mean, x.ndim)
+        self.batch_mean, self.batch_var = mean, var
+        self._invstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype)
+        self._xhat = centred * self._per_channel(self._invstd, x.ndim)
+        if "weight" not in self.params:
+            return self._xhat
+        return self._xhat * self._per_channel(self.params["weight"], x.ndim) + self._per_channel(
+            self.params["bias"], x.ndim)
+
+    def _update_running(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
+        m = self.hp["momentum"]
+        # New arrays, not in-place: a rewind snapshot may share the old ones.
+        b = self.buffers
+        b["running_mean"] = ((1 - m) * b["running_mean"] + m * mean).astype(self.dtype)
+        b["running_var"] = ((1 - m) * b["running_var"] + m * unbiased_var).astype(self.dtype)
+        b["num_batches_tracked"] = np.array(b["num_batches_tracked"] + 1, dtype=np.int64)
+
+    def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
+        axes = self._axes(delta)
+        ndim = delta.ndim
+        xhat = self._xhat
+        if "weight" in self.params:
+            self.grads["weight"] = (delta * xhat).sum(axis=axes)
+            self.grads["bias"] = delta.sum(axis=axes)
+            dxhat = delta * self._per_channel(self.params["weight"], ndim)
+        else:
+            dxhat = delta
+        invstd = self._per_channel(self._invstd, ndim)
+        if not self.training:
+            return [dxhat * invstd]  # the statistics are constants in evaluation
+        # Through the batch mean and variance: dx = invstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)).
+        mean_d = self._per_channel(dxhat.mean(axis=axes), ndim)
+        mean_dx = self._per_channel((dxhat * xhat).mean(axis=axes), ndim)
+        return [invstd * (dxhat - mean_d - xhat * mean_dx)]
+
+    def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
+        if phase != "forward" or not hasattr(self, "batch_mean"):
+            return {}
+        return {"mean": self.batch_mean, "var": self.batch_var, "x_hat": self._xhat}
+
+
+@register_layer
+class BatchNorm1d(BatchNorm):
+    key = "batchnorm1d"
+
+
+@register_layer
+class BatchNorm2d(BatchNorm):
+    key = "batchnorm2d"
