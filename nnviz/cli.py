@@ -1,0 +1,254 @@
+"""The headless command line over the same core the app uses: check, train, trace, gradcheck, export.
+
+Exit codes: 0 success; 1 the network, data or file is wrong (a message says what); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz import __version__
+
+# Modules that add subcommands: each has register(subparsers) and sets func=run on its parser.
+COMMAND_MODULES = ("nnviz.export.command",)
+
+
+def _load(path: str):
+    """The document at path, or a one-line message and exit 1."""
+    from nnviz.io import load
+
+    try:
+        return load(Path(path))
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except (OSError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+
+
+class CliError(Exception):
+    """A message for the user; the command exits 1."""
+
+
+def _session(doc, seed: int | None):
+    from nnviz.data.dataset import DataError, load_dataset
+    from nnviz.engine.session import Session, SessionError
+
+    settings = doc.training if seed is None else doc.training.with_(seed=seed)
+    try:
+        base = Path(doc.meta["path"]).parent if "path" in doc.meta else None
+        dataset = load_dataset(doc.data, base_dir=base) if base else load_dataset(doc.data)
+        return Session(doc, dataset, settings)
+    except (DataError, SessionError) as exc:
+        raise CliError(str(exc)) from None
+
+
+# ------------------------------------------------------------------------------------------- check
+def cmd_check(args: argparse.Namespace) -> int:
+    from nnviz.graph.summary import summary_text
+
+    doc = _load(args.file)
+    print(summary_text(doc))
+    analysis = doc.analysis()
+    if not analysis.valid:
+        return 1
+    _session(doc, None)  # the data must fit the network too
+    print("OK: the network and its data fit together.")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------- train
+def cmd_train(args: argparse.Namespace) -> int:
+    from nnviz.engine.session import NonFiniteError
+
+    doc = _load(args.file)
+    session = _session(doc, args.seed)
+    total = args.steps if args.steps is not None else (args.epochs or doc.training.epochs) * session.n_batches
+    progress = None if args.json else _progress(total)
+    status = 0
+    try:
+        for _ in range(total):
+            loss = session.step_batch()
+            if args.json:
+                acc = session.metrics.step_accuracy[-1]
+                print(json.dumps({"step": session.steps_done, "epoch": session.metrics.step_epoch[-1],
+                                  "loss": loss, "accuracy": acc}))
+            elif progress is not None:
+                progress.set_postfix(loss=f"{loss:.4g}", epoch=session.epoch, refresh=False)
+                progress.update(1)
+    except NonFiniteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        status = 1
+    finally:
+        if progress is not None:
+            progress.close()
+    train_loss, train_acc = session.evaluate("train")
+    val_loss, val_acc = session.evaluate("val")
+    final = {"final": True, "steps": session.steps_done, "epochs": len(session.metrics.epochs),
+             "train_loss": train_loss, "train_accuracy": train_acc, "val_loss": val_loss, "val_accuracy": val_acc}
+    if args.json:
+        print(json.dumps(final))
+    else:
+        print(_final_text(final))
+    if args.save:
+        _save_trained(doc, session, args.save)
+    return status
+
+
+def _final_text(final: dict[str, Any]) -> str:
+    def fmt(v: float | None, pct: bool = False) -> str:
+        return "-" if v is None else (f"{100 * v:.1f} %" if pct else f"{v:.6g}")
+
+    return (f"after {final['steps']} steps: train loss {fmt(final['train_loss'])}, train accuracy "
+            f"{fmt(final['train_accuracy'], True)}, validation loss {fmt(final['val_loss'])}, validation "
+            f"accuracy {fmt(final['val_accuracy'], True)}")
+
+
+def _progress(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="step", file=sys.stderr, dynamic_ncols=True)
+
+
+def _save_trained(doc, session, out: str) -> None:
+    from nnviz.io import save
+
+    for nid, tensors in session.weights().items():
+        for name, value in tensors.items():
+            doc.nodes[nid].weights[name] = np.asarray(value, dtype=np.float64)
+    save(doc, Path(out))
+    print(f"saved the trained network to {out}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------------- trace
+def cmd_trace(args: argparse.Namespace) -> int:
+    from nnviz.engine.session import NonFiniteError
+
+    doc = _load(args.file)
+    session = _session(doc, args.seed)
+    try:
+        while session.steps_done < args.steps:
+            event = session.step()
+            record = {"index": event.index, "step": event.step, "epoch": event.epoch, "phase": event.phase,
+                      "node": event.node, "name": session.net.names.get(event.node) if event.node else None,
+                      "t": event.t, "tensors": {k: v.tolist() for k, v in event.tensors.items()}}
+            if event.formula is not None:
+                record["formula"] = {"symbolic": event.formula.symbolic, "numeric": event.formula.numeric}
+            if args.json:
+                print(json.dumps(record))
+            else:
+                where = f" {record['name']}" if record["name"] else ""
+                print(f"step {event.step} {event.phase}{where}")
+                for name, value in event.tensors.items():
+                    print(f"  {name} {tuple(value.shape)}: {np.array2string(value, precision=5, threshold=20)}")
+    except NonFiniteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------------------- gradcheck
+def cmd_gradcheck(args: argparse.Namespace) -> int:
+    from nnviz.data.dataset import DataError
+    from nnviz.engine.gradcheck import TOLERANCE, gradcheck
+    from nnviz.engine.network import SessionError
+
+    doc = _load(args.file)
+    tolerance = args.tolerance if args.tolerance is not None else TOLERANCE
+    try:
+        results = gradcheck(doc)
+    except (DataError, SessionError) as exc:
+        raise CliError(str(exc)) from None
+    worst = 0.0
+    for r in results:
+        mark = "ok" if r.rel_error <= tolerance else "FAIL"
+        print(f"{r.node_name:<20} {r.param:<22} relative error {r.rel_error:.2e}  ({r.checked} entries)  {mark}")
+        worst = max(worst, r.rel_error)
+    print(f"largest relative error {worst:.2e} (tolerance {tolerance:.0e})")
+    return 0 if worst <= tolerance else 1
+
+
+# -------------------------------------------------------------------------------------------- main
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nnviz", description="Draw a neural network, step through its training, export it to PyTorch. "
+        "Without a command, `nnviz` opens the app.")
+    parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="print the model summary; exit 1 if the network has errors")
+    p.add_argument("file", help="a .nnviz file")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("train", help="train headless, printing progress or JSON lines")
+    p.add_argument("file")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--steps", type=_positive, help="number of training steps (batches)")
+    group.add_argument("--epochs", type=_positive, help="number of epochs (default: the file's setting)")
+    p.add_argument("--seed", type=_non_negative, help="override the file's seed")
+    p.add_argument("--json", action="store_true", help="one JSON object per step, then a final summary line")
+    p.add_argument("--save", metavar="OUT", help="save the trained network (with its weights) to OUT")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("trace", help="print every micro-step's tensors")
+    p.add_argument("file")
+    p.add_argument("--steps", type=_positive, default=1, help="training steps to trace (default 1)")
+    p.add_argument("--seed", type=_non_negative)
+    p.add_argument("--json", action="store_true", help="one JSON object per micro-step")
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("gradcheck", help="compare gradients with finite differences; exit 1 above tolerance")
+    p.add_argument("file")
+    p.add_argument("--tolerance", type=float, default=None, help="largest relative error allowed (1e-5)")
+    p.set_defaults(func=cmd_gradcheck)
+
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `nnviz trace ... | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

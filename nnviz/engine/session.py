@@ -1,0 +1,454 @@
+"""The training session: one training step as a sequence of micro-steps the user can stop between.
+
+    batch -> forward of each node (topological order) -> loss -> backward of each node (reverse)
+          -> update of each node with parameters
+
+step() advances one micro-step and returns a MicroStep carrying the tensors of that micro-step
+(names: see docs/ARCHITECTURE.md) and its formula. step_batch/step_epoch/run loop over the same
+micro-steps with recording switched off, so stepping by hand and running give identical numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nnviz.data.dataset import Dataset, load_dataset
+from nnviz.engine import formulas
+from nnviz.engine.history import Checkpoint, History
+from nnviz.engine.losses import make_loss
+from nnviz.engine.metrics import EpochRow, Metrics
+from nnviz.engine.network import DATA_STREAM, Network, SessionError, stream
+from nnviz.engine.optimizers import make_optimizer
+from nnviz.engine.targets import prepare_targets
+from nnviz.graph.document import GraphDocument
+from nnviz.graph.settings import TrainingSettings
+
+__all__ = ["MicroStep", "NonFiniteError", "Session", "SessionError"]
+
+# Overflow and NaN are reported as a NonFiniteError naming the micro-step, not as NumPy warnings.
+def _quiet() -> np.errstate:
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
+
+
+@dataclass
+class MicroStep:
+    index: int  # micro-steps since reset, 1-based
+    step: int  # the training step (batch) this micro-step belongs to, 1-based
+    epoch: int  # 1-based
+    phase: str  # batch | forward | loss | backward | update
+    node: str | None
+    tensors: dict[str, np.ndarray] = field(default_factory=dict)
+    formula: formulas.Formula | None = None
+    t: int | None = None  # time step inside a recurrent node
+    loss: float | None = None
+
+
+class NonFiniteError(ArithmeticError):
+    """A NaN or infinity appeared; the session stops at the micro-step that made it."""
+
+    def __init__(self, event: MicroStep, tensor: str, node_name: str | None) -> None:
+        self.event, self.tensor, self.node_name = event, tensor, node_name
+        where = f"in {event.phase} of '{node_name}'" if node_name else f"in the {event.phase} step"
+        super().__init__(
+            f"Step {event.step}: {tensor} became NaN or infinite {where}. The learning rate may be too high "
+            "or the inputs too large: rewind, then lower the learning rate or normalise the data.")
+
+
+@dataclass(frozen=True)
+class Position:
+    step: int  # completed training steps
+    epoch: int
+    batch_in_epoch: int
+    next_phase: str
+    next_node: str | None
+
+
+class Session:
+    def __init__(self, doc: GraphDocument, dataset: Dataset | None = None,
+                 settings: TrainingSettings | None = None, *, history_limit: int = 512,
+                 checkpoint_stride: int = 16) -> None:
+        self.doc = doc
+        self.settings = settings or doc.training
+        self.dataset = dataset if dataset is not None else load_dataset(doc.data)
+        self.dtype = np.dtype(self.settings.dtype)
+        self.net = Network.build(doc, self.settings.dtype, self.settings.seed)
+        self.net.check_data(self.dataset.sample_shape, self.dataset.name or doc.data.get("name", "data"))
+        self.loss_fn = make_loss(self.settings.loss)
+        self.x_train = self.dataset.x_train.astype(self.dtype)
+        self.x_val = self.dataset.x_val.astype(self.dtype)
+        self.y_train = prepare_targets(self.dataset, self.dataset.y_train, self.settings.loss,
+                                       self.net, self.dtype)
+        self.y_val = prepare_targets(self.dataset, self.dataset.y_val, self.settings.loss, self.net, self.dtype)
+        if len(self.x_train) == 0:
+            raise SessionError("The data set has no training samples")
+        self.layers = self.net.layers
+        self.order = self.net.order
+        self.n_batches = math.ceil(len(self.x_train) / self.settings.batch_size)
+        self.history = History(history_limit)
+        self.checkpoint_stride = checkpoint_stride
+        self._start()
+
+    # ----------------------------------------------------------------- state
+    def _start(self) -> None:
+        self.optimizer = make_optimizer(self.settings)
+        self.data_rng = stream(self.settings.seed, DATA_STREAM)
+        self.metrics = Metrics()
+        self.steps_done = 0
+        self.micro = 0
+        self.epoch = 1
+        self.batch_in_epoch = 0
+        self.perm: np.ndarray | None = None
+        self.halted: NonFiniteError | None = None
+        self.last_event: MicroStep | None = None
+        self._gen: Iterator[MicroStep | None] | None = None
+        self._record = True
+        self._next: tuple[str, str | None] = ("batch", None)
+        self._make_plan()
+        self.history.add(self._checkpoint())
+
+    def _rngs(self) -> list[np.random.Generator]:
+        return [self.data_rng, *(layer.rng for layer in self.layers.values() if layer.rng is not None)]
+
+    def _checkpoint(self) -> Checkpoint:
+        return Checkpoint(self.steps_done, self.micro, self.epoch, self.batch_in_epoch,
+                          None if self.perm is None else self.perm.copy(), self.net.state(),
+                          self.optimizer.state_copy(), [g.bit_generator.state for g in self._rngs()],
+                          self.metrics.lengths())
+
+    def _restore(self, cp: Checkpoint) -> None:
+        self.steps_done, self.micro = cp.step, cp.micro
+        self.epoch, self.batch_in_epoch = cp.epoch, cp.batch_in_epoch
+        self.perm = None if cp.perm is None else cp.perm.copy()
+        self.net.load_state(cp.network)
+        self.optimizer.load_state(cp.optimizer)
+        for g, state in zip(self._rngs(), cp.rng_states):
+            g.bit_generator.state = state
+        self.metrics.truncate(cp.metric_lengths)
+        self._gen = None
+        self.halted = None
+        self.last_event = None
+        self._next = ("batch", None)
+        self._cursor = 0
+
+    @property
+    def mid_step(self) -> bool:
+        return self._gen is not None
+
+    @property
+    def position(self) -> Position:
+        return Position(self.steps_done, self.epoch, self.batch_in_epoch, *self._next)
+
+    def weights(self) -> dict[str, dict[str, np.ndarray]]:
+        """Current parameters and buffers (copies), by node id then PyTorch state_dict name."""
+        return self.net.state()
+
+    # ----------------------------------------------------------------- one training step
+    def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        n, bs = len(self.x_train), self.settings.batch_size
+        if self.batch_in_epoch == 0 or self.perm is None:
+            self.perm = self.data_rng.permutation(n) if self.settings.shuffle else np.arange(n)
+        idx = self.perm[self.batch_in_epoch * bs: (self.batch_in_epoch + 1) * bs]
+        return self.x_train[idx], self.y_train[idx]
+
+    def _event(self, phase: str, node: str | None, tensors: dict[str, np.ndarray], **kw: Any) -> MicroStep:
+        if node is not None and phase != "batch":
+            layer = self.layers[node]
+            formula = formulas.formula_for(layer.key, layer.hp, phase, tensors, self.settings)
+        elif phase == "loss":
+            formula = formulas.formula_for("loss", {"loss": self.settings.loss}, phase, tensors, self.settings)
+        else:
+            formula = None
+        return MicroStep(self.micro, self.steps_done + 1, self.epoch, phase, node, tensors, formula, **kw)
+
+    def _train_step(self) -> Iterator[MicroStep | None]:
+        """The micro-steps of one training step. Builds tensors for events only while recording."""
+        net, layers = self.net, self.layers
+        net.set_training(True)
+        self._cursor = 0
+        x, y = self._next_batch()
+        self._advance()
+        yield self._event("batch", None, {"x": x, "y": y}) if self._record else None
+
+        acts: dict[str, np.ndarray] = {}
+        for nid in self.order:
+            layer, feeds = layers[nid], net.feeds[nid]
+            xs = [acts[s] for s in feeds] if feeds else [x]
+            if self._record and hasattr(layer, "forward_steps"):
+                steps = layer.forward_steps(xs)
+                while True:
+                    try:
+                        t, tensors = next(steps)
+                    except StopIteration as stop:
+                        acts[nid] = stop.value
+                        break
+                    yield self._event("forward", nid, _copies(tensors), t=t)
+            else:
+                acts[nid] = layer.forward(xs)
+            self._advance()
+            if self._record:
+                tensors = _inputs("input", xs)
+                if layer.z is not None and layer.hp.get("activation", "none") != "none":
+                    tensors["z"] = layer.z.copy()
+                tensors["output"] = acts[nid].copy()
+                tensors.update(_copies(layer.extra_tensors("forward")))
+                yield self._event("forward", nid, tensors)
+            else:
+                yield None
+
+        pred = acts[net.output_id]
+        loss = self.loss_fn.forward(pred, y)
+        accuracy = self.loss_fn.accuracy(pred, y)
+        self._advance()
+        yield (self._event("loss", None, {"prediction": pred.copy(), "target": y.copy(),
+                                          "loss": np.asarray(loss, dtype=self.dtype)}, loss=loss)
+               if self._record else None)
+
+        grads = {net.output_id: self.loss_fn.backward()}
+        for nid in self._backward_nodes:
+            layer, feeds = layers[nid], net.feeds[nid]
+            g = grads.pop(nid)
+            if self._record and hasattr(layer, "backward_steps"):
+                steps = layer.backward_steps(g)
+                while True:
+                    try:
+                        t, tensors = next(steps)
+                    except StopIteration as stop:
+                        gins = stop.value
+                        break
+                    yield self._event("backward", nid, _copies(tensors), t=t)
+            else:
+                gins = layer.backward(g)
+            for src, gin in zip(feeds, gins):
+                grads[src] = gin if src not in grads else grads[src] + gin
+            self._advance()
+            if self._record:
+                tensors = {"grad_output": g.copy(), "delta": layer.delta.copy()}
+                tensors.update({f"grad_{k}": v.copy() for k, v in layer.grads.items()})
+                tensors.update(_inputs("grad_input", gins))
+                tensors.update(_copies(layer.extra_tensors("backward")))
+                yield self._event("backward", nid, tensors)
+            else:
+                yield None
+
+        for nid in self._update_nodes:
+            layer = layers[nid]
+            self._advance()
+            old = {k: v.copy() for k, v in layer.params.items()} if self._record else None
+            self.optimizer.update(nid, layer.params, layer.grads)
+            if self._record:
+                tensors = {k: v.copy() for k, v in layer.params.items()}
+                tensors.update({f"update_{k}": layer.params[k] - old[k] for k in layer.params})
+                tensors.update({f"grad_{k}": v.copy() for k, v in layer.grads.items()})
+                yield self._event("update", nid, tensors)
+            else:
+                yield None
+
+        self._finish_step(loss, accuracy, len(x))
+
+    def _make_plan(self) -> None:
+        self._backward_nodes = [nid for nid in reversed(self.order) if self.net.feeds[nid]]
+        self._update_nodes = [nid for nid in self.order if self.layers[nid].params]
+        self._plan: list[tuple[str, str | None]] = [
+            ("batch", None), *(("forward", n) for n in self.order), ("loss", None),
+            *(("backward", n) for n in self._backward_nodes), *(("update", n) for n in self._update_nodes)]
+        self._cursor = 0
+
+    def _advance(self) -> None:
+        """Move `position` on to the micro-step after the one about to be yielded."""
+        self._cursor += 1
+        self._next = self._plan[self._cursor] if self._cursor < len(self._plan) else ("batch", None)
+
+    def _finish_step(self, loss: float, accuracy: float | None, size: int) -> None:
+        self.metrics.add_step(self.epoch, loss, accuracy, size)
+        self.steps_done += 1
+        self.batch_in_epoch += 1
+        if self.batch_in_epoch == self.n_batches:
+            self._finish_epoch()
+        self._next = ("batch", None)
+
+    def _finish_epoch(self) -> None:
+        train_loss, train_acc = self.metrics.epoch_means(self.epoch)
+        val_loss = val_acc = None
+        if len(self.x_val):
+            val_loss, val_acc = self._evaluate(self.x_val, self.y_val)
+        self.metrics.epochs.append(EpochRow(self.epoch, train_loss, train_acc, val_loss, val_acc))
+        self.epoch += 1
+        self.batch_in_epoch = 0
+
+    # ----------------------------------------------------------------- stepping
+    def step(self) -> MicroStep:
+        """Advance one micro-step, recording its tensors and formula."""
+        if self.halted:
+            raise self.halted
+        if self._gen is None:
+            self._begin_step()
+        self._record = True
+        self.micro += 1
+        with _quiet():
+            event = next(self._gen)
+        self.last_event = event
+        self._check_event(event)
+        self._end_if_done()
+        return event
+
+    def _begin_step(self) -> None:
+        if not self.history.has(self.steps_done):
+            self.history.add(self._checkpoint())
+        self._gen = self._train_step()
+
+    def _end_if_done(self) -> None:
+        if self._cursor >= len(self._plan) and self._gen is not None:
+            # The generator has applied the last update; run it to its end (metrics, epoch end).
+            with _quiet():
+                for _ in self._gen:
+                    pass
+            self._gen = None
+
+    def _check_event(self, event: MicroStep) -> None:
+        for name, value in event.tensors.items():
+            if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+                name_of = self.net.names.get(event.node) if event.node else None
+                self.halted = NonFiniteError(event, name, name_of)
+                raise self.halted
+
+    def _fast_step(self) -> float:
+        """One whole training step without recording; on a non-finite value, replays the step with
+        recording to stop at the exact micro-step that made it."""
+        if self.halted:
+            raise self.halted
+        if self._gen is None:
+            stride = self.checkpoint_stride
+            if stride <= 1 or self.steps_done % stride == 0:
+                self.history.add(self._checkpoint())
+            self._gen = self._train_step()
+        start = self.steps_done
+        self._record = False
+        with _quiet():
+            for _ in self._gen:
+                self.micro += 1
+        self._gen = None
+        loss = self.metrics.step_loss[-1]
+        if not math.isfinite(loss) or not self._params_finite():
+            self._replay_to_fault(start)
+        return loss
+
+    def _params_finite(self) -> bool:
+        return all(np.isfinite(p).all() for layer in self.layers.values() for p in layer.params.values())
+
+    def _replay_to_fault(self, step: int) -> None:
+        self._seek(step)
+        while True:
+            self.step()  # raises NonFiniteError at the faulty micro-step
+            if not self.mid_step:  # pragma: no cover - a fault that recording could not see
+                raise SessionError("a non-finite value appeared that could not be located")
+
+    def step_batch(self) -> float:
+        """Finish the current training step (or do one whole step); returns its loss."""
+        return self._fast_step()
+
+    def step_epoch(self) -> EpochRow:
+        """Finish the current epoch."""
+        epoch = self.epoch
+        while self.epoch == epoch:
+            self._fast_step()
+        return self.metrics.epochs[-1]
+
+    def run(self, *, steps: int | None = None, epochs: int | None = None, until_loss: float | None = None,
+            should_stop: Callable[[], bool] | None = None, on_step: Callable[[Session], None] | None = None) -> int:
+        """Train at full speed until a condition holds; returns the number of steps taken.
+
+        With no condition, runs the settings' number of epochs from where the session is."""
+        if steps is None and epochs is None and until_loss is None and should_stop is None:
+            epochs = max(self.settings.epochs - self.epoch + 1, 0)
+        target_epoch = None if epochs is None else self.epoch + epochs
+        done = 0
+        while True:
+            if steps is not None and done >= steps:
+                break
+            if target_epoch is not None and self.epoch >= target_epoch:
+                break
+            if should_stop is not None and should_stop():
+                break
+            loss = self._fast_step()
+            done += 1
+            if on_step is not None:
+                on_step(self)
+            if until_loss is not None and loss <= until_loss:
+                break
+        return done
+
+    # ----------------------------------------------------------------- going back
+    def _seek(self, step: int) -> None:
+        """Put the session at the start of training step `step + 1` (after `step` completed steps)."""
+        cp = self.history.at_or_before(step)
+        if cp is None:  # pragma: no cover - step 0 is always kept
+            raise SessionError("no checkpoint to go back to")
+        self._restore(cp)
+        self.history.drop_after(step)
+        stride, self.checkpoint_stride = self.checkpoint_stride, 0
+        try:
+            while self.steps_done < step:
+                self._fast_step()
+        finally:
+            self.checkpoint_stride = stride
+
+    def rewind(self) -> bool:
+        """Back one training step: mid-step to the start of this step, else to the start of the previous.
+        Returns False at the very beginning."""
+        if self.mid_step or self.halted:
+            target = self.steps_done
+        elif self.steps_done == 0:
+            return False
+        else:
+            target = self.steps_done - 1
+        self._seek(target)
+        return True
+
+    def reset(self) -> None:
+        """Back to the initial weights and data order of this seed."""
+        self._seek(0)
+
+    def reinitialize(self, seed: int) -> None:
+        """Fresh weights from a new seed (and a new data order)."""
+        self.settings = self.settings.with_(seed=seed)
+        self.net = Network.build(self.doc, self.settings.dtype, seed)
+        self.layers = self.net.layers
+        self.history = History(self.history.limit)
+        self._start()
+
+    # ----------------------------------------------------------------- using the model
+    def predict(self, x: np.ndarray, batch: int = 4096) -> np.ndarray:
+        """The network's output for x (batch, *input shape), in evaluation mode."""
+        self.net.set_training(False)
+        try:
+            x = np.asarray(x, dtype=self.dtype)
+            chunks = range(0, max(len(x), 1), batch)
+            return np.concatenate([self.net.forward(x[i:i + batch], detached=True) for i in chunks])
+        finally:
+            self.net.set_training(True)
+
+    def _evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float | None]:
+        pred = self.predict(x)
+        return self.loss_fn.forward(pred, y), self.loss_fn.accuracy(pred, y)
+
+    def evaluate(self, split: str = "val") -> tuple[float | None, float | None]:
+        """(loss, accuracy) on the training or validation split, in evaluation mode."""
+        x, y = (self.x_train, self.y_train) if split == "train" else (self.x_val, self.y_val)
+        if not len(x):
+            return None, None
+        return self._evaluate(x, y)
+
+
+def _copies(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k: np.array(v, copy=True) for k, v in tensors.items()}
+
+
+def _inputs(name: str, arrays: list[np.ndarray]) -> dict[str, np.ndarray]:
+    if len(arrays) == 1:
+        return {name: arrays[0].copy()}
+    return {f"{name}_{i}": a.copy() for i, a in enumerate(arrays)}
