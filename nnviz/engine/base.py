@@ -40,6 +40,7 @@ class Layer:
         self.grads: dict[str, np.ndarray] = {}
         self.buffers: dict[str, np.ndarray] = {}
         self.training = True
+        self.activation: str = hp.get("activation", "none")  # fused activation, looked up once
         self.rng: np.random.Generator | None = None
         # Set by forward/backward for the viewers: pre-activation and error term of a fused activation.
         self.z: np.ndarray | None = None
@@ -74,18 +75,16 @@ class Layer:
     # ------------------------------------------------------------------ passes
     def forward(self, xs: list[np.ndarray]) -> np.ndarray:
         out = self._forward(xs)
-        activation = self.hp.get("activation", "none")
-        if activation != "none":
+        if self.activation != "none":
             self.z = out
-            out = activations.forward(activation, out, self.hp)
+            out = activations.forward(self.activation, out, self.hp)
         self._out = out
         return out
 
     def backward(self, grad_out: np.ndarray) -> list[np.ndarray]:
         """Gradients w.r.t. each input; fills self.grads and self.delta (dL/dz)."""
-        activation = self.hp.get("activation", "none")
-        if activation != "none":
-            grad_out = activations.backward(activation, self.z, self._out, grad_out, self.hp)
+        if self.activation != "none":
+            grad_out = activations.backward(self.activation, self.z, self._out, grad_out, self.hp)
         self.delta = grad_out
         return self._backward(grad_out)
 

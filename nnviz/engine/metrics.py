@@ -29,14 +29,19 @@ class Metrics:
         self.step_size.append(size)
 
     def epoch_means(self, epoch: int) -> tuple[float, float | None]:
-        """Sample-weighted means of the step losses (and accuracies) of one epoch."""
-        rows = [i for i, e in enumerate(self.step_epoch) if e == epoch]
-        total = sum(self.step_size[i] for i in rows) or 1
-        loss = sum(self.step_loss[i] * self.step_size[i] for i in rows) / total
-        accs = [self.step_accuracy[i] for i in rows]
-        acc = None if any(a is None for a in accs) or not rows else (
-            sum(a * self.step_size[i] for a, i in zip(accs, rows)) / total)  # type: ignore[operator]
-        return loss, acc
+        """Sample-weighted means of the step losses (and accuracies) of one epoch.
+
+        Scans back from the newest step only while it belongs to `epoch`, so a long run stays linear."""
+        i = len(self.step_epoch)
+        while i > 0 and self.step_epoch[i - 1] == epoch:
+            i -= 1
+        rows = range(i, len(self.step_epoch))
+        total = sum(self.step_size[j] for j in rows) or 1
+        loss = sum(self.step_loss[j] * self.step_size[j] for j in rows) / total
+        accs = [self.step_accuracy[j] for j in rows]
+        if not rows or any(a is None for a in accs):
+            return loss, None
+        return loss, sum(a * self.step_size[j] for a, j in zip(accs, rows)) / total  # type: ignore[operator]
 
     def lengths(self) -> tuple[int, int]:
         return len(self.step_loss), len(self.epochs)

@@ -192,7 +192,7 @@ class Session:
             self._advance()
             if self._record:
                 tensors = _inputs("input", xs)
-                if layer.z is not None and layer.hp.get("activation", "none") != "none":
+                if layer.z is not None and layer.activation != "none":
                     tensors["z"] = layer.z.copy()
                 tensors["output"] = acts[nid].copy()
                 tensors.update(_copies(layer.extra_tensors("forward")))
@@ -260,6 +260,8 @@ class Session:
 
     def _advance(self) -> None:
         """Move `position` on to the micro-step after the one about to be yielded."""
+        if not self._record:
+            return
         self._cursor += 1
         self._next = self._plan[self._cursor] if self._cursor < len(self._plan) else ("batch", None)
 
@@ -317,8 +319,11 @@ class Session:
                 raise self.halted
 
     def _fast_step(self) -> float:
-        """One whole training step without recording; on a non-finite value, replays the step with
-        recording to stop at the exact micro-step that made it."""
+        """One whole training step without recording.
+
+        Only the loss is checked here (a NaN or infinite weight reaches the next loss through the
+        forward pass); on a non-finite loss, the previous and this step are replayed with recording
+        so the session stops at the exact micro-step that made the first non-finite value."""
         if self.halted:
             raise self.halted
         if self._gen is None:
@@ -333,19 +338,15 @@ class Session:
                 self.micro += 1
         self._gen = None
         loss = self.metrics.step_loss[-1]
-        if not math.isfinite(loss) or not self._params_finite():
-            self._replay_to_fault(start)
+        if not math.isfinite(loss):
+            self._replay_to_fault(max(start - 1, 0))
         return loss
-
-    def _params_finite(self) -> bool:
-        return all(np.isfinite(p).all() for layer in self.layers.values() for p in layer.params.values())
 
     def _replay_to_fault(self, step: int) -> None:
         self._seek(step)
-        while True:
+        for _ in range(100_000):
             self.step()  # raises NonFiniteError at the faulty micro-step
-            if not self.mid_step:  # pragma: no cover - a fault that recording could not see
-                raise SessionError("a non-finite value appeared that could not be located")
+        raise SessionError("a non-finite value appeared that could not be located")  # pragma: no cover
 
     def step_batch(self) -> float:
         """Finish the current training step (or do one whole step); returns its loss."""
