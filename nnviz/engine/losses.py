@@ -12,6 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 LOSSES: dict[str, type[Loss]] = {}
+_TORCH_BCE_EPSILON = float(np.float32(1e-12))
 
 
 def _register(cls: type[Loss]) -> type[Loss]:
@@ -93,8 +94,9 @@ class BCE(_Binary):
         return -np.mean(target * log_p + (1 - target) * log_1mp)
 
     def _backward(self, pred, target):
-        # torch's binary_cross_entropy_backward: (p - y) / max(p (1 - p), 1e-12) / n
-        return (pred - target) / np.maximum((1 - pred) * pred, 1e-12) / pred.size
+        # torch's binary_cross_entropy_backward: (p - y) / max(p (1 - p), EPSILON) / n, where its
+        # EPSILON is the float 1e-12 (9.99999996e-13 even in float64 arithmetic).
+        return (pred - target) / np.maximum((1 - pred) * pred, _TORCH_BCE_EPSILON) / pred.size
 
 
 @_register
