@@ -1,1 +1,85 @@
-"""Reading and writing .nnviz files."""
+"""Reading and writing .nnviz files: versioned, human-readable JSON; arrays as lists or base64; no pickle.
+
+    doc = load("xor.nnviz")                      # GraphDocument (NnvizFileError if anything is wrong)
+    save(doc, "xor.nnviz", state=session_state)   # atomic; state is optional
+    state = load_state("xor.nnviz")               # the saved session state, or None
+
+The layout is documented in docs/file-format.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from nnviz.graph.document import GraphDocument
+from nnviz.io.errors import NnvizFileError
+from nnviz.io.jsontext import MAX_FILE_BYTES, parse
+from nnviz.io.migrate import FORMAT_NAME, FORMAT_VERSION, MIGRATIONS, migrate
+from nnviz.io.reader import MAX_EDGES, MAX_NODES, read_tree
+from nnviz.io.writer import document_to_tree, dumps, save
+
+SUFFIX = ".nnviz"
+
+__all__ = [
+    "FORMAT_NAME", "FORMAT_VERSION", "MAX_EDGES", "MAX_FILE_BYTES", "MAX_NODES", "MIGRATIONS", "SUFFIX",
+    "NnvizFileError", "document_to_tree", "dumps", "load", "load_state", "loads", "loads_with_state",
+    "migrate", "read", "save",
+]
+
+
+def loads(text: str | bytes) -> GraphDocument:
+    """The document a .nnviz text holds."""
+    return read_tree(parse(text), want_state=False)[0]
+
+
+def loads_with_state(text: str | bytes) -> tuple[GraphDocument, dict[str, Any] | None]:
+    """(document, saved session state or None) from a .nnviz text."""
+    return read_tree(parse(text))
+
+
+def read(path: str | os.PathLike[str]) -> tuple[GraphDocument, dict[str, Any] | None]:
+    """(document, saved session state or None) from a .nnviz file."""
+    raw = _read_bytes(path)
+    try:
+        doc, state = read_tree(parse(raw))
+    except NnvizFileError as exc:
+        raise exc.at(str(path)) from None
+    _remember_path(doc, path)
+    return doc, state
+
+
+def load(path: str | os.PathLike[str]) -> GraphDocument:
+    """The document a .nnviz file holds; NnvizFileError naming the file and the place of any problem."""
+    raw = _read_bytes(path)
+    try:
+        doc = read_tree(parse(raw), want_state=False)[0]
+    except NnvizFileError as exc:
+        raise exc.at(str(path)) from None
+    _remember_path(doc, path)
+    return doc
+
+
+def load_state(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The session state saved with save(..., state=...), or None when the file has none."""
+    return read(path)[1]
+
+
+def _remember_path(doc: GraphDocument, path: str | os.PathLike[str]) -> None:
+    # Data paths in the file (a CSV next to it) are relative to the file's folder; the loaders read
+    # meta["path"] to find it. It describes where the file is, not what it holds: never written back.
+    doc.meta["path"] = str(Path(path).resolve())
+
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:  # refuse before reading a byte of it
+            raise NnvizFileError(f"is {size / 2**20:.0f} MB; nnviz opens files up to "
+                                 f"{MAX_FILE_BYTES // 2**20} MB", path=str(path))
+        with p.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise NnvizFileError(f"cannot open: {exc.strerror or exc}", path=str(path)) from None

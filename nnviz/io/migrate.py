@@ -1,0 +1,103 @@
+"""Format versions and the chain of migrations that brings an older file up to the current layout.
+
+Policy: every layout change bumps FORMAT_VERSION and adds one function migrate_vN_to_vN+1 that
+rewrites the raw JSON tree (before any validation). Loading runs the chain from the file's version
+to the current one, so a file from any released version opens. A file from a NEWER version is
+refused with a message that says so, rather than misread.
+
+Version 0 is the prototype layout (before the first release):
+
+    {"format": "nnviz", "version": 0,
+     "layers": [{"id": "n1", "kind": "dense", "name": "fc", "config": {...}, "x": 10, "y": 20,
+                 "weights": {...}}],
+     "links": [["n1", "n2"], ["n2", "n3", 1]],          # [from, to] or [from, to, input port]
+     "dataset": {...}, "train": {"learning_rate": 0.1, "optimiser": "sgd", ...}, "notes": "text"}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nnviz.io.errors import NnvizFileError, key_path
+from nnviz.io.jsontext import type_name
+
+FORMAT_NAME = "nnviz"
+FORMAT_VERSION = 1
+
+Tree = dict[str, Any]
+
+
+def migrate_v0_to_v1(tree: Tree) -> Tree:
+    """layers/links/dataset/train/notes -> nodes/edges/data/training/description."""
+    _only(tree, ("format", "version", "layers", "links", "dataset", "train", "notes"), "")
+    layers = tree.get("layers", [])
+    if not isinstance(layers, list):
+        raise NnvizFileError(f"must be a list of layers, not {type_name(layers)}", "layers")
+    nodes = []
+    for i, layer in enumerate(layers):
+        where = key_path("layers", i)
+        if not isinstance(layer, dict):
+            raise NnvizFileError(f"must be an object, not {type_name(layer)}", where)
+        _only(layer, ("id", "kind", "name", "config", "x", "y", "weights"), where)
+        node: Tree = {"id": layer.get("id"), "type": layer.get("kind")}
+        if "name" in layer:
+            node["name"] = layer["name"]
+        node["params"] = layer.get("config", {})
+        node["pos"] = [layer.get("x", 0.0), layer.get("y", 0.0)]
+        if "weights" in layer:
+            node["weights"] = layer["weights"]
+        nodes.append(node)
+    links = tree.get("links", [])
+    if not isinstance(links, list):
+        raise NnvizFileError(f"must be a list of links, not {type_name(links)}", "links")
+    edges = []
+    for i, link in enumerate(links):
+        if not isinstance(link, list) or len(link) not in (2, 3):
+            raise NnvizFileError("must be [from, to] or [from, to, input port]", key_path("links", i))
+        edges.append({"src": link[0], "dst": link[1], "port": link[2] if len(link) == 3 else 0})
+    out: Tree = {"format": FORMAT_NAME, "version": 1, "nodes": nodes, "edges": edges}
+    if "dataset" in tree:
+        out["data"] = tree["dataset"]
+    if "train" in tree:
+        train = tree["train"]
+        if not isinstance(train, dict):
+            raise NnvizFileError(f"must be an object, not {type_name(train)}", "train")
+        renames = {"learning_rate": "lr", "optimiser": "optimizer"}
+        out["training"] = {renames.get(k, k): v for k, v in train.items()}
+    if "notes" in tree:
+        out["description"] = {"en": tree["notes"]}
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[Tree], Tree]] = {0: migrate_v0_to_v1}
+
+
+def migrate(tree: Tree) -> tuple[Tree, int]:
+    """(the tree in the current layout, the version the file was written in)."""
+    fmt = tree.get("format")
+    if fmt != FORMAT_NAME:
+        if fmt is None:
+            raise NnvizFileError('is not a .nnviz file: it has no "format": "nnviz" entry')
+        raise NnvizFileError(f'is not a .nnviz file: its format is {fmt!r}, not "nnviz"', "format")
+    version = tree.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise NnvizFileError(f"must be a whole number, not {type_name(version)}", "version")
+    if version > FORMAT_VERSION:
+        raise NnvizFileError(f"this file was saved by a newer nnviz (file format version {version}); "
+                             f"this nnviz reads versions up to {FORMAT_VERSION}: update nnviz to open it",
+                             "version")
+    if version < 0:
+        raise NnvizFileError(f"there is no file format version {version}", "version")
+    original = version
+    while version < FORMAT_VERSION:
+        tree = MIGRATIONS[version](tree)
+        version += 1
+        tree["version"] = version
+    return tree, original
+
+
+def _only(tree: Tree, keys: tuple[str, ...], where: str) -> None:
+    extra = [k for k in tree if k not in keys]
+    if extra:
+        raise NnvizFileError(f"unknown key {extra[0]!r} (a version-0 file has {', '.join(keys)})", where)

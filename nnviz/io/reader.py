@@ -1,0 +1,223 @@
+"""Reading: JSON tree -> GraphDocument (+ session state), validated through the document's own API.
+
+Nodes go in through GraphDocument.add_node and edges through connect, so the rules for parameters,
+names, ports and cycles live in one place (nnviz.graph). This module only checks that each part of
+the file has the right JSON shape and says where a refusal came from ("nodes[3].params.units: ...").
+A graph whose shapes do not fit still loads (the errors show on the nodes); a malformed structure
+(a dangling edge, a cycle, a bad parameter) does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nnviz.graph.document import MAX_NAME_LENGTH, GraphDocument, GraphEditError
+from nnviz.graph.params import ParamError
+from nnviz.graph.registry import LayerSpec, get_spec
+from nnviz.graph.settings import TrainingSettings
+from nnviz.io.arrays import decode_state, decode_weight
+from nnviz.io.errors import NnvizFileError, key_path
+from nnviz.io.jsontext import type_name
+from nnviz.io.migrate import migrate
+
+# The document API checks names and cycles by scanning the whole graph on every edit, so loading is
+# quadratic in its size: these limits keep a hostile file's load to a few seconds. Real networks in
+# a learning tool have tens of layers.
+MAX_NODES = 5_000
+MAX_EDGES = 10_000
+MAX_TEXT = 100_000  # characters of one description
+MAX_POS = 1e9
+
+TOP_KEYS = ("format", "version", "description", "nodes", "edges", "data", "training", "meta", "state")
+NODE_KEYS = ("id", "type", "name", "params", "pos", "weights")
+EDGE_KEYS = ("src", "dst", "port")
+
+
+def read_tree(tree: dict[str, Any], *, want_state: bool = True) -> tuple[GraphDocument, dict[str, Any] | None]:
+    """The document (and the saved session state, or None) a parsed .nnviz JSON object describes."""
+    tree, original = migrate(tree)
+    try:
+        return _read(tree, want_state)
+    except NnvizFileError as exc:
+        if original == tree["version"]:
+            raise
+        # Paths name the migrated layout; say so, or "nodes[2]" in a file with "layers" would puzzle.
+        raise NnvizFileError(f"{exc.message} (in this version-{original} file after updating it to "
+                             f"version {tree['version']})", exc.where) from None
+
+
+def _read(tree: dict[str, Any], want_state: bool) -> tuple[GraphDocument, dict[str, Any] | None]:
+    _known_keys(tree, TOP_KEYS, "")
+    nodes = _list(tree, "nodes", "", MAX_NODES, "layers")
+    edges = _list(tree, "edges", "", MAX_EDGES, "connections")
+    doc = GraphDocument()
+    places: dict[str, str] = {}
+    for i, raw in enumerate(nodes):
+        node_id = _read_node(doc, raw, key_path("nodes", i))
+        places[node_id] = key_path("nodes", i)
+    for i, raw in enumerate(edges):
+        _read_edge(doc, raw, key_path("edges", i))
+    _check_weight_names(doc, places)
+    if "data" in tree:
+        doc.data = _read_data(tree["data"])
+    if "training" in tree:
+        doc.training = _read_training(tree["training"])
+    if "description" in tree:
+        doc.description = _read_description(tree["description"])
+    if "meta" in tree:
+        doc.meta = _object(tree["meta"], "meta")
+    state = None
+    if "state" in tree:
+        raw_state = _object(tree["state"], "state")
+        state = decode_state(raw_state) if want_state else None
+    return doc, state
+
+
+# ---------------------------------------------------------------------------------------- nodes
+def _read_node(doc: GraphDocument, raw: Any, where: str) -> str:
+    raw = _object(raw, where)
+    _known_keys(raw, NODE_KEYS, where)
+    node_id = _text(raw.get("id"), key_path(where, "id"), MAX_NAME_LENGTH)
+    type_key = _text(raw.get("type"), key_path(where, "type"), MAX_NAME_LENGTH)
+    try:
+        spec = get_spec(type_key)
+    except KeyError as exc:
+        raise NnvizFileError(str(exc.args[0]), key_path(where, "type")) from None
+    name = raw.get("name")
+    if name is not None and not isinstance(name, str):
+        raise NnvizFileError(f"must be text, not {type_name(name)}", key_path(where, "name"))
+    params = _object(raw.get("params", {}), key_path(where, "params"))
+    pos = _read_pos(raw.get("pos", [0.0, 0.0]), key_path(where, "pos"))
+    weights = _object(raw.get("weights", {}), key_path(where, "weights"))
+    if node_id in doc.nodes:
+        raise NnvizFileError(f"another layer already has the id {node_id!r}; ids must be unique",
+                             key_path(where, "id"))
+    try:
+        doc.add_node(type_key, name=name, params=params, pos=pos, node_id=node_id)
+    except (GraphEditError, ValueError, TypeError, OverflowError) as exc:
+        place, message = _locate_param(spec, params, key_path(where, "params"))
+        if place:
+            raise NnvizFileError(message, place) from None
+        raise NnvizFileError(str(exc), key_path(where, "name")) from None
+    for wname, value in weights.items():
+        wplace = key_path(key_path(where, "weights"), wname)
+        array = decode_weight(value, wplace)
+        try:
+            doc.set_weight(node_id, wname, array)
+        except GraphEditError as exc:
+            raise NnvizFileError(str(exc), wplace) from None
+    return node_id
+
+
+def _locate_param(spec: LayerSpec, params: dict[str, Any], where: str) -> tuple[str, str]:
+    """Which parameter add_node refused, and why, asking the same ParamSpec rules it used."""
+    for name, value in params.items():
+        try:
+            spec.param(name).validate(value)
+        except KeyError:
+            return key_path(where, name), f"{spec.label} has no parameter {name!r}"
+        except ParamError as exc:
+            return key_path(where, name), str(exc)
+        except (ValueError, TypeError, OverflowError):
+            return key_path(where, name), f"{value!r:.60} is not a usable value"
+    return "", ""
+
+
+def _read_pos(value: Any, where: str) -> tuple[float, float]:
+    if not (isinstance(value, list) and len(value) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= MAX_POS for v in value)):
+        raise NnvizFileError(f"must be [x, y], two numbers within ±{MAX_POS:g}", where)
+    return (float(value[0]), float(value[1]))
+
+
+def _check_weight_names(doc: GraphDocument, places: dict[str, str]) -> None:
+    """Stored values must name a tensor the layer has (where its shapes are known)."""
+    analysis = doc.analysis()
+    for node_id, node in doc.nodes.items():
+        if node_id not in analysis.weight_shapes:
+            continue  # a shape error on this node is shown on the node, not refused here
+        known = {**analysis.weight_shapes[node_id], **analysis.buffer_shapes.get(node_id, {})}
+        for wname in node.weights:
+            if wname not in known:
+                has = ", ".join(known) or "nothing to store"
+                raise NnvizFileError(f"{doc.describe(node_id)} has no tensor named {wname!r} (it has {has})",
+                                     key_path(key_path(places[node_id], "weights"), wname))
+
+
+# ---------------------------------------------------------------------------------------- edges
+def _read_edge(doc: GraphDocument, raw: Any, where: str) -> None:
+    raw = _object(raw, where)
+    _known_keys(raw, EDGE_KEYS, where)
+    src = _text(raw.get("src"), key_path(where, "src"), MAX_NAME_LENGTH)
+    dst = _text(raw.get("dst"), key_path(where, "dst"), MAX_NAME_LENGTH)
+    port = raw.get("port", 0)
+    if isinstance(port, bool) or not isinstance(port, int) or port < 0:
+        raise NnvizFileError(f"must be a whole number >= 0, not {port!r:.40}", key_path(where, "port"))
+    for end in (src, dst):
+        if end not in doc.nodes:
+            raise NnvizFileError(f"node {end!r} does not exist", where)
+    try:
+        doc.connect(src, dst, port)
+    except GraphEditError as exc:
+        raise NnvizFileError(str(exc), where) from None
+
+
+# ---------------------------------------------------------------------------------------- settings
+def _read_data(value: Any) -> dict[str, Any]:
+    data = _object(value, "data")
+    if not isinstance(data.get("kind"), str):
+        raise NnvizFileError('needs a "kind" (text), e.g. {"kind": "generated", "name": "xor"}', "data")
+    return data
+
+
+def _read_training(value: Any) -> TrainingSettings:
+    values = _object(value, "training")
+    try:
+        return TrainingSettings.from_dict(values)
+    except (ValueError, TypeError) as exc:
+        raise NnvizFileError(str(exc), "training") from None
+
+
+def _read_description(value: Any) -> dict[str, str]:
+    texts = _object(value, "description")
+    for lang, text in texts.items():
+        where = key_path("description", lang)
+        if not 1 <= len(lang) <= 16:
+            raise NnvizFileError("language keys are short codes such as 'en' or 'zh'", where)
+        if not isinstance(text, str):
+            raise NnvizFileError(f"must be text, not {type_name(text)}", where)
+        if len(text) > MAX_TEXT:
+            raise NnvizFileError(f"is longer than {MAX_TEXT} characters", where)
+    return dict(texts)
+
+
+# ---------------------------------------------------------------------------------------- JSON shapes
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise NnvizFileError(f"must be an object {{...}}, not {type_name(value)}", where)
+    return value
+
+
+def _list(tree: dict[str, Any], key: str, where: str, limit: int, what: str) -> list[Any]:
+    if key not in tree:
+        raise NnvizFileError(f"the file has no {key!r} list", where)
+    value = tree[key]
+    if not isinstance(value, list):
+        raise NnvizFileError(f"must be a list, not {type_name(value)}", key_path(where, key))
+    if len(value) > limit:
+        raise NnvizFileError(f"holds {len(value):,} {what}; nnviz opens at most {limit:,}", key_path(where, key))
+    return value
+
+
+def _text(value: Any, where: str, limit: int) -> str:
+    if not isinstance(value, str) or not value:
+        raise NnvizFileError(f"must be non-empty text, not {type_name(value)}", where)
+    if len(value) > limit:
+        raise NnvizFileError(f"is longer than {limit} characters", where)
+    return value
+
+
+def _known_keys(value: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
+    for key in value:
+        if key not in keys:
+            raise NnvizFileError(f"unknown key {key!r} (expected {', '.join(keys)})", where)
