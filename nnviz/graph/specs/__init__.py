@@ -8,4 +8,5 @@ from nnviz.graph.specs import (  # noqa: F401  (imported for their registrations
     normalisation,
     pooling,
     regularisation,
+    sequence,
 )

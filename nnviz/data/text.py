@@ -1,0 +1,193 @@
+"""Text data: a tokenizer, Keras-style padding, and the data source kind "text".
+
+Token ids: 0 is padding, 1 stands for every word outside the vocabulary (OOV), and the known
+words get 2, 3, ... in order of falling frequency (ties: first seen first), so a vocabulary limit
+keeps the most frequent words. The limit counts the two reserved ids, so num_words=100 yields
+ids 0..99, exactly what Embedding(num_embeddings=100) accepts.
+
+Chinese and Japanese are written without spaces, so when splitting into words each CJK character
+becomes its own token (a common, dictionary-free choice); runs of letters and digits in other
+scripts form words. Punctuation is dropped in both modes, as Keras' Tokenizer does by default.
+
+A "text" data spec: {"kind": "text", "path": optional CSV of (text, label) rows (default: the
+shipped bilingual sentiment corpus), "language": "all" | "en" | "zh" (shipped corpus only),
+"level": "words" | "characters", "lower": true, "num_words": 100, "maxlen": 0 (0 = longest),
+"padding": "pre" | "post", "truncating": "pre" | "post", "val_split": 0.0, "seed": 0}.
+Samples are token ids stored as floats, shape (maxlen,); labels are class ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.data.dataset import DataError, Dataset, register_source, split
+
+PAD, OOV = 0, 1
+# CJK ideographs (with extensions A and compatibility), kana, and Hangul syllables.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:'[^\W_{_CJK}]+)*")
+_CHAR_RE = re.compile(r"[^\W_]")
+
+
+def split_tokens(text: str, level: str = "words", lower: bool = True) -> list[str]:
+    """'I love 北京!' -> ['i', 'love', '北', '京'] (words) or single characters (characters)."""
+    if lower:
+        text = text.lower()
+    if level == "words":
+        return _WORD_RE.findall(text)
+    if level == "characters":
+        return _CHAR_RE.findall(text)
+    raise DataError(f"tokenizer level must be 'words' or 'characters', not {level!r}")
+
+
+class Tokenizer:
+    """Learns a vocabulary from texts and turns texts into lists of token ids."""
+
+    def __init__(self, num_words: int | None = None, level: str = "words", lower: bool = True) -> None:
+        if num_words is not None and num_words < 2:
+            raise DataError(f"the vocabulary limit must be at least 2 (padding and unknown), got {num_words}")
+        self.num_words = num_words
+        self.level = level
+        self.lower = lower
+        self.counts: Counter[str] = Counter()
+        self.word_index: dict[str, int] = {}
+
+    def fit(self, texts: Iterable[str]) -> Tokenizer:
+        for text in texts:
+            self.counts.update(split_tokens(text, self.level, self.lower))
+        # Counter.most_common keeps first-seen order among equal counts, so ids are deterministic.
+        ranked = [w for w, _ in self.counts.most_common()]
+        self.word_index = {w: i + 2 for i, w in enumerate(ranked)}
+        return self
+
+    @property
+    def vocabulary_size(self) -> int:
+        """Number of ids in use, including padding and OOV: the Embedding's num_embeddings."""
+        full = len(self.word_index) + 2
+        return full if self.num_words is None else min(full, self.num_words)
+
+    def token_id(self, token: str) -> int:
+        i = self.word_index.get(token, OOV)
+        return i if self.num_words is None or i < self.num_words else OOV
+
+    def encode(self, text: str) -> list[int]:
+        return [self.token_id(t) for t in split_tokens(text, self.level, self.lower)]
+
+    def texts_to_sequences(self, texts: Iterable[str]) -> list[list[int]]:
+        return [self.encode(t) for t in texts]
+
+    def index_word(self) -> dict[int, str]:
+        """Id -> token for the ids in use (0 '<pad>', 1 '<oov>'), for labelling views."""
+        words = {PAD: "<pad>", OOV: "<oov>"}
+        words.update({i: w for w, i in self.word_index.items() if i < self.vocabulary_size})
+        return words
+
+    def decode(self, ids: Iterable[int]) -> list[str]:
+        words = self.index_word()
+        return [words.get(int(i), "<oov>") for i in ids if int(i) != PAD]
+
+
+def pad_sequences(sequences: Sequence[Sequence[int]], maxlen: int | None = None, padding: str = "pre",
+                  truncating: str = "pre", value: int = PAD) -> np.ndarray:
+    """Like Keras' pad_sequences: (n, maxlen) int64. 'pre' pads/cuts at the start, 'post' at the end;
+    maxlen None means the longest sequence."""
+    for name, mode in (("padding", padding), ("truncating", truncating)):
+        if mode not in ("pre", "post"):
+            raise DataError(f"{name} must be 'pre' or 'post', not {mode!r}")
+    if maxlen is None:
+        maxlen = max((len(s) for s in sequences), default=0)
+    out = np.full((len(sequences), maxlen), value, dtype=np.int64)
+    if maxlen == 0:
+        return out
+    for row, seq in enumerate(sequences):
+        seq = list(seq)[-maxlen:] if truncating == "pre" else list(seq)[:maxlen]
+        if not seq:
+            continue
+        if padding == "pre":
+            out[row, maxlen - len(seq):] = seq
+        else:
+            out[row, :len(seq)] = seq
+    return out
+
+
+# ---------------------------------------------------------------------- reading labelled text
+def shipped_corpus_path() -> Path:
+    from nnviz.resources import resource_path
+
+    return resource_path("data", "sentiment", "sentences.csv")
+
+
+def read_labelled_csv(path: Path, language: str = "all") -> tuple[list[str], list[str]]:
+    """Rows of (text, label[, lang]); a header row 'text,label' is recognised and skipped."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+    except FileNotFoundError:
+        raise DataError(f"text data file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"cannot read text data file {path}: {exc}") from None
+    has_header = bool(rows) and [c.strip().lower() for c in rows[0][:2]] == ["text", "label"]
+    header = [c.strip().lower() for c in rows[0]] if has_header else ["text", "label"]
+    rows = rows[1:] if has_header else rows
+    lang_col = header.index("lang") if "lang" in header else None
+    texts, labels = [], []
+    for number, row in enumerate(rows, start=2 if has_header else 1):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) < 2:
+            raise DataError(f"{path.name}, row {number}: needs two columns, text and label")
+        if language != "all" and lang_col is not None and len(row) > lang_col and row[lang_col] != language:
+            continue
+        texts.append(row[0])
+        labels.append(row[1].strip())
+    if not texts:
+        raise DataError(f"{path.name} has no labelled sentences" + ("" if language == "all" else
+                                                                     f" in language {language!r}"))
+    return texts, labels
+
+
+def label_ids(labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Whole-number labels are class ids as written; other labels are named classes in sorted order."""
+    if all(re.fullmatch(r"\d+", s) for s in labels):
+        ids = np.array([int(s) for s in labels], dtype=np.int64)
+        return ids, [str(i) for i in range(int(ids.max()) + 1)]
+    names = sorted(set(labels))
+    index = {n: i for i, n in enumerate(names)}
+    return np.array([index[s] for s in labels], dtype=np.int64), names
+
+
+def load_text(spec: dict[str, Any]) -> tuple[Dataset, Tokenizer]:
+    """The data set a "text" spec describes, and the tokenizer. The vocabulary is learned from all the
+    file's sentences (before the split) so that it, and every id, depends only on the file."""
+    path = Path(spec["path"]) if spec.get("path") else shipped_corpus_path()
+    texts, labels = read_labelled_csv(path, str(spec.get("language", "all")))
+    try:
+        num_words = int(spec.get("num_words", 100)) or None
+        maxlen = int(spec.get("maxlen", 0)) or None
+        val_split = float(spec.get("val_split", 0.0))
+        seed = int(spec.get("seed", 0))
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"text data settings must be numbers: {exc}") from None
+    tok = Tokenizer(num_words, str(spec.get("level", "words")), bool(spec.get("lower", True))).fit(texts)
+    ids = pad_sequences(tok.texts_to_sequences(texts), maxlen, str(spec.get("padding", "pre")),
+                        str(spec.get("truncating", "pre")))
+    y, class_names = label_ids(labels)
+    x = ids.astype(np.float64)  # every batch is a float array; Embedding turns them back into ids
+    x_tr, y_tr, x_va, y_va = split(x, y, val_split, np.random.default_rng(seed))
+    name = path.stem if spec.get("path") else "sentiment"
+    data = Dataset(x_tr, y_tr, x_va, y_va, "classification", name=name, class_names=class_names,
+                   feature_names=[f"token {i + 1}" for i in range(x.shape[1])],
+                   description=f"{len(texts)} sentences, {tok.vocabulary_size} token ids, length {x.shape[1]}")
+    return data, tok
+
+
+@register_source("text")
+def load_text_dataset(spec: dict[str, Any]) -> Dataset:
+    return load_text(spec)[0]

@@ -1,0 +1,68 @@
+"""Embedding: token ids (batch, T) -> learned vectors (batch, T, D), as torch.nn.Embedding.
+
+Token ids arrive as floats (every batch is a float array); they must be whole numbers in
+0 .. num_embeddings-1. The weight is (num_embeddings, embedding_dim), initialised N(0, 1) like
+PyTorch; with a padding id, that row starts at zero and never receives a gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.engine.base import Layer, Shape, register_layer
+
+
+class TokenError(ValueError):
+    """A batch holds something that is not a valid token id for this Embedding."""
+
+
+@register_layer
+class Embedding(Layer):
+    key = "embedding"
+
+    def init_params(self, rng: np.random.Generator, shapes: dict[str, Shape],
+                    explicit: dict[str, np.ndarray] | None = None) -> None:
+        for name, shape in shapes.items():
+            values = rng.standard_normal(size=shape)  # drawn even when explicit, to keep the stream aligned
+            if explicit and name in explicit:
+                values = np.asarray(explicit[name])
+            elif self.padding_idx is not None:
+                values[self.padding_idx] = 0.0
+            self.params[name] = np.array(values, dtype=self.dtype)
+
+    @property
+    def padding_idx(self) -> int | None:
+        idx = int(self.hp.get("padding_idx", -1))
+        return None if idx < 0 else idx
+
+    def token_ids(self, x: np.ndarray) -> np.ndarray:
+        """(batch, T) floats -> (batch, T) int64, refusing anything that is not a known id."""
+        ids = np.rint(x).astype(np.int64)
+        if not np.array_equal(ids, x):
+            raise TokenError("needs whole-number token ids but got fractional values: feed it tokenised text")
+        n = self.hp["num_embeddings"]
+        if ids.size and (ids.min() < 0 or ids.max() >= n):
+            bad = int(ids.max()) if ids.max() >= n else int(ids.min())
+            raise TokenError(
+                f"got token id {bad} but its vocabulary has only ids 0..{n - 1}: raise num_embeddings "
+                "or limit the tokenizer's vocabulary to it")
+        return ids
+
+    def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
+        self._x = xs[0]
+        self._ids = self.token_ids(xs[0])
+        return self.params["weight"][self._ids]
+
+    def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
+        grad = np.zeros_like(self.params["weight"])
+        d = delta.shape[-1]
+        # Rows used several times in the batch collect the sum of their gradients.
+        np.add.at(grad, self._ids.reshape(-1), delta.reshape(-1, d))
+        if self.padding_idx is not None:
+            grad[self.padding_idx] = 0.0
+        self.grads["weight"] = grad
+        # Token ids are not differentiable: the input receives a zero gradient.
+        return [np.zeros_like(self._x)]
+
+    def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
+        return {"token_ids": self._ids} if phase == "forward" and hasattr(self, "_ids") else {}
