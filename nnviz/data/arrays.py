@@ -1,0 +1,146 @@
+"""The user's own NumPy .npz archive, read with np.load(allow_pickle=False) so it can never run code.
+
+Spec: {"kind": "npz", "path": "data.npz",
+       "x": "x", "y": "y",                 # array names; default x/y, X/y or x_train/y_train
+       "x_val": null, "y_val": null,       # default x_test/y_test when x_train/y_train are used
+       "task": "auto",                     # integer or bool y: classification; float y: regression
+       "class_names": null, "standardize": false, "limit": 0, "val_split": 0.2, "seed": 0}
+Images stored as uint8 (n, H, W) or (n, H, W, C) (as keras' mnist.npz) become (n, C, H, W) in [0, 1].
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.data.dataset import (
+    DataError,
+    Dataset,
+    LoadContext,
+    class_names_for,
+    opt_bool,
+    opt_int,
+    register_source,
+    split_spec,
+    standardize,
+)
+
+DEFAULT_KEYS = (("x", "y", None, None), ("X", "y", None, None), ("x_train", "y_train", "x_test", "y_test"))
+
+
+def read_npz(path: Path) -> dict[str, np.ndarray]:
+    """Every array of the archive; DataError for missing, broken or pickled (object) content."""
+    if not path.exists():
+        raise DataError(f"{path}: the file does not exist")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise DataError(f"{path} holds a single array (.npy); save x and y with np.savez")
+            return {name: archive[name] for name in archive.files}
+    except AttributeError:
+        raise DataError(f"{path} holds a single array (.npy); save x and y with np.savez") from None
+    except DataError:
+        raise
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            raise DataError(f"{path} contains Python objects (pickled data), which nnviz does not load "
+                            "because they can run code: store plain number arrays") from None
+        raise DataError(f"{path} is not a valid .npz archive: {exc}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+        raise DataError(f"{path} is not a valid .npz archive (broken or truncated: {exc})") from None
+
+
+def image_layout(x: np.ndarray) -> np.ndarray:
+    """uint8 images -> float64 (n, C, H, W) in [0, 1]; anything else -> float64 unchanged."""
+    if x.dtype == np.uint8 and x.ndim == 3:
+        return x[:, None].astype(np.float64) / 255.0
+    if x.dtype == np.uint8 and x.ndim == 4:
+        if x.shape[-1] in (1, 3, 4) and x.shape[1] not in (1, 3, 4):
+            x = x.transpose(0, 3, 1, 2)  # channels last (H, W, C) -> PyTorch's (C, H, W)
+        return x.astype(np.float64) / 255.0
+    return x.astype(np.float64)
+
+
+def _pick(arrays: dict[str, np.ndarray], spec: dict[str, Any], path: Path) -> tuple[str, str, Any, Any]:
+    if "x" in spec or "y" in spec:
+        keys = (spec.get("x", "x"), spec.get("y", "y"), spec.get("x_val"), spec.get("y_val"))
+    else:
+        keys = next((k for k in DEFAULT_KEYS if k[0] in arrays and k[1] in arrays), None)
+        if keys is None:
+            raise DataError(f"{path} has arrays {', '.join(arrays) or '(none)'}; name the inputs and targets "
+                            "with the 'x' and 'y' options (or save them as x and y)")
+        if keys[2] not in arrays or keys[3] not in arrays:
+            keys = (keys[0], keys[1], None, None)
+    for key in keys:
+        if key is not None and key not in arrays:
+            raise DataError(f"{path} has no array {key!r}; it has {', '.join(arrays)}")
+    return keys
+
+
+def _targets(y: np.ndarray, task: str, path: Path, key: str) -> np.ndarray:
+    if task == "classification":
+        if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
+            raise DataError(f"{path}: class targets {key!r} must be whole numbers, one per sample; "
+                            f"got {y.dtype} of shape {y.shape}")
+        if y.size and y.min() < 0:
+            raise DataError(f"{path}: class ids in {key!r} must be 0 or more, found {int(y.min())}")
+        return y.astype(np.int64)
+    if not np.issubdtype(y.dtype, np.number) and y.dtype != np.bool_:
+        raise DataError(f"{path}: targets {key!r} must be numbers, got {y.dtype}")
+    y = y.astype(np.float64)
+    return y.reshape(len(y), -1)
+
+
+@register_source("npz")
+def load_npz(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
+    path = ctx.path(spec, "path", ".npz file")
+    arrays = read_npz(path)
+    kx, ky, kxv, kyv = _pick(arrays, spec, path)
+    if (kxv is None) != (kyv is None):
+        raise DataError("give both 'x_val' and 'y_val', or neither")
+    task = spec.get("task", "auto")
+    if task == "auto":
+        y0 = arrays[ky]
+        task = "classification" if np.issubdtype(y0.dtype, np.integer) or y0.dtype == np.bool_ else "regression"
+    if task not in ("classification", "regression"):
+        raise DataError(f"data option 'task' must be auto, classification or regression, not {task!r}")
+    limit = opt_int(spec, "limit", 0, 0, 100_000_000)
+
+    def part(xk: str, yk: str) -> tuple[np.ndarray, np.ndarray]:
+        x, y = arrays[xk], arrays[yk]
+        if x.ndim < 2:
+            raise DataError(f"{path}: inputs {xk!r} must have one row per sample, got shape {x.shape}")
+        if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
+            raise DataError(f"{path}: inputs {xk!r} must be numbers, got {x.dtype}")
+        if len(x) != len(y):
+            raise DataError(f"{path}: {xk!r} has {len(x)} samples but {yk!r} has {len(y)}")
+        if len(x) == 0:
+            raise DataError(f"{path}: {xk!r} has no samples")
+        if limit:
+            x, y = x[:limit], y[:limit]
+        x = image_layout(x)
+        if not np.all(np.isfinite(x)):
+            raise DataError(f"{path}: {xk!r} contains NaN or infinite values")
+        return x, _targets(y, task, path, yk)
+
+    x, y = part(kx, ky)
+    if kxv is not None:
+        x_tr, y_tr = x, y
+        x_va, y_va = part(kxv, kyv)
+        if x_va.shape[1:] != x_tr.shape[1:]:
+            raise DataError(f"{path}: validation samples {x_va.shape[1:]} differ from training ones {x_tr.shape[1:]}")
+        order = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1)).permutation(len(x_tr))
+        x_tr, y_tr = x_tr[order], y_tr[order]
+    else:
+        x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)
+    stats = None
+    if opt_bool(spec, "standardize", False):
+        x_tr, x_va, stats = standardize(x_tr, x_va)
+    names: list[str] = []
+    if task == "classification":
+        names = class_names_for(np.concatenate([y_tr, y_va]), spec.get("class_names"))
+    return Dataset(x_tr, y_tr, x_va, y_va, task, name=path.name, class_names=names, standardization=stats,
+                   description=f"{path.name}: arrays {kx!r} and {ky!r}")

@@ -1,0 +1,102 @@
+"""CIFAR-10 binary batches the user already has (cifar-10-binary.tar.gz, unpacked).
+
+Each record of data_batch_*.bin / test_batch.bin is 1 label byte then 3072 pixel bytes: 1024 red,
+1024 green, 1024 blue, each 32x32 row by row - i.e. already (C, H, W).
+Spec: {"kind": "cifar10",
+       "folder": "~/cifar-10-batches-bin",   # data_batch_*.bin for training, test_batch.bin as validation
+       "files": ["data_batch_1.bin"],        # or explicit files (then "val_files", else val_split)
+       "val_files": null, "limit": 0, "val_split": 0.2, "seed": 0}
+x: (n, 3, 32, 32) float64 in [0, 1]; y: (n,) int64 0-9.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_int, register_source, split_spec
+from nnviz.data.idx import read_bytes
+
+RECORD = 1 + 3 * 32 * 32
+CIFAR10_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+
+
+def read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 3, 32, 32) uint8 images and (n,) int64 labels of one binary batch file (gzipped or raw)."""
+    raw = read_bytes(path)
+    if raw[:1] == b"\x80" and len(raw) % RECORD:
+        raise DataError(f"{path} is the Python (pickle) version of CIFAR-10, which nnviz does not read "
+                        "because pickle can run code: use the binary version (cifar-10-binary.tar.gz)")
+    if not raw:
+        raise DataError(f"{path} is empty")
+    if len(raw) % RECORD:
+        raise DataError(f"{path} is not a CIFAR-10 binary batch (or is truncated): its size, {len(raw)} bytes, "
+                        f"is not a whole number of {RECORD}-byte records (1 label + 3072 pixels); "
+                        f"the last record has {len(raw) % RECORD} bytes")
+    table = np.frombuffer(raw, np.uint8).reshape(-1, RECORD)
+    labels = table[:, 0].astype(np.int64)
+    bad = np.nonzero(labels > 9)[0]
+    if len(bad):
+        raise DataError(f"{path}: record {bad[0] + 1} has label {labels[bad[0]]}, but CIFAR-10 labels are 0-9 "
+                        "(a CIFAR-100 file has 2 label bytes and is not supported)")
+    return table[:, 1:].reshape(-1, 3, 32, 32), labels
+
+
+def _paths(spec: dict[str, Any], ctx: LoadContext, key: str) -> list[Path]:
+    value = spec.get(key)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise DataError(f"data option {key!r} must be a list of CIFAR-10 batch files")
+    return [ctx.path({"kind": "cifar10", "p": v}, "p", "batch file") for v in value]
+
+
+def _read_all(paths: list[Path], limit: int) -> tuple[np.ndarray, np.ndarray]:
+    parts = [read_batch(p) for p in paths]
+    images = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
+    if limit:
+        images, labels = images[:limit], labels[:limit]
+    return images.astype(np.float64) / 255.0, labels
+
+
+def _class_names(folder: Path | None) -> list[str]:
+    """batches.meta.txt (one name a line) when present, else the standard names."""
+    meta = folder / "batches.meta.txt" if folder else None
+    if meta and meta.is_file():
+        try:
+            names = [n.strip() for n in meta.read_text("utf-8", errors="replace").splitlines() if n.strip()]
+        except OSError:
+            names = []
+        if len(names) == 10:
+            return names
+    return list(CIFAR10_NAMES)
+
+
+@register_source("cifar10")
+def load_cifar10(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
+    limit = opt_int(spec, "limit", 0, 0, 100_000_000)
+    folder = None
+    if spec.get("folder"):
+        folder = ctx.path(spec, "folder", "folder with the CIFAR-10 .bin batches")
+        if not folder.is_dir():
+            raise DataError(f"{folder}: no such folder")
+        train = sorted(folder.glob("data_batch_*.bin"))
+        if not train:
+            raise DataError(f"{folder} has no data_batch_*.bin files (the binary version of CIFAR-10)")
+        test = folder / "test_batch.bin"
+        val = [test] if test.is_file() else None
+    else:
+        train = _paths(spec, ctx, "files")
+        val = _paths(spec, ctx, "val_files") if spec.get("val_files") else None
+    x, y = _read_all(train, limit)
+    if val is not None:
+        x_va, y_va = _read_all(val, limit)
+        order = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1)).permutation(len(x))
+        x_tr, y_tr = x[order], y[order]
+    else:
+        x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)
+    return Dataset(x_tr, y_tr, x_va, y_va, "classification", name="cifar10", class_names=_class_names(folder),
+                   description=f"CIFAR-10 from {', '.join(p.name for p in train)}")

@@ -1,0 +1,274 @@
+"""The user's own CSV file, read with Python's csv module (csv.Sniffer guesses delimiter and header).
+
+Spec: {"kind": "csv", "path": "iris.csv",
+       "target": "species",          # column name or 0-based index (negative counts from the end);
+                                     # a list of columns means several regression targets; default: last
+       "features": ["a", 2, ...],    # default: every other column
+       "task": "auto",               # or "classification" / "regression"
+       "delimiter": null, "header": null,   # null: detected
+       "standardize": false,         # scale features with the training part's mean and std
+       "val_split": 0.2, "seed": 0, "encoding": "utf-8"}
+x: (n, n_features) float64. Classification: labels (numbers or text) are mapped to ids 0..k-1 in sorted
+order and class_names keeps the original labels. Every bad cell is reported by row (the line in the
+file) and column (its name and number).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.data.dataset import (
+    DataError,
+    Dataset,
+    LoadContext,
+    opt_bool,
+    register_source,
+    split_spec,
+    standardize,
+)
+
+MAX_BYTES = 512 * 1024 * 1024
+MAX_REPORTED = 5  # how many bad cells one message lists before "and N more"
+AUTO_CLASS_LIMIT = 20  # whole-number targets with at most this many values are read as classes
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
+
+
+def _read_text(path: Path, encoding: str) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataError(f"{path}: the file does not exist") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise DataError(f"{path} is a folder, not a CSV file")
+    if size > MAX_BYTES:
+        raise DataError(f"{path} is {size // 2**20} MB; CSV files up to {MAX_BYTES // 2**20} MB are supported")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        return raw.decode("utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: byte {exc.start} is not {encoding} text; save the file as UTF-8 "
+                        "or set the encoding option (e.g. \"latin-1\")") from None
+    except LookupError:
+        raise DataError(f"unknown text encoding {encoding!r}") from None
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _dialect(path: Path, sample: str, delimiter: Any) -> type[csv.Dialect] | csv.Dialect:
+    if delimiter is not None:
+        if not isinstance(delimiter, str) or len(delimiter) != 1:
+            raise DataError(f"the delimiter must be one character, not {delimiter!r}")
+
+        class Given(csv.excel):
+            pass
+
+        Given.delimiter = delimiter
+        return Given
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        # One column, or too irregular to guess: commas, and the row check below will say what is wrong.
+        return csv.excel
+
+
+def _has_header(sample: str, rows: list[list[str]]) -> bool:
+    first = [c.strip() for c in rows[0]]
+    if all(_is_number(c) for c in first if c):
+        return False  # a header row has names, and names are not numbers
+    if len(rows) > 1 and not all(_is_number(c) for c in first):
+        second = [c.strip() for c in rows[1]]
+        if all(not _is_number(c) for c in first) and any(_is_number(c) for c in second):
+            return True
+    try:
+        return csv.Sniffer().has_header(sample)
+    except csv.Error:
+        return False
+
+
+def read_table(path: Path, spec: dict[str, Any]) -> tuple[list[str], list[tuple[int, list[str]]], str]:
+    """Column names, the data rows as (line number in the file, cells), and the delimiter; names are
+    made up when the file has no header ("column 1", ...). DataError for empty, ragged or binary files."""
+    text = _read_text(path, str(spec.get("encoding", "utf-8")))
+    if not text.strip():
+        raise DataError(f"{path}: the file is empty")
+    if "\x00" in text:
+        raise DataError(f"{path}: this is not a text file (it contains NUL bytes); is it really a CSV?")
+    sample = text[:65536]
+    dialect = _dialect(path, sample, spec.get("delimiter"))
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            if cells and any(c.strip() for c in cells):
+                rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise DataError(f"{path}, line {reader.line_num}: {exc}") from None
+    if not rows:
+        raise DataError(f"{path}: the file has no rows")
+    header = spec.get("header")
+    if header is None:
+        header = _has_header(sample, [r for _, r in rows[:50]])
+    elif not isinstance(header, bool):
+        raise DataError(f"data option 'header' must be true, false or null, not {header!r}")
+    width = len(rows[0][1])
+    if header:
+        names = [c.strip() or f"column {i + 1}" for i, c in enumerate(rows[0][1])]
+        rows = rows[1:]
+        if not rows:
+            raise DataError(f"{path}: the file has a header but no data rows")
+    else:
+        names = [f"column {i + 1}" for i in range(width)]
+    for line, cells in rows:
+        if len(cells) != width:
+            raise DataError(f"{path}, row {line}: has {len(cells)} values but the "
+                            f"{'header' if header else 'first row'} has {width} columns "
+                            f"(delimiter {dialect.delimiter!r})")
+    return names, rows, str(dialect.delimiter)
+
+
+def _column(names: list[str], ref: Any, path: Path) -> int:
+    if isinstance(ref, bool):
+        raise DataError(f"column {ref!r} is neither a name nor a number")
+    if isinstance(ref, int):
+        if -len(names) <= ref < len(names):
+            return ref % len(names)
+        raise DataError(f"{path} has {len(names)} columns; there is no column index {ref}")
+    if isinstance(ref, str):
+        if ref in names:
+            return names.index(ref)
+        folded = [n.strip().casefold() for n in names]
+        if ref.strip().casefold() in folded:
+            return folded.index(ref.strip().casefold())
+        raise DataError(f"{path} has no column {ref!r}; its columns are: {', '.join(names)}")
+    raise DataError(f"column {ref!r} is neither a name nor a number")
+
+
+def _cell_problem(cell: str) -> str | None:
+    text = cell.strip()
+    if not text:
+        return "is empty (missing value)"
+    try:
+        value = float(text)
+    except ValueError:
+        return f"{text[:30]!r} is not a number"
+    if not np.isfinite(value):
+        return f"{text!r} is not a finite number"
+    return None
+
+
+def _numbers(path: Path, names: list[str], rows: list[tuple[int, list[str]]], cols: list[int],
+             decimal_comma: bool) -> np.ndarray:
+    """(n_rows, len(cols)) float64; every bad cell reported by row and column."""
+    cells = [[row[c] for c in cols] for _, row in rows]
+    if decimal_comma:
+        cells = [[v.replace(",", ".") if _DECIMAL_COMMA.match(v) else v for v in r] for r in cells]
+    try:
+        # numpy converts the strings in C; only when that fails do we walk the cells to say where.
+        values = np.array(cells, dtype=np.str_).astype(np.float64)
+        if np.all(np.isfinite(values)):
+            return values.reshape(len(rows), len(cols))
+    except ValueError:
+        pass
+    problems = []
+    for (line, _), r in zip(rows, cells, strict=True):
+        for c, v in zip(cols, r, strict=True):
+            why = _cell_problem(v)
+            if why:
+                problems.append(f"row {line}, column '{names[c]}' (column {c + 1}): {why}")
+    more = f" ... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+    raise DataError(f"{path}: " + "; ".join(problems[:MAX_REPORTED]) + more)
+
+
+def _class_ids(raw: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Labels -> ids in sorted order (numbers numerically: 2 before 10), and the label of each id."""
+    labels = [v.strip() for v in raw]
+    if all(_is_number(v) for v in labels):
+        values = sorted({float(v) for v in labels})
+        names = [f"{v:g}" for v in values]
+        lookup = {v: i for i, v in enumerate(values)}
+        return np.array([lookup[float(v)] for v in labels], dtype=np.int64), names
+    names = sorted(set(labels))
+    lookup = {v: i for i, v in enumerate(names)}
+    return np.array([lookup[v] for v in labels], dtype=np.int64), names
+
+
+@register_source("csv")
+def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
+    path = ctx.path(spec, "path", "CSV file")
+    names, rows, delimiter = read_table(path, spec)
+    # With ';' or tab as the delimiter, '1,5' is a decimal comma (European spreadsheets).
+    decimal_comma = delimiter != ","
+    if len(names) < 2 and spec.get("features") is None:
+        raise DataError(f"{path} has only one column ({names[0]!r}): a data set needs at least one feature "
+                        "column and a target column; check the delimiter")
+    target_ref = spec.get("target", -1)
+    targets = [_column(names, t, path) for t in (target_ref if isinstance(target_ref, list) else [target_ref])]
+    feature_refs = spec.get("features")
+    if feature_refs is None:
+        features = [i for i in range(len(names)) if i not in targets]
+    elif isinstance(feature_refs, list) and feature_refs:
+        features = [_column(names, f, path) for f in feature_refs]
+    else:
+        raise DataError("data option 'features' must be a list of column names or numbers")
+    both = set(features) & set(targets)
+    if both:
+        raise DataError(f"column '{names[min(both)]}' cannot be both a feature and the target")
+    if not features:
+        raise DataError(f"{path}: no feature columns are left besides the target")
+    x = _numbers(path, names, rows, features, decimal_comma)
+
+    task = spec.get("task", "auto")
+    raw_target = [row[targets[0]] for _, row in rows]
+    if decimal_comma:
+        raw_target = [v.replace(",", ".") if _DECIMAL_COMMA.match(v) else v for v in raw_target]
+    if task not in ("auto", "classification", "regression"):
+        raise DataError(f"data option 'task' must be auto, classification or regression, not {task!r}")
+    if len(targets) > 1:
+        if task == "classification":
+            raise DataError("classification takes one target column; several targets mean regression")
+        task = "regression"
+    if task == "auto":
+        task = _guess_task(raw_target)
+    class_names: list[str] = []
+    if task == "classification":
+        empty = [line for (line, _), v in zip(rows, raw_target, strict=True) if not v.strip()]
+        if empty:
+            raise DataError(f"{path}: row {empty[0]}, column '{names[targets[0]]}' (column {targets[0] + 1}): "
+                            "is empty (missing class label)")
+        y, class_names = _class_ids(raw_target)
+    else:
+        y = _numbers(path, names, rows, targets, decimal_comma)
+    x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)
+    stats = None
+    if opt_bool(spec, "standardize", False):
+        x_tr, x_va, stats = standardize(x_tr, x_va)
+    return Dataset(x_tr, y_tr, x_va, y_va, task, name=path.name, class_names=class_names,
+                   feature_names=[names[i] for i in features], standardization=stats,
+                   description=f"{path.name}: {len(rows)} rows, target '{', '.join(names[t] for t in targets)}'")
+
+
+def _guess_task(raw: list[str]) -> str:
+    values = [v.strip() for v in raw]
+    if not all(_is_number(v) for v in values if v):
+        return "classification"
+    numbers = {float(v) for v in values if v}
+    if all(v.is_integer() for v in numbers) and len(numbers) <= AUTO_CLASS_LIMIT:
+        return "classification"
+    return "regression"

@@ -1,0 +1,146 @@
+"""MNIST / Fashion-MNIST IDX files the user already has (gzipped or raw), magic numbers checked.
+
+IDX: two zero bytes, a type byte (0x08 uint8, 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32,
+0x0E float64), the number of dimensions, then each dimension as a big-endian uint32, then the data.
+Spec: {"kind": "mnist" | "fashion_mnist",
+       "folder": "~/mnist",          # finds train-images/train-labels (and t10k-* as validation), or
+       "images": "train-images-idx3-ubyte.gz", "labels": "train-labels-idx1-ubyte.gz",
+       "val_images": null, "val_labels": null,   # without them val_split holds out part of training
+       "flat": false, "limit": 0, "val_split": 0.2, "seed": 0}
+x: (n, 1, 28, 28) (or (n, 784) with flat) in [0, 1]; y: (n,) int64.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from math import prod
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_bool, opt_int, register_source, split_spec
+
+IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+FASHION_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                 "Ankle boot"]
+MAX_BYTES = 1 << 30
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped when it starts with the gzip magic; DataError when unreadable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{path}: the file does not exist") from None
+    except IsADirectoryError:
+        raise DataError(f"{path} is a folder, not a file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            # Read at most a bit over the limit: a tiny hostile .gz could otherwise unpack to gigabytes.
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
+                raw = handle.read(MAX_BYTES + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DataError(f"{path}: the gzip data is broken or truncated ({exc})") from None
+        if len(raw) > MAX_BYTES:
+            raise DataError(f"{path} unpacks to more than {MAX_BYTES >> 20} MB")
+    return raw
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """One IDX file as an array of its stored shape and type (native byte order)."""
+    raw = read_bytes(path)
+    if len(raw) < 4:
+        raise DataError(f"{path} is too short to be an IDX file ({len(raw)} bytes)")
+    if raw[0] != 0 or raw[1] != 0 or raw[2] not in IDX_TYPES or not 1 <= raw[3] <= 4:
+        raise DataError(f"{path} is not an IDX file (MNIST format): its magic number is 0x{raw[:4].hex()}, "
+                        "expected 0x00000803 for images or 0x00000801 for labels")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise DataError(f"{path} is truncated inside its header")
+    dims = tuple(int(d) for d in np.frombuffer(raw, ">u4", ndim, 4))
+    dtype = np.dtype(IDX_TYPES[raw[2]])
+    expected = prod(dims) * dtype.itemsize
+    found = len(raw) - header
+    if found < expected:
+        raise DataError(f"{path} is truncated: its header promises {dims} values ({expected} bytes) but "
+                        f"only {found} bytes follow")
+    if found > expected:
+        raise DataError(f"{path} has {found - expected} bytes more than its header's shape {dims} allows")
+    return np.frombuffer(raw, dtype, prod(dims), header).reshape(dims).astype(dtype.newbyteorder("="))
+
+
+def _find(folder: Path, stem: str) -> Path | None:
+    """train-images-idx3-ubyte[.gz], also with '.' for the '-' before idx (as some mirrors name them)."""
+    if not folder.is_dir():
+        raise DataError(f"{folder}: no such folder")
+    hits = sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower().startswith(stem))
+    return hits[0] if hits else None
+
+
+def _pair(images_path: Path, labels_path: Path, flat: bool, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    images, labels = read_idx(images_path), read_idx(labels_path)
+    if images.ndim != 3:
+        raise DataError(f"{images_path} holds {images.ndim}-D data {images.shape}; images are (n, rows, cols)"
+                        " - is this a labels file?")
+    if labels.ndim != 1:
+        raise DataError(f"{labels_path} holds data of shape {labels.shape}; labels are one number per image"
+                        " - is this an images file?")
+    if len(images) != len(labels):
+        raise DataError(f"{images_path.name} has {len(images)} images but {labels_path.name} has "
+                        f"{len(labels)} labels")
+    if limit:
+        images, labels = images[:limit], labels[:limit]
+    scale = 255.0 if images.dtype == np.uint8 else max(float(np.abs(images).max()), 1.0)
+    x = images.astype(np.float64) / scale
+    x = x.reshape(len(x), -1) if flat else x[:, None]
+    if labels.size and (labels.min() < 0 or not np.issubdtype(labels.dtype, np.integer)):
+        raise DataError(f"{labels_path}: labels must be whole numbers 0 or more")
+    return x, labels.astype(np.int64)
+
+
+def _load(spec: dict[str, Any], ctx: LoadContext, fashion: bool) -> Dataset:
+    flat = opt_bool(spec, "flat", False)
+    limit = opt_int(spec, "limit", 0, 0, 100_000_000)
+    if spec.get("folder"):
+        folder = ctx.path(spec, "folder", "folder with the IDX files")
+        paths = [_find(folder, s) for s in ("train-images", "train-labels", "t10k-images", "t10k-labels")]
+        if paths[0] is None or paths[1] is None:
+            raise DataError(f"{folder} has no train-images-idx3-ubyte and train-labels-idx1-ubyte files "
+                            "(gzipped or not)")
+        val = (paths[2], paths[3]) if paths[2] and paths[3] else None
+        train = (paths[0], paths[1])
+    else:
+        train = (ctx.path(spec, "images", "IDX images file"), ctx.path(spec, "labels", "IDX labels file"))
+        val = None
+        if spec.get("val_images") or spec.get("val_labels"):
+            val = (ctx.path(spec, "val_images", "IDX images file"), ctx.path(spec, "val_labels", "IDX labels file"))
+    x, y = _pair(*train, flat, limit)
+    if val is not None:
+        x_va, y_va = _pair(*val, flat, limit)
+        if x_va.shape[1:] != x.shape[1:]:
+            raise DataError(f"validation images {x_va.shape[1:]} differ from training images {x.shape[1:]}")
+        order = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1)).permutation(len(x))
+        x_tr, y_tr = x[order], y[order]
+    else:
+        x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)
+    top = int(max(y_tr.max(initial=0), y_va.max(initial=0))) + 1
+    names = FASHION_NAMES if fashion and top <= 10 else [str(i) for i in range(max(top, 10))]
+    kind = "Fashion-MNIST" if fashion else "MNIST"
+    return Dataset(x_tr, y_tr, x_va, y_va, "classification", name=kind.lower().replace("-", "_"),
+                   class_names=list(names), description=f"{kind} from {train[0].name}")
+
+
+@register_source("mnist")
+def load_mnist(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
+    return _load(spec, ctx, fashion=False)
+
+
+@register_source("fashion_mnist")
+def load_fashion_mnist(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
+    return _load(spec, ctx, fashion=True)
