@@ -1,6 +1,6 @@
 """Imports every data source module so each registers its kind."""
 
-from nnviz.data import digits, generated, inline, shapes  # noqa: F401
+from nnviz.data import arrays, cifar, csvfile, digits, generated, idx, images, inline, shapes  # noqa: F401
 
 # isort: split
 from nnviz.data import text  # noqa: F401  (the "text" kind: tokenised sentences)
