@@ -1,0 +1,63 @@
+"""The network's tensors as a state_dict-keyed safetensors file (no pickle).
+
+Weights come from a running session (trained values) or, by default, from the engine's own
+initialisation for the document's seed: the exact numbers the app starts training from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from nnviz.export.errors import ExportError
+from nnviz.export.model_code import ModelPlan
+from nnviz.graph.document import GraphDocument
+
+NodeState = dict[str, dict[str, np.ndarray]]  # node id -> tensor name -> values
+
+
+def initial_state(doc: GraphDocument) -> NodeState:
+    """Every parameter and buffer as the app initialises them (same seed, same numbers)."""
+    from nnviz.engine.network import Network, SessionError
+
+    try:
+        net = Network.build(doc, doc.training.dtype, doc.training.seed)
+    except SessionError as exc:
+        raise ExportError(f"The weights cannot be made: {exc}") from None
+    return net.state()
+
+
+def state_dict_arrays(doc: GraphDocument, plan: ModelPlan, state: NodeState) -> dict[str, np.ndarray]:
+    """{state_dict key: array} for every exported node's parameters and buffers, in the model's dtype.
+
+    Raises ExportError naming the node when a tensor is missing or has the wrong shape."""
+    analysis = doc.analysis()
+    dtype = np.dtype(plan.dtype)
+    arrays: dict[str, np.ndarray] = {}
+    for nid in plan.node_ids:
+        expected = {**analysis.weight_shapes.get(nid, {}), **analysis.buffer_shapes.get(nid, {})}
+        for name, shape in expected.items():
+            values = state.get(nid, {}).get(name)
+            if values is None:
+                raise ExportError(f"{doc.describe(nid)} has no values for {name}: reset its weights")
+            values = np.asarray(values)
+            if tuple(values.shape) != tuple(shape):
+                raise ExportError(f"{doc.describe(nid)} has {name} of shape {values.shape} but needs {shape}")
+            # Counters (BatchNorm's num_batches_tracked) stay integers, as in PyTorch.
+            target = np.int64 if values.dtype.kind in "iu" or name == "num_batches_tracked" else dtype
+            arrays[plan.state_key(nid, name)] = np.ascontiguousarray(values, dtype=target)
+    return arrays
+
+
+def save_weights(arrays: dict[str, np.ndarray], path: Path) -> None:
+    from safetensors.numpy import save_file
+
+    # "format": "pt" is what safetensors.torch writes; tools that check it then accept the file.
+    save_file(arrays, str(path), metadata={"format": "pt", "producer": "nnviz"})
+
+
+def load_weights(path: Path) -> dict[str, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    return load_file(str(path))

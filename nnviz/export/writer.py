@@ -1,0 +1,101 @@
+"""export_pytorch: write model.py, the weights, train.py, data.npz and a README into one folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nnviz.export.datafile import DATA_FILENAME, training_arrays
+from nnviz.export.errors import ExportError
+from nnviz.export.model_code import WEIGHTS_FILENAME, ModelPlan, plan_model
+from nnviz.export.train_code import TRAINED_FILENAME, render_train
+from nnviz.export.weights import NodeState, initial_state, save_weights, state_dict_arrays
+from nnviz.graph.document import GraphDocument
+from nnviz.graph.registry import fmt_shape
+
+MODEL_FILENAME = "model.py"
+TRAIN_FILENAME = "train.py"
+README_FILENAME = "README.md"
+
+
+@dataclass
+class ExportResult:
+    directory: Path
+    files: list[Path]
+    plan: ModelPlan
+    warnings: list[str] = field(default_factory=list)
+
+
+def export_pytorch(doc: GraphDocument, out_dir: str | Path, *, weights: NodeState | None = None,
+                   dataset=None, source_name: str = "") -> ExportResult:
+    """Export `doc` to PyTorch in `out_dir` (created if needed; our files in it are overwritten).
+
+    weights: tensors by node id then name (e.g. Session.weights()); default: the app's initial
+    weights for the document's seed. dataset: the data to export (default: the document's own).
+    Raises ExportError (naming the layer and why) before writing anything if the network cannot be
+    exported; data that cannot be loaded is only a warning (train.py then says what is missing).
+    """
+    plan = plan_model(doc, source_name=source_name)
+    arrays = state_dict_arrays(doc, plan, weights if weights is not None else initial_state(doc))
+    warnings: list[str] = []
+    data = None
+    try:
+        data = training_arrays(doc, dataset)
+    except ValueError as exc:  # DataError / SessionError: the learner-worded reason
+        warnings.append(f"The training data was not exported, so train.py cannot run yet: {exc}")
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} is a file; export needs a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / MODEL_FILENAME, out / WEIGHTS_FILENAME, out / TRAIN_FILENAME, out / README_FILENAME]
+    files[0].write_text(plan.source, encoding="utf-8")
+    save_weights(arrays, files[1])
+    files[2].write_text(render_train(doc.training, source_name=source_name), encoding="utf-8")
+    if data is not None:
+        data.save(out / DATA_FILENAME)
+        files.append(out / DATA_FILENAME)
+    elif (out / DATA_FILENAME).exists():
+        (out / DATA_FILENAME).unlink()  # stale data from an earlier export would silently mislead
+    files[3].write_text(readme_text(doc, plan, data is not None), encoding="utf-8")
+    return ExportResult(out, files, plan, warnings)
+
+
+def readme_text(doc: GraphDocument, plan: ModelPlan, has_data: bool) -> str:
+    s = doc.training
+    shapes = ", ".join(fmt_shape(shape) for shape in plan.input_shapes)
+    lines = [
+        "# A network exported from nnviz",
+        "",
+        f"- `{MODEL_FILENAME}`: the network as a PyTorch `nn.Module` (`Net`); `build_model()` returns it",
+        f"  with the weights in `{WEIGHTS_FILENAME}` loaded (safetensors, keyed like `state_dict()`).",
+        f"  Input: one sample of shape {shapes} per row of a batch; output {fmt_shape(plan.output_shape)}.",
+        f"- `{TRAIN_FILENAME}`: trains it with the same loss ({s.loss}), optimiser ({s.optimizer}, lr {s.lr}),",
+        f"  batch size ({s.batch_size}), seed and data order as nnviz; saves `{TRAINED_FILENAME}`.",
+        f"- `{DATA_FILENAME}`: the training and validation arrays"
+        + ("." if has_data else " (missing: the data could not be loaded when exporting)."),
+        "",
+        "## Run it",
+        "",
+        "```",
+        "pip install torch safetensors numpy",
+        "python train.py --epochs 5            # --lr 0.01, --device cpu|cuda|mps",
+        "torchrun --nproc_per_node=2 train.py  # data-parallel (DistributedDataParallel)",
+        "```",
+        "",
+        "Use the model in your own code:",
+        "",
+        "```python",
+        "import torch",
+        "from model import DTYPE, INPUT_SHAPES, build_model",
+        "",
+        "model = build_model().eval()",
+        "x = torch.zeros(4, *INPUT_SHAPES[0], dtype=DTYPE)  # a batch of 4 samples",
+        "print(model(x))",
+        "```",
+        "",
+        "In one process, train.py reproduces nnviz's numbers: same initial weights, same batches in the",
+        "same order, same update rule. `nnviz export FILE --to pytorch -o DIR --verify` checks that.",
+        "",
+    ]
+    return "\n".join(lines)
