@@ -37,14 +37,12 @@ class CliError(Exception):
 
 
 def _session(doc, seed: int | None):
-    from nnviz.data.dataset import DataError, load_dataset
+    from nnviz.data.dataset import DataError
     from nnviz.engine.session import Session, SessionError
 
     settings = doc.training if seed is None else doc.training.with_(seed=seed)
     try:
-        base = Path(doc.meta["path"]).parent if "path" in doc.meta else None
-        dataset = load_dataset(doc.data, base_dir=base) if base else load_dataset(doc.data)
-        return Session(doc, dataset, settings)
+        return Session(doc, settings=settings)
     except (DataError, SessionError) as exc:
         raise CliError(str(exc)) from None
 
@@ -91,7 +89,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     train_loss, train_acc = session.evaluate("train")
     val_loss, val_acc = session.evaluate("val")
     final = {"final": True, "steps": session.steps_done, "epochs": len(session.metrics.epochs),
-             "train_loss": train_loss, "train_accuracy": train_acc, "val_loss": val_loss, "val_accuracy": val_acc}
+             "train_loss": train_loss, "train_accuracy": train_acc,
+             "val_loss": val_loss, "val_accuracy": val_acc}
     if args.json:
         print(json.dumps(final))
     else:
@@ -146,7 +145,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
                 where = f" {record['name']}" if record["name"] else ""
                 print(f"step {event.step} {event.phase}{where}")
                 for name, value in event.tensors.items():
-                    print(f"  {name} {tuple(value.shape)}: {np.array2string(value, precision=5, threshold=20)}")
+                    text = np.array2string(value, precision=5, threshold=20)
+                    print(f"  {name} {tuple(value.shape)}: {text}")
+                if event.formula is not None:
+                    print(f"  formula: {event.formula.numeric or event.formula.symbolic}")
     except NonFiniteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -168,7 +170,8 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     worst = 0.0
     for r in results:
         mark = "ok" if r.rel_error <= tolerance else "FAIL"
-        print(f"{r.node_name:<20} {r.param:<22} relative error {r.rel_error:.2e}  ({r.checked} entries)  {mark}")
+        print(f"{r.node_name:<20} {r.param:<22} relative error {r.rel_error:.2e}  "
+              f"({r.checked} entries)  {mark}")
         worst = max(worst, r.rel_error)
     print(f"largest relative error {worst:.2e} (tolerance {tolerance:.0e})")
     return 0 if worst <= tolerance else 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.data.dataset import Dataset, load_dataset
+from nnviz.data.dataset import Dataset
 from nnviz.engine.losses import make_loss
 from nnviz.engine.network import Network
 from nnviz.engine.targets import prepare_targets
@@ -37,7 +37,10 @@ def gradcheck(doc: GraphDocument, dataset: Dataset | None = None, *, batch: int 
     checked, chosen at random but reproducibly. Dropout uses the same mask for every evaluation.
     `weights` (node -> name -> array) starts from a trained state instead of the initial one."""
     settings = doc.training
-    dataset = dataset if dataset is not None else load_dataset(doc.data)
+    if dataset is None:
+        from nnviz.engine.session import document_dataset
+
+        dataset = document_dataset(doc)
     net = Network.build(doc, "float64", settings.seed)
     if weights:
         net.load_state({nid: {k: np.asarray(v, dtype=np.float64) for k, v in t.items()}

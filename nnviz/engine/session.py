@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,7 @@ class Session:
                  checkpoint_stride: int = 16) -> None:
         self.doc = doc
         self.settings = settings or doc.training
-        self.dataset = dataset if dataset is not None else load_dataset(doc.data)
+        self.dataset = dataset if dataset is not None else document_dataset(doc)
         self.dtype = np.dtype(self.settings.dtype)
         self.net = Network.build(doc, self.settings.dtype, self.settings.seed)
         self.net.check_data(self.dataset.sample_shape, self.dataset.name or doc.data.get("name", "data"))
@@ -443,6 +444,12 @@ class Session:
         if not len(x):
             return None, None
         return self._evaluate(x, y)
+
+
+def document_dataset(doc: GraphDocument) -> Dataset:
+    """The data set a document names; file paths in it are relative to the document's own file."""
+    path = doc.meta.get("path")
+    return load_dataset(doc.data, base_dir=Path(path).parent if path else None)
 
 
 def _copies(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
