@@ -1,0 +1,77 @@
+"""The `nnviz` command: the desktop app, or with a subcommand the headless CLI.
+
+    nnviz                       open the app with a small example network
+    nnviz FILE                  open FILE
+    nnviz --screenshot OUT.png [FILE] [--steps N] [--size WxH]   render the window offscreen and exit
+    nnviz check|train|trace|gradcheck|export ... FILE             the headless commands (nnviz.cli)
+
+This module imports no Qt, so `--help`, `--version` and the subcommands work where Qt cannot load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+GUI_EPILOG = "Headless commands (no window): run `nnviz COMMAND --help`; the commands are listed below."
+
+
+def cli_commands() -> set[str]:
+    from nnviz.cli import build_parser
+
+    parser = build_parser()
+    found: set[str] = set()
+    for action in parser._actions:  # argparse keeps subcommands in a private action type
+        if isinstance(action, argparse._SubParsersAction):
+            found |= set(action.choices)
+    return found
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nnviz", description="Open the nnviz desktop app.", epilog=GUI_EPILOG)
+    parser.add_argument("file", nargs="?", help="a .nnviz file to open")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="render the main window offscreen, save, exit")
+    parser.add_argument("--steps", type=int, default=0, help="with --screenshot: training micro-steps first")
+    parser.add_argument("--size", default="1280x800", help="with --screenshot: window size WxH (1280x800)")
+    parser.add_argument("--lang", help="user-interface language, e.g. zh_CN (default: the system's)")
+    return parser
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--size wants WIDTHxHEIGHT such as 1280x800, not {text!r}") from None
+    if not (320 <= w <= 8000 and 240 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"--size {text} is outside 320x240 .. 8000x8000")
+    return w, h
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from nnviz import cli
+
+    if argv and argv[0] in cli_commands():
+        return cli.main(argv)
+    if argv and argv[0] in ("-h", "--help", "--version"):
+        if argv[0] != "--version":
+            gui_parser().print_help()
+            print()
+        try:
+            return cli.main(argv[:1])
+        except SystemExit as exc:  # argparse exits after printing --help/--version
+            return int(exc.code or 0)
+    parser = gui_parser()
+    args = parser.parse_args(argv)
+    try:
+        size = parse_size(args.size)
+    except argparse.ArgumentTypeError as exc:
+        parser.error(str(exc))
+    from nnviz.ui.launch import run_gui
+
+    return run_gui(args.file, screenshot=args.screenshot, steps=args.steps, size=size, lang=args.lang)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Start the Qt application: the interactive window, or an offscreen screenshot of it."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from nnviz.resources import resource_path
+
+
+def _install_translator(app, lang: str | None) -> None:
+    from PySide6.QtCore import QLocale, QTranslator
+
+    name = lang or QLocale.system().name()
+    try:
+        folder = resource_path("translations")
+    except FileNotFoundError:
+        return
+    translator = QTranslator(app)
+    if translator.load(f"nnviz_{name}", str(folder)):
+        app.installTranslator(translator)
+        app._nnviz_translator = translator  # keep it alive as long as the app
+
+
+def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: int = 0,
+            size: tuple[int, int] = (1280, 800), lang: str | None = None) -> int:
+    if screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nnviz"])
+    app.setOrganizationName("nnviz")
+    app.setApplicationName("nnviz")
+    _install_translator(app, lang)
+    from nnviz.ui.main_window import MainWindow
+
+    if screenshot:
+        # A screenshot must not depend on (or change) the user's saved layout, recent files or autosaves.
+        scratch = tempfile.TemporaryDirectory(prefix="nnviz-shot-")
+        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings, recovery_dir=Path(scratch.name) / "recovery")
+    else:
+        window = MainWindow()
+    if file and not window.files.load(file):
+        return 1
+    if screenshot:
+        return _screenshot(app, window, screenshot, steps, size)
+    window.show()
+    window.offer_recovery()
+    return app.exec()
+
+
+def _screenshot(app, window, out: str, steps: int, size: tuple[int, int]) -> int:
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    window.canvas.fit_all()
+    training = getattr(window, "training", None)
+    for _ in range(steps):
+        if training is None or not hasattr(training, "step"):
+            print("warning: training panels are not available; --steps ignored", file=sys.stderr)
+            break
+        training.step()
+        app.processEvents()
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    for _ in range(5):  # let deferred layout (dock tab bars, splitters) settle before grabbing
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, QDeadlineTimer(50))
+    image = window.grab()
+    ok = image.save(out)
+    window.undo_stack.setClean()  # nothing to ask about on the way out
+    window.close()
+    if not ok:
+        print(f"error: could not write {out}", file=sys.stderr)
+        return 1
+    print(f"saved {out} ({image.width()}x{image.height()})")
+    return 0

@@ -1,0 +1,293 @@
+"""The main window: canvas in the middle, palette, inspector, problems and history in docks.
+
+Public surface for other panels (the training panels attach through `attach_training(window)`):
+    window.document          the current GraphDocument (replaced on New/Open: see documentReplaced)
+    window.documentReplaced  Signal(GraphDocument) after New, Open, Revert or recovery
+    window.selectionChanged  Signal(str): the selected node id, or "" for none / several
+    window.controller        GraphController: every undoable edit (set_param, set_data, set_training, ...)
+    window.undo_stack        QUndoStack
+    window.canvas            GraphView with highlight_node(id, "forward"|"backward"|"update"|None),
+                             set_node_badge(id, text, tooltip), set_node_glyph(id, QImage | None)
+    window.scene             GraphScene (node_items, selected_node_ids(), refreshed signal)
+    window.add_dock(widget, title, area) -> QDockWidget (listed in the View menu, layout remembered)
+    window.menu(name) -> QMenu  for "&File", "&Edit", "&View", "&Train", "&Help"
+    window.toolbar           the main QToolBar
+    window.status(message)   a status-bar message
+    window.require_valid(action)  keep an action disabled, with the reason as tooltip, while the graph
+                                  has errors
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QToolBar,
+    QUndoView,
+    QWidget,
+)
+
+from nnviz.graph import Change, GraphDocument
+from nnviz.ui.controller import GraphController
+from nnviz.ui.edit_actions import EditActions
+from nnviz.ui.file_actions import FileActions
+from nnviz.ui.icons import app_icon
+from nnviz.ui.inspector import Inspector
+from nnviz.ui.palette import Palette
+from nnviz.ui.problems import ProblemsPanel
+from nnviz.ui.recovery import DEFAULT_INTERVAL_S, Autosaver, default_recovery_dir, find_recoverable
+from nnviz.ui.scene import GraphScene
+from nnviz.ui.summary_dialog import SummaryDialog
+from nnviz.ui.view import GraphView
+
+MENUS = ("&File", "&Edit", "&View", "&Train", "&Help")
+LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def app_settings() -> QSettings:
+    return QSettings("nnviz", "nnviz")
+
+
+class MainWindow(QMainWindow):
+    documentReplaced = Signal(object)
+    selectionChanged = Signal(str)
+
+    def __init__(self, document: GraphDocument | None = None, file_path: str = "",
+                 settings: QSettings | None = None, recovery_dir: Path | None = None,
+                 autosave_interval_s: float = DEFAULT_INTERVAL_S, training: bool = True) -> None:
+        super().__init__()
+        from nnviz.ui.defaults import default_document
+
+        self.settings = settings or app_settings()
+        self.document = document if document is not None else default_document()
+        self.file_path = file_path
+        self.untitled_name = "" if document is not None else "xor"
+        self.undo_stack = QUndoStack(self)
+        self.controller = GraphController(self.document, self.undo_stack, self)
+        self.scene = GraphScene(self.controller)
+        self.canvas = GraphView(self.scene, self)
+        self.setCentralWidget(self.canvas)
+        self.setWindowIcon(app_icon())
+        self.setDockNestingEnabled(True)
+        self._menus: dict[str, QMenu] = {name: self.menuBar().addMenu(self.tr(name)) for name in MENUS}
+        self.toolbar = QToolBar(self.tr("Main"), self)
+        self.toolbar.setObjectName("toolbar_main")
+        self.addToolBar(self.toolbar)
+        self._valid_actions: list[QAction] = []
+
+        self.palette = Palette()
+        self.inspector = Inspector(self.controller)
+        self.problems = ProblemsPanel(self.document)
+        self.history = QUndoView(self.undo_stack)
+        self.history.setEmptyLabel(self.tr("<start>"))
+        self.palette_dock = self.add_dock(self.palette, self.tr("Layers"), LEFT)
+        self.inspector_dock = self.add_dock(self.inspector, self.tr("Inspector"), RIGHT)
+        self.problems_dock = self.add_dock(self.problems, self.tr("Problems"), BOTTOM)
+        self.history_dock = self.add_dock(self.history, self.tr("History"), BOTTOM)
+        self.tabifyDockWidget(self.problems_dock, self.history_dock)
+        self.problems_dock.raise_()
+
+        self.files = FileActions(self)
+        self.edits = EditActions(self)
+        self._build_actions()
+        self.autosaver = Autosaver(recovery_dir or default_recovery_dir(), autosave_interval_s, self)
+        self.autosaver.start(lambda: (self.document, self.file_path, not self.undo_stack.isClean()))
+
+        self.controller.refused.connect(lambda message: self.status(message, 10000))
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.problems.nodeActivated.connect(self.select_node)
+        self.palette.activated.connect(lambda key: self.canvas.drop_layer(key, self.canvas.centre_of_view()))
+        self.undo_stack.cleanChanged.connect(lambda clean: self.update_title())
+        self.document.subscribe(self._on_change)
+        self.resize(1280, 800)
+        self.update_title()
+        self._update_valid_actions()
+        self.status(self.tr("Drag a layer from the palette onto the canvas; drag from an output port to an "
+                            "input port to connect."), 0)
+
+        from nnviz.ui.training import attach_training
+
+        self.training = attach_training(self) if training else None
+        self._sized = False
+        self._restore_layout()
+        self.canvas.fit_all()
+
+    # ------------------------------------------------------------ public surface
+    def menu(self, name: str) -> QMenu:
+        if name not in self._menus:
+            self._menus[name] = self.menuBar().addMenu(self.tr(name))
+        return self._menus[name]
+
+    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = RIGHT) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName("dock_" + "".join(ch for ch in title.lower() if ch.isalnum()))
+        if not isinstance(widget, QAbstractScrollArea):
+            # A tall or wide panel scrolls inside its dock instead of forcing the window past the screen.
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(widget)
+            widget = scroller
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if "&View" in getattr(self, "_menus", {}) and hasattr(self, "_docks_menu"):
+            self._docks_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def status(self, message: str, msecs: int = 6000) -> None:
+        self.statusBar().showMessage(message, msecs)
+
+    def require_valid(self, action: QAction) -> None:
+        self._valid_actions.append(action)
+        self._update_valid_actions()
+
+    def set_document(self, document: GraphDocument, file_path: str = "") -> None:
+        """Replace the document (New, Open, Revert, recovery); the history starts afresh."""
+        self.document.unsubscribe(self._on_change)
+        self.document = document
+        self.file_path = file_path
+        self.untitled_name = ""
+        self.controller.set_document(document)
+        self.scene.set_document(document)
+        self.inspector.set_document(document)
+        self.problems.set_document(document)
+        document.subscribe(self._on_change)
+        self.undo_stack.setClean()
+        self.update_title()
+        self._update_valid_actions()
+        self.canvas.fit_all()
+        self.documentReplaced.emit(document)
+
+    def select_node(self, node_id: str) -> None:
+        self.scene.select_nodes([node_id])
+        item = self.scene.node_items.get(node_id)
+        if item is not None:
+            self.canvas.ensureVisible(item)
+
+    def display_name(self) -> str:
+        return Path(self.file_path).stem if self.file_path else (self.untitled_name or self.tr("untitled"))
+
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.display_name()}[*] — nnviz")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    # ------------------------------------------------------------ recovery
+    def offer_recovery(self) -> bool:
+        """At start: if a crashed session left unsaved work, ask whether to restore it."""
+        from nnviz.io import NnvizFileError, load
+
+        for found in find_recoverable(self.autosaver.folder):
+            what = Path(found.original).name if found.original else self.tr("an untitled network")
+            answer = QMessageBox.question(
+                self, self.tr("Recover unsaved work?"),
+                self.tr("nnviz closed unexpectedly while %s had unsaved changes. Restore them?") % what,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+            if answer != QMessageBox.StandardButton.Yes:
+                found.discard()
+                continue
+            try:
+                doc = load(found.autosave)
+            except NnvizFileError as exc:
+                QMessageBox.warning(self, self.tr("Cannot recover"), str(exc))
+                found.discard()
+                continue
+            self.set_document(doc, found.original)
+            self.undo_stack.resetClean()  # recovered work is not saved anywhere yet
+            self.update_title()
+            self.autosaver.write(doc, found.original)  # keep it safe under this process's name
+            found.discard()
+            self.status(self.tr("Recovered unsaved work"))
+            return True
+        return False
+
+    # ------------------------------------------------------------ internals
+    def _on_change(self, change: Change) -> None:
+        if change.kind not in ("moved", "data", "training"):
+            self._update_valid_actions()
+
+    def _update_valid_actions(self) -> None:
+        analysis = self.document.analysis()
+        why = "" if analysis.valid else self.tr("Fix the graph first: %s") % analysis.messages()[0]
+        for action in self._valid_actions:
+            action.setEnabled(analysis.valid)
+            action.setToolTip(why or action.text().replace("&", ""))
+            action.setStatusTip(why)
+
+    def _selection_changed(self) -> None:
+        ids = self.scene.selected_node_ids()
+        node_id = ids[0] if len(ids) == 1 else ""
+        self.inspector.show_node(node_id)
+        self.selectionChanged.emit(node_id)
+
+    def _action(self, menu: str, text: str, slot, shortcut=None, tip: str = "", toolbar: bool = False) -> QAction:
+        action = QAction(self.tr(text), self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        if tip:
+            action.setStatusTip(self.tr(tip))
+        action.triggered.connect(lambda checked=False: slot())
+        self.menu(menu).addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        from nnviz.ui.window_actions import build_actions
+
+        build_actions(self)
+
+    def _arrange_docks(self) -> None:
+        """The default layout: property-style panels share the right column as tabs, so the canvas keeps
+        most of a 1280x800 screen; the user can rearrange and the layout is remembered."""
+        docks = {d.windowTitle(): d for d in self.findChildren(QDockWidget)}
+        right = [d for d in docks.values() if self.dockWidgetArea(d) == RIGHT and d is not self.inspector_dock
+                 and not d.windowTitle().startswith(("Loss", "Curves"))]
+        for dock in right:
+            self.tabifyDockWidget(self.inspector_dock, dock)
+        self.inspector_dock.raise_()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            # Tabs and dock sizes only settle once the window has its real size; a restored layout wins.
+            self._sized = True
+            if self.settings.value("window/state") is None:
+                self._arrange_docks()
+                self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 340], Qt.Orientation.Horizontal)
+                self.resizeDocks([self.problems_dock], [190], Qt.Orientation.Vertical)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def show_summary(self) -> SummaryDialog:
+        dialog = SummaryDialog(self.document, self)
+        dialog.show()
+        return dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.autosaver.timer.stop()
+        self.autosaver.clear()
+        event.accept()

@@ -1,0 +1,102 @@
+"""The layer palette: the registry grouped by category, with icons, a filter box and one-line tooltips.
+Dragging an entry carries the layer's type key as MIME type application/x-nnviz-layer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from nnviz.graph import CATEGORIES, all_specs
+from nnviz.ui.icons import category_icon
+
+LAYER_MIME = "application/x-nnviz-layer"
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+def layer_mime(type_key: str) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(LAYER_MIME, type_key.encode("utf-8"))
+    mime.setText(type_key)
+    return mime
+
+
+class PaletteTree(QTreeWidget):
+    """A tree whose leaves drag as layers."""
+
+    def mimeTypes(self) -> list[str]:
+        return [LAYER_MIME]
+
+    def mimeData(self, items: list[QTreeWidgetItem]) -> QMimeData:
+        keys = [i.data(0, KEY_ROLE) for i in items if i.data(0, KEY_ROLE)]
+        return layer_mime(keys[0]) if keys else QMimeData()
+
+
+class Palette(QWidget):
+    """Emits `activated(type_key)` on double-click or Enter (adds the layer at the view's centre)."""
+
+    activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("Filter layers…"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.apply_filter)
+        self.tree = PaletteTree()
+        self.tree.setHeaderHidden(True)
+        self.tree.setDragEnabled(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.itemActivated.connect(self._on_activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        self._populate()
+
+    def _populate(self) -> None:
+        groups: dict[str, list] = {c: [] for c in CATEGORIES}
+        for spec in all_specs():
+            groups.setdefault(spec.category, []).append(spec)
+        for category, specs in groups.items():
+            if not specs:
+                continue
+            group = QTreeWidgetItem(self.tree, [self.tr(category)])
+            group.setIcon(0, category_icon(category))
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            for spec in specs:
+                item = QTreeWidgetItem(group, [spec.label])
+                item.setIcon(0, category_icon(category))
+                item.setData(0, KEY_ROLE, spec.key)
+                item.setToolTip(0, spec.description)
+                item.setStatusTip(0, spec.description)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+                self.items[spec.key] = item
+            group.setExpanded(True)
+
+    def apply_filter(self, text: str) -> None:
+        """Show only layers whose label, key or description contains the text (case-insensitive)."""
+        needle = text.strip().lower()
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            visible = 0
+            for j in range(group.childCount()):
+                item = group.child(j)
+                key = item.data(0, KEY_ROLE)
+                hay = f"{item.text(0)} {key} {item.toolTip(0)} {group.text(0)}".lower()
+                hide = bool(needle) and needle not in hay
+                item.setHidden(hide)
+                visible += not hide
+            group.setHidden(visible == 0)
+
+    def visible_keys(self) -> list[str]:
+        return [k for k, item in self.items.items() if not item.isHidden() and not item.parent().isHidden()]
+
+    def _on_activated(self, item: QTreeWidgetItem, column: int) -> None:
+        key = item.data(0, KEY_ROLE)
+        if key:
+            self.activated.emit(key)

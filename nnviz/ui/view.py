@@ -1,0 +1,177 @@
+"""The canvas view: zoom with the wheel, pan with the middle button (or Space + drag), fit to view,
+rubber-band selection, and drops from the palette (on empty space: a new node; on an edge: an insert)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from nnviz.ui import theme
+from nnviz.ui.edge_item import EdgeItem
+from nnviz.ui.palette import LAYER_MIME
+from nnviz.ui.scene import GraphScene
+
+MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+
+
+class GraphView(QGraphicsView):
+    def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.graph_scene = scene
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setAcceptDrops(True)
+        self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))  # room to pan beyond the nodes
+        self._pan_from: QPointF | None = None
+        self._space = False
+        self._drop_edge: EdgeItem | None = None
+
+    # ------------------------------------------------------------ zoom and pan
+    @property
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        factor = max(MIN_ZOOM / self.zoom, min(MAX_ZOOM / self.zoom, factor))
+        self.scale(factor, factor)
+
+    def reset_zoom(self) -> None:
+        self.resetTransform()
+
+    def fit_all(self) -> None:
+        """Show every node, at most at 100 % so a tiny graph is not blown up."""
+        items = list(self.graph_scene.node_items.values())
+        if not items:
+            self.resetTransform()
+            self.centerOn(0, 0)
+            return
+        rect = items[0].sceneBoundingRect()
+        for item in items[1:]:
+            rect = rect.united(item.sceneBoundingRect())
+        rect.adjust(-40, -40, 40, 40)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom > 1.0:
+            self.resetTransform()
+            self.centerOn(rect.center())
+        elif self.zoom < MIN_ZOOM:
+            self.zoom_by(MIN_ZOOM / self.zoom)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(1.15 ** steps)
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        super().keyReleaseEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(int(self.horizontalScrollBar().value() - delta.x()))
+            self.verticalScrollBar().setValue(int(self.verticalScrollBar().value() - delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = None
+            self.unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    # ------------------------------------------------------------ drops from the palette
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(LAYER_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasFormat(LAYER_MIME):
+            self._set_drop_edge(self.graph_scene.edge_at(self.mapToScene(event.position().toPoint())))
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dragLeaveEvent(self, event) -> None:
+        self._set_drop_edge(None)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not event.mimeData().hasFormat(LAYER_MIME):
+            super().dropEvent(event)
+            return
+        self._set_drop_edge(None)
+        type_key = bytes(event.mimeData().data(LAYER_MIME).data()).decode("utf-8")
+        pos = self.mapToScene(event.position().toPoint())
+        self.drop_layer(type_key, pos)
+        event.acceptProposedAction()
+
+    def drop_layer(self, type_key: str, pos: QPointF) -> str | None:
+        """Create a layer with its header under `pos`; on an edge, insert it into that connection."""
+        scene = self.graph_scene
+        top_left = (pos.x() - theme.NODE_WIDTH / 2, pos.y() - theme.HEADER_HEIGHT / 2)
+        edge = scene.edge_at(pos)
+        if edge is not None:
+            node_id = scene.controller.insert_on_edge(type_key, edge.edge, top_left)
+        else:
+            node_id = scene.controller.add_node(type_key, top_left)
+        if node_id:
+            scene.select_nodes([node_id])
+        return node_id
+
+    def _set_drop_edge(self, edge: EdgeItem | None) -> None:
+        if edge is not self._drop_edge:
+            if self._drop_edge is not None and self._drop_edge.scene() is not None:
+                self._drop_edge.set_drop_target(False)
+            if edge is not None:
+                edge.set_drop_target(True)
+            self._drop_edge = edge
+
+    # ------------------------------------------------------------ API for the training panels
+    def highlight_node(self, node_id: str | None, color_role: str | None) -> None:
+        """Outline a node in a micro-step phase colour ("forward", "backward", "update"); None clears."""
+        self.graph_scene.highlight_node(node_id, color_role)
+
+    def set_node_badge(self, node_id: str, text: str | None, tooltip: str = "") -> None:
+        """A small badge at a node's top-right (e.g. "!" for a vanishing gradient), with a tooltip."""
+        self.graph_scene.set_node_badge(node_id, text, tooltip)
+
+    def set_node_glyph(self, node_id: str, image) -> None:
+        """A small picture on the node's face (a QImage: activations, a filter), or None to remove it."""
+        self.graph_scene.set_node_glyph(node_id, image)
+
+    def centre_of_view(self) -> QPointF:
+        return self.mapToScene(self.viewport().rect().center())
