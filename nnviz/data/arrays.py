@@ -36,6 +36,16 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
     if not path.exists():
         raise DataError(f"{path}: the file does not exist")
     try:
+        with open(path, "rb") as handle:
+            magic = handle.read(6)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if magic == b"\x93NUMPY":
+        raise DataError(f"{path} holds a single array (.npy); save x and y with np.savez")
+    if not magic.startswith(b"PK"):
+        # np.load would try anything else as a pickle; say what the file is not instead.
+        raise DataError(f"{path} is not a valid .npz archive (a .npz is a zip of arrays, made by np.savez)")
+    try:
         with np.load(path, allow_pickle=False) as archive:
             if not isinstance(archive, np.lib.npyio.NpzFile):
                 raise DataError(f"{path} holds a single array (.npy); save x and y with np.savez")
