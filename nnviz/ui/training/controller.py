@@ -1,0 +1,349 @@
+"""TrainingController: owns the Session, steps it, runs it in time slices and tells the views.
+
+Running never blocks the event loop: a zero-interval QTimer calls _run_slice(), which trains whole
+batches for at most SLICE_MS and then returns to Qt. Pausing therefore always lands between two
+training steps. Views do not redraw per step: they listen to `changed` and a RedrawThrottle redraws
+the visible ones at most 60 times a second.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nnviz.data.dataset import DataError
+from nnviz.engine.formulas import Formula, formula_for
+from nnviz.engine.history import History
+from nnviz.engine.network import SessionError
+from nnviz.engine.session import MicroStep, NonFiniteError, Session
+from nnviz.graph.document import Change, GraphDocument
+from nnviz.graph.settings import SettingsError
+
+SLICE_MS = 12.0  # training time per event-loop turn: leaves >= 4 ms of a 16 ms frame for drawing
+STRUCTURAL = {"node_added", "node_removed", "connected", "disconnected", "param", "weights", "replaced"}
+# speed index -> training steps per second (None = as fast as the machine goes)
+SPEEDS: list[int | None] = [1, 5, 20, 100, 1000, None]
+
+
+@dataclass
+class StepView:
+    """What the panels show for the current micro-step: the event and a formula with full context."""
+
+    event: MicroStep
+    formula: Formula | None
+    node_name: str | None
+    tensors: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class TrainingController(QObject):
+    changed = Signal()  # anything the views show may have changed (throttled redraw)
+    stepped = Signal(object)  # StepView of a recorded micro-step
+    runningChanged = Signal(bool)
+    halted = Signal(object)  # NonFiniteError
+    sessionChanged = Signal()  # a new session (rebuilt, re-initialised) or none
+    message = Signal(str)  # a problem or notice for the learner
+
+    def __init__(self, doc: GraphDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc: GraphDocument | None = None
+        self.session: Session | None = None
+        self.problem: str | None = None  # why there is no session
+        self.current: StepView | None = None
+        self.speed_index = len(SPEEDS) - 1
+        self.selected_node: str | None = None
+        # Tensors seen this training step per node (forward context for the backward formula etc.).
+        self._seen: dict[str, dict[str, np.ndarray]] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._run_slice)
+        self._run_started = 0.0
+        self.halt_node: str | None = None
+        self.halt_text = ""
+        self._run_steps = 0
+        self.set_document(doc)
+
+    # ------------------------------------------------------------------ document
+    def set_document(self, doc: GraphDocument) -> None:
+        if self.doc is not None:
+            self.doc.unsubscribe(self._on_change)
+        self.doc = doc
+        doc.subscribe(self._on_change)
+        self.pause()
+        self.session = None
+        self.rebuild(keep_weights=False)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("moved",):
+            return
+        if change.kind == "renamed":
+            if self.session is not None and change.node in self.session.net.names:
+                self.session.net.names[change.node] = self.doc.nodes[change.node].name
+            self.changed.emit()
+            return
+        # Any edit of the network, the data or the settings: pause, then rebuild keeping what still fits.
+        self.pause()
+        # Typed starting weights replace the trained ones of that node; all else keeps what fits.
+        fresh = {change.node} if change.kind == "weights" else set()
+        self.rebuild(keep_weights=change.kind != "replaced", fresh=fresh)
+
+    def rebuild(self, keep_weights: bool = True, fresh: set[str | None] | None = None) -> None:
+        """A new Session for the document; with keep_weights, layers whose weight shapes did not change
+        keep their current values (and those become the weights Reset returns to)."""
+        old = self.session.weights() if (keep_weights and self.session is not None) else {}
+        old = {nid: t for nid, t in old.items() if nid not in (fresh or set())}
+        self.session, self.problem, self.current = None, None, None
+        self._seen.clear()
+        try:
+            session = Session(self.doc)
+        except (SessionError, DataError, SettingsError, ValueError) as exc:
+            self.problem = str(exc)
+            self.message.emit(self.problem)
+        else:
+            if old:
+                _carry_weights(session, old)
+            self.session = session
+        self.sessionChanged.emit()
+        self.changed.emit()
+
+    # ------------------------------------------------------------------ stepping by hand
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def step(self) -> StepView | None:
+        """One micro-step, recorded."""
+        if not self._ready():
+            return None
+        try:
+            event = self.session.step()
+        except NonFiniteError as err:
+            self._on_halt(err)
+            return self.current
+        self._show(event)
+        return self.current
+
+    def step_batch(self) -> None:
+        if not self._ready():
+            return
+        self._fast(self.session.step_batch)
+
+    def step_epoch(self) -> None:
+        if not self._ready():
+            return
+        self._fast(self.session.step_epoch)
+
+    def _fast(self, action) -> None:
+        try:
+            action()
+        except NonFiniteError as err:
+            self._on_halt(err)
+            return
+        self.current = None
+        self._seen.clear()
+        self.changed.emit()
+
+    def _ready(self) -> bool:
+        if self.session is None:
+            if self.problem:
+                self.message.emit(self.problem)
+            return False
+        if self.session.halted is not None:
+            self.message.emit("Training stopped at a NaN or infinity: rewind first")
+            return False
+        self.pause()
+        return True
+
+    def _show(self, event: MicroStep) -> None:
+        s = self.session
+        if event.phase == "batch":
+            self._seen.clear()
+        node = event.node
+        context: dict[str, np.ndarray] = {}
+        if node is not None:
+            layer = s.layers[node]
+            context.update(self._seen.get(node, {}))
+            if event.phase != "update":
+                context.update({k: v.copy() for k, v in layer.params.items()})
+            self._seen.setdefault(node, {}).update(event.tensors)
+            key, hp = layer.key, layer.hp
+        else:
+            key, hp = "loss", {}
+        try:
+            formula = formula_for(key, hp, event.phase, {**context, **event.tensors}, s.settings)
+        except Exception:
+            formula = event.formula
+        name = s.net.names.get(node) if node else None
+        self.current = StepView(event, formula, name, dict(event.tensors))
+        self.stepped.emit(self.current)
+        self.changed.emit()
+
+    def _on_halt(self, err: NonFiniteError) -> None:
+        self.pause()
+        self._show(err.event)
+        self.halt_node, self.halt_text = self._explain_halt(err)
+        self.halted.emit(err)
+        self.message.emit(self.halt_text)
+
+    def _explain_halt(self, err: NonFiniteError) -> tuple[str | None, str]:
+        """The node to point at and the words for it. A loss that overflows is the output layer's doing
+        (its prediction grew too large), so that is the node named; the loss itself is no node."""
+        s = self.session
+        if err.event.node is not None:
+            return err.event.node, str(err)
+        out = s.net.output_id
+        pred = err.event.tensors.get("prediction")
+        size = f" (its output reached {np.nanmax(np.abs(pred)):.3g})" if pred is not None and pred.size else ""
+        return out, f"{err} The value came from the output layer '{s.net.names[out]}'{size}."
+
+    # ------------------------------------------------------------------ running
+    def set_speed(self, index: int) -> None:
+        self.speed_index = max(0, min(index, len(SPEEDS) - 1))
+
+    def toggle_run(self) -> None:
+        if self.running:
+            self.pause()
+        else:
+            self.run()
+
+    def run(self) -> None:
+        if self.running or not self._ready():
+            return
+        self.current = None
+        self._seen.clear()
+        self._run_started = time.perf_counter()
+        self._run_steps = 0
+        self._timer.start()
+        self.runningChanged.emit(True)
+
+    def pause(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.runningChanged.emit(False)
+            self.changed.emit()
+
+    def _run_slice(self) -> None:
+        """Train whole batches for at most SLICE_MS (and no faster than the chosen speed)."""
+        s = self.session
+        if s is None:
+            self.pause()
+            return
+        speed = SPEEDS[self.speed_index]
+        deadline = time.perf_counter() + SLICE_MS / 1000.0
+        if speed is not None:
+            allowed = int((time.perf_counter() - self._run_started) * speed) + 1 - self._run_steps
+            if allowed <= 0:
+                return
+        else:
+            allowed = 1 << 30
+        try:
+            while allowed > 0:
+                s.step_batch()
+                self._run_steps += 1
+                allowed -= 1
+                if time.perf_counter() >= deadline:
+                    break
+        except NonFiniteError as err:
+            self._on_halt(err)
+            return
+        self.changed.emit()
+
+    # ------------------------------------------------------------------ going back
+    def rewind(self) -> bool:
+        if self.session is None:
+            return False
+        self.pause()
+        went = self.session.rewind()
+        self.current = None
+        self._seen.clear()
+        self.changed.emit()
+        return went
+
+    def reset(self) -> None:
+        if self.session is None:
+            return
+        self.pause()
+        self.session.reset()
+        self.current = None
+        self._seen.clear()
+        self.changed.emit()
+
+    def reinitialize(self, seed: int | None = None) -> int | None:
+        """Fresh weights from a new seed (the next seed by default); returns the seed used."""
+        if self.session is None:
+            return None
+        self.pause()
+        seed = self.session.settings.seed + 1 if seed is None else seed
+        self.session.reinitialize(seed)
+        self.current = None
+        self._seen.clear()
+        self.sessionChanged.emit()
+        self.changed.emit()
+        return seed
+
+    # ------------------------------------------------------------------ reading
+    def position_text(self) -> str:
+        """'step 12 · backward · dense_2 · epoch 1 · loss 0.0405' — where we are, always visible."""
+        s = self.session
+        if s is None:
+            return self.problem or "no network to train"
+        if self.current is not None:
+            e = self.current.event
+            parts = [f"step {e.step}", e.phase]
+            if self.current.node_name:
+                parts.append(self.current.node_name)
+            epoch = e.epoch
+        else:
+            p = s.position
+            parts = [f"step {p.step}", "ready" if p.next_phase == "batch" else f"next: {p.next_phase}"]
+            epoch = s.epoch
+        parts.append(f"epoch {epoch}")
+        if s.metrics.step_loss:
+            parts.append(f"loss {s.metrics.step_loss[-1]:.4g}")
+        if s.halted is not None and self.halt_node is not None:
+            parts.append(f"stopped: {s.halted.tensor} is not finite ('{s.net.names.get(self.halt_node)}')")
+        return " · ".join(parts)
+
+    def node_tensors(self, node: str) -> dict[str, np.ndarray]:
+        """Everything known about a node now: this step's recorded tensors, else its live state."""
+        s = self.session
+        if s is None or node not in s.layers:
+            return {}
+        if self.current is not None and self.current.event.node == node:
+            return self.current.tensors
+        if node in self._seen:
+            return dict(self._seen[node])
+        layer = s.layers[node]
+        out: dict[str, np.ndarray] = {k: v for k, v in layer.params.items()}
+        out.update({f"grad_{k}": v for k, v in layer.grads.items()})
+        if layer.z is not None:
+            out["z"] = layer.z
+        if layer.delta is not None:
+            out["delta"] = layer.delta
+        return out
+
+    def steps_per_second(self) -> float:
+        elapsed = time.perf_counter() - self._run_started
+        return self._run_steps / elapsed if elapsed > 0 else 0.0
+
+
+def _carry_weights(session: Session, old: dict[str, dict[str, np.ndarray]]) -> None:
+    """Load the old values of every tensor whose node and shape survived the edit, and make that the
+    state Reset returns to (a fresh history whose step 0 holds it)."""
+    keep: dict[str, dict[str, np.ndarray]] = {}
+    current = session.weights()
+    for nid, tensors in old.items():
+        if nid not in current:
+            continue
+        same = {k: v for k, v in tensors.items() if k in current[nid] and current[nid][k].shape == v.shape}
+        if same and len(same) == len(current[nid]):
+            keep[nid] = {k: v.astype(session.dtype) for k, v in same.items()}
+    if not keep:
+        return
+    session.net.load_state(keep)
+    # The session checkpointed its freshly initialised weights at step 0; restart the history from
+    # the carried ones so Reset and Rewind return to what the learner sees.
+    session.history = History(session.history.limit)
+    session.history.add(session._checkpoint())

@@ -1,0 +1,107 @@
+"""The training controls: actions with shortcuts (Step F10, Step batch F11, Run/Pause F5 or Space, ...)
+and a bar that always shows where training is, with a speed control and the 'stopped at NaN' banner."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolButton, QVBoxLayout, QWidget
+
+from nnviz.ui.training.controller import SPEEDS, TrainingController
+
+
+def _speed_label(index: int) -> str:
+    speed = SPEEDS[index]
+    return "max" if speed is None else f"{speed}/s"
+
+
+class TrainingActions(QObject):
+    """One QAction per command, shared by the menu, the toolbar and the controls bar."""
+
+    def __init__(self, controller: TrainingController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        c = controller
+
+        def make(text: str, tip: str, slot, *keys: str) -> QAction:
+            action = QAction(text, self)
+            action.setToolTip(f"{tip} ({', '.join(keys)})" if keys else tip)
+            action.setStatusTip(tip)
+            if keys:
+                action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _=False: slot())
+            return action
+
+        self.step = make("Step", "One micro-step: a layer's forward or backward, the loss or an update",
+                         c.step, "F10")
+        self.step_batch = make("Step batch", "Finish this training step (one batch)", c.step_batch, "F11")
+        self.step_epoch = make("Step epoch", "Train to the end of this epoch", c.step_epoch, "Shift+F11")
+        self.run = make("Run", "Train continuously; press again to pause", c.toggle_run, "F5", "Space")
+        self.rewind = make("Rewind", "Back one batch, exactly as it was", c.rewind, "Shift+F10")
+        self.reset = make("Reset", "Back to the same initial weights", c.reset)
+        self.reinit = make("Re-initialise", "New random weights (the next seed)", c.reinitialize)
+        self.all = [self.step, self.step_batch, self.step_epoch, self.run, self.rewind, self.reset, self.reinit]
+        c.runningChanged.connect(lambda on: self.run.setText("Pause" if on else "Run"))
+
+
+class ControlsBar(QWidget):
+    def __init__(self, controller: TrainingController, actions: TrainingActions,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for action in actions.all:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            buttons.addWidget(button)
+        buttons.addSpacing(12)
+        buttons.addWidget(QLabel("Speed"))
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(0, len(SPEEDS) - 1)
+        self.speed.setValue(controller.speed_index)
+        self.speed.setFixedWidth(110)
+        self.speed_label = QLabel(_speed_label(controller.speed_index))
+        self.speed.valueChanged.connect(self._on_speed)
+        buttons.addWidget(self.speed)
+        buttons.addWidget(self.speed_label)
+        buttons.addStretch(1)
+        self.position = QLabel()
+        self.position.setObjectName("trainingPosition")
+        self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.position.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.position.setFont(font)
+        # Shown when a NaN/inf stopped training: what happened, and the way out.
+        self.banner = QWidget()
+        banner = QHBoxLayout(self.banner)
+        banner.setContentsMargins(6, 2, 6, 2)
+        self.banner.setStyleSheet("background: #fde2e1; color: #7a1b14; border-radius: 3px;")
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.banner_rewind = QPushButton("Rewind")
+        self.banner_rewind.clicked.connect(controller.rewind)
+        banner.addWidget(self.banner_text, 1)
+        banner.addWidget(self.banner_rewind)
+        self.banner.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(buttons)
+        layout.addWidget(self.position)
+        layout.addWidget(self.banner)
+        self.refresh()
+
+    def _on_speed(self, index: int) -> None:
+        self.controller.set_speed(index)
+        self.speed_label.setText(_speed_label(index))
+
+    def show_halt(self, text: str) -> None:
+        self.banner_text.setText(text)
+        self.banner.show()
+
+    def refresh(self) -> None:
+        self.position.setText(self.controller.position_text())
+        s = self.controller.session
+        if not self.banner.isHidden() and (s is None or s.halted is None):
+            self.banner.hide()

@@ -1,0 +1,120 @@
+"""CurvesPanel: training loss and accuracy per step, validation per epoch, log-scale toggle.
+
+Stays responsive after a million steps: values are appended to growing NumPy buffers (never rebuilt
+from Python lists) and pyqtgraph draws them clipped to the view and peak-downsampled to the pixels.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from nnviz.engine.metrics import Metrics
+
+TRAIN_PEN = pg.mkPen("#1f77b4", width=1)
+VAL_PEN = pg.mkPen("#d62728", width=2)
+
+
+def _same(a: float, b: float | None) -> bool:
+    return (b is None and np.isnan(a)) or (b is not None and (a == b or (np.isnan(a) and b != b)))
+
+
+class _Growing:
+    """An append-only float buffer with amortised O(1) appends and O(1) truncation (rewind)."""
+
+    def __init__(self) -> None:
+        self.data = np.empty(1024)
+        self.n = 0
+
+    def sync(self, values: list) -> bool:
+        """Make the buffer equal `values` (which only grows, or shrinks on rewind); True if it changed."""
+        m = len(values)
+        if m == self.n:
+            # Same length can still hide a rewind followed by new steps: compare the newest value.
+            if m == 0 or _same(self.data[m - 1], values[-1]):
+                return False
+            self.n = 0
+        if m < self.n:
+            self.n = m
+            return True
+        if m > len(self.data):
+            grown = np.empty(max(m, 2 * len(self.data)))
+            grown[: self.n] = self.data[: self.n]
+            self.data = grown
+        self.data[self.n: m] = np.array([np.nan if v is None else v for v in values[self.n: m]], dtype=float)
+        self.n = m
+        return True
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.data[: self.n]
+
+
+class CurvesPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, title="Loss")
+        self.acc_plot = self.graphics.addPlot(row=1, col=0, title="Accuracy")
+        self.acc_plot.setXLink(self.loss_plot)
+        for plot in (self.loss_plot, self.acc_plot):
+            # No grid: grid lines cost more to paint than the curves (software rendering).
+            plot.addLegend(offset=(-10, 10))
+            plot.setLabel("bottom", "training step")
+            # Draw only what is on screen, reduced to about one point per pixel column.
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
+        self.train_loss = self.loss_plot.plot(pen=TRAIN_PEN, name="train")
+        self.val_loss = self.loss_plot.plot(pen=VAL_PEN, symbol="o", symbolSize=5, name="validation")
+        self.train_acc = self.acc_plot.plot(pen=TRAIN_PEN, name="train")
+        self.val_acc = self.acc_plot.plot(pen=VAL_PEN, symbol="o", symbolSize=5, name="validation")
+        self.log_box = QCheckBox("log scale")
+        self.log_box.toggled.connect(self.set_log)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.log_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.graphics, 1)
+        self._loss, self._acc = _Growing(), _Growing()
+        self._x = np.arange(1, 1025, dtype=float)
+
+    def set_log(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+
+    def refresh(self, metrics: Metrics | None) -> None:
+        if metrics is None:
+            for item in (self.train_loss, self.val_loss, self.train_acc, self.val_acc):
+                item.setData([], [])
+            self._loss, self._acc = _Growing(), _Growing()
+            return
+        changed = self._loss.sync(metrics.step_loss)
+        changed |= self._acc.sync(metrics.step_accuracy)
+        if changed:
+            n = self._loss.n
+            if len(self._x) < n:
+                self._x = np.arange(1, 2 * n + 1, dtype=float)
+            x = self._x[:n]
+            self.train_loss.setData(x, self._loss.view)
+            acc = self._acc.view
+            has_acc = n > 0 and not np.all(np.isnan(acc[: n]))
+            self.train_acc.setData(x if has_acc else [], acc if has_acc else [])
+            # Validation points sit at the step that ended their epoch (step_epoch is sorted).
+            rows = metrics.epochs
+            ends = [bisect.bisect_right(metrics.step_epoch, row.epoch) for row in rows]
+            vl = [(s, r.val_loss) for s, r in zip(ends, rows) if r.val_loss is not None]
+            va = [(s, r.val_accuracy) for s, r in zip(ends, rows) if r.val_accuracy is not None]
+            self.val_loss.setData([p[0] for p in vl], [p[1] for p in vl])
+            self.val_acc.setData([p[0] for p in va], [p[1] for p in va])
+
+    def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """What each curve holds (tests read this back, not pixels)."""
+        return {name: item.getData() for name, item in (("train_loss", self.train_loss),
+                                                         ("val_loss", self.val_loss),
+                                                         ("train_acc", self.train_acc),
+                                                         ("val_acc", self.val_acc))}

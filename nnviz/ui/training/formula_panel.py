@@ -1,0 +1,60 @@
+"""FormulaPanel: the current micro-step's formula, symbolic above and with the real numbers below."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from nnviz.engine.formulas import Formula
+
+_CSS = """
+<style>
+ .title { color: #555; font-size: 11pt; }
+ .sym { font-family: 'DejaVu Serif', 'Cambria Math', serif; font-size: 14pt; color: #1a1a1a; }
+ .num { font-family: 'DejaVu Sans Mono', monospace; font-size: 12pt; color: #0b4f9c; }
+ .note { color: #777; font-size: 10pt; }
+</style>
+"""
+
+
+def _lines(text: str, cls: str) -> str:
+    return "".join(f'<div class="{cls}">{html.escape(line).replace("  ", "&nbsp;&nbsp;")}</div>'
+                   for line in text.splitlines())
+
+
+def formula_html(formula: Formula | None, where: str = "") -> str:
+    """The HTML the panel shows (kept separate so it can be tested and reused in reports)."""
+    if formula is None:
+        return _CSS + f'<div class="note">{html.escape(where or "No formula for this micro-step.")}</div>'
+    parts = [_CSS]
+    title = " · ".join(p for p in (formula.title, where) if p)
+    if title:
+        parts.append(f'<div class="title">{html.escape(title)}</div>')
+    parts.append(_lines(formula.symbolic, "sym"))
+    if formula.numeric:
+        parts.append('<hr/><div class="note">with the numbers of sample 1:</div>')
+        parts.append(_lines(formula.numeric, "num"))
+    else:
+        parts.append('<div class="note">(too many numbers to write out: see the tensor panel)</div>')
+    return "".join(parts)
+
+
+class FormulaPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.browser)
+        self.formula: Formula | None = None
+        self.set_formula(None, "Press Step (F10) to see the formula of each micro-step.")
+
+    def set_formula(self, formula: Formula | None, where: str = "") -> None:
+        self.formula = formula
+        self.browser.setHtml(formula_html(formula, where))
+
+    def text(self) -> str:
+        """The plain text shown (tests read this back)."""
+        return self.browser.toPlainText()

@@ -1,0 +1,73 @@
+"""HeatmapView: one tensor as a picture, diverging colours centred on zero, a colour bar and the value
+under the cursor. Row 0 is drawn at the top, as in the table beside it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.ui.training.grid import as_matrix
+
+COLORMAP = "CET-D1"  # blue (negative) - white (zero) - red (positive), perceptually even
+
+
+class HeatmapView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.plot = self.graphics.addPlot()
+        self.plot.setAspectLocked(False)
+        self.plot.invertY(True)  # row 0 on top
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get(COLORMAP), interactive=False,
+                                        width=12)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        self.hover = QLabel(" ")
+        self.hover.setObjectName("heatmapHover")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.hover)
+        self.matrix = np.zeros((1, 1))
+        self.tensor: np.ndarray | None = None
+        self.name = ""
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse)
+
+    def set_tensor(self, name: str, tensor: np.ndarray | None) -> None:
+        """Draw `tensor` (any rank, see grid.as_matrix); None clears the view."""
+        self.name = name
+        self.tensor = None if tensor is None else np.asarray(tensor)
+        self.matrix = np.zeros((1, 1)) if tensor is None else as_matrix(tensor)
+        finite = self.matrix[np.isfinite(self.matrix)]
+        # Symmetric levels so zero is always the neutral colour and signs read at a glance.
+        m = float(np.max(np.abs(finite))) if finite.size else 1.0
+        m = m if m > 0 else 1.0
+        self.image.setImage(self.matrix, autoLevels=False)
+        self.colorbar.setLevels((-m, m))
+        self.plot.setRange(xRange=(0, self.matrix.shape[1]), yRange=(0, self.matrix.shape[0]), padding=0.02)
+        self.hover.setText(f"{name}: {self.matrix.shape[0]}×{self.matrix.shape[1]} shown, |max| {m:.4g}"
+                           if tensor is not None else " ")
+
+    @property
+    def levels(self) -> tuple[float, float]:
+        return tuple(self.colorbar.levels())
+
+    def value_at(self, row: int, col: int) -> float | None:
+        if 0 <= row < self.matrix.shape[0] and 0 <= col < self.matrix.shape[1]:
+            v = self.matrix[row, col]
+            return None if np.isnan(v) else float(v)
+        return None
+
+    def _on_mouse(self, pos) -> None:
+        if not self.plot.sceneBoundingRect().contains(pos):
+            return
+        p = self.plot.vb.mapSceneToView(pos)
+        row, col = int(np.floor(p.y())), int(np.floor(p.x()))
+        v = self.value_at(row, col)
+        if v is not None:
+            self.hover.setText(f"{self.name}[{row}, {col}] = {v:.6g}")

@@ -1,0 +1,169 @@
+"""TrainingSettingsPanel: loss, optimiser and its parameters, learning rate, batch size, seed, dtype.
+
+Every edit goes through GraphDocument.set_training (as an undo command when an undo stack is given);
+the panel redraws from the document's notification with signals blocked, so nothing bounces back.
+Options the chosen optimiser does not use are hidden rather than shown greyed out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from nnviz.graph.document import Change, GraphDocument
+from nnviz.graph.settings import DTYPES, LOSSES, OPTIMIZERS, SettingsError, TrainingSettings
+
+# field -> (label, minimum, maximum, decimals, step)
+FLOATS = {
+    "lr": ("Learning rate η", 0.0, 1e3, 6, 0.01),
+    "momentum": ("Momentum μ", 0.0, 1.0, 3, 0.05),
+    "weight_decay": ("Weight decay λ", 0.0, 10.0, 6, 0.0001),
+    "beta1": ("β₁", 0.0, 1.0, 4, 0.01),
+    "beta2": ("β₂", 0.0, 1.0, 5, 0.001),
+    "eps": ("ε", 0.0, 1.0, 10, 1e-8),
+    "alpha": ("RMSprop α", 0.0, 1.0, 4, 0.01),
+}
+INTS = {"batch_size": ("Batch size", 1, 1_000_000), "epochs": ("Epochs", 1, 1_000_000),
+        "seed": ("Seed", 0, 2_147_483_647)}
+USES = {  # which optimiser fields each optimiser reads
+    "sgd": {"momentum", "nesterov", "weight_decay"},
+    "adam": {"beta1", "beta2", "eps", "weight_decay"},
+    "adamw": {"beta1", "beta2", "eps", "weight_decay"},
+    "rmsprop": {"alpha", "eps", "momentum", "weight_decay"},
+}
+OPTIMISER_FIELDS = {"momentum", "nesterov", "weight_decay", "beta1", "beta2", "eps", "alpha"}
+
+
+class SetTrainingCommand(QUndoCommand):
+    def __init__(self, doc: GraphDocument, new: TrainingSettings, text: str) -> None:
+        super().__init__(text)
+        self.doc, self.new, self.old = doc, new, doc.training
+
+    def redo(self) -> None:
+        self.doc.set_training(self.new)
+
+    def undo(self) -> None:
+        self.doc.set_training(self.old)
+
+
+class TrainingSettingsPanel(QWidget):
+    def __init__(self, doc: GraphDocument, undo_stack: QUndoStack | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = undo_stack
+        self.doc: GraphDocument | None = None
+        form = QFormLayout()
+        self.editors: dict[str, QWidget] = {}
+        self.loss = QComboBox()
+        for key, (label, torch_form) in LOSSES.items():
+            self.loss.addItem(label, key)
+            self.loss.setItemData(self.loss.count() - 1, torch_form, 3)  # Qt.ToolTipRole
+        self.loss.currentIndexChanged.connect(lambda _: self._edit("loss", self.loss.currentData()))
+        form.addRow("Loss", self.loss)
+        self.optimizer = QComboBox()
+        for key, label in OPTIMIZERS.items():
+            self.optimizer.addItem(label, key)
+        self.optimizer.currentIndexChanged.connect(lambda _: self._edit("optimizer", self.optimizer.currentData()))
+        form.addRow("Optimiser", self.optimizer)
+        self.rows: dict[str, tuple[QLabel, QWidget]] = {}
+        for name, (label, low, high, decimals, step) in FLOATS.items():
+            box = QDoubleSpinBox()
+            box.setRange(low, high)
+            box.setDecimals(decimals)
+            box.setSingleStep(step)
+            box.setKeyboardTracking(False)  # one edit per finished number, not per keystroke
+            box.valueChanged.connect(lambda v, n=name: self._edit(n, float(v)))
+            self._add(form, name, label, box)
+        self.nesterov = QCheckBox("Nesterov")
+        self.nesterov.toggled.connect(lambda v: self._edit("nesterov", bool(v)))
+        self._add(form, "nesterov", "", self.nesterov)
+        for name, (label, low, high) in INTS.items():
+            box = QSpinBox()
+            box.setRange(low, high)
+            box.setKeyboardTracking(False)
+            box.valueChanged.connect(lambda v, n=name: self._edit(n, int(v)))
+            self._add(form, name, label, box)
+        self.dtype = QComboBox()
+        self.dtype.addItems(list(DTYPES))
+        self.dtype.currentTextChanged.connect(lambda v: self._edit("dtype", v))
+        form.addRow("Precision", self.dtype)
+        self.shuffle = QCheckBox("Shuffle every epoch")
+        self.shuffle.toggled.connect(lambda v: self._edit("shuffle", bool(v)))
+        form.addRow("", self.shuffle)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.set_document(doc)
+
+    def _add(self, form: QFormLayout, name: str, label: str, editor: QWidget) -> None:
+        lab = QLabel(label)
+        form.addRow(lab, editor)
+        self.editors[name] = editor
+        self.rows[name] = (lab, editor)
+
+    def set_document(self, doc: GraphDocument) -> None:
+        if self.doc is not None:
+            self.doc.unsubscribe(self._on_change)
+        self.doc = doc
+        doc.subscribe(self._on_change)
+        self.refresh()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("training", "replaced"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show the document's settings, without emitting edits."""
+        s = self.doc.training
+        widgets = [self.loss, self.optimizer, self.nesterov, self.dtype, self.shuffle, *self.editors.values()]
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.loss.setCurrentIndex(self.loss.findData(s.loss))
+            self.optimizer.setCurrentIndex(self.optimizer.findData(s.optimizer))
+            for name in FLOATS:
+                self.editors[name].setValue(getattr(s, name))
+            for name in INTS:
+                self.editors[name].setValue(getattr(s, name))
+            self.nesterov.setChecked(s.nesterov)
+            self.dtype.setCurrentText(s.dtype)
+            self.shuffle.setChecked(s.shuffle)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        used = USES.get(s.optimizer, set())
+        for name, (label, editor) in self.rows.items():
+            visible = name not in OPTIMISER_FIELDS or name in used
+            label.setVisible(visible)
+            editor.setVisible(visible)
+
+    def _edit(self, name: str, value: Any) -> None:
+        s = self.doc.training
+        if getattr(s, name) == value:
+            return
+        changes = {name: value}
+        if name in ("optimizer", "momentum") and s.nesterov:
+            # Nesterov needs SGD with momentum; switching away turns it off instead of refusing.
+            new_opt = value if name == "optimizer" else s.optimizer
+            new_mom = value if name == "momentum" else s.momentum
+            if new_opt != "sgd" or new_mom <= 0:
+                changes["nesterov"] = False
+        try:
+            new = s.with_(**changes)
+        except SettingsError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            self.refresh()
+            return
+        self.error.hide()
+        if self.undo_stack is not None:
+            self.undo_stack.push(SetTrainingCommand(self.doc, new, f"Set {name}"))
+        else:
+            self.doc.set_training(new)

@@ -1,0 +1,144 @@
+"""TensorPanel: the tensors of the active (or selected) node as a heatmap and, when small, a table of
+exact numbers with the entries of the current formula highlighted; CSV export of the micro-step."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.ui.training.csv_export import write_csv
+from nnviz.ui.training.grid import as_table, table_cell
+from nnviz.ui.training.heatmap import HeatmapView
+
+MAX_TABLE = 400  # larger tensors get the heatmap only; a table of thousands of numbers reads as noise
+HIGHLIGHT = QColor(255, 214, 102)
+# The order a learner meets them in one step.
+ORDER = ("x", "y", "input", "z", "output", "prediction", "target", "loss", "grad_output", "delta",
+         "grad_weight", "grad_bias", "grad_input", "weight", "bias", "update_weight", "update_bias")
+
+
+def fmt_cell(value: float) -> str:
+    return f"{float(value):.6g}"
+
+
+def tensor_order(names) -> list[str]:
+    known = [n for n in ORDER if n in names]
+    return known + sorted(n for n in names if n not in ORDER)
+
+
+class TensorTable(QTableWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.highlighted: list[tuple[int, int]] = []
+
+    def set_tensor(self, tensor: np.ndarray | None, highlights: list[tuple[int, ...]] | None = None) -> None:
+        self.clear()
+        self.highlighted = []
+        if tensor is None or np.asarray(tensor).size > MAX_TABLE:
+            self.setRowCount(0)
+            self.setColumnCount(0)
+            return
+        tensor = np.asarray(tensor)
+        table = as_table(tensor)
+        self.setRowCount(table.shape[0])
+        self.setColumnCount(table.shape[1])
+        for r in range(table.shape[0]):
+            for c in range(table.shape[1]):
+                item = QTableWidgetItem(fmt_cell(table[r, c]))
+                item.setData(Qt.ItemDataRole.UserRole, float(table[r, c]))  # the exact value, for reading back
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(r, c, item)
+        for index in highlights or []:
+            cell = table_cell(tensor.shape, tuple(index))
+            if cell is not None:
+                self.item(*cell).setBackground(HIGHLIGHT)
+                self.highlighted.append(cell)
+        self.resizeColumnsToContents()
+
+    def values(self) -> np.ndarray:
+        """The exact numbers shown, as an array (tests read this back)."""
+        return np.array([[self.item(r, c).data(Qt.ItemDataRole.UserRole) for c in range(self.columnCount())]
+                         for r in range(self.rowCount())])
+
+
+class TensorPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("No micro-step yet: press Step (F10)")
+        self.title.setWordWrap(True)
+        self.chooser = QComboBox()
+        self.chooser.currentTextChanged.connect(self._show_current)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Save every tensor of this micro-step as a CSV table")
+        self.export_button.clicked.connect(self._export)
+        top = QHBoxLayout()
+        top.addWidget(self.chooser, 1)
+        top.addWidget(self.export_button)
+        self.heatmap = HeatmapView()
+        self.table = TensorTable()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.heatmap)
+        split.addWidget(self.table)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        self.tensors: dict[str, np.ndarray] = {}
+        self.highlights: dict[str, list[tuple[int, ...]]] = {}
+        self.header: dict[str, str] = {}
+        self.preferred = "output"
+
+    def set_tensors(self, title: str, tensors: dict[str, np.ndarray],
+                    highlights: dict[str, list[tuple[int, ...]]] | None = None,
+                    header: dict[str, str] | None = None, preferred: str | None = None) -> None:
+        """Show a set of named tensors; keeps the chosen name when it is still there."""
+        self.title.setText(title)
+        self.tensors = dict(tensors)
+        self.highlights = dict(highlights or {})
+        self.header = dict(header or {})
+        keep = self.chooser.currentText()
+        names = tensor_order(self.tensors)
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        for name in names:
+            self.chooser.addItem(name)
+        choice = preferred if preferred in self.tensors else keep if keep in self.tensors else (
+            names[0] if names else "")
+        self.chooser.setCurrentText(choice)
+        self.chooser.blockSignals(False)
+        self.export_button.setEnabled(bool(self.tensors))
+        self._show_current(choice)
+
+    def show_tensor(self, name: str) -> None:
+        self.chooser.setCurrentText(name)
+
+    @property
+    def current_name(self) -> str:
+        return self.chooser.currentText()
+
+    def _show_current(self, name: str) -> None:
+        t = self.tensors.get(name)
+        self.heatmap.set_tensor(f"{name} {tuple(np.shape(t))}" if t is not None else name, t)
+        self.table.set_tensor(t, self.highlights.get(name))
+
+    def _export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export micro-step tensors", "microstep.csv", "CSV (*.csv)")
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path: str) -> None:
+        write_csv(path, self.tensors, self.header)

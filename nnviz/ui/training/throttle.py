@@ -1,0 +1,80 @@
+"""RedrawThrottle: redraw the visible views at most 60 times a second, however fast training goes.
+
+Views register a refresh callable. request() marks everything dirty; the first request after a quiet
+frame redraws at once (a hand step feels immediate), later ones coalesce into one redraw per frame.
+Hidden views (a closed dock, a background tab) are skipped and redrawn when they next become visible.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+FRAME_S = 1.0 / 60.0
+
+
+class RedrawThrottle(QObject):
+    def __init__(self, parent: QObject | None = None, frame_s: float = FRAME_S) -> None:
+        super().__init__(parent)
+        self.frame_s = frame_s
+        self._views: list[tuple[QWidget, Callable[[], None], float]] = []
+        self._drawn: dict[int, float] = {}  # view id -> when it was last drawn
+        self._stale: set[int] = set()  # ids of hidden views that missed a redraw
+        self._last = 0.0
+        self.redraws = 0  # how many frames were drawn (tests, the benchmark)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.flush)
+
+    def register(self, widget: QWidget, refresh: Callable[[], None], min_interval: float = 0.0) -> None:
+        """min_interval (s): a costly view (a table, a decision boundary) redraws at most this often;
+        a skipped redraw is made up for by a later frame, so the last state is always drawn."""
+        self._views.append((widget, refresh, min_interval))
+
+    def request(self) -> None:
+        if self._timer.isActive():
+            return
+        wait = self._last + self.frame_s - time.perf_counter()
+        if wait <= 0:
+            self.flush()
+        else:
+            self._timer.start(max(1, int(wait * 1000)))
+
+    def flush(self) -> None:
+        """Redraw every visible view now."""
+        self._timer.stop()
+        now = self._last = time.perf_counter()
+        self.redraws += 1
+        wait = None
+        # A view closed for good (its C++ object deleted) leaves the list instead of raising.
+        self._views = [v for v in self._views if shiboken6.isValid(v[0])]
+        for widget, refresh, min_interval in self._views:
+            if not is_shown(widget):
+                self._stale.add(id(widget))
+                continue
+            due = self._drawn.get(id(widget), 0.0) + min_interval - now
+            if due > 0:
+                wait = due if wait is None else min(wait, due)
+                continue
+            refresh()
+            self._drawn[id(widget)] = now
+            self._stale.discard(id(widget))
+        if wait is not None:
+            self._timer.start(max(1, int(wait * 1000)))
+
+    def refresh_if_stale(self, widget: QWidget) -> None:
+        """Call from a view's showEvent: catch up on what it missed while hidden."""
+        if id(widget) in self._stale:
+            for w, refresh, _ in self._views:
+                if w is widget:
+                    refresh()
+            self._stale.discard(id(widget))
+
+
+def is_shown(widget: QWidget) -> bool:
+    """Visible on screen: shown, not in a hidden tab or a closed dock, and not zero-sized."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
