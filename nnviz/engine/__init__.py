@@ -1,0 +1,1 @@
+"""The NumPy engine: layers, losses, optimisers and the step-by-step training session (no Qt)."""
