@@ -63,7 +63,7 @@ def find_cycle(node_ids: list[str], succ: dict[str, list[str]]) -> list[str] | N
                 cycle = [node]
                 while cycle[-1] != nxt:
                     cycle.append(parent[cycle[-1]])
-                return [*reversed(cycle), node]
+                return [*reversed(cycle), nxt]
     return None
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from nnviz.io.errors import NnvizFileError, key_path
-from nnviz.io.jsontext import type_name
+from nnviz.io.jsontext import MAX_FILE_BYTES, type_name
 
 # Arrays with at most this many values are written as nested lists; larger ones as base64.
 SMALL_ARRAY = 256
@@ -141,10 +141,14 @@ def decode_packed(value: dict[str, Any], where: str, allowed_keys: tuple[str, ..
     if not isinstance(text, str):
         raise NnvizFileError(f"must be base64 text, not {type_name(text)}", key_path(where, "base64"))
     expected = prod(shape) * dtype.itemsize
+    if expected > MAX_FILE_BYTES:
+        raise NnvizFileError(f"{list(shape)} of {dtype.name} would take {expected:,} bytes, more than a "
+                             "file nnviz opens can hold", key_path(where, "shape"))
     # Compare sizes before decoding: a hostile shape must not make us allocate anything big.
-    if len(text) != 4 * math.ceil(expected / 3):
+    chars = 4 * -(-expected // 3)
+    if len(text) != chars:
         raise NnvizFileError(f"holds {len(text)} base64 characters but shape {list(shape)} of "
-                             f"{dtype.name} needs {expected} bytes ({4 * math.ceil(expected / 3)} characters)",
+                             f"{dtype.name} needs {expected} bytes ({chars} characters)",
                              key_path(where, "base64"))
     try:
         raw = base64.b64decode(text, validate=True)

@@ -31,6 +31,9 @@ def parse(raw: bytes | str) -> dict[str, Any]:
         try:
             text = raw.decode("utf-8-sig")  # tolerate a byte-order mark some editors add
         except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data":  # cut off in the middle of a character
+                raise NnvizFileError("the file ends too early: it was probably cut off while saving or "
+                                     "copying") from None
             raise NnvizFileError(f"is not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x}); "
                                  "a .nnviz file is JSON text — is this the right file?") from None
     else:

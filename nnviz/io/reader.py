@@ -23,8 +23,8 @@ from nnviz.io.migrate import migrate
 # The document API checks names and cycles by scanning the whole graph on every edit, so loading is
 # quadratic in its size: these limits keep a hostile file's load to a few seconds. Real networks in
 # a learning tool have tens of layers.
-MAX_NODES = 5_000
-MAX_EDGES = 10_000
+MAX_NODES = 2_000
+MAX_EDGES = 4_000
 MAX_TEXT = 100_000  # characters of one description
 MAX_POS = 1e9
 
@@ -68,9 +68,9 @@ def _read(tree: dict[str, Any], want_state: bool) -> tuple[GraphDocument, dict[s
         doc.meta = _object(tree["meta"], "meta")
     state = None
     if "state" in tree:
-        raw_state = _object(tree["state"], "state")
-        state = decode_state(raw_state) if want_state else None
-    return doc, state
+        # Decoded even when unwanted: a file with broken state is a broken file, whoever opens it.
+        state = decode_state(_object(tree["state"], "state"))
+    return doc, state if want_state else None
 
 
 # ---------------------------------------------------------------------------------------- nodes
@@ -172,6 +172,10 @@ def _read_data(value: Any) -> dict[str, Any]:
 
 def _read_training(value: Any) -> TrainingSettings:
     values = _object(value, "training")
+    for key, item in values.items():
+        if isinstance(item, (dict, list)) or item is None:
+            raise NnvizFileError(f"must be a number, text or true/false, not {type_name(item)}",
+                                 key_path("training", key))
     try:
         return TrainingSettings.from_dict(values)
     except (ValueError, TypeError) as exc:
