@@ -1,0 +1,58 @@
+"""House rules a tool enforces: the core never imports Qt; no pickle or eval in the product; ruff clean."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ["graph", "engine", "data", "export", "io"]
+
+
+def test_import_linter_contract_keeps_qt_out_of_the_core():
+    exe = shutil.which("lint-imports")
+    if exe is None:
+        pytest.fail("lint-imports (import-linter) is a test dependency; install the test extra")
+    result = subprocess.run([exe, "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_core_modules_do_not_even_mention_qt_imports():
+    pattern = re.compile(r"^\s*(from|import)\s+(PySide6|pyqtgraph|shiboken6|PyQt\d)\b", re.M)
+    files = [*(p for pkg in CORE for p in (ROOT / "nnviz" / pkg).rglob("*.py")), ROOT / "nnviz" / "cli.py"]
+    offenders = [str(p.relative_to(ROOT)) for p in files if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def _unsafe_calls(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+            found += [f"imports {n}" for n in names if n and n.split(".")[0] in ("pickle", "dill", "marshal")]
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id in ("eval", "exec", "compile"):
+                found.append(f"calls {node.func.id}()")
+            found += ["allow_pickle=True" for kw in node.keywords
+                      if kw.arg == "allow_pickle" and not (isinstance(kw.value, ast.Constant) and not kw.value.value)]
+    return found
+
+
+def test_nothing_in_the_product_unpickles_or_evaluates():
+    offenders = {str(p.relative_to(ROOT)): bad for p in (ROOT / "nnviz").rglob("*.py")
+                 if (bad := _unsafe_calls(ast.parse(p.read_text(encoding="utf-8"))))}
+    assert offenders == {}
+
+
+def test_ruff_is_clean():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise", "."],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
