@@ -10,7 +10,6 @@ Images stored as uint8 (n, H, W) or (n, H, W, C) (as keras' mnist.npz) become (n
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -47,19 +46,15 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
         raise DataError(f"{path} is not a valid .npz archive (a .npz is a zip of arrays, made by np.savez)")
     try:
         with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise DataError(f"{path} holds a single array (.npy); save x and y with np.savez")
             return {name: archive[name] for name in archive.files}
-    except AttributeError:
-        raise DataError(f"{path} holds a single array (.npy); save x and y with np.savez") from None
-    except DataError:
-        raise
     except ValueError as exc:
         if "pickle" in str(exc):
             raise DataError(f"{path} contains Python objects (pickled data), which nnviz does not load "
                             "because they can run code: store plain number arrays") from None
         raise DataError(f"{path} is not a valid .npz archive: {exc}") from None
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+    except Exception as exc:
+        # zipfile and numpy's header parser raise many kinds of errors on damaged archives (BadZipFile,
+        # EOFError, RuntimeError for "encrypted", NotImplementedError, SyntaxError...): all mean "broken".
         raise DataError(f"{path} is not a valid .npz archive (broken or truncated: {exc})") from None
 
 

@@ -121,12 +121,19 @@ def load_dataset(spec: dict[str, Any], base_dir: str | Path | None = None,
     if not isinstance(spec, dict):
         raise DataError("the data description must be a mapping with a 'kind'")
     kind = spec.get("kind")
-    if kind not in SOURCES:
+    if not isinstance(kind, str) or kind not in SOURCES:
         raise DataError(f"unknown data kind {kind!r}; known: {', '.join(sorted(SOURCES))}")
-    if kind in _WANTS_CONTEXT:
-        ctx = LoadContext(Path(base_dir) if base_dir is not None else None, decode)
-        return SOURCES[kind](spec, ctx)
-    return SOURCES[kind](spec)
+    try:
+        if kind in _WANTS_CONTEXT:
+            ctx = LoadContext(Path(base_dir) if base_dir is not None else None, decode)
+            return SOURCES[kind](spec, ctx)
+        return SOURCES[kind](spec)
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError, MemoryError, OSError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        # A safety net: a loader missed a case. The app must show a message, not crash (tests look for
+        # this wording to find such cases and give them a message of their own).
+        raise DataError(f"the {kind} data could not be loaded: {type(exc).__name__}: {exc}") from exc
 
 
 def split(x: np.ndarray, y: np.ndarray, val_fraction: float,
@@ -144,7 +151,8 @@ def split(x: np.ndarray, y: np.ndarray, val_fraction: float,
 def opt_int(spec: dict[str, Any], key: str, default: int, low: int = 0, high: int = 10_000_000) -> int:
     """An integer option, range-checked, with a message naming the option."""
     value = spec.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value)
+            or int(value) != value):
         raise DataError(f"data option {key!r} must be a whole number, not {value!r}")
     if not low <= int(value) <= high:
         raise DataError(f"data option {key!r} must be from {low} to {high}, not {value!r}")

@@ -124,7 +124,7 @@ def generate(name: str, n: int = 200, noise: float = 0.0, seed: int = 0, **optio
 @register_source("generated")
 def load_generated(spec: dict[str, Any]) -> Dataset:
     name = spec.get("name")
-    if name not in GENERATORS:
+    if not isinstance(name, str) or name not in GENERATORS:
         raise DataError(f"unknown generated data set {name!r}; known: {', '.join(GENERATORS)}")
     gen = GENERATORS[name]
     n = opt_int(spec, "n", 200, 2, 1_000_000)
