@@ -1,0 +1,107 @@
+"""The `nnviz export` and `nnviz import-torch` subcommands (registered by nnviz.cli).
+
+    nnviz export FILE --to pytorch -o DIR [--verify] [--steps N]
+    nnviz import-torch MODULE_FILE:FACTORY -o OUT.nnviz [--input-shape 3,32,32] [--no-fuse]
+
+Exit codes: 0 success; 1 the network, model or file cannot be converted (or --verify found a
+difference above the tolerance), with a message saying which layer and why; 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nnviz.export.errors import ExportError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("export", help="export to PyTorch: model.py, weights, train.py, data",
+                              description="Write DIR/model.py, weights.safetensors, train.py, data.npz "
+                              "and README.md for the network in FILE.")
+    p.add_argument("file", help="a .nnviz file")
+    p.add_argument("--to", choices=("pytorch",), default="pytorch", help="target framework (pytorch)")
+    p.add_argument("-o", "--out", required=True, metavar="DIR", help="folder to write (created if needed)")
+    p.add_argument("--verify", action="store_true",
+                   help="run the app and PyTorch side by side on the same batches and print the largest "
+                   "differences; exit 1 above the tolerance (needs torch)")
+    p.add_argument("--steps", type=_positive, default=20, help="training steps to compare with --verify (20)")
+    p.set_defaults(func=run)
+
+    p = subparsers.add_parser("import-torch", help="import a PyTorch model as a .nnviz file",
+                              description="Trace the nn.Module that FACTORY in MODULE_FILE returns (an "
+                              "nn.Sequential or any model torch.fx can trace) and save it with its weights.")
+    p.add_argument("spec", metavar="MODULE_FILE:FACTORY", help="e.g. model.py:build_model")
+    p.add_argument("-o", "--out", required=True, metavar="OUT.nnviz", help="the .nnviz file to write")
+    p.add_argument("--input-shape", action="append", type=_shape, metavar="C,H,W",
+                   help="one sample's shape (without the batch); once per forward() input")
+    p.add_argument("--no-fuse", action="store_true", help="keep activations as nodes of their own")
+    p.set_defaults(func=run_import)
+
+
+def run(args: argparse.Namespace) -> int:
+    """`nnviz export`."""
+    from nnviz.export.writer import export_pytorch
+    from nnviz.io import load
+
+    try:
+        doc = load(Path(args.file))
+        result = export_pytorch(doc, args.out, source_name=Path(args.file).name)
+    except FileNotFoundError:
+        return _fail(f"{args.file}: no such file")
+    except (ExportError, OSError, ValueError) as exc:
+        return _fail(str(exc))
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote {', '.join(f.name for f in result.files)} to {result.directory}")
+    if not args.verify:
+        return 0
+    from nnviz.export.verify import verify_export
+
+    try:
+        report = verify_export(doc, result.directory, steps=args.steps)
+    except ExportError as exc:
+        return _fail(str(exc))
+    print(report.text())
+    return 0 if report.passed else 1
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """`nnviz import-torch`."""
+    from nnviz.export.importer import import_torch_model, load_factory
+    from nnviz.graph.summary import summary_text
+    from nnviz.io import save
+
+    try:
+        model, module = load_factory(args.spec)
+        doc = import_torch_model(model, input_shapes=args.input_shape, fuse=not args.no_fuse,
+                                 python_module=module)
+        save(doc, Path(args.out))
+    except (ExportError, OSError, ValueError) as exc:
+        return _fail(str(exc))
+    print(summary_text(doc))
+    print(f"saved {args.out}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _shape(text: str) -> tuple[int, ...]:
+    try:
+        shape = tuple(int(part) for part in text.replace("x", ",").split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a shape like 3,32,32") from None
+    if not shape or any(d < 1 for d in shape):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a shape like 3,32,32")
+    return shape

@@ -1,0 +1,278 @@
+"""Import a PyTorch model (nn.Sequential or anything torch.fx can trace) as an nnviz document.
+
+The model is traced with torch.fx, its shapes found with ShapeProp on a zero batch (in eval mode,
+so nothing in the model changes), and each operation converted by the rules in import_rules.
+A Linear or Conv2d followed only by an activation becomes one node with that activation fused,
+as nnviz draws it (and as the exporter writes it). Weights and BatchNorm statistics come along.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.export.errors import ExportError
+from nnviz.export.import_rules import (
+    METHOD_RULES,
+    Converted,
+    Site,
+    function_rules,
+    rule_for_module,
+)
+from nnviz.graph.document import MAX_NAME_LENGTH as _MAX_NAME
+from nnviz.graph.document import GraphDocument, GraphEditError
+from nnviz.graph.registry import Shape, get_spec
+from nnviz.graph.specs.common import ACTIVATIONS
+
+FUSABLE = {"dense", "conv2d"}
+# Activations whose node has only default settings can be fused (Dense/Conv2D fuse with defaults).
+_DEFAULTS = {"leaky_relu": {"negative_slope": 0.01}, "elu": {"alpha": 1.0}, "gelu": {"approximate": "none"}}
+COLUMN_GAP, ROW_GAP = 236.0, 150.0  # as the app's own layered layout
+
+
+@dataclass
+class _Pending:
+    name: str
+    converted: Converted
+    sources: list[str] = field(default_factory=list)  # fx node names feeding it, in port order
+
+
+def load_factory(spec: str) -> tuple[Any, Any]:
+    """(nn.Module, the Python module it came from) for 'path/to/file.py:factory'.
+
+    factory may be a function returning the model, an nn.Module class, or a module instance.
+    This runs the user's own file, as `python file.py` would."""
+    torch = _torch()
+    path_text, sep, attr = spec.rpartition(":")
+    if not sep or not path_text or not attr:
+        raise ExportError(f"{spec!r}: give the model as FILE.py:FACTORY, e.g. model.py:build_model")
+    path = Path(path_text).resolve()
+    if not path.is_file():
+        raise ExportError(f"{path_text}: no such file")
+    name = f"nnviz_import_{abs(hash(str(path)))}"
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise ExportError(f"{path_text}: not a Python file")
+    py_module = importlib.util.module_from_spec(module_spec)
+    sys.path.insert(0, str(path.parent))  # its own imports (from model import ...) resolve beside it
+    try:
+        module_spec.loader.exec_module(py_module)
+    except Exception as exc:
+        raise ExportError(f"{path_text} failed to run: {type(exc).__name__}: {exc}") from None
+    finally:
+        sys.path.remove(str(path.parent))
+    factory = getattr(py_module, attr, None)
+    if factory is None:
+        raise ExportError(f"{path_text} has no {attr!r}")
+    model = factory
+    if not isinstance(factory, torch.nn.Module):
+        try:
+            model = factory()
+        except Exception as exc:
+            raise ExportError(f"{attr}() failed: {type(exc).__name__}: {exc}") from None
+    if not isinstance(model, torch.nn.Module):
+        raise ExportError(f"{attr} gave a {type(model).__name__}, not a torch.nn.Module")
+    return model, py_module
+
+
+def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, fuse: bool = True,
+                       python_module: Any = None) -> GraphDocument:
+    """The nnviz document for `model`. input_shapes: one sample's shape per forward() argument
+    (default: the module file's INPUT_SHAPES, as exported files have, or in_features of a first Linear)."""
+    torch = _torch()
+    from torch.fx.passes.shape_prop import ShapeProp, TensorMetadata
+
+    try:
+        traced = torch.fx.symbolic_trace(model)
+    except Exception as exc:
+        raise ExportError(f"torch.fx cannot trace this model ({type(exc).__name__}: {exc}). nnviz imports "
+                          "an nn.Sequential or a forward() without data-dependent control flow") from None
+    graph = traced.graph
+    placeholders = [n for n in graph.nodes if n.op == "placeholder"]
+    shapes = _input_shapes(traced, placeholders, input_shapes, python_module)
+    dtype = next((p.dtype for p in model.parameters()), torch.float32)
+    was_training = model.training
+    model.eval()  # shape propagation must not move BatchNorm statistics or draw dropout masks
+    try:
+        with torch.no_grad():
+            ShapeProp(traced).propagate(*[torch.zeros(2, *s, dtype=dtype) for s in shapes])
+    except Exception as exc:
+        raise ExportError(f"the model does not run on inputs of shape {shapes}: {type(exc).__name__}: {exc}. "
+                          "Give the right shape with --input-shape") from None
+    finally:
+        model.train(was_training)
+
+    def is_tensor(node: Any) -> bool:
+        return isinstance(node, torch.fx.Node) and isinstance(node.meta.get("tensor_meta"), TensorMetadata)
+
+    def shape_of(node: Any) -> Shape:
+        return tuple(int(d) for d in node.meta["tensor_meta"].shape[1:])
+
+    functions = function_rules()
+    pending: dict[str, _Pending] = {}
+    unsupported: list[str] = []
+    output = None
+    for node in graph.nodes:
+        if node.op == "placeholder":
+            shape = shapes[placeholders.index(node)]
+            pending[node.name] = _Pending(str(node.target), Converted("input", {"shape": shape}))
+            continue
+        if node.op == "output":
+            output = node.args[0]
+            continue
+        if not is_tensor(node):
+            continue  # sizes and other numbers (x.size(0)) only parameterise a reshape
+        args = [a for a in _flatten(node.args) if is_tensor(a)]
+        site = Site(_describe(node, traced), [shape_of(a) for a in args], shape_of(node), tuple(node.args),
+                    dict(node.kwargs))
+        try:
+            if node.op == "call_module":
+                sub = traced.get_submodule(node.target)
+                rule = rule_for_module(sub)
+                converted = rule(sub, site) if rule else None
+            elif node.op == "call_function":
+                rule = functions.get(node.target)
+                converted = rule(site) if rule else None
+            elif node.op == "call_method":
+                rule = METHOD_RULES.get(node.target)
+                converted = rule(site) if rule else None
+            else:  # get_attr: a tensor used directly in forward()
+                converted = None
+        except ExportError as exc:
+            unsupported.append(str(exc))
+            continue
+        if converted is None:
+            unsupported.append(f"{site.label} has no nnviz form")
+            continue
+        name = str(node.target) if node.op == "call_module" else node.name
+        if name.isdigit():  # a layer of an nn.Sequential: "conv_0" reads better than "0"
+            name = f"{get_spec(converted.type).name_stem}_{name}"
+        pending[node.name] = _Pending(name, converted, [a.name for a in args[: converted.inputs]])
+    if unsupported:
+        raise ExportError("The model cannot be imported:\n" + "\n".join(f"  - {u}" for u in unsupported))
+    if not isinstance(output, torch.fx.Node) or output.name not in pending:
+        raise ExportError("The model must return one tensor; nnviz networks have exactly one output")
+    if fuse:
+        _fuse_activations(pending)
+    doc = _build(pending, output.name)
+    doc.training = doc.training.with_(dtype="float64" if dtype == torch.float64 else "float32")
+    return doc
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError:
+        raise ExportError("Importing a PyTorch model needs PyTorch: pip install torch") from None
+    return torch
+
+
+def _flatten(args: Any) -> list[Any]:
+    out = []
+    for a in args:
+        out += _flatten(a) if isinstance(a, (list, tuple)) else [a]
+    return out
+
+
+def _describe(node: Any, traced: Any) -> str:
+    if node.op == "call_module":
+        return f"{type(traced.get_submodule(node.target)).__name__} {str(node.target)!r}"
+    target = getattr(node.target, "__name__", str(node.target))
+    return f"{target}() {node.name!r}"
+
+
+def _input_shapes(traced: Any, placeholders: list[Any], given: list[Shape] | None, python_module: Any) -> list[Shape]:
+    if given is not None:
+        shapes = [tuple(int(d) for d in s) for s in given]
+    elif python_module is not None and isinstance(getattr(python_module, "INPUT_SHAPES", None), (list, tuple)):
+        shapes = [tuple(int(d) for d in s) for s in python_module.INPUT_SHAPES]
+    else:
+        shapes = []
+        for p in placeholders:
+            first = next(iter(p.users), None)
+            sub = traced.get_submodule(first.target) if first is not None and first.op == "call_module" else None
+            if sub is None or type(sub).__name__ != "Linear":
+                raise ExportError(f"the shape of input {p.name!r} is unknown: give it with --input-shape "
+                                  "(e.g. 3,32,32 for colour images)")
+            shapes.append((int(sub.in_features),))
+    if len(shapes) != len(placeholders):
+        raise ExportError(f"forward() takes {len(placeholders)} inputs but {len(shapes)} input shapes were given")
+    return shapes
+
+
+def _fuse_activations(pending: dict[str, _Pending]) -> None:
+    """Dense/Conv2D -> activation (its only reader) becomes one node with the activation fused."""
+    readers: dict[str, list[str]] = defaultdict(list)
+    for key, p in pending.items():
+        for s in p.sources:
+            readers[s].append(key)
+    for key in list(pending):
+        act = pending.get(key)
+        if act is None or act.converted.type not in ACTIVATIONS or len(act.sources) != 1:
+            continue
+        src = act.sources[0]
+        layer = pending[src]
+        if (layer.converted.type not in FUSABLE or layer.converted.params.get("activation", "none") != "none"
+                or readers[src] != [key] or act.converted.params != {
+                    k: v for k, v in _DEFAULTS.get(act.converted.type, {}).items()
+                    if k in act.converted.params}):
+            continue
+        layer.converted.params["activation"] = act.converted.type
+        del pending[key]
+        for p in pending.values():  # readers of the activation now read the fused layer
+            p.sources = [src if s == key else s for s in p.sources]
+        readers[src] = list(readers.get(key, []))
+
+
+def _build(pending: dict[str, _Pending], output: str) -> GraphDocument:
+    # The output may have been fused into its layer: follow the rename.
+    doc = GraphDocument()
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    with doc.muted():
+        for key, p in pending.items():
+            name = _unique(p.name, taken)
+            try:
+                node = doc.add_node(p.converted.type, name=name, params=p.converted.params,
+                                    weights={k: np.asarray(v) for k, v in p.converted.weights.items()})
+            except GraphEditError as exc:
+                raise ExportError(f"{get_spec(p.converted.type).label} {p.name!r} cannot be imported: {exc}") from None
+            ids[key] = node.id
+        for key, p in pending.items():
+            for port, src in enumerate(p.sources):
+                doc.connect(ids[src], ids[key], port)
+        _layout(doc)
+    analysis = doc.analysis()
+    if not analysis.valid:
+        raise ExportError("The imported network has problems:\n" + "\n".join(f"  - {m}" for m in analysis.messages()))
+    return doc
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    base = (name.strip() or "layer")[: _MAX_NAME - 4]
+    candidate, i = base, 1
+    while candidate in taken:
+        i += 1
+        candidate = f"{base}_{i}"
+    taken.add(candidate)
+    return candidate
+
+
+def _layout(doc: GraphDocument) -> None:
+    """Columns by depth from the input, left to right; rows centred in each column."""
+    depth: dict[str, int] = {}
+    for nid in doc.analysis().order:
+        depth[nid] = 1 + max((depth[e.src] for e in doc.inputs_of(nid) if e.src in depth), default=-1)
+    columns: dict[int, list[str]] = defaultdict(list)
+    for nid, d in depth.items():
+        columns[d].append(nid)
+    for d, members in columns.items():
+        offset = (len(members) - 1) / 2.0
+        for row, nid in enumerate(members):
+            doc.nodes[nid].pos = (d * COLUMN_GAP, (row - offset) * ROW_GAP)

@@ -1,0 +1,243 @@
+"""Proof that the exported PyTorch code reproduces the app: the same batches through both, compared.
+
+verify_export(doc, directory) imports the generated model.py and train.py, then runs the engine's
+session and PyTorch side by side for a number of training steps. After each step it compares the
+outputs, the loss, every parameter gradient and the parameters (and BatchNorm buffers) after the
+optimiser's update; at the end, the outputs in evaluation mode. Dropout masks drawn by the engine
+are injected into PyTorch, so random layers are compared exactly too. torch is imported here only.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from nnviz.export.errors import ExportError
+from nnviz.export.model_code import plan_model
+from nnviz.export.weights import NodeState
+from nnviz.graph.document import GraphDocument
+
+TOLERANCE = {"float64": 1e-9, "float32": 1e-5}
+CATEGORIES = ("initial weights", "outputs", "loss", "gradients", "parameters after update", "buffers",
+              "outputs (eval mode)")
+
+
+@dataclass
+class Difference:
+    category: str
+    tensor: str
+    step: int
+    max_abs: float
+    max_rel: float
+
+
+@dataclass
+class VerifyReport:
+    dtype: str
+    tolerance: float
+    steps: int
+    torch_version: str
+    worst: dict[str, Difference] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(d.max_rel <= self.tolerance for d in self.worst.values())
+
+    @property
+    def max_rel(self) -> float:
+        return max((d.max_rel for d in self.worst.values()), default=0.0)
+
+    def add(self, category: str, step: int, items: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        """Compare (name, ours, theirs) tensors of one kind at one step. Differences are relative to
+        the largest magnitude among all of them: a gradient that is small because of cancellation
+        carries the rounding of the large terms it sums, not of its own size."""
+        scale = max((float(np.max(np.abs(np.asarray(a, dtype=np.float64)))) for _, a, _ in items
+                     if np.size(a)), default=0.0)
+        for name, ours, theirs in items:
+            abs_diff = compare(ours, theirs)
+            rel = 0.0 if abs_diff == 0.0 else (abs_diff / scale if scale > 0 else float("inf"))
+            best = self.worst.get(category)
+            if best is None or rel > best.max_rel or (rel == best.max_rel and abs_diff > best.max_abs):
+                self.worst[category] = Difference(category, name, step, abs_diff, rel)
+
+    def text(self) -> str:
+        head = (f"nnviz (NumPy) vs PyTorch {self.torch_version}: {self.dtype}, {self.steps} training steps, "
+                f"tolerance {self.tolerance:g} (relative to the largest value of each kind at that step)")
+        rows = [("compared", "largest difference in", "step", "max abs diff", "max rel diff")]
+        for category in CATEGORIES:
+            d = self.worst.get(category)
+            if d is not None:
+                rows.append((category, d.tensor, str(d.step), f"{d.max_abs:.3g}", f"{d.max_rel:.3g}"))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        lines = [head, ""]
+        for r in rows:
+            lines.append("  " + "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
+                                          enumerate(zip(r, widths))))
+        lines += ["", *[f"note: {n}" for n in self.notes]]
+        verdict = ("PASS: PyTorch reproduces the app's numbers." if self.passed else
+                   f"FAIL: a difference of {self.max_rel:.3g} exceeds the tolerance {self.tolerance:g}.")
+        lines.append(verdict)
+        return "\n".join(line for line in lines if line is not None)
+
+
+def compare(ours: np.ndarray, theirs: np.ndarray) -> float:
+    """The largest absolute difference (infinite when the shapes differ)."""
+    a = np.asarray(ours, dtype=np.float64)
+    b = np.asarray(theirs, dtype=np.float64)
+    if a.shape != b.shape:
+        return float("inf")
+    return float(np.max(np.abs(a - b))) if a.size else 0.0
+
+
+@contextmanager
+def _isolated(directory: Path) -> Iterator[None]:
+    """Import model.py and train.py from `directory` without clashing with any other export."""
+    saved = {name: sys.modules.pop(name) for name in ("model", "train") if name in sys.modules}
+    sys.path.insert(0, str(directory))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(directory))
+        for name in ("model", "train"):
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
+
+
+@dataclass
+class Exported:
+    model: ModuleType
+    train: ModuleType
+
+
+def load_exported(directory: str | Path) -> Exported:
+    """The generated modules of an export folder, imported."""
+    directory = Path(directory).resolve()
+    with _isolated(directory):
+        return Exported(importlib.import_module("model"), importlib.import_module("train"))
+
+
+def require_torch() -> Any:
+    try:
+        import torch
+    except ImportError:
+        raise ExportError("Verification needs PyTorch: pip install torch") from None
+    return torch
+
+
+def _injected_dropout(torch: Any, p: float) -> Any:
+    class InjectedDropout(torch.nn.Module):
+        """Dropout that applies the engine's mask, scaled exactly as the engine scales it."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.p = p
+            self.mask: Any = None
+
+        def forward(self, x: Any) -> Any:
+            if not self.training or self.mask is None:
+                return x
+            scale = torch.tensor(1.0 / (1.0 - self.p), dtype=x.dtype)
+            return x * (self.mask * scale)
+
+    return InjectedDropout()
+
+
+def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20, dataset=None,
+                  weights: NodeState | None = None) -> VerifyReport:
+    """Run the engine and the exported PyTorch code on the same batches and compare (see module doc).
+
+    `directory` must hold an export of `doc` (export_pytorch) whose weights equal `weights`
+    (default: the app's initial weights)."""
+    torch = require_torch()
+    from nnviz.engine.session import NonFiniteError, Session, SessionError
+
+    try:
+        session = Session(doc, dataset)
+    except (SessionError, ValueError) as exc:
+        raise ExportError(f"Verification needs a network the app can train: {exc}") from None
+    if weights is not None:
+        session.net.load_state(weights)
+    plan = plan_model(doc)
+    exported = load_exported(directory)
+    model = exported.model.build_model(Path(directory) / "weights.safetensors")
+    model.train()
+    dtype = doc.training.dtype
+    report = VerifyReport(dtype, TOLERANCE[dtype], 0, torch.__version__)
+
+    def tensors_of(state: NodeState) -> Iterator[tuple[str, str, np.ndarray]]:
+        for nid, values in state.items():
+            if nid in plan.param_paths:
+                for name, array in values.items():
+                    yield nid, name, array
+
+    torch_state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+    report.add("initial weights", 0, [(plan.state_key(nid, name), array, torch_state[plan.state_key(nid, name)])
+                                      for nid, name, array in tensors_of(session.weights())])
+
+    dropouts = {}
+    for nid in plan.node_ids:
+        if doc.nodes[nid].type == "dropout":
+            dropouts[nid] = _injected_dropout(torch, float(doc.nodes[nid].params["p"]))
+            setattr(model, plan.attrs[nid], dropouts[nid])
+    stochastic = [nid for nid in plan.node_ids if session.layers[nid].stochastic and nid not in dropouts]
+    if stochastic:
+        names = ", ".join(doc.nodes[n].name for n in stochastic)
+        report.notes.append(f"random layers without injected masks ({names}): compared in eval mode only")
+        steps = 0
+    optimizer = exported.train.make_optimizer(model.parameters())
+    params = dict(model.named_parameters())
+
+    for step in range(1, steps + 1):
+        events = []
+        try:
+            events.append(session.step())
+            while session.mid_step:
+                events.append(session.step())
+        except NonFiniteError as exc:
+            report.notes.append(f"stopped at step {step}: {exc}")
+            break
+        batch = next(e for e in events if e.phase == "batch")
+        loss_event = next(e for e in events if e.phase == "loss")
+        for e in events:
+            if e.phase == "forward" and e.node in dropouts:
+                mask = e.tensors.get("mask")
+                dropouts[e.node].mask = None if mask is None else torch.from_numpy(mask)
+        x, y = torch.from_numpy(batch.tensors["x"]), torch.from_numpy(batch.tensors["y"])
+        prediction, loss = exported.train.train_step(model, optimizer, x, y)
+        report.steps = step
+        report.add("outputs", step, [("prediction", loss_event.tensors["prediction"], prediction.numpy())])
+        report.add("loss", step, [("loss", loss_event.tensors["loss"], loss.numpy())])
+        grads = []
+        for e in events:
+            if e.phase != "backward" or e.node not in plan.param_paths or e.t is not None:
+                continue
+            for name in session.layers[e.node].params:
+                key, ours = plan.state_key(e.node, name), e.tensors[f"grad_{name}"]
+                grad = params[key].grad
+                grads.append((key, ours, np.zeros_like(ours) if grad is None else grad.numpy()))
+        report.add("gradients", step, grads)
+        torch_state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+        kinds: dict[str, list[tuple[str, np.ndarray, np.ndarray]]] = {"parameters after update": [], "buffers": []}
+        for nid, name, array in tensors_of(session.weights()):
+            key = plan.state_key(nid, name)
+            kind = "parameters after update" if name in session.layers[nid].params else "buffers"
+            kinds[kind].append((key, array, torch_state[key]))
+        for kind, items in kinds.items():
+            if items:
+                report.add(kind, step, items)
+
+    x_eval = session.x_val if len(session.x_val) else session.x_train[: doc.training.batch_size]
+    model.eval()
+    with torch.no_grad():
+        theirs = model(torch.from_numpy(np.ascontiguousarray(x_eval))).numpy()
+    report.add("outputs (eval mode)", report.steps, [("prediction", session.predict(x_eval), theirs)])
+    return report
