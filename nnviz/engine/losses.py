@@ -24,6 +24,12 @@ def make_loss(key: str) -> Loss:
     return LOSSES[key]()
 
 
+def _mean(x: np.ndarray) -> np.ndarray:
+    """np.mean without its Python-level bookkeeping (~3 us a call, which matters at 20k steps/s).
+    Same pairwise summation in x's dtype."""
+    return np.add.reduce(x.reshape(-1)) / x.size
+
+
 class Loss:
     key: ClassVar[str] = ""
     symbol: ClassVar[str] = ""  # the formula, for the formula panel
@@ -55,10 +61,11 @@ class MSE(Loss):
     symbol = "L = mean((y_hat - y)^2)"
 
     def _forward(self, pred, target):
-        return np.mean((pred - target) ** 2)
+        self._diff = pred - target
+        return _mean(self._diff * self._diff)
 
     def _backward(self, pred, target):
-        return (2.0 / pred.size) * (pred - target)
+        return (2.0 / pred.size) * self._diff
 
 
 @_register
@@ -67,7 +74,7 @@ class L1(Loss):
     symbol = "L = mean(|y_hat - y|)"
 
     def _forward(self, pred, target):
-        return np.mean(np.abs(pred - target))
+        return _mean(np.abs(pred - target))
 
     def _backward(self, pred, target):
         return np.sign(pred - target) / pred.size
@@ -77,7 +84,7 @@ class _Binary(Loss):
     threshold: ClassVar[float] = 0.5
 
     def accuracy(self, pred, target):
-        return float(np.mean((pred > self.threshold) == (target > 0.5)))
+        return float(_mean((pred > self.threshold) == (target > 0.5)))
 
 
 @_register
@@ -91,7 +98,7 @@ class BCE(_Binary):
         with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped like PyTorch
             log_p = np.maximum(np.log(pred), -100)
             log_1mp = np.maximum(np.log1p(-pred), -100)
-        return -np.mean(target * log_p + (1 - target) * log_1mp)
+        return -_mean(target * log_p + (1 - target) * log_1mp)
 
     def _backward(self, pred, target):
         # torch's binary_cross_entropy_backward: (p - y) / max(p (1 - p), EPSILON) / n, where its
@@ -106,7 +113,7 @@ class BCEWithLogits(_Binary):
     threshold = 0.0
 
     def _forward(self, pred, target):
-        return np.mean(np.maximum(pred, 0) - pred * target + np.log1p(np.exp(-np.abs(pred))))
+        return _mean(np.maximum(pred, 0) - pred * target + np.log1p(np.exp(-np.abs(pred))))
 
     def _backward(self, pred, target):
         # sigmoid via exp(-|z|): e/(1+e) for negative z keeps full precision where 1 - 1/(1+e) would not.
@@ -120,7 +127,7 @@ class _Categorical(Loss):
     integer_targets = True
 
     def accuracy(self, pred, target):
-        return float(np.mean(pred.argmax(axis=1) == target))
+        return float(_mean(pred.argmax(axis=1) == target))
 
 
 @_register
@@ -131,14 +138,13 @@ class CrossEntropy(_Categorical):
     symbol = "L = -mean(log softmax(z)[y])"
 
     def _forward(self, pred, target):
-        shifted = pred - pred.max(axis=1, keepdims=True)
-        log_sum = np.log(np.exp(shifted).sum(axis=1))
-        return np.mean(log_sum - shifted[np.arange(len(target)), target])
+        shifted = pred - np.maximum.reduce(pred, axis=1, keepdims=True)
+        self._exp = np.exp(shifted)  # kept for backward: softmax = exp / sum
+        self._sum = np.add.reduce(self._exp, axis=1, keepdims=True)
+        return _mean(np.log(self._sum[:, 0]) - shifted[np.arange(len(target)), target])
 
     def _backward(self, pred, target):
-        shifted = pred - pred.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        grad = e / e.sum(axis=1, keepdims=True)
+        grad = self._exp / self._sum
         grad[np.arange(len(target)), target] -= 1
         return grad / len(target)
 
@@ -152,7 +158,7 @@ class NLLOfProbabilities(_Categorical):
 
     def _forward(self, pred, target):
         with np.errstate(divide="ignore"):
-            return -np.mean(np.log(pred[np.arange(len(target)), target]))
+            return -_mean(np.log(pred[np.arange(len(target)), target]))
 
     def _backward(self, pred, target):
         grad = np.zeros_like(pred)

@@ -1,9 +1,11 @@
 """Conv2D over NCHW batches as im2col + one matrix product (PyTorch's Conv2d layout and maths).
 
-Forward gathers every receptive field into a column matrix cols (N, C*kh*kw, Ho*Wo) with kh*kw
-strided copies, then out[n] = W (O, C*kh*kw) @ cols[n]. Backward reuses cols for dL/dW and
-scatters the column gradients back with the same kh*kw strided slices (no np.add.at, which is
-slow), so overlapping windows accumulate correctly.
+Internally the layer works channels-first, batch-last, (C, H, W, N): then the kh*kw strided copies
+that gather the receptive fields (im2col) and the adds that scatter their gradients back (col2im,
+no slow np.add.at) run over long contiguous rows of W*N values, and forward, dL/dW and dL/dx are each
+ONE matrix product over all N*Ho*Wo positions. The output is returned as an (N, O, Ho, Wo) view of
+that (O, Ho, Wo, N) memory; element-wise layers keep the layout, so a following conv or pool
+gets its preferred layout for free. Logical shapes are always NCHW.
 """
 
 from __future__ import annotations
@@ -15,45 +17,57 @@ from nnviz.engine.base import Layer, register_layer
 Pair = tuple[int, int]
 
 
-def pad_images(x: np.ndarray, pad: Pair, value: float = 0.0) -> np.ndarray:
-    """(N, C, H, W) -> (N, C, H + 2 ph, W + 2 pw), filled with value at the border."""
-    ph, pw = pad
-    if not ph and not pw:
-        return x
-    n, c, h, w = x.shape
-    out = np.full((n, c, h + 2 * ph, w + 2 * pw), value, dtype=x.dtype)
-    out[:, :, ph:ph + h, pw:pw + w] = x
-    return out
-
-
 def window_slice(a: int, b: int, out_hw: Pair, stride: Pair) -> tuple[slice, slice, slice, slice]:
-    """Index of the (N, C, Ho, Wo) values at kernel offset (a, b) in a padded image."""
+    """Index of the (N, C, Ho, Wo) values at kernel offset (a, b) in a padded NCHW image."""
     (ho, wo), (sh, sw) = out_hw, stride
     rows, columns = slice(a, a + sh * (ho - 1) + 1, sh), slice(b, b + sw * (wo - 1) + 1, sw)
     return (slice(None), slice(None), rows, columns)
 
 
-def im2col(xp: np.ndarray, kernel: Pair, stride: Pair, out_hw: Pair) -> np.ndarray:
-    """Padded (N, C, Hp, Wp) -> cols (N, C, kh, kw, Ho, Wo).
+def pad_images(x: np.ndarray, pad: Pair, value: float = 0.0) -> np.ndarray:
+    """(N, C, H, W) -> (N, C, H + 2 ph, W + 2 pw), filled with value at the border (same memory order)."""
+    ph, pw = pad
+    if not ph and not pw:
+        return x
+    n, c, h, w = x.shape
+    # Allocate in x's memory order (a channels-first-batch-last view stays one), then fill.
+    out = np.empty_like(x, shape=(n, c, h + 2 * ph, w + 2 * pw))
+    out.fill(value)
+    out[:, :, ph:ph + h, pw:pw + w] = x
+    return out
 
-    cols[n, c, a, b, i, j] = xp[n, c, i * sh + a, j * sw + b].
-    """
-    n, c = xp.shape[:2]
-    kh, kw = kernel
-    cols = np.empty((n, c, kh, kw, *out_hw), dtype=xp.dtype)
+
+def to_chwn(x: np.ndarray, pad: Pair) -> np.ndarray:
+    """(N, C, H, W) in any memory order -> contiguous zero-padded (C, H + 2 ph, W + 2 pw, N)."""
+    ph, pw = pad
+    n, c, h, w = x.shape
+    xt = x.transpose(1, 2, 3, 0)
+    if not ph and not pw:
+        return np.ascontiguousarray(xt)
+    out = np.zeros((c, h + 2 * ph, w + 2 * pw, n), dtype=x.dtype)
+    out[:, ph:ph + h, pw:pw + w] = xt
+    return out
+
+
+def im2col(xp: np.ndarray, kernel: Pair, stride: Pair, out_hw: Pair) -> np.ndarray:
+    """Padded (C, Hp, Wp, N) -> cols (C, kh, kw, Ho, Wo, N), cols[c, a, b, i, j] = xp[c, i sh + a, j sw + b]."""
+    c, n = xp.shape[0], xp.shape[3]
+    (kh, kw), (sh, sw), (ho, wo) = kernel, stride, out_hw
+    cols = np.empty((c, kh, kw, ho, wo, n), dtype=xp.dtype)
     for a in range(kh):
         for b in range(kw):
-            cols[:, :, a, b] = xp[window_slice(a, b, out_hw, stride)]
+            cols[:, a, b] = xp[:, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw]
     return cols
 
 
 def col2im(gcols: np.ndarray, padded_hw: Pair, stride: Pair) -> np.ndarray:
-    """The adjoint of im2col: (N, C, kh, kw, Ho, Wo) -> (N, C, Hp, Wp), summing where windows overlap."""
-    n, c, kh, kw, ho, wo = gcols.shape
-    out = np.zeros((n, c, *padded_hw), dtype=gcols.dtype)
+    """The adjoint of im2col: (C, kh, kw, Ho, Wo, N) -> (C, Hp, Wp, N), summing where windows overlap."""
+    c, kh, kw, ho, wo, n = gcols.shape
+    sh, sw = stride
+    out = np.zeros((c, *padded_hw, n), dtype=gcols.dtype)
     for a in range(kh):
         for b in range(kw):
-            out[window_slice(a, b, (ho, wo), stride)] += gcols[:, :, a, b]
+            out[:, a:a + sh * (ho - 1) + 1:sh, b:b + sw * (wo - 1) + 1:sw] += gcols[:, a, b]
     return out
 
 
@@ -79,26 +93,27 @@ class Conv2d(Layer):
         x = xs[0]
         n = x.shape[0]
         o, ho, wo = self.out_shape
-        xp = pad_images(x, self.hp["padding"])
-        self._padded_hw = xp.shape[2:]
-        self._cols = im2col(xp, self.hp["kernel_size"], self.hp["stride"], (ho, wo)).reshape(n, -1, ho * wo)
-        # (O, CKK) @ (N, CKK, L) -> (N, O, L): already NCHW order, no transpose needed.
-        z = np.matmul(self.params["weight"].reshape(o, -1), self._cols)
+        xp = to_chwn(x, self.hp["padding"])
+        self._padded_hw = xp.shape[1:3]
+        cols = im2col(xp, self.hp["kernel_size"], self.hp["stride"], (ho, wo))
+        self._cols = cols.reshape(cols.shape[0] * cols.shape[1] * cols.shape[2], -1)  # (C kh kw, Ho Wo N)
+        z = self.params["weight"].reshape(o, -1) @ self._cols  # (O, Ho Wo N)
         if "bias" in self.params:
             z += self.params["bias"][:, None]
-        return z.reshape(n, o, ho, wo)
+        return z.reshape(o, ho, wo, n).transpose(3, 0, 1, 2)
 
     def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
         n = delta.shape[0]
         o, ho, wo = self.out_shape
         weight = self.params["weight"]
-        d = delta.reshape(n, o, ho * wo)
-        # dL/dW[o, k] = sum over n, l of d[n, o, l] cols[n, k, l]: one product over the joined (n, l) axis.
-        self.grads["weight"] = np.tensordot(d, self._cols, axes=([0, 2], [0, 2])).reshape(weight.shape)
+        # (O, Ho Wo N): free when delta still has the layout forward produced.
+        d = delta.transpose(1, 2, 3, 0).reshape(o, -1)
+        self.grads["weight"] = (d @ self._cols.T).reshape(weight.shape)
         if "bias" in self.params:
-            self.grads["bias"] = d.sum(axis=(0, 2))
-        gcols = np.matmul(weight.reshape(o, -1).T, d)  # (N, CKK, L)
+            self.grads["bias"] = d.sum(axis=1)
         c = self.in_shapes[0][0]
         kh, kw = self.hp["kernel_size"]
-        gxp = col2im(gcols.reshape(n, c, kh, kw, ho, wo), self._padded_hw, self.hp["stride"])
-        return [unpad_images(gxp, self.hp["padding"])]
+        gcols = (weight.reshape(o, -1).T @ d).reshape(c, kh, kw, ho, wo, n)
+        gxp = col2im(gcols, self._padded_hw, self.hp["stride"])
+        (ph, pw), (_, h, w) = self.hp["padding"], self.in_shapes[0]
+        return [gxp[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2)]

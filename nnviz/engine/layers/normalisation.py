@@ -65,11 +65,14 @@ class BatchNorm(Layer):
 
     def _update_running(self, mean: np.ndarray, unbiased_var: np.ndarray) -> None:
         m = self.hp["momentum"]
-        # New arrays, not in-place: a rewind snapshot may share the old ones.
+        # A new dict of new arrays, never in place: a rewind snapshot may share the old arrays, and a
+        # shallow copy of this layer (a detached forward pass) shares the old dict.
         b = self.buffers
-        b["running_mean"] = ((1 - m) * b["running_mean"] + m * mean).astype(self.dtype)
-        b["running_var"] = ((1 - m) * b["running_var"] + m * unbiased_var).astype(self.dtype)
-        b["num_batches_tracked"] = np.array(b["num_batches_tracked"] + 1, dtype=np.int64)
+        self.buffers = {
+            "running_mean": ((1 - m) * b["running_mean"] + m * mean).astype(self.dtype),
+            "running_var": ((1 - m) * b["running_var"] + m * unbiased_var).astype(self.dtype),
+            "num_batches_tracked": np.array(b["num_batches_tracked"] + 1, dtype=np.int64),
+        }
 
     def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
         axes = self._axes(delta)

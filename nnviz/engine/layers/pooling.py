@@ -33,30 +33,49 @@ class MaxPool2d(_Pool):
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
         (kh, kw), stride, out_hw = self._geometry()
         xp = pad_images(xs[0], self.hp["padding"], -np.inf)
-        out = xp[window_slice(0, 0, out_hw, stride)].copy()
-        # Offset index (a * kw + b) of the winning value; strict > keeps the first of equal values.
-        arg = np.zeros(out.shape, dtype=np.intp)
+        # np.maximum into one buffer: plain ufuncs over strided views are ~40x faster than
+        # copyto(where=) or np.where, and NaN propagates as in PyTorch.
+        out = xp[window_slice(0, 0, out_hw, stride)].copy(order="K")
         for k in range(1, kh * kw):
-            window = xp[window_slice(k // kw, k % kw, out_hw, stride)]
-            better = window > out
-            np.copyto(out, window, where=better)
-            np.copyto(arg, k, where=better)
-        self._arg = arg
+            np.maximum(out, xp[window_slice(k // kw, k % kw, out_hw, stride)], out=out)
+        self._xp, self._max = xp, out
         return out
+
+    def _winners(self) -> list[np.ndarray]:
+        """Per kernel offset, a mask of the windows whose FIRST maximum (row-major) sits there."""
+        (kh, kw), stride, out_hw = self._geometry()
+        masks, taken = [], None
+        for k in range(kh * kw):
+            equal = self._xp[window_slice(k // kw, k % kw, out_hw, stride)] == self._max
+            if taken is None:
+                masks.append(equal)
+                taken = equal.copy()
+            else:
+                masks.append(equal & ~taken)
+                taken |= equal
+        return masks
 
     def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
         (kh, kw), stride, out_hw = self._geometry()
-        gxp = np.zeros(self._padded_shape(delta.shape[0]), dtype=delta.dtype)
-        if kh * kw == 1:
-            gxp[window_slice(0, 0, out_hw, stride)] += delta
-        else:
-            for k in range(kh * kw):
-                gxp[window_slice(k // kw, k % kw, out_hw, stride)] += np.where(self._arg == k, delta, 0)
+        # In delta's memory order: a conv's channels-first-batch-last layout stays fast end to end.
+        gxp = np.zeros_like(delta, shape=self._padded_shape(delta.shape[0]))
+        disjoint = stride[0] >= kh and stride[1] >= kw  # each input value is in at most one window
+        for k, mask in enumerate(self._winners()):
+            view = gxp[window_slice(k // kw, k % kw, out_hw, stride)]
+            if disjoint:
+                np.multiply(delta, mask, out=view)
+            else:
+                view += delta * mask
         return [unpad_images(gxp, self.hp["padding"])]
 
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
-        # Which window position won, per output value: the routing the backward pass follows.
-        return {"argmax": self._arg} if phase in ("forward", "backward") and hasattr(self, "_arg") else {}
+        # Which window position won (row-major offset), per output value: the routing backward follows.
+        if phase not in ("forward", "backward") or not hasattr(self, "_max"):
+            return {}
+        arg = np.zeros(self._max.shape, dtype=np.int64)
+        for k, mask in enumerate(self._winners()):
+            arg[mask] = k
+        return {"argmax": arg}
 
 
 @register_layer
@@ -68,7 +87,7 @@ class AvgPool2d(_Pool):
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
         (kh, kw), stride, out_hw = self._geometry()
         xp = pad_images(xs[0], self.hp["padding"])
-        out = xp[window_slice(0, 0, out_hw, stride)].copy()
+        out = xp[window_slice(0, 0, out_hw, stride)].copy(order="K")
         for k in range(1, kh * kw):
             out += xp[window_slice(k // kw, k % kw, out_hw, stride)]
         out /= out.dtype.type(kh * kw)  # divide, not multiply by 1/k: bit-equal to PyTorch
@@ -77,7 +96,8 @@ class AvgPool2d(_Pool):
     def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
         (kh, kw), stride, out_hw = self._geometry()
         share = delta / delta.dtype.type(kh * kw)
-        gxp = np.zeros(self._padded_shape(delta.shape[0]), dtype=delta.dtype)
+        # In delta's memory order: a conv's channels-first-batch-last layout stays fast end to end.
+        gxp = np.zeros_like(delta, shape=self._padded_shape(delta.shape[0]))
         for k in range(kh * kw):
             gxp[window_slice(k // kw, k % kw, out_hw, stride)] += share
         return [unpad_images(gxp, self.hp["padding"])]
