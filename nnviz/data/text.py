@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import DataError, Dataset, register_source, split
+from nnviz.data.dataset import DataError, Dataset, LoadContext, register_source, split
 
 PAD, OOV = 0, 1
 # CJK ideographs (with extensions A and compatibility), kana, and Hangul syllables.
@@ -163,10 +163,12 @@ def label_ids(labels: list[str]) -> tuple[np.ndarray, list[str]]:
     return np.array([index[s] for s in labels], dtype=np.int64), names
 
 
-def load_text(spec: dict[str, Any]) -> tuple[Dataset, Tokenizer]:
+def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple[Dataset, Tokenizer]:
     """The data set a "text" spec describes, and the tokenizer. The vocabulary is learned from all the
     file's sentences (before the split) so that it, and every id, depends only on the file."""
-    path = Path(spec["path"]) if spec.get("path") else shipped_corpus_path()
+    # A relative path is relative to the .nnviz file's folder (the context's base_dir).
+    path = (context or LoadContext()).path(spec, what="CSV of (text, label) rows") if spec.get("path") \
+        else shipped_corpus_path()
     texts, labels = read_labelled_csv(path, str(spec.get("language", "all")))
     try:
         num_words = int(spec.get("num_words", 100)) or None
@@ -189,5 +191,5 @@ def load_text(spec: dict[str, Any]) -> tuple[Dataset, Tokenizer]:
 
 
 @register_source("text")
-def load_text_dataset(spec: dict[str, Any]) -> Dataset:
-    return load_text(spec)[0]
+def load_text_dataset(spec: dict[str, Any], context: LoadContext) -> Dataset:
+    return load_text(spec, context)[0]
