@@ -39,7 +39,9 @@ class StepView:
 
 
 class TrainingController(QObject):
-    changed = Signal()  # anything the views show may have changed (throttled redraw)
+    # Anything the views show may have changed. True: a hand action, redraw now; False: a run slice,
+    # redraw at the display's pace (the throttle coalesces).
+    changed = Signal(bool)
     stepped = Signal(object)  # StepView of a recorded micro-step
     runningChanged = Signal(bool)
     halted = Signal(object)  # NonFiniteError
@@ -81,7 +83,7 @@ class TrainingController(QObject):
         if change.kind == "renamed":
             if self.session is not None and change.node in self.session.net.names:
                 self.session.net.names[change.node] = self.doc.nodes[change.node].name
-            self.changed.emit()
+            self.changed.emit(True)
             return
         # Any edit of the network, the data or the settings: pause, then rebuild keeping what still fits.
         self.pause()
@@ -106,7 +108,7 @@ class TrainingController(QObject):
                 _carry_weights(session, old)
             self.session = session
         self.sessionChanged.emit()
-        self.changed.emit()
+        self.changed.emit(True)
 
     # ------------------------------------------------------------------ stepping by hand
     @property
@@ -143,7 +145,7 @@ class TrainingController(QObject):
             return
         self.current = None
         self._seen.clear()
-        self.changed.emit()
+        self.changed.emit(True)
 
     def _ready(self) -> bool:
         if self.session is None:
@@ -178,7 +180,7 @@ class TrainingController(QObject):
         name = s.net.names.get(node) if node else None
         self.current = StepView(event, formula, name, dict(event.tensors))
         self.stepped.emit(self.current)
-        self.changed.emit()
+        self.changed.emit(True)
 
     def _on_halt(self, err: NonFiniteError) -> None:
         self.pause()
@@ -222,7 +224,7 @@ class TrainingController(QObject):
         if self._timer.isActive():
             self._timer.stop()
             self.runningChanged.emit(False)
-            self.changed.emit()
+            self.changed.emit(True)
 
     def _run_slice(self) -> None:
         """Train whole batches for at most SLICE_MS (and no faster than the chosen speed)."""
@@ -248,7 +250,7 @@ class TrainingController(QObject):
         except NonFiniteError as err:
             self._on_halt(err)
             return
-        self.changed.emit()
+        self.changed.emit(False)
 
     # ------------------------------------------------------------------ going back
     def rewind(self) -> bool:
@@ -258,7 +260,7 @@ class TrainingController(QObject):
         went = self.session.rewind()
         self.current = None
         self._seen.clear()
-        self.changed.emit()
+        self.changed.emit(True)
         return went
 
     def reset(self) -> None:
@@ -268,7 +270,7 @@ class TrainingController(QObject):
         self.session.reset()
         self.current = None
         self._seen.clear()
-        self.changed.emit()
+        self.changed.emit(True)
 
     def reinitialize(self, seed: int | None = None) -> int | None:
         """Fresh weights from a new seed (the next seed by default); returns the seed used."""
@@ -280,7 +282,7 @@ class TrainingController(QObject):
         self.current = None
         self._seen.clear()
         self.sessionChanged.emit()
-        self.changed.emit()
+        self.changed.emit(True)
         return seed
 
     # ------------------------------------------------------------------ reading

@@ -65,7 +65,7 @@ class ControlsBar(QWidget):
         self.speed.valueChanged.connect(self._on_speed)
         buttons.addWidget(self.speed)
         buttons.addWidget(self.speed_label)
-        buttons.addStretch(1)
+        buttons.addSpacing(16)
         self.position = QLabel()
         self.position.setObjectName("trainingPosition")
         self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -87,8 +87,8 @@ class ControlsBar(QWidget):
         self.banner.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
+        buttons.addWidget(self.position, 1)
         layout.addLayout(buttons)
-        layout.addWidget(self.position)
         layout.addWidget(self.banner)
         self.refresh()
 

@@ -65,6 +65,7 @@ class CurvesPanel(QWidget):
             # No grid: grid lines cost more to paint than the curves (software rendering).
             plot.addLegend(offset=(-10, 10))
             plot.setLabel("bottom", "training step")
+            plot.getAxis("left").setWidth(44)  # room for tick labels such as 0.0001
             # Draw only what is on screen, reduced to about one point per pixel column.
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QToolBar
 
 from nnviz.ui.training.controller import TrainingController
 from nnviz.ui.training.views import TrainingViews
@@ -18,13 +19,17 @@ from nnviz.ui.training.views import TrainingViews
 def attach_training(window: Any) -> TrainingController:
     controller = TrainingController(window.document, parent=window)
     views = TrainingViews(controller, canvas=getattr(window, "canvas", None),
-                          undo_stack=getattr(window, "undo_stack", None), parent=controller)
+                          apply_settings=_settings_applier(window), parent=controller)
     controller.views = views
     add = getattr(window, "add_dock", None)
     if add is not None:
-        add(views.controls, "Training", Qt.DockWidgetArea.TopDockWidgetArea)
-        add(views.formula, "Formula", Qt.DockWidgetArea.BottomDockWidgetArea)
+        formula_dock = add(views.formula, "Formula", Qt.DockWidgetArea.BottomDockWidgetArea)
         add(views.tensors, "Tensors", Qt.DockWidgetArea.BottomDockWidgetArea)
+        settings = getattr(window, "settings", None)
+        if formula_dock is not None and (settings is None or settings.value("window/state") is None):
+            # After the window's own first layout (its showEvent), give the formula and tensor row the
+            # height it needs to show a whole backward step; a layout the user saved wins.
+            QTimer.singleShot(0, lambda: window.resizeDocks([formula_dock], [330], Qt.Orientation.Vertical))
         add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
         add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
         for extra in views.extra:
@@ -33,11 +38,13 @@ def attach_training(window: Any) -> TrainingController:
     if menu is not None:
         for action in views.actions.all:
             menu.addAction(action)
-    toolbar = getattr(window, "toolbar", None)
-    if toolbar is not None:
-        toolbar.addSeparator()
-        for action in (views.actions.step, views.actions.step_batch, views.actions.run, views.actions.rewind):
-            toolbar.addAction(action)
+    if hasattr(window, "addToolBar"):
+        # The controls and "where we are" sit in their own toolbar row: always visible, no dock title.
+        bar = QToolBar("Training", window)
+        bar.setObjectName("toolbar_training")
+        bar.addWidget(views.controls)
+        window.addToolBarBreak()
+        window.addToolBar(bar)
     for action in views.actions.all:
         window.addAction(action)  # shortcuts work wherever the focus is in the window
     if hasattr(window, "documentReplaced"):
@@ -47,3 +54,9 @@ def attach_training(window: Any) -> TrainingController:
     if hasattr(window, "status"):
         controller.message.connect(window.status)
     return controller
+
+
+def _settings_applier(window: Any):
+    """Training-setting edits go through the window's undoable GraphController when there is one."""
+    graph_controller = getattr(window, "controller", None)
+    return getattr(graph_controller, "set_training", None)

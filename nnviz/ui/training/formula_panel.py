@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from nnviz.engine.formulas import Formula
@@ -11,8 +12,8 @@ from nnviz.engine.formulas import Formula
 _CSS = """
 <style>
  .title { color: #555; font-size: 11pt; }
- .sym { font-family: 'DejaVu Serif', 'Cambria Math', serif; font-size: 14pt; color: #1a1a1a; }
- .num { font-family: 'DejaVu Sans Mono', monospace; font-size: 12pt; color: #0b4f9c; }
+ .sym { font-family: 'DejaVu Serif', 'Cambria Math', serif; font-size: 12pt; color: #1a1a1a; }
+ .num { font-family: 'DejaVu Sans Mono', monospace; font-size: 11pt; color: #0b4f9c; }
  .note { color: #777; font-size: 10pt; }
 </style>
 """
@@ -33,10 +34,12 @@ def formula_html(formula: Formula | None, where: str = "") -> str:
         parts.append(f'<div class="title">{html.escape(title)}</div>')
     parts.append(_lines(formula.symbolic, "sym"))
     if formula.numeric:
-        parts.append('<hr/><div class="note">with the numbers of sample 1:</div>')
+        whole = formula.title.startswith(("Update", "Loss"))  # these use every entry, not one sample
+        note = "with the numbers:" if whole else "with the numbers of sample 1:"
+        parts.append(f'<hr/><div class="note">{note}</div>')
         parts.append(_lines(formula.numeric, "num"))
-    else:
-        parts.append('<div class="note">(too many numbers to write out: see the tensor panel)</div>')
+    elif formula.highlights is not None and where:
+        parts.append('<div class="note">(every number is in the Tensors panel)</div>')
     return "".join(parts)
 
 
@@ -50,6 +53,9 @@ class FormulaPanel(QWidget):
         layout.addWidget(self.browser)
         self.formula: Formula | None = None
         self.set_formula(None, "Press Step (F10) to see the formula of each micro-step.")
+
+    def sizeHint(self) -> QSize:
+        return QSize(460, 300)
 
     def set_formula(self, formula: Formula | None, where: str = "") -> None:
         self.formula = formula

@@ -21,6 +21,11 @@ class HeatmapView(QWidget):
         self.plot.setAspectLocked(False)
         self.plot.invertY(True)  # row 0 on top
         self.plot.hideButtons()
+        # Cell indices, not coordinates: fractional axis ticks would only confuse; the hover line and the
+        # table give each entry's row and column.
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.graphics.setMinimumHeight(60)
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
@@ -70,4 +75,4 @@ class HeatmapView(QWidget):
         row, col = int(np.floor(p.y())), int(np.floor(p.x()))
         v = self.value_at(row, col)
         if v is not None:
-            self.hover.setText(f"{self.name}[{row}, {col}] = {v:.6g}")
+            self.hover.setText(f"{self.name}: row {row + 1}, column {col + 1} = {v:.6g}")

@@ -1,15 +1,15 @@
 """TrainingSettingsPanel: loss, optimiser and its parameters, learning rate, batch size, seed, dtype.
 
-Every edit goes through GraphDocument.set_training (as an undo command when an undo stack is given);
+Every edit goes through GraphDocument.set_training (through the window's undoable controller when given);
 the panel redraws from the document's notification with signals blocked, so nothing bounces back.
 Options the chosen optimiser does not use are hidden rather than shown greyed out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.graph.document import Change, GraphDocument
@@ -36,23 +36,13 @@ USES = {  # which optimiser fields each optimiser reads
 OPTIMISER_FIELDS = {"momentum", "nesterov", "weight_decay", "beta1", "beta2", "eps", "alpha"}
 
 
-class SetTrainingCommand(QUndoCommand):
-    def __init__(self, doc: GraphDocument, new: TrainingSettings, text: str) -> None:
-        super().__init__(text)
-        self.doc, self.new, self.old = doc, new, doc.training
-
-    def redo(self) -> None:
-        self.doc.set_training(self.new)
-
-    def undo(self) -> None:
-        self.doc.set_training(self.old)
-
-
 class TrainingSettingsPanel(QWidget):
-    def __init__(self, doc: GraphDocument, undo_stack: QUndoStack | None = None,
+    def __init__(self, doc: GraphDocument, apply: Callable[[TrainingSettings], object] | None = None,
                  parent: QWidget | None = None) -> None:
+        """apply: how an edit reaches the document (the window's undoable GraphController.set_training);
+        by default GraphDocument.set_training directly."""
         super().__init__(parent)
-        self.undo_stack = undo_stack
+        self.apply = apply
         self.doc: GraphDocument | None = None
         form = QFormLayout()
         self.editors: dict[str, QWidget] = {}
@@ -163,7 +153,7 @@ class TrainingSettingsPanel(QWidget):
             self.refresh()
             return
         self.error.hide()
-        if self.undo_stack is not None:
-            self.undo_stack.push(SetTrainingCommand(self.doc, new, f"Set {name}"))
+        if self.apply is not None:
+            self.apply(new)
         else:
             self.doc.set_training(new)

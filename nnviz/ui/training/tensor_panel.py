@@ -4,7 +4,7 @@ exact numbers with the entries of the current formula highlighted; CSV export of
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -79,7 +79,8 @@ class TensorPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel("No micro-step yet: press Step (F10)")
-        self.title.setWordWrap(True)
+        # No word wrap: a wrapping label gives the panel a height-for-width, and the window's scrolling
+        # dock would then size it to its preferred height instead of fitting it to the dock.
         self.chooser = QComboBox()
         self.chooser.currentTextChanged.connect(self._show_current)
         self.export_button = QPushButton("Export CSV…")
@@ -90,13 +91,15 @@ class TensorPanel(QWidget):
         top.addWidget(self.export_button)
         self.heatmap = HeatmapView()
         self.table = TensorTable()
-        split = QSplitter(Qt.Orientation.Vertical)
+        # Side by side: the panel lives in a wide, short dock under the canvas.
+        split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.heatmap)
         split.addWidget(self.table)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        split.setSizes([300, 300])
         self.tensors: dict[str, np.ndarray] = {}
         self.highlights: dict[str, list[tuple[int, ...]]] = {}
         self.header: dict[str, str] = {}
@@ -122,6 +125,9 @@ class TensorPanel(QWidget):
         self.chooser.blockSignals(False)
         self.export_button.setEnabled(bool(self.tensors))
         self._show_current(choice)
+
+    def sizeHint(self) -> QSize:
+        return QSize(620, 300)
 
     def show_tensor(self, name: str) -> None:
         self.chooser.setCurrentText(name)

@@ -44,8 +44,9 @@ class RedrawThrottle(QObject):
         else:
             self._timer.start(max(1, int(wait * 1000)))
 
-    def flush(self) -> None:
-        """Redraw every visible view now."""
+    def flush(self, force: bool = False) -> None:
+        """Redraw every visible view now; force also redraws views inside their min_interval (a hand
+        step must show its own numbers, not the previous step's)."""
         self._timer.stop()
         now = self._last = time.perf_counter()
         self.redraws += 1
@@ -57,7 +58,7 @@ class RedrawThrottle(QObject):
                 self._stale.add(id(widget))
                 continue
             due = self._drawn.get(id(widget), 0.0) + min_interval - now
-            if due > 0:
+            if due > 0 and not force:
                 wait = due if wait is None else min(wait, due)
                 continue
             refresh()

@@ -25,7 +25,7 @@ PREFERRED = {"batch": "x", "forward": "output", "loss": "loss", "backward": "del
 
 
 class TrainingViews(QObject):
-    def __init__(self, controller: TrainingController, canvas: Any = None, undo_stack: Any = None,
+    def __init__(self, controller: TrainingController, canvas: Any = None, apply_settings: Any = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -35,7 +35,7 @@ class TrainingViews(QObject):
         self.tensors = TensorPanel()
         self.formula = FormulaPanel()
         self.curves = CurvesPanel()
-        self.settings = TrainingSettingsPanel(controller.doc, undo_stack)
+        self.settings = TrainingSettingsPanel(controller.doc, apply_settings)
         self.throttle = RedrawThrottle(self)
         self.throttle.register(self.controls, self.controls.refresh)
         self.throttle.register(self.formula, self.refresh_formula)
@@ -44,7 +44,7 @@ class TrainingViews(QObject):
         self.extra: list[Any] = []  # further views (neuron view, boundary, health) add themselves
         self._highlighted: str | None = None
         self._tensor_key: tuple | None = None
-        controller.changed.connect(self.throttle.request)
+        controller.changed.connect(lambda now: self.throttle.flush(force=True) if now else self.throttle.request())
         controller.stepped.connect(self._on_stepped)
         controller.runningChanged.connect(self._on_running)
         controller.halted.connect(self._on_halt)
@@ -114,7 +114,9 @@ class TrainingViews(QObject):
                 self.formula.set_formula(None, note)
             return
         if self.formula.formula is not cur.formula:
-            self.formula.set_formula(cur.formula, self.controller.position_text())
+            e = cur.event
+            where = f"step {e.step}" + (f" · {cur.node_name}" if cur.node_name else "")
+            self.formula.set_formula(cur.formula, where)
 
     def refresh_tensors(self, preferred: str | None = None) -> None:
         c = self.controller
