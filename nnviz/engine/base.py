@@ -42,6 +42,10 @@ class Layer:
         self.training = True
         self.activation: str = hp.get("activation", "none")  # fused activation, looked up once
         self.rng: np.random.Generator | None = None
+        # False lets a layer skip dL/dx when nobody reads it (its input is the data and nothing is
+        # recorded); backward then returns None for that input. The first layer's dL/dx is a third
+        # of a training step's matrix work in an MLP. Dense and Conv2d honour it.
+        self.need_input_grad = True
         # Set by forward/backward for the viewers: pre-activation and error term of a fused activation.
         self.z: np.ndarray | None = None
         self.delta: np.ndarray | None = None

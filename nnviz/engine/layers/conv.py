@@ -102,7 +102,7 @@ class Conv2d(Layer):
             z += self.params["bias"][:, None]
         return z.reshape(o, ho, wo, n).transpose(3, 0, 1, 2)
 
-    def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
+    def _backward(self, delta: np.ndarray) -> list[np.ndarray | None]:
         n = delta.shape[0]
         o, ho, wo = self.out_shape
         weight = self.params["weight"]
@@ -111,6 +111,8 @@ class Conv2d(Layer):
         self.grads["weight"] = (d @ self._cols.T).reshape(weight.shape)
         if "bias" in self.params:
             self.grads["bias"] = d.sum(axis=1)
+        if not self.need_input_grad:
+            return [None]
         c = self.in_shapes[0][0]
         kh, kw = self.hp["kernel_size"]
         gcols = (weight.reshape(o, -1).T @ d).reshape(c, kh, kw, ho, wo, n)
