@@ -192,10 +192,11 @@ def test_input_dropout_uses_one_mask_for_every_time_step(key):
     layer.forward([x])
     mask = layer.mask
     assert mask.shape == (5, 1, 40)
-    assert set(np.unique(mask)) == {0.0, 1 / 0.75}
+    assert set(np.unique(mask)) == {0.0, 1.0}
     assert 0.1 < np.mean(mask == 0) < 0.4
-    # The layer saw exactly x * mask: the same features of a sample are dropped at every step.
-    np.testing.assert_array_equal(layer._x, x * mask)
+    # The layer saw exactly x * mask / (1 - p): the same features of a sample are dropped at every step.
+    np.testing.assert_allclose(layer._x, x * mask / 0.75, rtol=1e-15)
+    np.testing.assert_array_equal(layer.extra_tensors("forward")["mask"], mask)
     dropped = mask[:, 0] == 0
     r = rng.normal(size=(5, 6, 3))
     grad = layer.backward(r)[0]
@@ -217,6 +218,14 @@ def test_input_dropout_uses_one_mask_for_every_time_step(key):
     np.testing.assert_array_equal(layer.forward([x]), make(key, (6, 40), hidden_size=3,
                                                            return_sequences=True).forward([x]))
     assert layer.mask is None
+
+
+def test_dropout_needs_a_seeded_generator_and_only_then_is_stochastic():
+    assert not make("lstm", (3, 2), hidden_size=2).stochastic
+    layer = make("lstm", (3, 2), hidden_size=2, dropout=0.5)
+    assert layer.stochastic
+    with pytest.raises(RuntimeError, match="random generator"):
+        layer.forward([np.ones((1, 3, 2))])
 
 
 # ---------------------------------------------------------------------------------- stepping

@@ -44,13 +44,15 @@ def drain(steps: Steps) -> Any:
 class Recurrent(Layer):
     """Shared bookkeeping; subclasses implement the time loops _loop_forward and _loop_backward."""
 
-    stochastic = True  # the input dropout mask
     gates: ClassVar[int] = 1
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.hidden = int(self.hp["hidden_size"])
-        self.mask: np.ndarray | None = None
+        # Only a layer with input dropout draws random numbers (and gets a generator from the session).
+        self.stochastic = float(self.hp.get("dropout", 0.0)) > 0.0  # type: ignore[misc]
+        self.mask: np.ndarray | None = None  # (N, 1, F) of 0/1: kept input features
+        self._scaled: np.ndarray | None = None  # mask / (1 - p), what the input is multiplied by
         self.hs: np.ndarray | None = None  # (N, T, H) hidden state of every step
         self.grad_hs: np.ndarray | None = None  # (N, T, H) dL/dh_t, all paths summed
 
@@ -93,15 +95,18 @@ class Recurrent(Layer):
 
     def _dropout(self, x: np.ndarray) -> np.ndarray:
         p = float(self.hp.get("dropout", 0.0))
-        self.mask = None
+        self.mask = self._scaled = None
         if not self.training or p <= 0.0:
             return x
-        if self.rng is None:  # outside a session: a fixed stream, still advancing call by call
-            self.rng = np.random.default_rng(0)
+        if self.rng is None:
+            # Never an unseeded fallback: runs must be reproducible from the seed.
+            raise RuntimeError(f"{self.key} with dropout needs a random generator (layer.rng) set by the session")
         n, _, f = x.shape
-        keep = self.rng.random((n, 1, f)) >= p
-        self.mask = keep.astype(self.dtype) / self.dtype.type(1.0 - p)
-        return x * self.mask
+        keep = self.rng.random((n, 1, f), dtype=self.dtype)
+        self.mask = (keep >= p).astype(self.dtype)
+        # x * (mask * (1 / (1 - p))): the same rounding as torch's dropout and the exported code.
+        self._scaled = self.mask * self.dtype.type(1.0 / (1.0 - p))
+        return x * self._scaled
 
     def _run_forward(self, x: np.ndarray, record: bool) -> Steps:
         x = np.asarray(x, dtype=self.dtype)
@@ -116,7 +121,7 @@ class Recurrent(Layer):
         self._h0 = np.zeros((n, self.hidden), dtype=self.dtype)
         for t, tensors in self._loop_forward(xw, record):  # yields only when recording
             if t == 1 and self.mask is not None:
-                tensors["dropout_mask"] = self.mask[:, 0]
+                tensors["dropout_mask"] = self.mask[:, 0]  # (N, F): the same at every time step
             yield t, tensors
         return self._output()
 
@@ -143,7 +148,7 @@ class Recurrent(Layer):
         w_ih = self.params["weight_ih_l0"]
         for t, tensors in self._loop_backward(grad_out, record):  # yields only when recording
             grad_x_t = self._da_x[:, t - 1] @ w_ih
-            tensors["grad_x_t"] = grad_x_t if self.mask is None else grad_x_t * self.mask[:, 0]
+            tensors["grad_x_t"] = grad_x_t if self._scaled is None else grad_x_t * self._scaled[:, 0]
             yield t, tensors
         return [self._finish_backward()]
 
@@ -161,7 +166,7 @@ class Recurrent(Layer):
             self.grads["bias_ih_l0"] = da_x.sum(axis=0)
             self.grads["bias_hh_l0"] = da_h.sum(axis=0)
         grad_x = self._da_x @ self.params["weight_ih_l0"]
-        return grad_x if self.mask is None else grad_x * self.mask
+        return grad_x if self._scaled is None else grad_x * self._scaled
 
     def _hw(self, h_prev: np.ndarray) -> np.ndarray:
         """The hidden half of every gate: W_hh h_(t-1) + b_hh, (N, G*H)."""
@@ -178,7 +183,9 @@ class Recurrent(Layer):
 
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
         if phase == "forward" and self.hs is not None:
-            return {"hidden_states": self.hs, **self._sequence_tensors()}
+            # "mask" (N, 1, F) as Dropout names it, so the exporter's parity check can inject it.
+            masks = {"mask": self.mask} if self.mask is not None else {}
+            return {"hidden_states": self.hs, **self._sequence_tensors(), **masks}
         if phase == "backward" and self.grad_hs is not None:
             return {"grad_hidden_states": self.grad_hs, "grad_norm_per_step": self.grad_norm_per_step()}
         return {}
