@@ -143,3 +143,12 @@ def test_write_atomic_is_usable_for_other_files(tmp_path):
     writer.write_atomic(path, b"one")
     writer.write_atomic(path, b"two")
     assert path.read_bytes() == b"two"
+
+
+def test_non_finite_weights_are_refused_at_save_so_no_unopenable_file_is_written(tmp_path):
+    doc = seed_single_neuron()
+    doc.nodes["n2"].weights["weight"] = np.array([[np.nan, 1.0]])  # as a diverged session might leave it
+    with pytest.raises(nio.NnvizFileError) as info:
+        nio.save(doc, tmp_path / "nan.nnviz")
+    assert info.value.where == "nodes[1].weights.weight" and "NaN" in info.value.message
+    assert not (tmp_path / "nan.nnviz").exists()

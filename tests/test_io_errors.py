@@ -20,6 +20,13 @@ def valid_tree() -> dict:
     return json.loads(nio.dumps(doc))
 
 
+def nest(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def refused(text: str | bytes) -> nio.NnvizFileError:
     with pytest.raises(nio.NnvizFileError) as info:
         nio.loads(text)
@@ -88,6 +95,7 @@ CASES = [
     (lambda t: t["training"].update(speed=1), "training", "unknown training setting"),
     (lambda t: t.update(training=3), "training", "object"),
     (lambda t: t.update(data={"name": "xor"}), "data", "kind"),
+    (lambda t: t.update(meta={"a": nest(40)}), "meta", "nested more than 32"),
     (lambda t: t["description"].update(en=5), "description.en", "text"),
     (lambda t: t["description"].update({"": "x"}), "description.", "language"),
     (lambda t: t.update(state={"a": {"$array": "float64", "shape": [2], "values": [1.0]}}), "state.a",
@@ -215,3 +223,11 @@ def test_loading_never_imports_pickle_or_evaluates_code(monkeypatch):
     monkeypatch.setattr(pickle, "load", forbidden)
     doc = nio.loads(nio.dumps(xor()))
     assert len(doc.nodes) == 3
+
+
+def test_free_form_parts_within_the_depth_limit_load_and_save_again():
+    tree = valid_tree()
+    deep = nest(30)
+    tree["meta"] = {"deep": deep}
+    doc = nio.loads(json.dumps(tree))
+    assert nio.loads(nio.dumps(doc)).meta["deep"] == deep

@@ -17,7 +17,8 @@ from nnviz.graph.document import GraphDocument
 from nnviz.io.examples import EXAMPLES
 
 # NNVIZ_FUZZ_EXAMPLES=5000 searches harder (before a release); the default keeps the suite fast.
-FUZZ = settings(max_examples=int(os.environ.get("NNVIZ_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=int(os.environ.get("NNVIZ_FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 def _rich_text() -> str:

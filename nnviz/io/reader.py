@@ -27,6 +27,7 @@ MAX_NODES = 2_000
 MAX_EDGES = 4_000
 MAX_TEXT = 100_000  # characters of one description
 MAX_POS = 1e9
+MAX_DEPTH = 32  # nesting of the free-form parts (data, meta)
 
 TOP_KEYS = ("format", "version", "description", "nodes", "edges", "data", "training", "meta", "state")
 NODE_KEYS = ("id", "type", "name", "params", "pos", "weights")
@@ -65,7 +66,7 @@ def _read(tree: dict[str, Any], want_state: bool) -> tuple[GraphDocument, dict[s
     if "description" in tree:
         doc.description = _read_description(tree["description"])
     if "meta" in tree:
-        doc.meta = _object(tree["meta"], "meta")
+        doc.meta = _shallow(_object(tree["meta"], "meta"), "meta")
     state = None
     if "state" in tree:
         # Decoded even when unwanted: a file with broken state is a broken file, whoever opens it.
@@ -164,7 +165,7 @@ def _read_edge(doc: GraphDocument, raw: Any, where: str) -> None:
 
 # ---------------------------------------------------------------------------------------- settings
 def _read_data(value: Any) -> dict[str, Any]:
-    data = _object(value, "data")
+    data = _shallow(_object(value, "data"), "data")
     if not isinstance(data.get("kind"), str):
         raise NnvizFileError('needs a "kind" (text), e.g. {"kind": "generated", "name": "xor"}', "data")
     return data
@@ -219,6 +220,17 @@ def _text(value: Any, where: str, limit: int) -> str:
     if len(value) > limit:
         raise NnvizFileError(f"is longer than {limit} characters", where)
     return value
+
+
+def _shallow(value: dict[str, Any], where: str) -> dict[str, Any]:
+    """Refuse free-form JSON nested deeper than MAX_DEPTH (saving it again would recurse that deep)."""
+    level = [value]
+    for _ in range(MAX_DEPTH):
+        level = [c for v in level for c in (v.values() if isinstance(v, dict) else v)
+                 if isinstance(c, (dict, list))]
+        if not level:
+            return value
+    raise NnvizFileError(f"is nested more than {MAX_DEPTH} levels deep", where)
 
 
 def _known_keys(value: dict[str, Any], keys: tuple[str, ...], where: str) -> None:

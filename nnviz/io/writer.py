@@ -39,7 +39,15 @@ def document_to_tree(doc: GraphDocument, state: dict[str, Any] | None = None) ->
             "pos": [float(node.pos[0]), float(node.pos[1])],
         }
         if node.weights:
-            entry["weights"] = {name: encode_weight(values) for name, values in node.weights.items()}
+            weights = {}
+            for name, values in node.weights.items():
+                if not np.all(np.isfinite(values)):
+                    # The reader refuses these (set_weight does), so writing them would make a file
+                    # that cannot be opened again.
+                    raise NnvizFileError(f"{name} holds NaN or infinite values; only finite weights can "
+                                         "be saved", key_path(key_path(where, "weights"), name))
+                weights[name] = encode_weight(values)
+            entry["weights"] = weights
         nodes.append(entry)
     tree["nodes"] = nodes
     tree["edges"] = [{"src": e.src, "dst": e.dst, "port": e.port} for e in doc.edges]
