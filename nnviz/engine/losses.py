@@ -11,6 +11,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from nnviz.engine.activations import sigmoid
+
 LOSSES: dict[str, type[Loss]] = {}
 _TORCH_BCE_EPSILON = float(np.float32(1e-12))
 
@@ -116,11 +118,7 @@ class BCEWithLogits(_Binary):
         return _mean(np.maximum(pred, 0) - pred * target + np.log1p(np.exp(-np.abs(pred))))
 
     def _backward(self, pred, target):
-        # sigmoid via exp(-|z|): e/(1+e) for negative z keeps full precision where 1 - 1/(1+e) would not.
-        e = np.exp(-np.abs(pred))
-        r = 1.0 / (1.0 + e)
-        sig = np.where(pred >= 0, r, e * r)
-        return (sig - target) / pred.size
+        return (sigmoid(pred) - target) / pred.size
 
 
 class _Categorical(Loss):
