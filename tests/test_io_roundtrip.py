@@ -112,6 +112,12 @@ def test_meta_path_is_set_on_load_and_never_written(tmp_path):
     doc = nio.load(path)
     assert doc.meta["path"] == str(path.resolve())
     assert '"path"' not in nio.dumps(doc)
+    # A "path" written into a file by hand is ignored, not trusted (data paths resolve against it).
+    tree = json.loads(nio.dumps(doc))
+    tree["meta"]["path"] = "/somewhere/else.nnviz"
+    assert "path" not in nio.loads(json.dumps(tree)).meta
+    path.write_text(json.dumps(tree), encoding="utf-8")
+    assert nio.load(path).meta["path"] == str(path.resolve())
 
 
 def test_session_state_round_trips_with_dtypes_and_special_values(tmp_path):

@@ -66,7 +66,9 @@ def _read(tree: dict[str, Any], want_state: bool) -> tuple[GraphDocument, dict[s
     if "description" in tree:
         doc.description = _read_description(tree["description"])
     if "meta" in tree:
-        doc.meta = _shallow(_object(tree["meta"], "meta"), "meta")
+        meta = _shallow(_object(tree["meta"], "meta"), "meta")
+        # "path" is where load() found the file, never stored: one in a file is ignored, not trusted.
+        doc.meta = {k: v for k, v in meta.items() if k != "path"}
     state = None
     if "state" in tree:
         # Decoded even when unwanted: a file with broken state is a broken file, whoever opens it.
