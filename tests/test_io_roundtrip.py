@@ -248,3 +248,35 @@ def chains(draw):
 def test_random_documents_round_trip_exactly(doc):
     back = nio.loads(nio.dumps(doc))
     same(doc, back)
+
+
+def _assert_same_tree(a, b, where="state"):
+    if isinstance(a, np.ndarray):
+        assert isinstance(b, np.ndarray) and a.dtype == b.dtype and a.shape == b.shape, where
+        assert np.array_equal(a, b), where
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and list(a) == list(b), where
+        for k in a:
+            _assert_same_tree(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, (list, tuple)):
+        assert isinstance(b, list) and len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _assert_same_tree(x, y, f"{where}[{i}]")
+    else:
+        assert a == b and type(a) is type(b), where
+
+
+def test_a_real_training_checkpoint_round_trips_exactly(tmp_path):
+    """What a session needs to resume (weights, Adam moments, data order, random states) survives a file."""
+    import dataclasses
+
+    from nnviz.engine.session import Session
+    from nnviz.io.examples import xor
+
+    doc = xor()
+    session = Session(doc)
+    session.run(steps=5)
+    state = dataclasses.asdict(session._checkpoint())
+    path = tmp_path / "resume.nnviz"
+    nio.save(doc, path, state=state)
+    _assert_same_tree(state, nio.load_state(path))
