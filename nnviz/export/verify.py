@@ -188,6 +188,11 @@ def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20,
         if doc.nodes[nid].type == "dropout":
             dropouts[nid] = _injected_dropout(torch, float(doc.nodes[nid].params["p"]))
             setattr(model, plan.attrs[nid], dropouts[nid])
+        elif session.layers[nid].stochastic and hasattr(getattr(model, plan.attrs[nid]), "input_dropout"):
+            # A recurrent layer's input dropout (emit_sequence.WithInputDropout): the engine's (N, 1, F)
+            # mask, reported as "mask" like Dropout's, broadcasts over the time steps.
+            dropouts[nid] = _injected_dropout(torch, float(doc.nodes[nid].params["dropout"]))
+            getattr(model, plan.attrs[nid]).input_dropout = dropouts[nid]
     stochastic = [nid for nid in plan.node_ids if session.layers[nid].stochastic and nid not in dropouts]
     if stochastic:
         names = ", ".join(doc.nodes[n].name for n in stochastic)
