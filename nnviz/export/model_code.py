@@ -66,7 +66,8 @@ def _exported_nodes(doc: GraphDocument) -> list[str]:
 
 
 def _short(name: str) -> str:
-    return sanitize(name)[:MAX_IDENTIFIER].rstrip("_") or "layer"
+    ident = sanitize(name)
+    return ident if len(ident) <= MAX_IDENTIFIER else sanitize(ident[:MAX_IDENTIFIER].rstrip("_"))
 
 
 def _name_attributes(doc: GraphDocument, node_ids: list[str]) -> dict[str, str]:

@@ -76,7 +76,8 @@ class Namespace:
         ident = sanitize(candidate, fallback)
         if ident in self._used:
             match = _NUMBERED.match(ident)
-            base, number = (match.group(1), int(match.group(2))) if match else (ident, 1)
+            # "print_" taken -> "print_2", not "print__2"
+            base, number = (match.group(1), int(match.group(2))) if match else (ident.rstrip("_"), 2)
             while f"{base}_{number}" in self._used:
                 number += 1
             ident = f"{base}_{number}"

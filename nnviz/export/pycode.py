@@ -57,6 +57,8 @@ def _wrap_code(code: str, indent: str, limit: int) -> list[str]:
     if len(indent) + len(code) <= limit:
         return [indent + code]
     inner_indent = indent + INDENT
+    suffix = "," if code.endswith(",") else ""  # an argument of an outer call that was split already
+    code = code[: len(code) - len(suffix)]
     if code and code[-1] in _CLOSE:
         opener = None
         for i, c, depth in _scan(code):
@@ -72,7 +74,7 @@ def _wrap_code(code: str, indent: str, limit: int) -> list[str]:
             else:
                 for part in parts:
                     lines += _wrap_code(part + ",", inner_indent, limit)
-            return [*lines, indent + tail]
+            return [*lines, indent + tail + suffix]
     target, eq, expr = code.partition(" = ")
     if eq and " + " in expr:
         terms = _split_top(expr, " + ")
@@ -82,7 +84,7 @@ def _wrap_code(code: str, indent: str, limit: int) -> list[str]:
             for term in terms[1:]:
                 lines += _wrap_code("+ " + term, inner_indent, limit)
             return [*lines, indent + ")"]
-    return [indent + code]  # nothing sensible to break at; the caller's tests will say so
+    return [indent + code + suffix]  # nothing sensible to break at; the caller's tests will say so
 
 
 def fit(line: str, indent: str = "", limit: int = LIMIT) -> list[str]:

@@ -10,6 +10,7 @@ from string import Template
 
 from nnviz.engine.network import DATA_STREAM
 from nnviz.export.names import comment_text
+from nnviz.export.pycode import INDENT, fit
 from nnviz.export.registry import literal
 from nnviz.graph.settings import TrainingSettings
 
@@ -106,7 +107,7 @@ $LOSS
 
 
 def make_optimizer(parameters: Iterator[nn.Parameter], lr: float = LR) -> torch.optim.Optimizer:
-    return $OPTIMIZER
+$OPTIMIZER
 
 
 def count_correct(prediction: torch.Tensor, target: torch.Tensor) -> int | None:
@@ -270,6 +271,6 @@ def render_train(settings: TrainingSettings, *, source_name: str = "") -> str:
         F_IMPORT="from torch.nn import functional as F\n" if settings.loss == "nll_probs" else "",
         DATA_STREAM=int(DATA_STREAM),
         LOSS=LOSS_CODE[settings.loss],
-        OPTIMIZER=optimizer_code(settings),
+        OPTIMIZER="\n".join(fit(f"return {optimizer_code(settings)}", INDENT)),
         CORRECT=CORRECT_CODE[settings.loss],
     )
