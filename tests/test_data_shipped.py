@@ -90,7 +90,7 @@ def test_shapes_are_drawn_as_their_names_say():
     assert 0.7 < np.mean(ratio[SHAPE_NAMES.index("circle")]) < 0.87  # pi/4 on a pixel grid
     for name in ("diamond", "triangle"):
         assert 0.45 < np.mean(ratio[SHAPE_NAMES.index(name)]) < 0.62  # half the box
-    for img in x[y == SHAPE_NAMES.index("horizontal bars")][:5]:
+    for img in x[y == SHAPE_NAMES.index("horiz. bars")][:5]:
         rows = _fill_ratio(img)[1]
         assert not rows.any(axis=1).all() and rows.any(axis=0).all()  # gaps between rows, none across
 

@@ -15,7 +15,7 @@ import numpy as np
 from nnviz.data.dataset import Dataset, opt_float, opt_int, register_source, split_spec
 
 SHAPE_NAMES = ["circle", "square", "triangle", "plus", "ring",
-               "horizontal bars", "vertical bars", "diamond", "x", "frame"]
+               "horiz. bars", "vert. bars", "diamond", "x", "frame"]
 
 
 def _masks(k: int, dx: np.ndarray, dy: np.ndarray, s: np.ndarray) -> np.ndarray:

@@ -1,0 +1,374 @@
+"""The data panel: choose the data set and its options, preview it, and hand the new data spec on.
+
+DataPanel(document, controller=None) is a standalone QWidget. Each change of the form reloads the data
+(debounced) and shows it in a DataPreview. When it loads, the panel emits specChanged(spec) and
+datasetLoaded(dataset); given a controller it also applies the spec (undoable) and, with "Input follows
+the data" ticked, sets the Input node's shape to the data's sample shape. Problems between the network
+and the data (check_fit) are listed under the form, worded for a learner.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.data.dataset import DataError, Dataset, load_dataset
+from nnviz.data.fit import check_fit
+from nnviz.data.generated import GENERATORS
+from nnviz.graph.document import Change, GraphDocument
+from nnviz.ui.data_preview import DataPreview
+from nnviz.ui.qt_images import decode_image
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    kind: str  # int | float | percent | bool | file | folder | choice | column
+    default: Any
+    label: str
+    low: float = 0
+    high: float = 1_000_000
+    choices: tuple[str, ...] = ()
+    tip: str = ""
+
+
+SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90, tip="Share of samples held out to validate"),
+         Field("seed", "int", 0, "Seed", 0, 1_000_000, tip="Same seed, same data and the same shuffle"))
+POINTS = (Field("n", "int", 200, "Samples", 10, 20_000), Field("noise", "float", 0.1, "Noise", 0, 2),
+          *SPLIT)
+FILE_SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))
+LIMIT = Field("limit", "int", 10_000, "Use at most", 0, 10**7, tip="0 = all; fewer samples load and train faster")
+
+# (label in the list, base spec, fields). Generated sets first: they need nothing from the user.
+CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
+    *[(g.label, {"kind": "generated", "name": key},
+       POINTS + ((Field("cells", "int", 4, "Cells per side", 2, 16),) if key == "checkerboard" else ()))
+      for key, g in GENERATORS.items()],
+    ("Handwritten digits 8x8 (1,797 images)", {"kind": "digits"},
+     (Field("flat", "bool", False, "As flat vectors (64,)"), *SPLIT)),
+    ("Colour shapes 3x32x32 (10 classes)", {"kind": "shapes"},
+     (Field("n", "int", 1000, "Images", 20, 50_000), Field("noise", "float", 0.05, "Noise", 0, 1), *SPLIT)),
+    ("Sentences (English/Chinese sentiment)", {"kind": "text"},
+     (Field("val_split", "percent", 0.0, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))),
+    ("My CSV file...", {"kind": "csv"},
+     (Field("path", "file", "", "File", tip="CSV with a header row or not; the delimiter is detected"),
+      Field("target", "column", None, "Target column"),
+      Field("task", "choice", "auto", "Task", choices=("auto", "classification", "regression")),
+      Field("standardize", "bool", False, "Standardise features"), *FILE_SPLIT)),
+    ("My NumPy .npz file...", {"kind": "npz"},
+     (Field("path", "file", "", "File", tip="Arrays x and y (or x_train/y_train, x_test/y_test)"),
+      Field("standardize", "bool", False, "Standardise features"), *FILE_SPLIT)),
+    ("My image folder (one sub-folder per class)...", {"kind": "image_folder"},
+     (Field("path", "folder", "", "Folder"), Field("size", "int", 32, "Resize to (pixels)", 4, 256),
+      Field("grayscale", "bool", False, "Grey (1 channel)"), *FILE_SPLIT)),
+    ("My MNIST IDX files...", {"kind": "mnist"},
+     (Field("folder", "folder", "", "Folder", tip="Holds train-images-idx3-ubyte(.gz) and train-labels..."),
+      Field("flat", "bool", False, "As flat vectors (784,)"), LIMIT, *FILE_SPLIT)),
+    ("My Fashion-MNIST IDX files...", {"kind": "fashion_mnist"},
+     (Field("folder", "folder", "", "Folder"), Field("flat", "bool", False, "As flat vectors (784,)"), LIMIT,
+      *FILE_SPLIT)),
+    ("My CIFAR-10 binary batches...", {"kind": "cifar10"},
+     (Field("folder", "folder", "", "Folder", tip="cifar-10-batches-bin: data_batch_*.bin and test_batch.bin"),
+      LIMIT, *FILE_SPLIT)),
+]
+
+
+def choice_index(spec: dict[str, Any]) -> int:
+    """Which entry of CHOICES a spec belongs to (-1 when none, e.g. inline data)."""
+    for i, (_, base, _) in enumerate(CHOICES):
+        if all(spec.get(k) == v for k, v in base.items()):
+            return i
+    return -1
+
+
+class DataPanel(QWidget):
+    specChanged = Signal(dict)
+    datasetLoaded = Signal(object)
+
+    def __init__(self, document: GraphDocument, controller: Any = None, parent: QWidget | None = None,
+                 decode: Any = decode_image) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.controller = controller
+        self.decode = decode
+        self.dataset: Dataset | None = None
+        self.error = ""
+        self.editors: dict[str, QWidget] = {}
+        self._loading_form = False
+        self._inline_spec: dict[str, Any] | None = None
+        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer.timeout.connect(self.reload)
+
+        self.choice = QComboBox()
+        self.inline_label = "Data written in the file (inline)"
+        for label, _, _ in CHOICES:
+            self.choice.addItem(label)
+        self.choice.currentIndexChanged.connect(self._choice_changed)
+        self.form_host = QWidget()
+        self.form = QFormLayout(self.form_host)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.follow = QCheckBox("Input follows the data")
+        self.follow.setChecked(True)
+        self.follow.setToolTip("Set the Input node's shape to one sample's shape whenever the data changes")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.preview = DataPreview()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.choice)
+        layout.addWidget(self.form_host)
+        layout.addWidget(self.follow)
+        layout.addWidget(self.message)
+        layout.addWidget(self.preview, 1)
+        self.document.subscribe(self._document_changed)
+        self.show_spec(self.document.data)
+
+    # ----------------------------------------------------------------- document
+    def set_document(self, document: GraphDocument) -> None:
+        self.document.unsubscribe(self._document_changed)
+        self.document = document
+        document.subscribe(self._document_changed)
+        self.show_spec(document.data)
+
+    def _document_changed(self, change: Change) -> None:
+        if change.kind in ("data", "replaced") and self.document.data != self.spec():
+            self.show_spec(self.document.data)
+        elif change.kind not in ("moved",):
+            self._show_fit()
+
+    def base_dir(self) -> Path | None:
+        path = self.document.meta.get("path")
+        return Path(path).parent if path else None
+
+    # ----------------------------------------------------------------- form
+    def show_spec(self, spec: dict[str, Any]) -> None:
+        """Fill the form from a spec (the document's, after open or undo) and load it."""
+        index = choice_index(spec)
+        self._loading_form = True
+        try:
+            if index < 0:
+                if self.choice.findText(self.inline_label) < 0:
+                    self.choice.addItem(self.inline_label)
+                self.choice.setCurrentText(self.inline_label)
+                self._build_form((), spec)
+            else:
+                self.choice.setCurrentIndex(index)
+                self._build_form(CHOICES[index][2], spec)
+        finally:
+            self._loading_form = False
+        self._inline_spec = copy.deepcopy(spec) if index < 0 else None
+        self.reload(apply=False)
+
+    def _choice_changed(self, index: int) -> None:
+        if self._loading_form or index < 0 or index >= len(CHOICES):
+            return
+        self._build_form(CHOICES[index][2], {})
+        self._inline_spec = None
+        fields = CHOICES[index][2]
+        if any(f.kind in ("file", "folder") for f in fields):
+            self.reload(apply=False)  # nothing chosen yet: show what is needed, do not apply
+        else:
+            self.reload()
+
+    def _build_form(self, fields: tuple[Field, ...], values: dict[str, Any]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        for f in fields:
+            value = values.get(f.key, f.default)
+            if f.key == "size" and isinstance(value, list):
+                value = value[0]
+            editor = self._editor(f, value)
+            self.editors[f.key] = editor
+            label = QLabel(f.label)
+            label.setToolTip(f.tip)
+            self.form.addRow(label, editor)
+        self.form_host.setVisible(bool(fields))
+        self.form_host.adjustSize()
+        self.layout().activate()
+
+    def _editor(self, f: Field, value: Any) -> QWidget:
+        if f.kind == "int":
+            w = QSpinBox()
+            w.setRange(int(f.low), int(f.high))
+            w.setValue(int(value))
+            w.valueChanged.connect(self._edited)
+        elif f.kind in ("float", "percent"):
+            w = QDoubleSpinBox()
+            w.setRange(f.low, f.high)
+            w.setDecimals(0 if f.kind == "percent" else 2)
+            w.setSingleStep(5 if f.kind == "percent" else 0.05)
+            w.setSuffix(" %" if f.kind == "percent" else "")
+            w.setValue(float(value) * (100 if f.kind == "percent" else 1))
+            w.valueChanged.connect(self._edited)
+        elif f.kind == "bool":
+            w = QCheckBox()
+            w.setChecked(bool(value))
+            w.toggled.connect(self._edited)
+        elif f.kind in ("choice", "column"):
+            w = QComboBox()
+            if f.kind == "column":
+                w.addItem("(last column)", None)
+            for c in f.choices:
+                w.addItem(c, c)
+            if value is not None and w.findData(value) < 0:
+                w.addItem(str(value), value)
+            w.setCurrentIndex(max(0, w.findData(value)))
+            w.currentIndexChanged.connect(self._edited)
+        else:
+            w = PathEdit(f.kind == "folder", str(value or ""), self)
+            w.changed.connect(self._path_chosen)
+        w.setToolTip(f.tip)
+        return w
+
+    def _edited(self, *_: Any) -> None:
+        if not self._loading_form:
+            self._timer.start()
+
+    def _path_chosen(self) -> None:
+        self._fill_columns()
+        self.reload()
+
+    def _fill_columns(self) -> None:
+        """After a CSV is chosen, offer its columns as targets (the header's names, or numbers)."""
+        combo, path = self.editors.get("target"), self.editors.get("path")
+        if not isinstance(combo, QComboBox) or not isinstance(path, PathEdit) or not path.text():
+            return
+        from nnviz.data.csvfile import read_table
+
+        try:
+            names, _, _ = read_table(self._resolve(path.text()), {})
+        except DataError:
+            return
+        self._loading_form = True
+        combo.clear()
+        combo.addItem("(last column)", None)
+        for name in names:
+            combo.addItem(name, name)
+        self._loading_form = False
+
+    def _resolve(self, text: str) -> Path:
+        p = Path(text)
+        return p if p.is_absolute() or self.base_dir() is None else self.base_dir() / p
+
+    def spec(self) -> dict[str, Any]:
+        """The data spec the form describes now."""
+        if self._inline_spec is not None:
+            return copy.deepcopy(self._inline_spec)
+        index = self.choice.currentIndex()
+        spec = dict(CHOICES[index][1])
+        for f in CHOICES[index][2]:
+            w = self.editors[f.key]
+            if isinstance(w, QSpinBox):
+                value: Any = w.value()
+                spec[f.key] = [value, value] if f.key == "size" else value
+            elif isinstance(w, QDoubleSpinBox):
+                spec[f.key] = round(w.value() / 100, 4) if f.kind == "percent" else round(w.value(), 4)
+            elif isinstance(w, QCheckBox):
+                spec[f.key] = w.isChecked()
+            elif isinstance(w, QComboBox):
+                if w.currentData() is not None:
+                    spec[f.key] = w.currentData()
+            elif isinstance(w, PathEdit) and w.text():
+                spec[f.key] = w.text()
+        return spec
+
+    # ----------------------------------------------------------------- loading
+    def reload(self, apply: bool = True) -> None:
+        spec = self.spec()
+        try:
+            ds = load_dataset(spec, base_dir=self.base_dir(), decode=self.decode)
+        except DataError as exc:
+            self.dataset, self.error = None, str(exc)
+            self.preview.set_dataset(None)
+            self._show_message()
+            return
+        self.dataset, self.error = ds, ""
+        self.preview.set_dataset(ds)
+        self.datasetLoaded.emit(ds)
+        if apply and spec != self.document.data:
+            self.specChanged.emit(spec)
+            if self.controller is not None:
+                self.controller.set_data(spec)
+        if apply and self.controller is not None and self.follow.isChecked():
+            self._follow_input(ds)
+        self._show_message()
+
+    def _follow_input(self, ds: Dataset) -> None:
+        inputs = [n for n in self.document.nodes.values() if n.type == "input"]
+        shape = tuple(int(d) for d in ds.sample_shape)
+        if len(inputs) == 1 and tuple(inputs[0].params["shape"]) != shape:
+            self.controller.set_param(inputs[0].id, "shape", shape)
+
+    def _show_fit(self) -> None:
+        if self.dataset is not None:
+            self._show_message()
+
+    def _show_message(self) -> None:
+        if self.error:
+            self.message.setStyleSheet("color: #C62828;")
+            self.message.setText(self.error)
+            return
+        problems = check_fit(self.document, self.dataset) if self.dataset is not None else []
+        graph = self.document.analysis().messages()
+        if not problems and graph:
+            # The output cannot be compared with the data until the network itself is fixed: say why.
+            problems = [f"The network has a problem to fix first: {graph[0]}"]
+        self.message.setStyleSheet("color: #8A5A00;" if problems else "color: #2E7D32;")
+        self.message.setText("\n".join(f"• {p}" for p in problems) if problems
+                             else "The network's input and output fit this data.")
+
+    def fit_problems(self) -> list[str]:
+        return check_fit(self.document, self.dataset) if self.dataset is not None else []
+
+
+class PathEdit(QWidget):
+    """A path field with a Browse button; `changed` fires when a path is picked or typed (Enter)."""
+
+    changed = Signal()
+
+    def __init__(self, folder: bool, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self.edit = QLineEdit(text)
+        self.edit.setPlaceholderText("choose a folder..." if folder else "choose a file...")
+        self.edit.editingFinished.connect(self.changed)
+        browse = QPushButton("Browse...")
+        browse.clicked.connect(self.browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(browse)
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def set_text(self, text: str) -> None:
+        self.edit.setText(text)
+        self.changed.emit()
+
+    def browse(self) -> None:
+        if self.folder:
+            chosen = QFileDialog.getExistingDirectory(self, "Choose a folder", self.text())
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Choose a data file", self.text(),
+                                                    "Data (*.csv *.tsv *.txt *.npz);;All files (*)")
+        if chosen:
+            self.set_text(chosen)
