@@ -311,3 +311,12 @@ def test_gradient_norm_per_step_shows_vanishing_gradients():
     extra = layer.extra_tensors("backward")
     np.testing.assert_array_equal(extra["grad_norm_per_step"], norms)
     assert layer.extra_tensors("forward")["hidden_states"].shape == (4, 30, 4)
+
+
+def test_every_recurrent_step_has_a_formula_naming_its_tensors():
+    from nnviz.engine.layers.recurrent import STEP_FORMULAS
+
+    for key in RECURRENT:
+        assert "h_t" in STEP_FORMULAS[(key, "forward")]
+        assert "h_(t−1)" in STEP_FORMULAS[(key, "backward")]
+    assert "c_t = f ⊙ c_(t−1) + i ⊙ g" in STEP_FORMULAS[("lstm", "forward")]
