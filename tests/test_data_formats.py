@@ -330,9 +330,20 @@ def test_image_folder_without_a_decoder_says_how_to_get_one(tmp_path, monkeypatc
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_pillow)
+    monkeypatch.setattr("nnviz.data.images._default_decoder", None)
     make_folder(tmp_path / "pics")
     with pytest.raises(DataError, match="pip install pillow"):
         load_dataset({"kind": "image_folder", "path": str(tmp_path / "pics")})
+
+
+def test_a_default_decoder_is_used_when_none_is_passed(tmp_path, monkeypatch):
+    from nnviz.data import images
+
+    monkeypatch.setattr(images, "_default_decoder", None)
+    images.set_default_decoder(decode_ppm)
+    make_folder(tmp_path / "pics")
+    ds = load_dataset({"kind": "image_folder", "path": str(tmp_path / "pics"), "size": 4})
+    assert ds.class_names == ["blue", "red"]
 
 
 @pytest.mark.parametrize("size", [[0, 4], [4], "big", [4, 1000], True])

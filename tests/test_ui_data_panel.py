@@ -197,3 +197,8 @@ def test_image_folder_through_the_panel_with_qt_decoding(qtbot, tmp_path):
     red = ds.x_train[ds.y_train == 0][:, 0].mean()
     assert red == pytest.approx(200 / 255, abs=1e-6)
     assert panel.editors["size"].value() == 16
+    # The panel installed Qt's decoder as the default: a session loading the same spec needs no Pillow.
+    from nnviz.data import load_dataset
+
+    again = load_dataset(doc.data, base_dir=tmp_path)
+    np.testing.assert_array_equal(np.sort(again.x_train, axis=0), np.sort(ds.x_train, axis=0))

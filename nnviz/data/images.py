@@ -4,8 +4,8 @@ Spec: {"kind": "image_folder", "path": "pets/",   # pets/cat/*.png, pets/dog/*.j
        "size": [32, 32],          # (height, width) every image is resized to (or one number)
        "grayscale": false,        # true: 1 channel, else 3 (RGB; grey images are repeated, alpha dropped)
        "limit_per_class": 0, "val_split": 0.2, "seed": 0}
-The core does not decode images itself: load_dataset's `decode(path) -> (H, W[, C]) uint8` does (the
-GUI passes a Qt one); headless, Pillow is used when it is installed.
+The core does not decode images itself: load_dataset's `decode(path) -> (H, W[, C]) uint8` does, else
+the one set with set_default_decoder (the app sets its Qt one), else Pillow when it is installed.
 x: (n, C, H, W) float64 in [0, 1]; y: (n,) int64, classes in sorted folder-name order.
 """
 
@@ -29,6 +29,16 @@ from nnviz.data.dataset import (
 
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".ppm", ".pgm", ".pbm", ".tif", ".tiff"}
 MAX_IMAGES = 200_000
+
+
+_default_decoder: ImageDecoder | None = None
+
+
+def set_default_decoder(decode: ImageDecoder | None) -> None:
+    """The decoder used when load_dataset gets none: the app installs its Qt one at start-up, so data
+    loaded anywhere in the app (training sessions, export) reads image folders without Pillow."""
+    global _default_decoder
+    _default_decoder = decode
 
 
 def pillow_decoder() -> ImageDecoder:
@@ -128,7 +138,7 @@ def load_image_folder(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     height, width = _size(spec)
     grayscale = opt_bool(spec, "grayscale", False)
     classes, files = scan(folder, opt_int(spec, "limit_per_class", 0, 0, MAX_IMAGES))
-    decode = ctx.decode or pillow_decoder()
+    decode = ctx.decode or _default_decoder or pillow_decoder()
     channels = 1 if grayscale else 3
     x = np.empty((len(files), channels, height, width))
     for i, (path, _) in enumerate(files):

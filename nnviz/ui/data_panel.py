@@ -35,7 +35,7 @@ from nnviz.data.fit import check_fit
 from nnviz.data.generated import GENERATORS
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.ui.data_preview import DataPreview
-from nnviz.ui.qt_images import decode_image
+from nnviz.ui.qt_images import decode_image, install_decoder
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ class DataPanel(QWidget):
     def __init__(self, document: GraphDocument, controller: Any = None, parent: QWidget | None = None,
                  decode: Any = decode_image) -> None:
         super().__init__(parent)
+        install_decoder()  # sessions started elsewhere in the app then read image folders with Qt too
         self.document = document
         self.controller = controller
         self.decode = decode

@@ -14,6 +14,13 @@ from PySide6.QtGui import QImage, QImageReader
 MAX_SIDE = 8192  # refuse absurd images (a hostile header can claim gigapixels)
 
 
+def install_decoder() -> None:
+    """Make Qt's decoder the default for image folders everywhere in this process (the app calls this)."""
+    from nnviz.data.images import set_default_decoder
+
+    set_default_decoder(decode_image)
+
+
 def decode_image(path: Path | str) -> np.ndarray:
     """(H, W, 4) uint8 RGBA of an image file; ValueError with Qt's reason when it cannot be read."""
     reader = QImageReader(str(path))
