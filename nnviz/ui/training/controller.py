@@ -22,7 +22,7 @@ from nnviz.engine.session import MicroStep, NonFiniteError, Session
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import SettingsError
 
-SLICE_MS = 12.0  # training time per event-loop turn: leaves >= 4 ms of a 16 ms frame for drawing
+SLICE_MS = 8.0  # training time per event-loop turn: leaves half of a 16 ms frame for drawing
 STRUCTURAL = {"node_added", "node_removed", "connected", "disconnected", "param", "weights", "replaced"}
 # speed index -> training steps per second (None = as fast as the machine goes)
 SPEEDS: list[int | None] = [1, 5, 20, 100, 1000, None]

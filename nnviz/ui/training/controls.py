@@ -73,6 +73,9 @@ class ControlsBar(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.position.setFont(font)
+        # A fixed-size slot: Qt stops a size change from propagating only at a widget whose minimum and
+        # maximum sizes are equal; otherwise every new text re-lays out and repaints the whole window.
+        self.position.setFixedSize(560, self.position.fontMetrics().height() + 6)
         # Shown when a NaN/inf stopped training: what happened, and the way out.
         self.banner = QWidget()
         banner = QHBoxLayout(self.banner)

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.ui.training.grid import as_matrix
+from nnviz.ui.training.widgets import StatusLine
 
 COLORMAP = "CET-D1"  # blue (negative) - white (zero) - red (positive), perceptually even
+
+
+def nice_ceiling(m: float) -> float:
+    """The smallest of 1, 2, 5 x 10^k that is >= m (1 for m <= 0 or not finite)."""
+    if not np.isfinite(m) or m <= 0:
+        return 1.0
+    exp = np.floor(np.log10(m))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        if step * 10**exp >= m * (1 - 1e-12):
+            return float(step * 10**exp)
+    return float(10 ** (exp + 1))
 
 
 class HeatmapView(QWidget):
@@ -26,13 +38,14 @@ class HeatmapView(QWidget):
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
         self.graphics.setMinimumHeight(60)
+        self.graphics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get(COLORMAP), interactive=False,
                                         width=12)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
-        self.hover = QLabel(" ")
+        self.hover = StatusLine(" ")
         self.hover.setObjectName("heatmapHover")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -49,18 +62,20 @@ class HeatmapView(QWidget):
         self.tensor = None if tensor is None else np.asarray(tensor)
         self.matrix = np.zeros((1, 1)) if tensor is None else as_matrix(tensor)
         finite = self.matrix[np.isfinite(self.matrix)]
-        # Symmetric levels so zero is always the neutral colour and signs read at a glance.
         m = float(np.max(np.abs(finite))) if finite.size else 1.0
-        m = m if m > 0 else 1.0
+        # Symmetric levels so zero is always the neutral colour and signs read at a glance; rounded up to
+        # 1, 2 or 5 x 10^k so the colour bar (and its costly axis) changes only when the scale does.
+        top = nice_ceiling(m)
         self.image.setImage(self.matrix, autoLevels=False)
-        self.colorbar.setLevels((-m, m))
+        if self.levels != (-top, top):
+            self.colorbar.setLevels((-top, top))
         self.plot.setRange(xRange=(0, self.matrix.shape[1]), yRange=(0, self.matrix.shape[0]), padding=0.02)
         self.hover.setText(f"{name}: {self.matrix.shape[0]}×{self.matrix.shape[1]} shown, |max| {m:.4g}"
                            if tensor is not None else " ")
 
     @property
     def levels(self) -> tuple[float, float]:
-        return tuple(self.colorbar.levels())
+        return tuple(float(v) for v in self.colorbar.levels())
 
     def value_at(self, row: int, col: int) -> float | None:
         if 0 <= row < self.matrix.shape[0] and 0 <= col < self.matrix.shape[1]:

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from nnviz.ui.training.csv_export import write_csv
 from nnviz.ui.training.grid import as_table, table_cell
 from nnviz.ui.training.heatmap import HeatmapView
+from nnviz.ui.training.widgets import StatusLine
 
 MAX_TABLE = 400  # larger tensors get the heatmap only; a table of thousands of numbers reads as noise
 HIGHLIGHT = QColor(255, 214, 102)
@@ -43,6 +44,8 @@ class TensorTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Its size follows the splitter, never its contents: new numbers must not re-lay out the window.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.highlighted: list[tuple[int, int]] = []
 
     def set_tensor(self, tensor: np.ndarray | None, highlights: list[tuple[int, ...]] | None = None) -> None:
@@ -78,9 +81,9 @@ class TensorTable(QTableWidget):
 class TensorPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("No micro-step yet: press Step (F10)")
-        # No word wrap: a wrapping label gives the panel a height-for-width, and the window's scrolling
-        # dock would then size it to its preferred height instead of fitting it to the dock.
+        # Not a QLabel: a changing label re-lays out the window every step (see StatusLine); and no word
+        # wrap, which would give the panel a height-for-width that the scrolling dock honours.
+        self.title = StatusLine("No micro-step yet: press Step (F10)")
         self.chooser = QComboBox()
         self.chooser.currentTextChanged.connect(self._show_current)
         self.export_button = QPushButton("Export CSV…")
@@ -116,9 +119,10 @@ class TensorPanel(QWidget):
         keep = self.chooser.currentText()
         names = tensor_order(self.tensors)
         self.chooser.blockSignals(True)
-        self.chooser.clear()
-        for name in names:
-            self.chooser.addItem(name)
+        if names != [self.chooser.itemText(i) for i in range(self.chooser.count())]:
+            # Only when the list changes: refilling a combo box re-lays out (and repaints) the panel.
+            self.chooser.clear()
+            self.chooser.addItems(names)
         choice = preferred if preferred in self.tensors else keep if keep in self.tensors else (
             names[0] if names else "")
         self.chooser.setCurrentText(choice)

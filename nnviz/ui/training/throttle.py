@@ -51,6 +51,7 @@ class RedrawThrottle(QObject):
         now = self._last = time.perf_counter()
         self.redraws += 1
         wait = None
+        costly_drawn = False
         # A view closed for good (its C++ object deleted) leaves the list instead of raising.
         self._views = [v for v in self._views if shiboken6.isValid(v[0])]
         for widget, refresh, min_interval in self._views:
@@ -58,9 +59,13 @@ class RedrawThrottle(QObject):
                 self._stale.add(id(widget))
                 continue
             due = self._drawn.get(id(widget), 0.0) + min_interval - now
-            if due > 0 and not force:
+            if not force and (due > 0 or (min_interval > 0 and costly_drawn)):
+                # Costly views (those with a min_interval) take turns, one per frame, so no single
+                # frame has to paint them all and the event loop never stalls for long.
+                due = max(due, self.frame_s)
                 wait = due if wait is None else min(wait, due)
                 continue
+            costly_drawn = costly_drawn or min_interval > 0
             refresh()
             self._drawn[id(widget)] = now
             self._stale.discard(id(widget))

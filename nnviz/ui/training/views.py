@@ -39,7 +39,7 @@ class TrainingViews(QObject):
         self.throttle = RedrawThrottle(self)
         self.throttle.register(self.controls, self.controls.refresh)
         self.throttle.register(self.formula, self.refresh_formula)
-        self.throttle.register(self.tensors, self.refresh_tensors, min_interval=0.1)
+        self.throttle.register(self.tensors, self.refresh_tensors, min_interval=0.25)
         self.throttle.register(self.curves, self.refresh_curves, min_interval=0.1)
         self.extra: list[Any] = []  # further views (neuron view, boundary, health) add themselves
         self._highlighted: str | None = None

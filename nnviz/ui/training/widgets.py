@@ -1,0 +1,31 @@
+"""Small widget helpers shared by the training panels."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+
+class StatusLine(QLineEdit):
+    """One line of text that changes every step without re-laying out its window.
+
+    QLabel.setText calls updateGeometry(), which invalidates every layout up to the main window and
+    repaints far more than the text (measured: the whole window for a label in a toolbar). A read-only,
+    frameless QLineEdit keeps the same size hint whatever its text, so only its own pixels repaint.
+    The text can still be selected and copied.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setReadOnly(True)
+        self.setFrame(False)
+        self.setFocusPolicy(self.focusPolicy().NoFocus)
+        self.setStyleSheet("QLineEdit { background: transparent; border: none; }")
+
+    def setText(self, text: str) -> None:
+        if text != self.text():
+            super().setText(text)
+            self.setCursorPosition(0)  # show the start of a long line, not its end
+            self.setToolTip(text)
+
+
+
