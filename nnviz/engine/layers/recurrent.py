@@ -144,7 +144,7 @@ class Recurrent(Layer):
         # dL/d(pre-activations) per step: input side (also the bias_ih grad) and hidden side.
         self._da_x = np.empty((n, steps, rows), dtype=self.dtype)
         self._da_h = self._da_x if self._same_sides else np.empty_like(self._da_x)
-        self.grad_hs = np.empty((n, steps, h), dtype=self.dtype)
+        self.grad_hs = np.zeros((n, steps, h), dtype=self.dtype)  # zeros: viewers may read it mid-way
         w_ih = self.params["weight_ih_l0"]
         for t, tensors in self._loop_backward(grad_out, record):  # yields only when recording
             grad_x_t = self._da_x[:, t - 1] @ w_ih

@@ -129,9 +129,12 @@ class SequenceView(QWidget):
         layout.addWidget(self.note)
         self.matrix = np.zeros((0, 0))
         self.norm_values: np.ndarray | None = None
-        for signal in ("changed", "sessionChanged"):
-            if hasattr(controller, signal):
-                getattr(controller, signal).connect(lambda *_: self.refresh())
+        # Hand actions (changed(True)) redraw at once; during a run the training hub's RedrawThrottle
+        # calls refresh() at the display's pace (views.throttle.register(view, view.refresh)).
+        if hasattr(controller, "changed"):
+            controller.changed.connect(lambda now: self.refresh() if now and self.isVisible() else None)
+        if hasattr(controller, "sessionChanged"):
+            controller.sessionChanged.connect(self.refresh)
 
     # ------------------------------------------------------------------ choices
     def _fill(self, box: QComboBox, items: list[str], data: list[str] | None = None) -> None:
