@@ -9,7 +9,8 @@ from PySide6.QtGui import QColor, QImage, QUndoStack
 
 from nnviz.graph.document import GraphDocument
 from nnviz.ui.controller import GraphController
-from nnviz.ui.data_panel import CHOICES, DataPanel, PathEdit
+from nnviz.ui.data_choices import CHOICES
+from nnviz.ui.data_panel import DataPanel, PathEdit
 from nnviz.ui.qt_images import array_to_qimage, decode_image, qimage_to_array
 
 pytestmark = pytest.mark.gui
@@ -202,3 +203,36 @@ def test_image_folder_through_the_panel_with_qt_decoding(qtbot, tmp_path):
 
     again = load_dataset(doc.data, base_dir=tmp_path)
     np.testing.assert_array_equal(np.sort(again.x_train, axis=0), np.sort(ds.x_train, axis=0))
+
+
+def test_csv_feature_columns_can_be_unticked_and_paths_are_stored_relative(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text("id,a,b,label\n" + "\n".join(f"{i},{i % 3},{i % 5},{i % 2}"
+                                                                       for i in range(20)) + "\n")
+    doc = network({"kind": "generated", "name": "xor"})
+    doc.meta["path"] = str(tmp_path / "model.nnviz")
+    stack = QUndoStack()
+    panel = DataPanel(doc, GraphController(doc, stack))
+    qtbot.addWidget(panel)
+    panel.choice.setCurrentText("My CSV file...")
+    panel.editors["path"].set_text(str(tmp_path / "data" / "t.csv"))
+    assert doc.data["path"] == "data/t.csv"  # relative to the .nnviz file's folder
+    assert "features" not in doc.data  # all other columns: left implicit
+    features = panel.editors["features"]
+    assert [features.item(r).text() for r in range(features.count())] == ["id", "a", "b", "label"]
+    assert not features.item(3).flags() & Qt.ItemFlag.ItemIsEnabled  # the target is not offered
+    features.item(0).setCheckState(Qt.CheckState.Unchecked)  # the row id tells the network nothing
+    qtbot.waitUntil(lambda: doc.data.get("features") == ["a", "b"], timeout=3000)
+    assert panel.dataset.feature_names == ["a", "b"]
+    input_node = next(n for n in doc.nodes.values() if n.type == "input")
+    assert tuple(input_node.params["shape"]) == (2,)
+    # Choosing another target frees the old one as a feature and greys out the new one.
+    panel.editors["target"].setCurrentText("b")
+    qtbot.waitUntil(lambda: doc.data.get("target") == "b", timeout=3000)
+    assert doc.data["features"] == ["a", "label"]
+    # Reopening the document's spec restores the same form.
+    other = DataPanel(doc)
+    qtbot.addWidget(other)
+    assert other.spec() == doc.data

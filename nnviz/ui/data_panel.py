@@ -10,11 +10,10 @@ and the data (check_fit) are listed under the form, worded for a learner.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -32,71 +33,10 @@ from PySide6.QtWidgets import (
 
 from nnviz.data.dataset import DataError, Dataset, load_dataset
 from nnviz.data.fit import check_fit
-from nnviz.data.generated import GENERATORS
 from nnviz.graph.document import Change, GraphDocument
+from nnviz.ui.data_choices import CHOICES, Field, choice_index
 from nnviz.ui.data_preview import DataPreview
 from nnviz.ui.qt_images import decode_image, install_decoder
-
-
-@dataclass(frozen=True)
-class Field:
-    key: str
-    kind: str  # int | float | percent | bool | file | folder | choice | column
-    default: Any
-    label: str
-    low: float = 0
-    high: float = 1_000_000
-    choices: tuple[str, ...] = ()
-    tip: str = ""
-
-
-SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90, tip="Share of samples held out to validate"),
-         Field("seed", "int", 0, "Seed", 0, 1_000_000, tip="Same seed, same data and the same shuffle"))
-POINTS = (Field("n", "int", 200, "Samples", 10, 20_000), Field("noise", "float", 0.1, "Noise", 0, 2),
-          *SPLIT)
-FILE_SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))
-LIMIT = Field("limit", "int", 10_000, "Use at most", 0, 10**7, tip="0 = all; fewer samples load and train faster")
-
-# (label in the list, base spec, fields). Generated sets first: they need nothing from the user.
-CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
-    *[(g.label, {"kind": "generated", "name": key},
-       POINTS + ((Field("cells", "int", 4, "Cells per side", 2, 16),) if key == "checkerboard" else ()))
-      for key, g in GENERATORS.items()],
-    ("Handwritten digits 8x8 (1,797 images)", {"kind": "digits"},
-     (Field("flat", "bool", False, "As flat vectors (64,)"), *SPLIT)),
-    ("Colour shapes 3x32x32 (10 classes)", {"kind": "shapes"},
-     (Field("n", "int", 1000, "Images", 20, 50_000), Field("noise", "float", 0.05, "Noise", 0, 1), *SPLIT)),
-    ("Sentences (English/Chinese sentiment)", {"kind": "text"},
-     (Field("val_split", "percent", 0.0, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))),
-    ("My CSV file...", {"kind": "csv"},
-     (Field("path", "file", "", "File", tip="CSV with a header row or not; the delimiter is detected"),
-      Field("target", "column", None, "Target column"),
-      Field("task", "choice", "auto", "Task", choices=("auto", "classification", "regression")),
-      Field("standardize", "bool", False, "Standardise features"), *FILE_SPLIT)),
-    ("My NumPy .npz file...", {"kind": "npz"},
-     (Field("path", "file", "", "File", tip="Arrays x and y (or x_train/y_train, x_test/y_test)"),
-      Field("standardize", "bool", False, "Standardise features"), *FILE_SPLIT)),
-    ("My image folder (one sub-folder per class)...", {"kind": "image_folder"},
-     (Field("path", "folder", "", "Folder"), Field("size", "int", 32, "Resize to (pixels)", 4, 256),
-      Field("grayscale", "bool", False, "Grey (1 channel)"), *FILE_SPLIT)),
-    ("My MNIST IDX files...", {"kind": "mnist"},
-     (Field("folder", "folder", "", "Folder", tip="Holds train-images-idx3-ubyte(.gz) and train-labels..."),
-      Field("flat", "bool", False, "As flat vectors (784,)"), LIMIT, *FILE_SPLIT)),
-    ("My Fashion-MNIST IDX files...", {"kind": "fashion_mnist"},
-     (Field("folder", "folder", "", "Folder"), Field("flat", "bool", False, "As flat vectors (784,)"), LIMIT,
-      *FILE_SPLIT)),
-    ("My CIFAR-10 binary batches...", {"kind": "cifar10"},
-     (Field("folder", "folder", "", "Folder", tip="cifar-10-batches-bin: data_batch_*.bin and test_batch.bin"),
-      LIMIT, *FILE_SPLIT)),
-]
-
-
-def choice_index(spec: dict[str, Any]) -> int:
-    """Which entry of CHOICES a spec belongs to (-1 when none, e.g. inline data)."""
-    for i, (_, base, _) in enumerate(CHOICES):
-        if all(spec.get(k) == v for k, v in base.items()):
-            return i
-    return -1
 
 
 class DataPanel(QWidget):
@@ -174,6 +114,7 @@ class DataPanel(QWidget):
                 self._build_form(CHOICES[index][2], spec)
         finally:
             self._loading_form = False
+        self._fill_columns()
         self._inline_spec = copy.deepcopy(spec) if index < 0 else None
         self.reload(apply=False)
 
@@ -233,6 +174,11 @@ class DataPanel(QWidget):
                 w.addItem(str(value), value)
             w.setCurrentIndex(max(0, w.findData(value)))
             w.currentIndexChanged.connect(self._edited)
+        elif f.kind == "columns":
+            w = QListWidget()
+            w.setMaximumHeight(96)
+            w.setProperty("wanted", value)  # names to tick once the file's columns are known (None: all)
+            w.itemChanged.connect(self._edited)
         else:
             w = PathEdit(f.kind == "folder", str(value or ""), self)
             w.changed.connect(self._path_chosen)
@@ -241,6 +187,7 @@ class DataPanel(QWidget):
 
     def _edited(self, *_: Any) -> None:
         if not self._loading_form:
+            self._mark_target()
             self._timer.start()
 
     def _path_chosen(self) -> None:
@@ -248,8 +195,10 @@ class DataPanel(QWidget):
         self.reload()
 
     def _fill_columns(self) -> None:
-        """After a CSV is chosen, offer its columns as targets (the header's names, or numbers)."""
+        """Once a CSV is chosen, offer its columns (the header's names, or "column 1", ...) as the target
+        and as features, keeping what was chosen before where the new file has it."""
         combo, path = self.editors.get("target"), self.editors.get("path")
+        features = self.editors.get("features")
         if not isinstance(combo, QComboBox) or not isinstance(path, PathEdit) or not path.text():
             return
         from nnviz.data.csvfile import read_table
@@ -259,11 +208,53 @@ class DataPanel(QWidget):
         except DataError:
             return
         self._loading_form = True
-        combo.clear()
-        combo.addItem("(last column)", None)
-        for name in names:
-            combo.addItem(name, name)
-        self._loading_form = False
+        try:
+            current = combo.currentData()
+            combo.clear()
+            combo.addItem("(last column)", None)
+            for name in names:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            if isinstance(features, QListWidget):
+                wanted = features.property("wanted")
+                features.clear()
+                for name in names:
+                    item = QListWidgetItem(name)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    ticked = wanted is None or name in wanted
+                    item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+                    features.addItem(item)
+                self._mark_target()
+        finally:
+            self._loading_form = False
+
+    def _mark_target(self) -> None:
+        """The target column cannot also be a feature: grey it out in the feature list."""
+        combo, features = self.editors.get("target"), self.editors.get("features")
+        if not isinstance(combo, QComboBox) or not isinstance(features, QListWidget) or not features.count():
+            return
+        target = combo.currentData() or features.item(features.count() - 1).text()
+        was_loading, self._loading_form = self._loading_form, True  # setFlags emits itemChanged
+        try:
+            for row in range(features.count()):
+                item = features.item(row)
+                flags = item.flags()
+                wanted = flags | Qt.ItemFlag.ItemIsEnabled if item.text() != target else \
+                    flags & ~Qt.ItemFlag.ItemIsEnabled
+                if wanted != flags:
+                    item.setFlags(wanted)
+        finally:
+            self._loading_form = was_loading
+
+    def _relative(self, text: str) -> str:
+        """A path inside the .nnviz file's folder is stored relative to it, so the two can move together."""
+        base = self.base_dir()
+        if base is None or not Path(text).is_absolute():
+            return text
+        try:
+            return Path(text).resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            return text
 
     def _resolve(self, text: str) -> Path:
         p = Path(text)
@@ -287,8 +278,16 @@ class DataPanel(QWidget):
             elif isinstance(w, QComboBox):
                 if w.currentData() is not None:
                     spec[f.key] = w.currentData()
+            elif isinstance(w, QListWidget):
+                items = [w.item(r) for r in range(w.count())]
+                usable = [it for it in items if it.flags() & Qt.ItemFlag.ItemIsEnabled]
+                ticked = [it.text() for it in usable if it.checkState() == Qt.CheckState.Checked]
+                if items and len(ticked) < len(usable):
+                    spec[f.key] = ticked  # only when the learner narrowed it: "all the others" stays implicit
+                elif not items and w.property("wanted") is not None:
+                    spec[f.key] = list(w.property("wanted"))
             elif isinstance(w, PathEdit) and w.text():
-                spec[f.key] = w.text()
+                spec[f.key] = self._relative(w.text())
         return spec
 
     # ----------------------------------------------------------------- loading

@@ -1,0 +1,70 @@
+"""What the data panel offers: each data set with its base spec and the option fields of its form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nnviz.data.generated import GENERATORS
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    kind: str  # int | float | percent | bool | file | folder | choice | column
+    default: Any
+    label: str
+    low: float = 0
+    high: float = 1_000_000
+    choices: tuple[str, ...] = ()
+    tip: str = ""
+
+
+SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90, tip="Share of samples held out to validate"),
+         Field("seed", "int", 0, "Seed", 0, 1_000_000, tip="Same seed, same data and the same shuffle"))
+POINTS = (Field("n", "int", 200, "Samples", 10, 20_000), Field("noise", "float", 0.1, "Noise", 0, 2),
+          *SPLIT)
+FILE_SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))
+LIMIT = Field("limit", "int", 10_000, "Use at most", 0, 10**7, tip="0 = all; fewer samples load and train faster")
+
+# (label in the list, base spec, fields). Generated sets first: they need nothing from the user.
+CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
+    *[(g.label, {"kind": "generated", "name": key},
+       POINTS + ((Field("cells", "int", 4, "Cells per side", 2, 16),) if key == "checkerboard" else ()))
+      for key, g in GENERATORS.items()],
+    ("Handwritten digits 8x8 (1,797 images)", {"kind": "digits"},
+     (Field("flat", "bool", False, "As flat vectors (64,)"), *SPLIT)),
+    ("Colour shapes 3x32x32 (10 classes)", {"kind": "shapes"},
+     (Field("n", "int", 1000, "Images", 20, 50_000), Field("noise", "float", 0.05, "Noise", 0, 1), *SPLIT)),
+    ("Sentences (English/Chinese sentiment)", {"kind": "text"},
+     (Field("val_split", "percent", 0.0, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))),
+    ("My CSV file...", {"kind": "csv"},
+     (Field("path", "file", "", "File", tip="CSV with a header row or not; the delimiter is detected"),
+      Field("target", "column", None, "Target column"),
+      Field("features", "columns", None, "Feature columns", tip="Untick columns the network should not see"),
+      Field("task", "choice", "auto", "Task", choices=("auto", "classification", "regression")),
+      Field("standardize", "bool", False, "Standardise features"), *FILE_SPLIT)),
+    ("My NumPy .npz file...", {"kind": "npz"},
+     (Field("path", "file", "", "File", tip="Arrays x and y (or x_train/y_train, x_test/y_test)"),
+      Field("standardize", "bool", False, "Standardise features"), *FILE_SPLIT)),
+    ("My image folder (one sub-folder per class)...", {"kind": "image_folder"},
+     (Field("path", "folder", "", "Folder"), Field("size", "int", 32, "Resize to (pixels)", 4, 256),
+      Field("grayscale", "bool", False, "Grey (1 channel)"), *FILE_SPLIT)),
+    ("My MNIST IDX files...", {"kind": "mnist"},
+     (Field("folder", "folder", "", "Folder", tip="Holds train-images-idx3-ubyte(.gz) and train-labels..."),
+      Field("flat", "bool", False, "As flat vectors (784,)"), LIMIT, *FILE_SPLIT)),
+    ("My Fashion-MNIST IDX files...", {"kind": "fashion_mnist"},
+     (Field("folder", "folder", "", "Folder"), Field("flat", "bool", False, "As flat vectors (784,)"), LIMIT,
+      *FILE_SPLIT)),
+    ("My CIFAR-10 binary batches...", {"kind": "cifar10"},
+     (Field("folder", "folder", "", "Folder", tip="cifar-10-batches-bin: data_batch_*.bin and test_batch.bin"),
+      LIMIT, *FILE_SPLIT)),
+]
+
+
+def choice_index(spec: dict[str, Any]) -> int:
+    """Which entry of CHOICES a spec belongs to (-1 when none, e.g. inline data)."""
+    for i, (_, base, _) in enumerate(CHOICES):
+        if all(spec.get(k) == v for k, v in base.items()):
+            return i
+    return -1
