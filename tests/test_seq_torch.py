@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnviz.engine.losses import make_loss
 from tests.test_seq_layers import make
@@ -107,3 +109,24 @@ def test_text_classifier_gradients_match_autograd():
     for name, param in t_lstm.named_parameters():
         np.testing.assert_allclose(lstm.grads[name], param.grad.numpy(), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(dense.grads["weight"], t_dense.weight.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(key=st.sampled_from(["rnn", "lstm", "gru"]), n=st.integers(1, 4), t=st.integers(1, 8),
+       f=st.integers(1, 5), h=st.integers(1, 6), return_sequences=st.booleans(), use_bias=st.booleans())
+def test_random_shapes_match_pytorch_in_float64(key, n, t, f, h, return_sequences, use_bias):
+    torch = require_torch()
+    rng = np.random.default_rng([n, t, f, h])
+    layer = make(key, (t, f), seed=n * t, hidden_size=h, return_sequences=return_sequences, use_bias=use_bias)
+    module = torch_recurrent(torch, layer, torch.float64)
+    x = rng.normal(size=(n, t, f))
+    xt = torch.from_numpy(x.copy()).requires_grad_()
+    seq, _ = module(xt)
+    expected = seq if return_sequences else seq[:, -1]
+    out = layer.forward([x])
+    np.testing.assert_allclose(out, expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    r = rng.normal(size=out.shape)
+    expected.backward(torch.from_numpy(r))
+    np.testing.assert_allclose(layer.backward(r)[0], xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    for name, param in module.named_parameters():
+        np.testing.assert_allclose(layer.grads[name], param.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=name)
