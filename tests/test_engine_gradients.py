@@ -27,11 +27,13 @@ def test_dense(activation, use_bias):
         assert layer.z is not None and layer.z.shape == (3, 4)
 
 
+# Smooth activations only: a random example could put some z within the finite-difference step of
+# ReLU's kink. Fused ReLU-family convolutions are checked exactly against PyTorch instead.
 @FAST
 @given(c=st.integers(1, 3), o=st.integers(1, 3), h=st.integers(3, 7), w=st.integers(3, 7),
        kh=st.integers(1, 3), kw=st.integers(1, 3), sh=st.integers(1, 3), sw=st.integers(1, 3),
        ph=st.integers(0, 2), pw=st.integers(0, 2), batch=st.integers(1, 3),
-       activation=st.sampled_from([*ACTIVATIONS[:3], "tanh"]), use_bias=st.booleans())
+       activation=st.sampled_from(["none", "tanh", "sigmoid", "elu"]), use_bias=st.booleans())
 def test_conv2d_random_geometry(c, o, h, w, kh, kw, sh, sw, ph, pw, batch, activation, use_bias):
     layer = make_layer("conv2d", [(c, h, w)], out_channels=o, kernel_size=(kh, kw), stride=(sh, sw),
                        padding=(ph, pw), activation=activation, use_bias=use_bias)

@@ -90,7 +90,8 @@ def test_dense(dtype, activation, use_bias):
 @given(c=st.integers(1, 4), o=st.integers(1, 4), h=st.integers(4, 10), w=st.integers(4, 10),
        kh=st.integers(1, 4), kw=st.integers(1, 4), sh=st.integers(1, 3), sw=st.integers(1, 3),
        ph=st.integers(0, 2), pw=st.integers(0, 2), batch=st.integers(1, 4), use_bias=st.booleans(),
-       activation=st.sampled_from(["none", "relu", "tanh", "gelu"]), dtype=st.sampled_from([np.float64, np.float32]))
+       activation=st.sampled_from(["none", "relu", "leaky_relu", "tanh", "gelu"]),
+       dtype=st.sampled_from([np.float64, np.float32]))
 def test_conv2d(c, o, h, w, kh, kw, sh, sw, ph, pw, batch, use_bias, activation, dtype):
     torch = require_torch()
     layer = make_layer("conv2d", [(c, h, w)], dtype=dtype, out_channels=o, kernel_size=(kh, kw),
