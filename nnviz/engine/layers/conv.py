@@ -72,6 +72,7 @@ def col2im(gcols: np.ndarray, padded_hw: Pair, stride: Pair) -> np.ndarray:
 
 
 def unpad_images(xp: np.ndarray, pad: Pair) -> np.ndarray:
+    """The inverse of pad_images: a (N, C, H, W) view of the interior of (N, C, Hp, Wp)."""
     ph, pw = pad
     if not ph and not pw:
         return xp
