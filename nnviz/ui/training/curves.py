@@ -114,8 +114,8 @@ class CurvesPanel(QWidget):
             self.val_acc.setData([p[0] for p in va], [p[1] for p in va])
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """What each curve holds (tests read this back, not pixels)."""
-        return {name: item.getData() for name, item in (("train_loss", self.train_loss),
+        """What each curve holds, before downsampling (tests read this back, not pixels)."""
+        return {name: (item.xData, item.yData) for name, item in (("train_loss", self.train_loss),
                                                          ("val_loss", self.val_loss),
                                                          ("train_acc", self.train_acc),
                                                          ("val_acc", self.val_acc))}

@@ -11,12 +11,19 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 
 from nnviz.engine.session import NonFiniteError
+from nnviz.ui.training.boundary import DecisionBoundaryView
 from nnviz.ui.training.controller import TrainingController
 from nnviz.ui.training.controls import ControlsBar, TrainingActions
 from nnviz.ui.training.curves import CurvesPanel
 from nnviz.ui.training.formula_panel import FormulaPanel
+from nnviz.ui.training.glyphs import output_glyph
+from nnviz.ui.training.health import HealthPanel
+from nnviz.ui.training.neuron_view import NeuronView
+from nnviz.ui.training.sequence_view import SequenceView
 from nnviz.ui.training.settings_panel import TrainingSettingsPanel
 from nnviz.ui.training.tensor_panel import TensorPanel
 from nnviz.ui.training.throttle import RedrawThrottle
@@ -41,7 +48,26 @@ class TrainingViews(QObject):
         self.throttle.register(self.formula, self.refresh_formula)
         self.throttle.register(self.tensors, self.refresh_tensors, min_interval=0.25)
         self.throttle.register(self.curves, self.refresh_curves, min_interval=0.1)
-        self.extra: list[Any] = []  # further views (neuron view, boundary, health) add themselves
+        self.neurons = NeuronView()
+        self.boundary = DecisionBoundaryView()
+        self.health = HealthPanel()
+        self.sequence = SequenceView(controller)
+        # docked by attach_training
+        self.extra: list[Any] = [self.neurons, self.boundary, self.health, self.sequence]
+        self.throttle.register(self.neurons, self.refresh_neurons, min_interval=0.2)
+        self.throttle.register(self.boundary, self.refresh_boundary, min_interval=0.2)
+        self.throttle.register(self.health, self.refresh_health, min_interval=0.25)
+        self.throttle.register(self.sequence, self.sequence.refresh, min_interval=0.25)
+        if isinstance(canvas, QWidget) and hasattr(canvas, "set_node_glyph"):
+            self.throttle.register(canvas, self.refresh_glyphs, min_interval=0.25)
+        self.neurons.weightEdited.connect(lambda *_: controller.changed.emit(True))
+        self.health.gradcheckRequested.connect(self.run_gradcheck)
+        self.actions.gradcheck = QAction("Gradient check", self)
+        self.actions.gradcheck.setStatusTip("Compare every gradient with central finite differences")
+        self.actions.gradcheck.triggered.connect(lambda _=False: self.run_gradcheck())
+        self.actions.all.append(self.actions.gradcheck)
+        # node -> source -> (text, tooltip); the canvas shows the most urgent source's badge.
+        self._badges: dict[str, dict[str, tuple[str, str]]] = {}
         self._highlighted: str | None = None
         self._tensor_key: tuple | None = None
         controller.changed.connect(lambda now: self.throttle.flush(force=True) if now else self.throttle.request())
@@ -52,8 +78,9 @@ class TrainingViews(QObject):
 
     # ------------------------------------------------------------------ selection
     def select_node(self, node_id: str | None) -> None:
-        """The learner clicked a node: show its tensors until the next micro-step."""
-        self.controller.selected_node = node_id
+        """The learner clicked a node ("" or None: nothing selected): show its tensors until the next
+        micro-step."""
+        self.controller.selected_node = node_id or None
         self._tensor_key = None
         self.refresh_tensors()
 
@@ -73,13 +100,37 @@ class TrainingViews(QObject):
         self.controls.show_halt(self.controller.halt_text)
         if node is not None:
             self._highlight(node, "backward" if err.event.phase == "backward" else "forward")
-            if self.canvas is not None and hasattr(self.canvas, "set_node_badge"):
-                self.canvas.set_node_badge(node, "NaN", self.controller.halt_text)
+            self.set_badge(node, "nan", "NaN", self.controller.halt_text)
 
     def _on_session(self) -> None:
         self._tensor_key = None
         self.curves.refresh(None)
+        self.health.reset()
         self._highlight(None, None)
+        for node in list(self._badges):
+            for source in list(self._badges.get(node, {})):
+                self.set_badge(node, source, None)
+        if self.canvas is not None and hasattr(self.canvas, "set_node_glyph") and self.controller.doc:
+            for node in self.controller.doc.nodes:
+                self.canvas.set_node_glyph(node, None)
+
+    # ------------------------------------------------------------------ badges
+    BADGE_ORDER = ("nan", "gradcheck", "health")
+
+    def set_badge(self, node: str, source: str, text: str | None, tooltip: str = "") -> None:
+        """Set (text) or clear (None) one source's badge; the canvas shows the most urgent one."""
+        sources = self._badges.setdefault(node, {})
+        if text is None:
+            sources.pop(source, None)
+        else:
+            sources[source] = (text, tooltip)
+        shown = next((sources[s] for s in self.BADGE_ORDER if s in sources), None)
+        if self.canvas is not None and hasattr(self.canvas, "set_node_badge"):
+            self.canvas.set_node_badge(node, shown[0] if shown else None, shown[1] if shown else "")
+
+    def badge(self, node: str) -> tuple[str, str] | None:
+        sources = self._badges.get(node, {})
+        return next((sources[s] for s in self.BADGE_ORDER if s in sources), None)
 
     def _highlight(self, node: str | None, phase: str | None) -> None:
         canvas = self.canvas
@@ -96,13 +147,24 @@ class TrainingViews(QObject):
     # ------------------------------------------------------------------ refreshing
     def refresh_all(self) -> None:
         """Redraw every panel now, visible or not (tests, screenshots, the benchmark)."""
+        s = self.controller.session
+        if s is not None and s.halted is None:
+            self.set_badge_all("nan", None)
         self.controls.refresh()
         self.refresh_formula()
         self._tensor_key = None
         self.refresh_tensors()
         self.refresh_curves()
-        for view in self.extra:
-            view.refresh()
+        self.refresh_neurons()
+        self.refresh_boundary()
+        self.refresh_health()
+        self.sequence.refresh()
+        self.refresh_glyphs()
+
+    def set_badge_all(self, source: str, text: str | None) -> None:
+        for node in list(self._badges):
+            if source in self._badges[node]:
+                self.set_badge(node, source, text)
 
     def refresh_formula(self) -> None:
         cur = self.controller.current
@@ -151,6 +213,68 @@ class TrainingViews(QObject):
         """The matrix the heatmap draws for tensor `name` (switches the panel to it; tests)."""
         self.tensors.show_tensor(name)
         return self.tensors.heatmap.matrix
+
+    def refresh_neurons(self) -> None:
+        cur = self.controller.current
+        self.neurons.refresh(self.controller.session, cur.event.phase if cur else None, self.controller._seen)
+
+    def refresh_boundary(self) -> None:
+        self.boundary.refresh(self.controller.session)
+
+    def refresh_health(self) -> None:
+        s = self.controller.session
+        if s is None:
+            return
+        self.health.refresh(s, self.controller._seen)
+        warnings = self.health.recorder.warnings()
+        for nid in s.order:
+            if nid in warnings:
+                kind, ratio = warnings[nid]
+                self.set_badge(nid, "health", "↓" if kind == "vanishing" else "↑",
+                               f"Gradients {kind}: mean |gradient| / mean |weight| = {ratio:.2g}")
+            elif "health" in self._badges.get(nid, {}):
+                self.set_badge(nid, "health", None)
+        if s.halted is None:
+            self.set_badge_all("nan", None)
+
+    def refresh_glyphs(self) -> None:
+        s = self.controller.session
+        if s is None or self.canvas is None or not hasattr(self.canvas, "set_node_glyph"):
+            return
+        seen = self.controller._seen
+        for nid in s.order:
+            out = seen.get(nid, {}).get("output", getattr(s.layers[nid], "_out", None))
+            if out is not None and np.size(out) and np.all(np.isfinite(out)):
+                self.canvas.set_node_glyph(nid, output_glyph(out))
+
+    def run_gradcheck(self) -> list | None:
+        """Finite differences against the analytic gradients at the current weights; results on the
+        nodes (✓ or ✗ badges) and in the health panel."""
+        c = self.controller
+        s = c.session
+        if s is None:
+            return None
+        c.pause()
+        from nnviz.engine.gradcheck import gradcheck
+
+        try:
+            results = gradcheck(c.doc, s.dataset, weights=s.weights())
+        except Exception as exc:
+            c.message.emit(f"Gradient check failed: {exc}")
+            return None
+        self.health.show_gradcheck(results, s.net.names)
+        by_node: dict[str, list] = {}
+        for r in results:
+            by_node.setdefault(r.node, []).append(r)
+        for nid, rs in by_node.items():
+            worst = max(rs, key=lambda r: r.rel_error)
+            tip = "Gradient check (relative error, finite differences vs backprop):\n" + "\n".join(
+                f"{r.param}: {r.rel_error:.2e}" for r in rs)
+            self.set_badge(nid, "gradcheck", "✓" if worst.ok else f"✗ {worst.rel_error:.0e}", tip)
+        ok = all(r.ok for r in results)
+        c.message.emit("Gradient check: every gradient matches finite differences" if ok else
+                       "Gradient check: some gradients differ from finite differences (see the nodes)")
+        return results
 
     def refresh_curves(self) -> None:
         s = self.controller.session

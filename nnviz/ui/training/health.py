@@ -1,0 +1,208 @@
+"""Gradient health per layer over time, histograms of one layer, and the gradient check on demand.
+
+Health of a layer = mean |gradient| / mean |weight| over all its parameters, sampled at most once per
+training step (during a run, once per redraw). Far below VANISH the layer has all but stopped
+learning; far above EXPLODE one update would rewrite its weights: both get a warning badge on the node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+VANISH = 1e-5
+EXPLODE = 10.0
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+
+def gradient_ratio(params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> float | None:
+    """mean |grad| / mean |weight| over every parameter that has a gradient; None before any backward."""
+    g = [np.abs(grads[k]).ravel() for k in params if k in grads]
+    if not g:
+        return None
+    w = np.concatenate([np.abs(params[k]).ravel() for k in params if k in grads])
+    mean_w = float(w.mean()) if w.size else 0.0
+    mean_g = float(np.concatenate(g).mean())
+    return mean_g / mean_w if mean_w > 0 else (np.inf if mean_g > 0 else 0.0)
+
+
+def verdict(ratio: float | None) -> str | None:
+    if ratio is None or not np.isfinite(ratio):
+        return None if ratio is None else "exploding"
+    if ratio < VANISH:
+        return "vanishing"
+    if ratio > EXPLODE:
+        return "exploding"
+    return None
+
+
+@dataclass
+class HealthRecorder:
+    """Per node: the training steps sampled and the ratio at each (Qt-free, tested directly)."""
+
+    steps: dict[str, list[int]] = field(default_factory=dict)
+    ratios: dict[str, list[float]] = field(default_factory=dict)
+    last_step: int = -1
+
+    def record(self, session) -> bool:
+        """Sample the session's current gradients once per completed step; True if a sample was added."""
+        step = session.steps_done
+        if step < self.last_step:  # rewound or reset: forget the future
+            for nid in self.steps:
+                keep = [i for i, s in enumerate(self.steps[nid]) if s <= step]
+                self.steps[nid] = [self.steps[nid][i] for i in keep]
+                self.ratios[nid] = [self.ratios[nid][i] for i in keep]
+            self.last_step = step
+            return False
+        if step == self.last_step or step == 0:
+            return False
+        for nid in session.order:
+            layer = session.layers[nid]
+            if not layer.params:
+                continue
+            ratio = gradient_ratio(layer.params, layer.grads)
+            if ratio is not None:
+                self.steps.setdefault(nid, []).append(step)
+                self.ratios.setdefault(nid, []).append(ratio)
+        self.last_step = step
+        return True
+
+    def latest(self, nid: str) -> float | None:
+        values = self.ratios.get(nid)
+        return values[-1] if values else None
+
+    def warnings(self) -> dict[str, tuple[str, float]]:
+        """node -> (vanishing|exploding, ratio) for nodes whose latest sample is out of range."""
+        out = {}
+        for nid in self.ratios:
+            ratio = self.latest(nid)
+            v = verdict(ratio)
+            if v:
+                out[nid] = (v, ratio)
+        return out
+
+
+class HealthPanel(QWidget):
+    title = "Gradient health"
+    gradcheckRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.recorder = HealthRecorder()
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.ratio_plot = self.graphics.addPlot(row=0, col=0, title="mean |gradient| / mean |weight|")
+        self.ratio_plot.setLogMode(y=True)
+        self.ratio_plot.addLegend(offset=(-10, 10))
+        self.ratio_plot.setLabel("bottom", "training step")
+        self.ratio_plot.setClipToView(True)
+        self.ratio_plot.setDownsampling(auto=True, mode="peak")
+        self.hist_plot = self.graphics.addPlot(row=1, col=0, title="histogram")
+        self.hist_plot.addLegend(offset=(-10, 10))
+        self.hist_curves = {name: self.hist_plot.plot(stepMode="center", pen=pg.mkPen(colour, width=1.5), name=name)
+                            for name, colour in (("weights", "#1f77b4"), ("activations", "#2ca02c"),
+                                                 ("gradients", "#d62728"))}
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.layer_choice = QComboBox()
+        self.layer_choice.setToolTip("The layer whose histograms are shown")
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #8a4b00;")
+        self.gradcheck_button = QPushButton("Gradient check")
+        self.gradcheck_button.setToolTip("Compare every gradient with central finite differences, in float64")
+        self.gradcheck_button.clicked.connect(self.gradcheckRequested)
+        self.gradcheck_table = QTableWidget(0, 3)
+        self.gradcheck_table.setHorizontalHeaderLabels(["layer", "tensor", "relative error"])
+        self.gradcheck_table.setMaximumHeight(130)
+        self.gradcheck_table.hide()
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Histograms of"))
+        row.addWidget(self.layer_choice, 1)
+        row.addWidget(self.gradcheck_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.graphics, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.gradcheck_table)
+        self.histograms: dict[str, np.ndarray] = {}
+
+    def reset(self) -> None:
+        self.recorder = HealthRecorder()
+        for curve in self.curves.values():
+            self.ratio_plot.removeItem(curve)
+        self.curves.clear()
+        self.gradcheck_table.hide()
+
+    def refresh(self, session, seen: dict[str, dict[str, np.ndarray]] | None = None) -> None:
+        if session is None:
+            return
+        self.recorder.record(session)
+        names = session.net.names
+        for i, nid in enumerate(self.recorder.ratios):
+            if nid not in self.curves:
+                pen = pg.mkPen(PALETTE[i % len(PALETTE)], width=1.5)
+                self.curves[nid] = self.ratio_plot.plot(pen=pen, name=names.get(nid, nid))
+            self.curves[nid].setData(np.asarray(self.recorder.steps[nid], dtype=float),
+                                     np.asarray(self.recorder.ratios[nid], dtype=float))
+        warnings = self.recorder.warnings()
+        self.warning.setText("\n".join(f"'{names.get(nid, nid)}': gradients {kind} (ratio {ratio:.2g})"
+                                        for nid, (kind, ratio) in warnings.items()))
+        self._refresh_histograms(session, seen or {})
+
+    def _refresh_histograms(self, session, seen: dict[str, dict[str, np.ndarray]]) -> None:
+        trainable = [nid for nid in session.order if session.layers[nid].params]
+        names = [session.net.names[n] for n in trainable]
+        if [self.layer_choice.itemText(i) for i in range(self.layer_choice.count())] != names:
+            keep = self.layer_choice.currentText()
+            self.layer_choice.blockSignals(True)
+            self.layer_choice.clear()
+            for nid, name in zip(trainable, names):
+                self.layer_choice.addItem(name, nid)
+            if keep in names:
+                self.layer_choice.setCurrentText(keep)
+            self.layer_choice.blockSignals(False)
+        nid = self.layer_choice.currentData()
+        if nid is None:
+            return
+        layer = session.layers[nid]
+        out = seen.get(nid, {}).get("output", getattr(layer, "_out", None))
+        values = {"weights": np.concatenate([p.ravel() for p in layer.params.values()]),
+                  "activations": None if out is None else np.asarray(out).ravel(),
+                  "gradients": np.concatenate([g.ravel() for g in layer.grads.values()]) if layer.grads else None}
+        self.histograms = {}
+        for name, v in values.items():
+            if v is None or not v.size or not np.all(np.isfinite(v)):
+                self.hist_curves[name].setData([], [])
+                continue
+            try:
+                counts, edges = np.histogram(v, bins=30)
+            except ValueError:  # a range too wide for 30 finite bins (values near overflow)
+                self.hist_curves[name].setData([], [])
+                continue
+            self.histograms[name] = counts
+            self.hist_curves[name].setData(edges, counts)
+
+    def show_gradcheck(self, results, names: dict[str, str]) -> None:
+        self.gradcheck_table.setRowCount(len(results))
+        for r, res in enumerate(results):
+            for c, text in enumerate((names.get(res.node, res.node), res.param, f"{res.rel_error:.2e}")):
+                item = QTableWidgetItem(text)
+                if c == 2:
+                    item.setForeground(pg.mkColor("#1b7f2a" if res.ok else "#b00020"))
+                self.gradcheck_table.setItem(r, c, item)
+        self.gradcheck_table.resizeColumnsToContents()
+        self.gradcheck_table.show()

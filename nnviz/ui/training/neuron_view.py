@@ -1,0 +1,281 @@
+"""NeuronView: a small dense network drawn neuron by neuron, as TensorFlow Playground does.
+
+Shown for chains of Input, Dense and activation nodes with at most MAX_UNITS units a layer.
+Connections: width = |weight|, colour = sign (orange positive, blue negative); click one to see and
+edit its weight. Neurons: filled with their activation (forward) or their delta (backward) for the
+first sample; for 2-D inputs each neuron instead shows its own output over the whole input plane.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QGraphicsEllipseItem,
+    QGraphicsLineItem,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.ui.training.glyphs import tensor_rgb
+
+MAX_UNITS = 16
+PLANE = 24  # cells per side of a neuron's own output picture
+COL_GAP, ROW_GAP, RADIUS = 150.0, 44.0, 15.0
+POSITIVE, NEGATIVE = QColor(245, 130, 32), QColor(31, 119, 180)
+ACTIVATION_KEYS = {"identity", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softmax"}
+
+
+def neuron_columns(session) -> list[tuple[str, int]] | None:
+    """[(node id, units)] for Input and each Dense in order, or None when the network is not a plain
+    chain of small Dense layers (with optional activation nodes between them)."""
+    cols = []
+    for nid in session.order:
+        layer = session.layers[nid]
+        if layer.key == "input" or layer.key == "dense":
+            shape = layer.out_shape
+        elif layer.key in ACTIVATION_KEYS:
+            continue
+        else:
+            return None
+        if len(shape) != 1 or shape[0] > MAX_UNITS:
+            return None
+        cols.append((nid, shape[0]))
+    feeds = session.net.feeds
+    if any(len(feeds[n]) > 1 for n in session.order):
+        return None
+    return cols if len(cols) >= 2 else None
+
+
+class ConnectionItem(QGraphicsLineItem):
+    def __init__(self, node: str, j: int, i: int, *args) -> None:
+        super().__init__(*args)
+        self.node, self.j, self.i = node, j, i
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self.setFlag(QGraphicsLineItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+
+class NeuronView(QWidget):
+    title = "Neurons"
+    weightEdited = Signal(str, int, int, float)  # node, row (unit), column (input), new value
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scene = QGraphicsScene(self)
+        self.view = QGraphicsView(self.scene)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.edit_label = QLabel("Click a connection to see or change its weight.")
+        self.edit_box = QDoubleSpinBox()
+        self.edit_box.setRange(-1e6, 1e6)
+        self.edit_box.setDecimals(6)
+        self.edit_box.setEnabled(False)
+        self.set_button = QPushButton("Set weight")
+        self.set_button.setEnabled(False)
+        self.set_button.clicked.connect(self._apply_edit)
+        row = QHBoxLayout()
+        row.addWidget(self.edit_label, 1)
+        row.addWidget(self.edit_box)
+        row.addWidget(self.set_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        self.session = None
+        self.columns: list[tuple[str, int]] | None = None
+        self.connections: dict[tuple[str, int, int], ConnectionItem] = {}
+        self.neurons: dict[tuple[str, int], QGraphicsEllipseItem] = {}
+        self.planes: dict[tuple[str, int], QGraphicsPixmapItem] = {}
+        self.fills: dict[str, np.ndarray] = {}  # node -> values the neurons are filled with (tests)
+        self.selected: tuple[str, int, int] | None = None
+        self.scene.selectionChanged.connect(self._on_select)
+
+    # ------------------------------------------------------------------ building
+    def _build(self, session) -> None:
+        self.scene.clear()
+        self.connections.clear()
+        self.neurons.clear()
+        self.planes.clear()
+        self.selected = None
+        cols = self.columns
+        tallest = max(units for _, units in cols)
+        pos: dict[tuple[str, int], tuple[float, float]] = {}
+        for c, (nid, units) in enumerate(cols):
+            top = (tallest - units) * ROW_GAP / 2
+            for u in range(units):
+                pos[(nid, u)] = (c * COL_GAP, top + u * ROW_GAP)
+        for c in range(1, len(cols)):
+            (src, n_in), (dst, n_out) = cols[c - 1], cols[c]
+            for j in range(n_out):
+                for i in range(n_in):
+                    (x0, y0), (x1, y1) = pos[(src, i)], pos[(dst, j)]
+                    item = ConnectionItem(dst, j, i, x0 + RADIUS, y0, x1 - RADIUS, y1)
+                    item.setZValue(0)
+                    self.scene.addItem(item)
+                    self.connections[(dst, j, i)] = item
+        names = session.net.names
+        for (nid, u), (x, y) in pos.items():
+            circle = QGraphicsEllipseItem(x - RADIUS, y - RADIUS, 2 * RADIUS, 2 * RADIUS)
+            circle.setPen(QPen(QColor("#555"), 1.2))
+            circle.setZValue(1)
+            circle.setToolTip(f"{names.get(nid, nid)} unit {u + 1}")
+            self.scene.addItem(circle)
+            self.neurons[(nid, u)] = circle
+        for c, (nid, _) in enumerate(cols):
+            label = self.scene.addText(names.get(nid, nid))
+            label.setPos(c * COL_GAP - RADIUS, -ROW_GAP)
+        self.view.fitInView(self.scene.itemsBoundingRect().adjusted(-10, -10, 10, 10),
+                            Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.columns:
+            self.view.fitInView(self.scene.itemsBoundingRect().adjusted(-10, -10, 10, 10),
+                                Qt.AspectRatioMode.KeepAspectRatio)
+
+    # ------------------------------------------------------------------ refreshing
+    def refresh(self, session, phase: str | None = None, seen: dict | None = None) -> None:
+        cols = neuron_columns(session) if session is not None else None
+        if cols is None:
+            if self.columns is not None or self.session is not session:
+                self.scene.clear()
+                self.connections.clear()
+                self.neurons.clear()
+            self.columns, self.session = None, session
+            self.note.setText(f"The neuron view draws chains of Dense layers with up to {MAX_UNITS} units each.")
+            return
+        if cols != self.columns or session is not self.session:
+            self.columns, self.session = cols, session
+            self._build(session)
+        self._draw_weights(session)
+        self._draw_neurons(session, phase, seen or {})
+
+    def _draw_weights(self, session) -> None:
+        weights = {nid: session.layers[nid].params["weight"] for nid, _ in self.columns[1:]}
+        top = max((float(np.max(np.abs(w))) for w in weights.values() if w.size), default=1.0) or 1.0
+        for (nid, j, i), item in self.connections.items():
+            w = float(weights[nid][j, i])
+            colour = QColor(POSITIVE if w >= 0 else NEGATIVE)
+            colour.setAlphaF(0.35 + 0.65 * min(abs(w) / top, 1.0))
+            width = 0.5 + 5.0 * min(abs(w) / top, 1.0)
+            if item.isSelected():
+                colour, width = QColor("#000"), max(width, 2.5)
+            item.setPen(QPen(colour, width))
+            item.setToolTip(f"weight[{j + 1}, {i + 1}] of '{session.net.names[nid]}' = {w:.6g}")
+
+    def _draw_neurons(self, session, phase: str | None, seen: dict) -> None:
+        backward = phase == "backward"
+        self.fills = {}
+        for c, (nid, units) in enumerate(self.columns):
+            last = self._column_output_node(session, c)
+            if backward and "delta" in seen.get(nid, {}):
+                values = seen[nid]["delta"]
+            elif last in seen and "output" in seen[last]:
+                values = seen[last]["output"]
+            else:
+                values = getattr(session.layers[last], "_out", None)
+            if values is None or np.ndim(values) != 2 or np.shape(values)[1] != units:
+                continue
+            first = np.asarray(values, dtype=float)[0]
+            self.fills[nid] = first
+            rgb = tensor_rgb(first)[0]
+            for u in range(units):
+                self.neurons[(nid, u)].setBrush(QBrush(QColor(*[int(v) for v in rgb[u]])))
+        if session.dataset.sample_shape == (2,) and not backward:
+            self._draw_planes(session)
+        else:
+            for item in self.planes.values():
+                item.hide()
+
+    def _column_output_node(self, session, c: int) -> str:
+        """The node whose output a column shows: its Dense, or the activation nodes right after it."""
+        nid = self.columns[c][0]
+        order = session.order
+        k = order.index(nid) + 1
+        while k < len(order) and session.layers[order[k]].key in ACTIVATION_KEYS:
+            nid = order[k]
+            k += 1
+        return nid
+
+    def _draw_planes(self, session) -> None:
+        d = session.dataset
+        both = np.concatenate([d.x_train, d.x_val]) if len(d.x_val) else d.x_train
+        lo, hi = both.min(axis=0), both.max(axis=0)
+        xs, ys = np.linspace(lo[0], hi[0], PLANE), np.linspace(hi[1], lo[1], PLANE)  # y up
+        gx, gy = np.meshgrid(xs, ys)
+        acts = _all_outputs(session, np.stack([gx.ravel(), gy.ravel()], axis=1).astype(session.dtype))
+        for c, (nid, units) in enumerate(self.columns):
+            out = acts[self._column_output_node(session, c)]
+            for u in range(units):
+                rgb = tensor_rgb(out[:, u].reshape(PLANE, PLANE))
+                image = QImage(rgb.data, PLANE, PLANE, 3 * PLANE, QImage.Format.Format_RGB888).copy()
+                pix = QPixmap.fromImage(image).scaled(int(2 * RADIUS - 4), int(2 * RADIUS - 4))
+                item = self.planes.get((nid, u))
+                if item is None:
+                    item = QGraphicsPixmapItem()
+                    item.setZValue(2)
+                    r = self.neurons[(nid, u)].rect()
+                    item.setPos(r.x() + 2, r.y() + 2)
+                    self.scene.addItem(item)
+                    self.planes[(nid, u)] = item
+                item.setPixmap(pix)
+                item.show()
+
+    # ------------------------------------------------------------------ editing a weight
+    def select_connection(self, node: str, j: int, i: int) -> None:
+        self.scene.clearSelection()
+        self.connections[(node, j, i)].setSelected(True)
+
+    def _on_select(self) -> None:
+        items = [i for i in self.scene.selectedItems() if isinstance(i, ConnectionItem)]
+        if not items or self.session is None:
+            self.selected = None
+            self.edit_box.setEnabled(False)
+            self.set_button.setEnabled(False)
+            return
+        item = items[0]
+        self.selected = (item.node, item.j, item.i)
+        w = float(self.session.layers[item.node].params["weight"][item.j, item.i])
+        self.edit_label.setText(f"'{self.session.net.names[item.node]}' weight[{item.j + 1}, {item.i + 1}] =")
+        self.edit_box.setValue(w)
+        self.edit_box.setEnabled(True)
+        self.set_button.setEnabled(True)
+        self._draw_weights(self.session)
+
+    def _apply_edit(self) -> None:
+        if self.selected is None or self.session is None:
+            return
+        node, j, i = self.selected
+        value = float(self.edit_box.value())
+        # The live weight, in place: optimiser state and the viewers hold this very array.
+        self.session.layers[node].params["weight"][j, i] = value
+        self._draw_weights(self.session)
+        self.weightEdited.emit(node, j, i, value)
+
+    def scene_rect(self) -> QRectF:
+        return self.scene.itemsBoundingRect()
+
+
+def _all_outputs(session, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Every node's output for x in evaluation mode, on shallow copies of the layers so the caches a
+    pending backward needs (and z/delta the tensor panel shows) stay untouched."""
+    acts: dict[str, np.ndarray] = {}
+    feeds = session.net.feeds
+    for nid in session.order:
+        layer = copy.copy(session.layers[nid])
+        layer.training = False
+        acts[nid] = layer.forward([acts[s] for s in feeds[nid]] if feeds[nid] else [x])
+    return acts
