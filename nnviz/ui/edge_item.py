@@ -82,7 +82,7 @@ class EdgeItem(QGraphicsPathItem):
         painter.drawPath(self.path())
         if self.label:
             painter.setPen(QPen(color, 1))
-            painter.setBrush(QColor("#FFFFFF"))
+            painter.setBrush(theme.BODY_FILL)  # the label pill follows the light/dark theme
             painter.drawRoundedRect(self._label_rect, 8, 8)
             painter.setFont(LABEL_FONT)
             painter.setPen(theme.TEXT_COLOR if self.known else theme.MUTED_TEXT)

@@ -7,21 +7,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from nnviz.resources import resource_path
-
 
 def _install_translator(app, lang: str | None) -> None:
-    from PySide6.QtCore import QLocale, QTranslator
+    from nnviz.ui.help import prepare_app  # language (translators) and light/dark theme
 
-    name = lang or QLocale.system().name()
-    try:
-        folder = resource_path("translations")
-    except FileNotFoundError:
-        return
-    translator = QTranslator(app)
-    if translator.load(f"nnviz_{name}", str(folder)):
-        app.installTranslator(translator)
-        app._nnviz_translator = translator  # keep it alive as long as the app
+    prepare_app(app, lang)
 
 
 def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: int = 0,
@@ -44,6 +34,9 @@ def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: in
         window = MainWindow(settings=settings, recovery_dir=Path(scratch.name) / "recovery")
     else:
         window = MainWindow()
+    from nnviz.ui.help import install_help  # Help menu, tour, View > Language / Theme
+
+    install_help(window, first_run=not screenshot)
     if file and not window.files.load(file):
         return 1
     if screenshot:

@@ -1,0 +1,160 @@
+"""The user-interface language: Qt translators for the UI's tr() strings, a table for the core's strings,
+and the Language menu.
+
+Which language: `nnviz --lang zh_CN` wins, then the Language menu's choice (QSettings "ui/language"),
+then the system locale (QLocale.system()). Only English (the source language) and Simplified Chinese
+exist; any other locale falls back to English.
+
+The core (layer specs, settings, formulas) must not import Qt, so its learner-facing strings are
+translated here from a plain JSON table, resources/translations/core_<lang>.json, keyed by the English
+text: `core_tr(spec.description)`. Formula text is translated phrase by phrase with `formula_tr`,
+because formulas mix fixed words ("sample 1", "summed over the batch") with numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+
+from nnviz.resources import resource_path
+
+ENGLISH = "en"
+CHINESE = "zh_CN"
+LANGUAGES = {ENGLISH: "English", CHINESE: "简体中文"}  # each name in its own language, as menus do
+SETTINGS_KEY = "ui/language"
+
+_current = ENGLISH
+
+
+def normalise(name: str | None) -> str | None:
+    """'zh_CN', 'zh-Hans', 'zh_SG', 'zh' -> 'zh_CN'; 'en_GB', 'C' -> 'en'; '' or None -> None."""
+    if not name:
+        return None
+    lowered = name.replace("-", "_").lower()
+    if lowered.startswith("zh"):
+        # Traditional-script locales read Simplified Chinese, but poorly; English stays their default.
+        return ENGLISH if lowered in ("zh_tw", "zh_hk", "zh_mo", "zh_hant") else CHINESE
+    return ENGLISH
+
+
+def choose_language(cli: str | None = None, settings: QSettings | None = None, system: str | None = None) -> str:
+    """The language to use: the command line, else the saved menu choice, else the system locale."""
+    for candidate in (cli, _saved(settings), system or QLocale.system().name()):
+        chosen = normalise(candidate)
+        if chosen is not None:
+            return chosen
+    return ENGLISH
+
+
+def _saved(settings: QSettings | None) -> str | None:
+    if settings is None:
+        return None
+    value = settings.value(SETTINGS_KEY)
+    return str(value) if value else None
+
+
+def current_language() -> str:
+    return _current
+
+
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Install nnviz's and Qt's own translations (standard buttons, dialogs) for `language`.
+
+    Returns the installed translators (kept alive on the app). English installs none."""
+    global _current
+    _current = language if language in LANGUAGES else ENGLISH
+    for old in getattr(app, "_nnviz_translators", []):
+        app.removeTranslator(old)
+    installed: list[QTranslator] = []
+    if _current != ENGLISH:
+        sources = [(f"nnviz_{_current}", str(resource_path("translations"))),
+                   (f"qtbase_{_current}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+        for name, folder in sources:
+            translator = QTranslator(app)
+            if translator.load(name, folder):
+                app.installTranslator(translator)
+                installed.append(translator)
+    app._nnviz_translators = installed  # a QTranslator must outlive its installation
+    return installed
+
+
+# ---------------------------------------------------------------- the core's strings (no Qt in the core)
+@cache
+def core_table(language: str) -> dict[str, Any]:
+    """{"strings": {english: translation}, "formula_phrases": [[english, translation], ...]}."""
+    path = resource_path("translations", f"core_{language}.json")
+    if not path.is_file():
+        return {"strings": {}, "formula_phrases": []}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def core_tr(text: str, language: str | None = None) -> str:
+    """A core string (layer label, description, parameter help, loss name ...) in the UI language."""
+    language = language or _current
+    if language == ENGLISH or not text:
+        return text
+    return core_table(language)["strings"].get(text, text)
+
+
+def formula_tr(text: str, language: str | None = None) -> str:
+    """A formula's words in the UI language; symbols and numbers stay as they are.
+
+    Phrases are replaced longest first, so "summed over the batch" wins over "batch"."""
+    language = language or _current
+    if language == ENGLISH or not text:
+        return text
+    for english, translated in _sorted_phrases(language):
+        text = text.replace(english, translated)
+    return text
+
+
+@cache
+def _sorted_phrases(language: str) -> tuple[tuple[str, str], ...]:
+    phrases = core_table(language).get("formula_phrases", [])
+    return tuple(sorted(((e, t) for e, t in phrases), key=lambda p: -len(p[0])))
+
+
+# ---------------------------------------------------------------- the Language menu
+def language_menu(parent: QWidget, settings: QSettings) -> QMenu:
+    """A "Language" menu (English / 简体中文). The choice is saved and applies at the next start,
+    because rebuilding every open panel in place would lose the learner's view state."""
+    menu = QMenu(QCoreApplication.translate("Language", "&Language"), parent)
+    menu.setObjectName("menu_language")
+    group = QActionGroup(menu)
+    group.setExclusive(True)
+    saved = normalise(_saved(settings))
+    for code, name in LANGUAGES.items():
+        action = QAction(name, menu)
+        action.setCheckable(True)
+        action.setData(code)
+        action.setChecked(code == (saved or _current))
+        group.addAction(action)
+        menu.addAction(action)
+    system = QAction(QCoreApplication.translate("Language", "Follow the system"), menu)
+    system.setCheckable(True)
+    system.setData("")
+    system.setChecked(saved is None)
+    group.addAction(system)
+    menu.addSeparator()
+    menu.addAction(system)
+
+    def chosen(action: QAction) -> None:
+        code = action.data()
+        if code:
+            settings.setValue(SETTINGS_KEY, code)
+        else:
+            settings.remove(SETTINGS_KEY)
+        settings.sync()
+        target = normalise(code) or choose_language(settings=None)
+        if target != _current:
+            QMessageBox.information(
+                parent, QCoreApplication.translate("Language", "Language"),
+                QCoreApplication.translate("Language", "nnviz will use the new language the next time it starts."))
+
+    group.triggered.connect(chosen)
+    return menu

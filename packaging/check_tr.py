@@ -1,0 +1,143 @@
+"""Find visible strings in nnviz/ui that bypass Qt's translation, and strings that reach tr() through a
+variable (which lupdate cannot see).
+
+    python packaging/check_tr.py        lists each untranslated literal as file:line: call("text")
+
+A literal counts as visible when it is passed to a Qt call that shows text (QLabel("..."), setText,
+setToolTip, QAction, addRow, QMessageBox.information, add_dock, status ...) and is not wrapped in
+tr()/translate(). Strings with no letters ("×", "%", "→ (2,)") and f-strings built only from values
+are ignored. The main window's helper `_action(menu, text, slot, shortcut, tip)` translates its text
+and tip itself, so those literals are collected as *dynamic* strings and given to lupdate through a
+generated list (see dynamic_sources()).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+UI = ROOT / "nnviz" / "ui"
+
+# call name -> positions of its visible text arguments
+VISIBLE_CALLS: dict[str, tuple[int, ...]] = {
+    "QLabel": (0,), "QPushButton": (0,), "QCheckBox": (0,), "QRadioButton": (0,), "QGroupBox": (0,),
+    "QAction": (0,), "QMenu": (0,), "QToolButton": (0,), "QDockWidget": (0,), "QToolBar": (0,),
+    "setText": (0,), "setToolTip": (0,), "setStatusTip": (0,), "setWhatsThis": (0,), "setWindowTitle": (0,),
+    "setPlaceholderText": (0,), "setTitle": (0,), "showMessage": (0,), "setEmptyLabel": (0,),
+    "addRow": (0,), "addTab": (1,), "addMenu": (0,), "setTabText": (1,), "setSuffix": (0,), "setPrefix": (0,),
+    "setSpecialValueText": (0,), "setLabelText": (0,), "setInformativeText": (0,), "setDetailedText": (0,),
+    "information": (1, 2), "warning": (1, 2), "question": (1, 2), "critical": (1, 2), "about": (1, 2),
+    "getOpenFileName": (1,), "getSaveFileName": (1,), "getText": (1, 2),
+    "status": (0,), "add_dock": (1,), "setLabel": (1,), "setFormat": (0,),
+}
+TRANSLATORS = {"tr", "translate", "QT_TR_NOOP", "QT_TRANSLATE_NOOP", "core_tr", "formula_tr"}
+WORDS = re.compile(r"[A-Za-z]{2,}")
+# Words that read the same in every language: names, symbols and units (a string made only of these,
+# numbers and punctuation needs no translation).
+NEUTRAL = {"nnviz", "PyTorch", "NumPy", "Qt", "CSV", "PNG", "SVG", "JSON", "HTML", "OK", "MIT", "LGPL", "BSD",
+           "ReLU", "SGD", "Adam", "AdamW", "RMSprop", "Nesterov", "max", "min", "px", "ms", "dtype", "float32",
+           "float64", "nnviz_csv", "pt", "lr"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    call: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}: {self.call}({self.text!r})"
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def _literal(node: ast.expr) -> str | None:
+    """The text of a plain string literal or an f-string's literal parts (None for anything else)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        parts = [v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
+        return _literal(node.left)
+    return None
+
+
+def visible_text(text: str) -> bool:
+    """True when the text has a word a reader would want translated."""
+    if text.lstrip().startswith(("<style", "QWidget", "QLabel", "color:", "font")):
+        return False  # style sheets
+    return any(word not in NEUTRAL for word in WORDS.findall(text))
+
+
+def untranslated(paths: list[Path] | None = None) -> list[Finding]:
+    findings = []
+    for path in paths or sorted(UI.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _name(node.func)
+            if name == "_action":
+                continue  # translated inside MainWindow._action; collected by dynamic_strings()
+            for index in VISIBLE_CALLS.get(name, ()):
+                if index < len(node.args):
+                    text = _literal(node.args[index])
+                    if text is not None and visible_text(text):
+                        findings.append(Finding(path, node.lineno, name, text))
+    return findings
+
+
+def dynamic_strings(paths: list[Path] | None = None) -> list[tuple[str, str]]:
+    """(context, text) pairs that reach self.tr() through a variable: MainWindow._action's text and tip
+    arguments and the main window's menu titles."""
+    found: list[tuple[str, str]] = []
+    for path in paths or sorted(UI.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _name(node.func) in ("_action", "menu"):
+                args = list(node.args[:2] if _name(node.func) == "_action" else node.args[:1])
+                if _name(node.func) == "_action" and len(node.args) >= 5:
+                    args.append(node.args[4])
+                args += [k.value for k in node.keywords if k.arg in ("tip", "text")]
+                for arg in args:
+                    text = _literal(arg)
+                    if isinstance(arg, ast.Constant) and text and WORDS.search(text):
+                        found.append(("MainWindow", text))
+            menus = isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple) and any(
+                isinstance(t, ast.Name) and t.id == "MENUS" for t in node.targets)
+            if menus:
+                found += [("MainWindow", e.value) for e in node.value.elts if isinstance(e, ast.Constant)]
+    return sorted(set(found))
+
+
+def dynamic_source(folder: Path) -> Path:
+    """Write the dynamic strings as QT_TRANSLATE_NOOP calls into folder/_dynamic_strings.py for lupdate."""
+    lines = ["from PySide6.QtCore import QT_TRANSLATE_NOOP", ""]
+    lines += [f"QT_TRANSLATE_NOOP({context!r}, {text!r})" for context, text in dynamic_strings()]
+    path = folder / "_dynamic_strings.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def main() -> int:
+    findings = untranslated()
+    for finding in findings:
+        print(finding)
+    print(f"{len(findings)} visible strings bypass tr(); {len(dynamic_strings())} dynamic strings collected")
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

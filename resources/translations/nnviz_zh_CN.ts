@@ -1,0 +1,824 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>EditActions</name>
+    <message>
+        <source>Select one or more layers to copy</source>
+        <translation>请选择要复制的一个或多个层</translation>
+    </message>
+    <message>
+        <source>Copied %d layer(s)</source>
+        <translation>已复制 %d 个层</translation>
+    </message>
+    <message>
+        <source>Pasted %d layer(s)</source>
+        <translation>已粘贴 %d 个层</translation>
+    </message>
+    <message>
+        <source>Deleted %d layer(s) and %d connection(s)</source>
+        <translation>已删除 %d 个层和 %d 条连接</translation>
+    </message>
+</context>
+<context>
+    <name>FileActions</name>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>E&amp;xamples</source>
+        <translation>示例(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>&apos;%s&apos; has changes that are not saved. Save them first?</source>
+        <translation>“%s”有尚未保存的更改。要先保存吗？</translation>
+    </message>
+    <message>
+        <source>New network: drag layers from the palette onto the canvas</source>
+        <translation>新网络：把层从层面板拖到画布上</translation>
+    </message>
+    <message>
+        <source>Open network</source>
+        <translation>打开网络</translation>
+    </message>
+    <message>
+        <source>Cannot open</source>
+        <translation>无法打开</translation>
+    </message>
+    <message>
+        <source>Opened %s</source>
+        <translation>已打开 %s</translation>
+    </message>
+    <message>
+        <source>Save network as</source>
+        <translation>网络另存为</translation>
+    </message>
+    <message>
+        <source>Cannot save</source>
+        <translation>无法保存</translation>
+    </message>
+    <message>
+        <source>Saving %s failed: %s</source>
+        <translation>保存 %s 失败：%s</translation>
+    </message>
+    <message>
+        <source>Saved %s</source>
+        <translation>已保存 %s</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <source>Throw away all changes since &apos;%s&apos; was saved?</source>
+        <translation>放弃自上次保存“%s”以来的所有更改吗？</translation>
+    </message>
+    <message>
+        <source>(no recent files)</source>
+        <translation>（没有最近打开的文件）</translation>
+    </message>
+    <message>
+        <source>Clear list</source>
+        <translation>清空列表</translation>
+    </message>
+    <message>
+        <source>(no examples installed)</source>
+        <translation>（没有安装示例）</translation>
+    </message>
+</context>
+<context>
+    <name>GraphController</name>
+    <message>
+        <source>Add %s</source>
+        <translation>添加 %s</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <source>%s takes no input, so it cannot be inserted into a connection</source>
+        <translation>%s 没有输入，所以不能插入到连接中</translation>
+    </message>
+    <message>
+        <source>Insert %s</source>
+        <translation>插入 %s</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no nnviz layers</source>
+        <translation>剪贴板中没有 nnviz 层</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+</context>
+<context>
+    <name>Help</name>
+    <message>
+        <source>What am I looking at?</source>
+        <translation>我在看什么？</translation>
+    </message>
+    <message>
+        <source>Take the &amp;Tour</source>
+        <translation>新手导览(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;What Am I Looking At?</source>
+        <translation>我在看什么？(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;Explain a Panel</source>
+        <translation>面板说明(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Formulas Explained</source>
+        <translation>公式详解(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About nnviz</source>
+        <translation>关于 nnviz(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialogs</name>
+    <message>
+        <source>Mouse</source>
+        <translation>鼠标</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>Wheel</source>
+        <translation>滚轮</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <source>Middle button drag, or Space + drag</source>
+        <translation>按住中键拖动，或按住空格键拖动</translation>
+    </message>
+    <message>
+        <source>Connect two layers</source>
+        <translation>连接两个层</translation>
+    </message>
+    <message>
+        <source>Drag from an output port to an input port</source>
+        <translation>从输出端口拖到输入端口</translation>
+    </message>
+    <message>
+        <source>Insert a layer into a connection</source>
+        <translation>把层插入到连接中</translation>
+    </message>
+    <message>
+        <source>Drop it on the connection</source>
+        <translation>把它拖放到连接线上</translation>
+    </message>
+    <message>
+        <source>Select several layers</source>
+        <translation>选择多个层</translation>
+    </message>
+    <message>
+        <source>Drag a rectangle on empty canvas</source>
+        <translation>在画布空白处拖出一个矩形</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Draw a neural network, step through its training one micro-step at a time, export it to PyTorch.</source>
+        <translation>绘制神经网络，一个微步一个微步地观察它的训练过程，并导出为 PyTorch 代码。</translation>
+    </message>
+    <message>
+        <source>Python %1 on %2</source>
+        <translation>Python %1，运行于 %2</translation>
+    </message>
+    <message>
+        <source>nnviz is free software under the MIT licence. Qt is used under the GNU LGPL version 3; you may replace the Qt libraries it uses with your own build.</source>
+        <translation>nnviz 是采用 MIT 许可证的自由软件。Qt 依据 GNU LGPL 第 3 版使用；你可以用自己构建的 Qt 库替换它所使用的 Qt 库。</translation>
+    </message>
+    <message>
+        <source>8x8 handwritten digits: the UCI Optical Recognition of Handwritten Digits test set by E. Alpaydin and C. Kaynak (1998), CC BY 4.0, as distributed with scikit-learn (BSD-3-Clause). Full notice: resources/data/digits/NOTICE.txt.</source>
+        <translation>8×8 手写数字：E. Alpaydin 和 C. Kaynak（1998）的 UCI 手写数字光学识别数据集的测试集，CC BY 4.0 许可，取自 scikit-learn 的发行版（BSD-3-Clause）。完整声明见 resources/data/digits/NOTICE.txt。</translation>
+    </message>
+    <message>
+        <source>Bilingual sentiment sentences: written for nnviz, CC0 1.0 (public domain).</source>
+        <translation>中英双语情感句子：为 nnviz 编写，CC0 1.0（公有领域）。</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Licences</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Shipped data</source>
+        <translation>附带的数据</translation>
+    </message>
+    <message>
+        <source>About nnviz</source>
+        <translation>关于 nnviz</translation>
+    </message>
+    <message>
+        <source>Formulas Explained</source>
+        <translation>公式详解</translation>
+    </message>
+</context>
+<context>
+    <name>Inspector</name>
+    <message>
+        <source>Select a layer on the canvas to see and edit it here.</source>
+        <translation>在画布上选中一个层，即可在这里查看和编辑它。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Input shape</source>
+        <translation>输入形状</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+</context>
+<context>
+    <name>IntsEditor</name>
+    <message>
+        <source>e.g. 1, 28, 28</source>
+        <translation>例如 1, 28, 28</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>nnviz will use the new language the next time it starts.</source>
+        <translation>nnviz 下次启动时将使用新的语言。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>&lt;start&gt;</source>
+        <translation>&lt;开始&gt;</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Drag a layer from the palette onto the canvas; drag from an output port to an input port to connect.</source>
+        <translation>把层从层面板拖到画布上；从输出端口拖到输入端口即可连接。</translation>
+    </message>
+    <message>
+        <source>untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>an untitled network</source>
+        <translation>一个未命名的网络</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work?</source>
+        <translation>恢复未保存的工作吗？</translation>
+    </message>
+    <message>
+        <source>nnviz closed unexpectedly while %s had unsaved changes. Restore them?</source>
+        <translation>nnviz 意外关闭时，%s 有未保存的更改。要恢复它们吗？</translation>
+    </message>
+    <message>
+        <source>Cannot recover</source>
+        <translation>无法恢复</translation>
+    </message>
+    <message>
+        <source>Recovered unsaved work</source>
+        <translation>已恢复未保存的工作</translation>
+    </message>
+    <message>
+        <source>Fix the graph first: %s</source>
+        <translation>请先修正网络：%s</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Panels</source>
+        <translation>面板(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Wheel: zoom · middle button or Space + drag: pan · drag from an output port to an input port: connect · drop a layer on a connection: insert it</source>
+        <translation>滚轮：缩放 · 中键或空格 + 拖动：平移 · 从输出端口拖到输入端口：连接 · 把层拖放到连接线上：插入</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>About nnviz</source>
+        <translation>关于 nnviz</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;nnviz %s&lt;/b&gt;&lt;p&gt;Draw a neural network, step through its training one micro-step at a time, export it to PyTorch.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;nnviz %s&lt;/b&gt;&lt;p&gt;绘制神经网络，一个微步一个微步地观察它的训练过程，并导出为 PyTorch 代码。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;About nnviz</source>
+        <translation>关于 nnviz(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual Size</source>
+        <translation>实际大小(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicate</source>
+        <translation>创建副本(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to Window</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Revert</source>
+        <translation>还原(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>A Keras-style table of layers, shapes and parameters</source>
+        <translation>Keras 风格的表格，列出各层、形状和参数</translation>
+    </message>
+    <message>
+        <source>Arrange the layers in columns by depth</source>
+        <translation>按深度把各层排成若干列</translation>
+    </message>
+    <message>
+        <source>Auto &amp;Layout</source>
+        <translation>自动布局(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Close nnviz</source>
+        <translation>关闭 nnviz</translation>
+    </message>
+    <message>
+        <source>Copy and paste in one go</source>
+        <translation>一步完成复制和粘贴</translation>
+    </message>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>剪切(&amp;T)</translation>
+    </message>
+    <message>
+        <source>De&amp;lete</source>
+        <translation>删除(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Delete the selected layers and connections</source>
+        <translation>删除选中的层和连接</translation>
+    </message>
+    <message>
+        <source>Find &amp;Layer</source>
+        <translation>查找层(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Go back to the saved file</source>
+        <translation>回到已保存的文件</translation>
+    </message>
+    <message>
+        <source>Model &amp;Summary…</source>
+        <translation>模型概要(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Open a .nnviz file</source>
+        <translation>打开 .nnviz 文件</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the network</source>
+        <translation>保存网络</translation>
+    </message>
+    <message>
+        <source>Save under a new name</source>
+        <translation>以新名称保存</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show the whole network</source>
+        <translation>显示整个网络</translation>
+    </message>
+    <message>
+        <source>Start an empty network</source>
+        <translation>新建一个空网络</translation>
+    </message>
+    <message>
+        <source>Type to filter the layer palette</source>
+        <translation>输入文字筛选层面板</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+</context>
+<context>
+    <name>Palette</name>
+    <message>
+        <source>Filter layers…</source>
+        <translation>筛选层…</translation>
+    </message>
+</context>
+<context>
+    <name>PanelHelp</name>
+    <message>
+        <source>Canvas</source>
+        <translation>画布</translation>
+    </message>
+    <message>
+        <source>Your network. Each box is a layer: its type, its name, its key settings, the shape of one sample it outputs (without the batch dimension) and how many numbers it learns. Curves carry tensors from an output port (right) to an input port (left) and are labelled with their shape. Drag from the palette to add a layer, from port to port to connect, onto a curve to insert. While training, the active layer glows: blue in the forward pass, red in the backward pass, green in the update.</source>
+        <translation>这是你的网络。每个方框是一个层：显示它的类型、名称、主要设置、输出的单个样本的形状（不含批维度）以及它要学习的参数个数。曲线把张量从输出端口（右侧）传到输入端口（左侧），并标注张量的形状。从层面板拖动可以添加层，从端口拖到端口可以连接，拖到曲线上可以插入。训练时，当前的层会发光：前向传播时为蓝色，反向传播时为红色，更新参数时为绿色。</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>The layer library, grouped by kind. Hover over a layer for a one-line explanation; drag it onto the canvas, or double-click to put it in the middle. Type in the filter box to find a layer.</source>
+        <translation>按类别分组的层库。把鼠标停在某个层上可以看到一句话说明；把它拖到画布上，或双击把它放到画布中央。在筛选框中输入文字可以查找层。</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <source>The selected layer&apos;s settings. Every change is checked at once and can be undone. Below them: the shapes going in and out, the number of parameters and, for small layers, a table of the starting weights and biases that you can type into.</source>
+        <translation>所选层的设置。每次修改都会立即检查，并且可以撤销。下方是输入和输出的形状、参数个数；对于较小的层，还有一张可以直接输入数值的初始权重和偏置表。</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Everything that stops the network from training, in plain words: shapes that do not fit, unconnected inputs, cycles. Double-click a problem to select the layer it is about.</source>
+        <translation>用通俗的话列出所有妨碍网络训练的问题：形状不匹配、输入未连接、出现环路等。双击某个问题可以选中它所涉及的层。</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Every edit you made, oldest first. Click a line to go back to that moment (the same as Undo); making a new edit from there throws the later ones away.</source>
+        <translation>你做过的每一次编辑，最早的在最上面。点击某一行可以回到那个时刻（与撤销相同）；从那里再做新的编辑，后面的记录就会被丢弃。</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Step runs one micro-step: loading a batch, one layer forward, the loss, one layer backward or the update. Step batch finishes the current batch; Step epoch the current epoch; Run keeps going until you pause. Rewind goes back exactly one batch; Reset returns to the same starting weights; Re-initialise draws new ones. The line on the right says where you are.</source>
+        <translation>“单步”执行一个微步：载入一批数据、一层的前向传播、计算损失、一层的反向传播或一次参数更新。“单批”完成当前这一批；“单轮”完成当前这一轮（epoch）；“运行”会一直执行直到你暂停。“回退”精确地退回一批；“重置”回到同样的初始权重；“重新初始化”则重新随机生成初始权重。右侧的文字说明当前所处的位置。</translation>
+    </message>
+    <message>
+        <source>Formula</source>
+        <translation>公式</translation>
+    </message>
+    <message>
+        <source>The rule the current micro-step computes. Forward: z = W·x + b and a = f(z). Backward: the error term δ = ∂L/∂z, the gradients ∂L/∂W = δ·xᵀ and ∂L/∂b = δ, and what is passed back, Wᵀ·δ. Update: the optimiser&apos;s rule. For small layers the second half repeats it with the real numbers of the first sample, so you can check every step by hand.</source>
+        <translation>当前微步所计算的规则。前向传播：z = W·x + b 和 a = f(z)。反向传播：误差项 δ = ∂L/∂z，梯度 ∂L/∂W = δ·xᵀ 和 ∂L/∂b = δ，以及传回上一层的 Wᵀ·δ。更新：优化器的更新规则。对于较小的层，下半部分会代入第一个样本的真实数值再算一遍，你可以用笔逐步核对。</translation>
+    </message>
+    <message>
+        <source>Tensors</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>The numbers of the current micro-step: inputs, pre-activations z, outputs, the incoming gradient, δ, the weight and bias gradients and the new weights. The heatmap colours negative values blue and positive ones orange or red, zero white; the table shows exact values, with the entries used in the formula highlighted. Export CSV saves them all.</source>
+        <translation>当前微步的所有数值：输入、激活前的值 z、输出、传入的梯度、δ、权重和偏置的梯度以及新的权重。热力图中负值为蓝色，正值为橙色或红色，零为白色；表格显示精确数值，并突出显示公式中用到的元素。“导出 CSV”可以把它们全部保存下来。</translation>
+    </message>
+    <message>
+        <source>Loss and accuracy</source>
+        <translation>损失与准确率</translation>
+    </message>
+    <message>
+        <source>The loss (lower is better) and the accuracy (for classification) after each step, on the training data and on the held-back validation data. A validation curve that turns upwards while the training curve keeps falling means the network is memorising: overfitting.</source>
+        <translation>每一步之后在训练数据和预留的验证数据上的损失（越低越好）和准确率（用于分类）。如果训练曲线还在下降而验证曲线开始上升，说明网络在死记硬背：这就是过拟合。</translation>
+    </message>
+    <message>
+        <source>Training settings</source>
+        <translation>训练设置</translation>
+    </message>
+    <message>
+        <source>How the network learns: the loss function that measures the error, the optimiser and its learning rate η (the step size), the batch size (samples per update), the number of epochs, the random seed (same seed, same run) and the numeric precision.</source>
+        <translation>网络如何学习：衡量误差的损失函数、优化器及其学习率 η（步长）、批大小（每次更新所用的样本数）、训练轮数（epoch）、随机种子（种子相同，运行结果就相同）以及数值精度。</translation>
+    </message>
+    <message>
+        <source>Decision boundary</source>
+        <translation>决策边界</translation>
+    </message>
+    <message>
+        <source>For data with two input features: the plane coloured by the class the network predicts at each point, with the training points on top. Watch the boundary bend as the network learns.</source>
+        <translation>适用于有两个输入特征的数据：按网络在每一点预测的类别给平面着色，并在上面画出训练样本点。观察网络学习时边界如何弯曲。</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>The data set the network trains on: built-in sets (XOR, spirals, digits ...) or your own file. The preview shows samples and classes; the validation share is held back to measure how well the network generalises.</source>
+        <translation>网络训练所用的数据集：内置数据集（异或、螺旋线、手写数字等）或你自己的文件。预览中显示样本和类别；验证集部分会被预留出来，用来衡量网络的泛化能力。</translation>
+    </message>
+    <message>
+        <source>Neurons</source>
+        <translation>神经元</translation>
+    </message>
+    <message>
+        <source>Small networks drawn neuron by neuron. The width and colour of a connection show its weight; a neuron&apos;s fill shows its activation in the forward pass and its δ in the backward pass.</source>
+        <translation>把小型网络逐个神经元画出来。连接线的粗细和颜色表示权重；神经元的填充色在前向传播时表示激活值，在反向传播时表示 δ。</translation>
+    </message>
+    <message>
+        <source>Gradient health</source>
+        <translation>梯度健康</translation>
+    </message>
+    <message>
+        <source>For each layer, the size of its gradients relative to its weights over time. Values near zero mean the layer has stopped learning (vanishing gradients); very large values mean the updates are too big (exploding gradients).</source>
+        <translation>每一层的梯度相对于其权重的大小随时间的变化。接近零表示该层已经停止学习（梯度消失）；非常大则表示更新的步子太大（梯度爆炸）。</translation>
+    </message>
+    <message>
+        <source>This panel has no explanation yet. Help &gt; Take the Tour shows the main parts of nnviz.</source>
+        <translation>这个面板还没有说明。“帮助 &gt; 新手导览”会介绍 nnviz 的主要部分。</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsPanel</name>
+    <message>
+        <source>No problems: the network is ready to train.</source>
+        <translation>没有问题：网络可以开始训练了。</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryDialog</name>
+    <message>
+        <source>Model summary</source>
+        <translation>模型概要</translation>
+    </message>
+    <message>
+        <source>Copy as text</source>
+        <translation>复制为文本</translation>
+    </message>
+</context>
+<context>
+    <name>Theme</name>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+</context>
+<context>
+    <name>Tour</name>
+    <message>
+        <source>Welcome to nnviz</source>
+        <translation>欢迎使用 nnviz</translation>
+    </message>
+    <message>
+        <source>nnviz lets you build a neural network and watch it learn one small step at a time: the forward pass layer by layer, the loss, the backward pass layer by layer and the weight update. This tour takes a minute; you can open it again from the Help menu.</source>
+        <translation>nnviz 让你搭建一个神经网络，并一小步一小步地观察它如何学习：逐层的前向传播、损失、逐层的反向传播以及权重更新。这个导览只需一分钟；以后也可以从“帮助”菜单再次打开。</translation>
+    </message>
+    <message>
+        <source>1. Build</source>
+        <translation>1. 搭建</translation>
+    </message>
+    <message>
+        <source>Drag layers from the Layers panel onto the canvas. Drag from a layer&apos;s output port (right) to another layer&apos;s input port (left) to connect them. Every curve shows the shape of the tensor it carries; a red layer tells you what is wrong.</source>
+        <translation>把层从“层”面板拖到画布上。从一个层的输出端口（右侧）拖到另一个层的输入端口（左侧）就能把它们连起来。每条曲线都标出它所传递的张量的形状；变红的层会告诉你哪里出了问题。</translation>
+    </message>
+    <message>
+        <source>2. Adjust</source>
+        <translation>2. 调整</translation>
+    </message>
+    <message>
+        <source>Click a layer to see its settings in the Inspector: units, activation, how the weights start. Everything can be undone with Ctrl+Z.</source>
+        <translation>点击一个层，在“检查器”中查看它的设置：单元数、激活函数、权重的初始化方式。所有操作都可以用 Ctrl+Z 撤销。</translation>
+    </message>
+    <message>
+        <source>3. Step</source>
+        <translation>3. 单步执行</translation>
+    </message>
+    <message>
+        <source>Press Step (F10) to run one micro-step. The active layer glows: blue going forward, red going backward, green while the weights are updated. Step batch (F11), Step epoch and Run (F5) go faster; Rewind goes back exactly one batch.</source>
+        <translation>按“单步”（F10）执行一个微步。当前的层会发光：前向传播时为蓝色，反向传播时为红色，更新权重时为绿色。“单批”（F11）、“单轮”和“运行”（F5）走得更快；“回退”精确地退回一批。</translation>
+    </message>
+    <message>
+        <source>4. Look</source>
+        <translation>4. 观察</translation>
+    </message>
+    <message>
+        <source>The Formula panel shows the rule of the current micro-step with the real numbers put in. The Tensors panel shows every number: z, the output, the error term δ, the gradients and the new weights.</source>
+        <translation>“公式”面板显示当前微步的计算规则，并代入真实数值。“张量”面板显示所有数值：z、输出、误差项 δ、梯度以及新的权重。</translation>
+    </message>
+    <message>
+        <source>5. Learn more</source>
+        <translation>5. 深入了解</translation>
+    </message>
+    <message>
+        <source>Press Shift+F1 over any panel for &quot;What am I looking at?&quot;. Help &gt; Formulas Explained walks through forward and backward propagation. File &gt; Examples has small networks to start from.</source>
+        <translation>把鼠标放在任意面板上按 Shift+F1，可以看到“我在看什么？”的说明。“帮助 &gt; 公式详解”会一步步讲解前向传播和反向传播。“文件 &gt; 示例”中有一些可以直接上手的小网络。</translation>
+    </message>
+    <message>
+        <source>Tour</source>
+        <translation>导览</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Skip tour</source>
+        <translation>跳过导览</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>第 %1 页，共 %2 页</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>WeightsTable</name>
+    <message>
+        <source>Fix values</source>
+        <translation>固定数值</translation>
+    </message>
+    <message>
+        <source>Store initialiser values as this layer&apos;s explicit starting values</source>
+        <translation>把初始化器生成的值保存为本层明确的初始值</translation>
+    </message>
+    <message>
+        <source>Reset to initialiser</source>
+        <translation>恢复为初始化器</translation>
+    </message>
+    <message>
+        <source>Forget typed values; the initialiser chooses them again</source>
+        <translation>丢弃手动输入的值；由初始化器重新生成</translation>
+    </message>
+    <message>
+        <source>Typed starting values; training begins from these.</source>
+        <translation>手动输入的初始值；训练将从这些值开始。</translation>
+    </message>
+    <message>
+        <source>&apos;auto&apos;: the initialiser chooses these when training starts. Type a number to fix a value.</source>
+        <translation>“auto”：训练开始时由初始化器生成这些值。输入一个数字即可固定该值。</translation>
+    </message>
+    <message>
+        <source>&apos;%s&apos; is not a number</source>
+        <translation>“%s”不是一个数字</translation>
+    </message>
+</context>
+</TS>
