@@ -314,7 +314,7 @@ def test_gradient_norm_per_step_shows_vanishing_gradients():
 
 
 def test_every_recurrent_step_has_a_formula_naming_its_tensors():
-    from nnviz.engine.layers.recurrent import STEP_FORMULAS
+    from nnviz.engine.sequence_formulas import STEP_FORMULAS
 
     for key in RECURRENT:
         assert "h_t" in STEP_FORMULAS[(key, "forward")]

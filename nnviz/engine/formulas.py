@@ -406,6 +406,10 @@ def formula_for(layer_key: str, hp: dict[str, Any], phase: str, tensors: dict[st
         if phase == "backward":
             return _activation_backward(layer_key, hp, tensors)
         return None
+    if layer_key in ("rnn", "lstm", "gru"):
+        from nnviz.engine.sequence_formulas import time_step_formula  # one formula per time step
+
+        return time_step_formula(layer_key, hp, phase, tensors)
     text = _SYMBOLIC.get((layer_key, phase))
     if text is None:
         return None

@@ -200,28 +200,6 @@ class Recurrent(Layer):
         raise NotImplementedError
 
 
-# The symbolic formula of one time-step micro-step, by (layer key, phase), for the formula panel.
-STEP_FORMULAS: dict[tuple[str, str], str] = {
-    ("rnn", "forward"): "h_t = tanh(W_ih·x_t + b_ih + W_hh·h_(t−1) + b_hh)   (or relu)",
-    ("rnn", "backward"): ("∂L/∂h_t = ∂L/∂output_t + W_hhᵀ·δ_(t+1)\n"
-                          "δ_t = ∂L/∂h_t ⊙ (1 − h_t²)\n"
-                          "∂L/∂W_ih += δ_t·x_tᵀ,  ∂L/∂W_hh += δ_t·h_(t−1)ᵀ"),
-    ("lstm", "forward"): ("i = σ(W_ii·x_t + b_ii + W_hi·h_(t−1) + b_hi),  f = σ(…),  g = tanh(…),  o = σ(…)\n"
-                          "c_t = f ⊙ c_(t−1) + i ⊙ g\n"
-                          "h_t = o ⊙ tanh(c_t)"),
-    ("lstm", "backward"): ("∂L/∂c_t = ∂L/∂h_t ⊙ o ⊙ (1 − tanh²(c_t)) + ∂L/∂c_(t+1) ⊙ f_(t+1)\n"
-                           "δi = ∂L/∂c_t ⊙ g ⊙ i(1 − i),  δf = ∂L/∂c_t ⊙ c_(t−1) ⊙ f(1 − f)\n"
-                           "δg = ∂L/∂c_t ⊙ i ⊙ (1 − g²),  δo = ∂L/∂h_t ⊙ tanh(c_t) ⊙ o(1 − o)\n"
-                           "∂L/∂h_(t−1) = W_hhᵀ·δ_t"),
-    ("gru", "forward"): ("r = σ(W_ir·x_t + b_ir + W_hr·h_(t−1) + b_hr),  z = σ(…)\n"
-                         "n = tanh(W_in·x_t + b_in + r ⊙ (W_hn·h_(t−1) + b_hn))\n"
-                         "h_t = (1 − z) ⊙ n + z ⊙ h_(t−1)"),
-    ("gru", "backward"): ("δn = ∂L/∂h_t ⊙ (1 − z) ⊙ (1 − n²),  δz = ∂L/∂h_t ⊙ (h_(t−1) − n) ⊙ z(1 − z)\n"
-                          "δr = δn ⊙ (W_hn·h_(t−1) + b_hn) ⊙ r(1 − r)\n"
-                          "∂L/∂h_(t−1) = ∂L/∂h_t ⊙ z + W_hhᵀ·[δr, δz, r ⊙ δn]"),
-}
-
-
 @register_layer
 class SimpleRNN(Recurrent):
     """h_t = act(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh), act = tanh or relu (nn.RNN)."""
