@@ -143,6 +143,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
                 print(json.dumps(record))
             else:
                 where = f" {record['name']}" if record["name"] else ""
+                where += f" t={event.t}" if event.t is not None else ""  # a recurrent node's time step
                 print(f"step {event.step} {event.phase}{where}")
                 for name, value in event.tensors.items():
                     text = np.array2string(value, precision=5, threshold=20)
