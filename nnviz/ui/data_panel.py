@@ -10,9 +10,11 @@ and the data (check_fit) are listed under the form, worded for a learner.
 from __future__ import annotations
 
 import copy
+import weakref
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -78,14 +80,15 @@ class DataPanel(QWidget):
         layout.addWidget(self.follow)
         layout.addWidget(self.message)
         layout.addWidget(self.preview, 1)
-        self.document.subscribe(self._document_changed)
+        self._observer = _weak_observer(self)
+        self.document.subscribe(self._observer)
         self.show_spec(self.document.data)
 
     # ----------------------------------------------------------------- document
     def set_document(self, document: GraphDocument) -> None:
-        self.document.unsubscribe(self._document_changed)
+        self.document.unsubscribe(self._observer)
         self.document = document
-        document.subscribe(self._document_changed)
+        document.subscribe(self._observer)
         self.show_spec(document.data)
 
     def _document_changed(self, change: Change) -> None:
@@ -337,6 +340,19 @@ class DataPanel(QWidget):
 
     def fit_problems(self) -> list[str]:
         return check_fit(self.document, self.dataset) if self.dataset is not None else []
+
+
+def _weak_observer(panel: DataPanel) -> Any:
+    """A document observer that does not keep the panel alive: once the panel is gone (or its widgets
+    deleted) it does nothing, instead of touching deleted widgets."""
+    ref = weakref.ref(panel)
+
+    def observe(change: Change) -> None:
+        target = ref()
+        if target is not None and shiboken6.isValid(target):
+            target._document_changed(change)
+
+    return observe
 
 
 class PathEdit(QWidget):
