@@ -129,12 +129,8 @@ class SequenceView(QWidget):
         layout.addWidget(self.note)
         self.matrix = np.zeros((0, 0))
         self.norm_values: np.ndarray | None = None
-        # Hand actions (changed(True)) redraw at once; during a run the training hub's RedrawThrottle
-        # calls refresh() at the display's pace (views.throttle.register(view, view.refresh)).
-        if hasattr(controller, "changed"):
-            controller.changed.connect(lambda now: self.refresh() if now and self.isVisible() else None)
-        if hasattr(controller, "sessionChanged"):
-            controller.sessionChanged.connect(self.refresh)
+        # No signal connections of its own: the training hub's RedrawThrottle calls refresh() when a
+        # hand step or a run changes something and the view is visible (TrainingViews registers it).
 
     # ------------------------------------------------------------------ choices
     def _fill(self, box: QComboBox, items: list[str], data: list[str] | None = None) -> None:
