@@ -171,3 +171,21 @@ def test_gradcheck_of_a_user_network_is_tight():
     results = gradcheck(xor_mlp())
     assert len(results) == 4
     assert all(r.rel_error < 1e-6 for r in results), results
+
+
+def test_batchnorm_with_a_one_sample_last_batch_is_refused_up_front():
+    doc = chain(("dense", {"units": 4}), ("batchnorm1d", {}), ("dense", {"units": 2}),
+                data={"kind": "generated", "name": "xor", "n": 200, "noise": 0.05, "seed": 1},
+                loss="cross_entropy", batch_size=53)  # 160 training samples = 3 * 53 + 1
+    with pytest.raises(SessionError, match="last batch of every epoch holds one sample"):
+        Session(doc)
+    doc.set_training(doc.training.with_(batch_size=32))
+    Session(doc).run(epochs=1)
+
+
+def test_fast_steps_skip_the_data_gradient_but_recorded_steps_show_it():
+    session = Session(xor_mlp())
+    session.run(steps=2)
+    events = [session.step() for _ in range(9)]
+    first_dense_backward = [e for e in events if e.phase == "backward"][-1]
+    assert first_dense_backward.tensors["grad_input"].shape == (20, 2)

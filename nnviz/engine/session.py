@@ -90,6 +90,12 @@ class Session:
         self.layers = self.net.layers
         self.order = self.net.order
         self.n_batches = math.ceil(len(self.x_train) / self.settings.batch_size)
+        if len(self.x_train) % self.settings.batch_size == 1 and any(
+                k.startswith("batchnorm") for k in (layer.key for layer in self.net.layers.values())):
+            raise SessionError(
+                f"With {len(self.x_train)} training samples and batch size {self.settings.batch_size}, the last "
+                "batch of every epoch holds one sample, and BatchNorm cannot normalise a single value: "
+                "change the batch size by one")
         self.history = History(history_limit)
         self.checkpoint_stride = checkpoint_stride
         self._start()
@@ -213,6 +219,8 @@ class Session:
         for nid in self._backward_nodes:
             layer, feeds = layers[nid], net.feeds[nid]
             g = grads.pop(nid)
+            # dL/dx of the raw data is never used: skip it at full speed, show it when recording.
+            layer.need_input_grad = self._record or nid not in self._data_fed
             if self._record and hasattr(layer, "backward_steps"):
                 steps = layer.backward_steps(g)
                 while True:
@@ -225,7 +233,8 @@ class Session:
             else:
                 gins = layer.backward(g)
             for src, gin in zip(feeds, gins):
-                grads[src] = gin if src not in grads else grads[src] + gin
+                if gin is not None:
+                    grads[src] = gin if src not in grads else grads[src] + gin
             self._advance()
             if self._record:
                 tensors = {"grad_output": g.copy(), "delta": layer.delta.copy()}
@@ -252,6 +261,8 @@ class Session:
         self._finish_step(loss, accuracy, len(x))
 
     def _make_plan(self) -> None:
+        self._data_fed = {n for n in self.order
+                          if self.net.feeds[n] and all(s == self.net.input_id for s in self.net.feeds[n])}
         self._backward_nodes = [nid for nid in reversed(self.order) if self.net.feeds[nid]]
         self._update_nodes = [nid for nid in self.order if self.layers[nid].params]
         self._plan: list[tuple[str, str | None]] = [
