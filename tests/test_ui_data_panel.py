@@ -27,6 +27,12 @@ def network(data: dict) -> GraphDocument:
     return doc
 
 
+def shot(qtbot, panel, path):
+    """Save what a person would see: let pending layout and paint events run first."""
+    qtbot.wait(30)
+    assert panel.grab().save(path)
+
+
 def make_panel(qtbot, data, controller=False, size=(460, 640)):
     doc = network(data)
     stack = QUndoStack()
@@ -48,7 +54,7 @@ def test_the_form_shows_the_documents_generated_spec_and_a_scatter(qtbot):
     assert panel.preview.summary.text() == "240 training + 60 validation samples · each (2,) · 2 classes"
     assert panel.message.text() == "The network's input and output fit this data."
     panel.preview.tabs.setCurrentIndex(panel.preview.tab_index["Points"])
-    assert panel.grab().save("/tmp/nnviz-data-panel-points.png")
+    shot(qtbot, panel, "/tmp/nnviz-data-panel-points.png")
 
 
 def test_editing_an_option_emits_the_new_spec_and_applies_it_undoably(qtbot):
@@ -74,8 +80,7 @@ def test_choosing_digits_makes_the_input_follow_and_shows_images(qtbot):
     # Images reach a Dense layer now: the learner is told what to change.
     assert "put a Flatten before it" in panel.message.text()
     panel.preview.tabs.setCurrentIndex(panel.preview.tab_index["Images"])
-    qtbot.wait(20)  # let the layout settle before the screenshot
-    assert panel.grab().save("/tmp/nnviz-data-panel-digits.png")
+    shot(qtbot, panel, "/tmp/nnviz-data-panel-digits.png")
     stack.undo()
     assert tuple(doc.nodes[input_id].params["shape"]) == (2,)
 
@@ -105,9 +110,9 @@ def test_shapes_image_grid_screenshot(qtbot):
     pixmap = panel.preview.images.pixmap()
     assert pixmap.width() <= panel.width()  # the grid fits the panel: no sideways scrolling
     panel.preview.tabs.setCurrentIndex(panel.preview.tab_index["Images"])
-    assert panel.grab().save("/tmp/nnviz-data-panel-shapes.png")
+    shot(qtbot, panel, "/tmp/nnviz-data-panel-shapes.png")
     panel.preview.tabs.setCurrentIndex(panel.preview.tab_index["Classes"])
-    assert panel.grab().save("/tmp/nnviz-data-panel-classes.png")
+    shot(qtbot, panel, "/tmp/nnviz-data-panel-classes.png")
 
 
 def test_csv_choose_file_fills_the_target_columns_and_table(qtbot, tmp_path):
@@ -131,7 +136,7 @@ def test_csv_choose_file_fills_the_target_columns_and_table(qtbot, tmp_path):
     assert [table.horizontalHeaderItem(c).text() for c in range(3)] == ["sepal_length", "sepal_width", "class"]
     assert table.rowCount() == 24
     panel.preview.tabs.setCurrentIndex(panel.preview.tab_index["Table"])
-    assert panel.grab().save("/tmp/nnviz-data-panel-csv.png")
+    shot(qtbot, panel, "/tmp/nnviz-data-panel-csv.png")
 
 
 def test_a_broken_file_shows_the_message_and_applies_nothing(qtbot, tmp_path):

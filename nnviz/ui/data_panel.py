@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -74,12 +76,22 @@ class DataPanel(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.preview = DataPreview()
-        layout = QVBoxLayout(self)
+        # Everything scrolls together when the dock is short, rather than squeezing the form to nothing.
+        content = QWidget()
+        self._content_layout = layout = QVBoxLayout(content)
         layout.addWidget(self.choice)
         layout.addWidget(self.form_host)
         layout.addWidget(self.follow)
         layout.addWidget(self.message)
         layout.addWidget(self.preview, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._observer = _weak_observer(self)
         self.document.subscribe(self._observer)
         self.show_spec(self.document.data)
@@ -147,7 +159,8 @@ class DataPanel(QWidget):
             self.form.addRow(label, editor)
         self.form_host.setVisible(bool(fields))
         self.form_host.adjustSize()
-        self.layout().activate()
+        if hasattr(self, "_content_layout"):
+            self._content_layout.activate()
 
     def _editor(self, f: Field, value: Any) -> QWidget:
         if f.kind == "int":
@@ -242,10 +255,17 @@ class DataPanel(QWidget):
             for row in range(features.count()):
                 item = features.item(row)
                 flags = item.flags()
-                wanted = flags | Qt.ItemFlag.ItemIsEnabled if item.text() != target else \
-                    flags & ~Qt.ItemFlag.ItemIsEnabled
-                if wanted != flags:
-                    item.setFlags(wanted)
+                is_target = item.text() == target
+                if is_target and flags & Qt.ItemFlag.ItemIsEnabled:
+                    # Shown unticked while it is the target; its own tick comes back if it stops being one.
+                    item.setData(Qt.ItemDataRole.UserRole, item.checkState())
+                    item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
+                    item.setCheckState(Qt.CheckState.Unchecked)
+                elif not is_target and not flags & Qt.ItemFlag.ItemIsEnabled:
+                    item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+                    saved = item.data(Qt.ItemDataRole.UserRole)
+                    item.setCheckState(Qt.CheckState.Unchecked if saved == Qt.CheckState.Unchecked
+                                       else Qt.CheckState.Checked)
         finally:
             self._loading_form = was_loading
 

@@ -91,7 +91,7 @@ class DataPreview(QWidget):
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setMinimumHeight(220)
+        self.plot.setMinimumHeight(240)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt")
         self.images = QLabel()
@@ -103,7 +103,7 @@ class DataPreview(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.bars = pg.PlotWidget(background="w")
-        self.bars.setMinimumHeight(160)
+        self.bars.setMinimumHeight(200)
         self.bars.addLegend(offset=(-6, -6), labelTextSize="8pt")
         self.tab_index = {}
         for widget, title in ((self.plot, "Points"), (image_scroll, "Images"), (self.table, "Table"),
