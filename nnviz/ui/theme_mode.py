@@ -145,9 +145,9 @@ def theme_menu(parent: QWidget, settings: QSettings) -> QMenu:
 # Blue - white - orange: the two ends differ in hue along the blue-yellow axis, which every common form
 # of colour blindness keeps (protanopia and deuteranopia lose red-green, not blue-orange), and in
 # lightness, symmetric about the white centre, so sign and size also read in greyscale.
-DIVERGING_STOPS = (
-    (0.0, "#08306B"), (0.2, "#2C6FB5"), (0.4, "#9CC3E4"), (0.5, "#F7F7F7"),
-    (0.6, "#FDC68B"), (0.8, "#E6711B"), (1.0, "#7F2704"),
+DIVERGING_STOPS = (  # CIELAB lightness 25, 52, 80 on each side, 97 at zero
+    (0.0, "#173E5D"), (0.2, "#3781BC"), (0.4, "#A4CAF6"), (0.5, "#F7F7F7"),
+    (0.6, "#F8B98F"), (0.8, "#BC661F"), (1.0, "#5C300C"),
 )
 
 

@@ -674,6 +674,14 @@
         <translation>每一层的梯度相对于其权重的大小随时间的变化。接近零表示该层已经停止学习（梯度消失）；非常大则表示更新的步子太大（梯度爆炸）。</translation>
     </message>
     <message>
+        <source>Through time</source>
+        <translation>按时间展开</translation>
+    </message>
+    <message>
+        <source>A recurrent layer (SimpleRNN, LSTM, GRU) unrolled over time for one sample: rows are units, columns are the time steps t = 1..T. Choose the hidden state h_t, the cell state c_t or a gate. In the backward pass (backpropagation through time) the size of the gradient reaching each h_t shows whether early words still get any signal or the gradient vanishes on the way back.</source>
+        <translation>把一个样本在循环层（SimpleRNN、LSTM、GRU）中按时间展开：行是单元，列是时间步 t = 1..T。可以选择隐藏状态 h_t、细胞状态 c_t 或某个门。在反向传播（随时间反向传播）中，到达每个 h_t 的梯度大小表明靠前的词是否还能得到信号，还是梯度在往回传的途中消失了。</translation>
+    </message>
+    <message>
         <source>This panel has no explanation yet. Help &gt; Take the Tour shows the main parts of nnviz.</source>
         <translation>这个面板还没有说明。“帮助 &gt; 新手导览”会介绍 nnviz 的主要部分。</translation>
     </message>

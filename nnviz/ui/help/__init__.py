@@ -51,6 +51,8 @@ def _remove_old_entries(window: QMainWindow) -> None:
     for action in list(help_menu.actions()):
         if action.shortcut() == QKeySequence("F1") or "About" in action.text() or "关于" in action.text():
             help_menu.removeAction(action)
+            action.setShortcuts([])  # a second action on F1 would make the key ambiguous: neither fires
+            action.deleteLater()
 
 
 def install_help(window: QMainWindow, first_run: bool = True) -> None:

@@ -143,6 +143,16 @@ def _texts() -> dict[str, tuple[str, str]]:
                 "are too big (exploding gradients).",
             ),
         ),
+        "sequence": (
+            translate("PanelHelp", "Through time"),
+            translate(
+                "PanelHelp",
+                "A recurrent layer (SimpleRNN, LSTM, GRU) unrolled over time for one sample: rows are units, "
+                "columns are the time steps t = 1..T. Choose the hidden state h_t, the cell state c_t or a gate. "
+                "In the backward pass (backpropagation through time) the size of the gradient reaching each "
+                "h_t shows whether early words still get any signal or the gradient vanishes on the way back.",
+            ),
+        ),
     }
 
 
@@ -164,6 +174,7 @@ TITLE_KEYS = {
     "neurons": "neurons",
     "gradient health": "gradients",
     "canvas": "canvas",
+    "through time": "sequence",
 }
 
 
