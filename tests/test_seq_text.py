@@ -110,3 +110,19 @@ def test_user_csv_problems_name_the_file_and_row(tmp_path):
         load_dataset({"kind": "text", "path": str(tmp_path / "empty.csv")})
     with pytest.raises(DataError, match="must be numbers"):
         load_dataset({"kind": "text", "maxlen": "long"})
+
+
+def test_data_that_an_embedding_cannot_look_up_is_named():
+    from nnviz.data.fit import check_fit
+    from nnviz.io import load
+    from nnviz.resources import resource_path
+
+    doc = load(resource_path("examples", "seed-text-lstm.nnviz"))
+    data = load_dataset(doc.data)
+    assert check_fit(doc, data) == []
+    embedding = doc.node_by_name("embedding")
+    doc.set_param(embedding.id, "num_embeddings", 50)
+    (problem,) = check_fit(doc, data)
+    assert "token ids up to 99" in problem and "'embedding' knows only 50" in problem
+    data.x_train = data.x_train + 0.5
+    assert "holds other numbers" in check_fit(doc, data)[0]

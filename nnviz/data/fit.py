@@ -56,6 +56,9 @@ def check_fit(doc: GraphDocument, dataset: Dataset) -> list[str]:
             f"The Input '{inputs[0].name}' expects samples of shape {fmt_shape(tuple(inputs[0].params['shape']))} "
             f"but each sample of the data '{dataset.name}' is {fmt_shape(sample)}: set the Input's shape to "
             f"{fmt_shape(sample)}.")
+    from nnviz.data.text import token_problems  # an Embedding needs whole-number ids in its vocabulary
+
+    problems += token_problems(doc, dataset)
     loss = doc.training.loss
     loss_label = LOSSES.get(loss, (loss,))[0].lower()
     k = dataset.n_classes

@@ -193,3 +193,28 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
 @register_source("text")
 def load_text_dataset(spec: dict[str, Any], context: LoadContext) -> Dataset:
     return load_text(spec, context)[0]
+
+
+# ---------------------------------------------------------------------- data vs. Embedding layers
+def token_problems(doc: Any, dataset: Dataset) -> list[str]:
+    """Sentences for the data panel when an Embedding fed straight from the Input cannot look up the
+    data's values: fractions, negative ids, or ids beyond its vocabulary (nnviz.data.fit.check_fit)."""
+    problems: list[str] = []
+    x = np.concatenate([np.ravel(dataset.x_train), np.ravel(dataset.x_val)])
+    if x.size == 0:
+        return problems
+    for node in doc.nodes.values():
+        if node.type != "embedding" or not any(doc.nodes[e.src].type == "input" for e in doc.inputs_of(node.id)):
+            continue
+        n = node.params["num_embeddings"]
+        if not np.all(np.isfinite(x)) or not np.array_equal(x, np.rint(x)) or x.min() < 0:
+            problems.append(
+                f"The Embedding '{node.name}' looks up token ids (whole numbers from 0), but the data "
+                f"'{dataset.name}' holds other numbers: use text data, tokenised into ids.")
+        elif x.max() >= n:
+            top = int(x.max())
+            problems.append(
+                f"The data '{dataset.name}' has token ids up to {top}, but the Embedding '{node.name}' knows "
+                f"only {n} (0..{n - 1}): set its vocabulary to {top + 1}, or limit the text data's "
+                f"vocabulary (num_words) to {n}.")
+    return problems
