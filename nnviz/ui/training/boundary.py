@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from nnviz.ui.training.widgets import StatusLine
 
 GRID = 64  # cells per side: ~4k predictions, well under a millisecond for a small network
 CLASS_COLOURS = np.array([(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
@@ -57,8 +59,7 @@ class DecisionBoundaryView(QWidget):
         self.val_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(255, 255, 255, 200), symbol="o")
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.val_points)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
+        self.note = StatusLine()  # one line, no word wrap: see widgets.StatusLine
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.plot, 1)
@@ -88,6 +89,8 @@ class DecisionBoundaryView(QWidget):
         x0, x1, y0, y1 = self.extent
         self.image.setImage(boundary_image(self.probs), autoLevels=False, levels=(0, 255))
         self.image.setRect(x0, y0, x1 - x0, y1 - y0)
+        # Every redraw: the dock may have been resized (or first laid out) since the points were set.
+        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         val_acc = None
         acc = session.metrics.step_accuracy[-1] if session.metrics.step_accuracy else None
         rows = session.metrics.epochs
@@ -126,5 +129,4 @@ class DecisionBoundaryView(QWidget):
             self.val_points.setData(d.x_val[:, 0], d.x_val[:, 1], pen=pens)
         else:
             self.val_points.clear()
-        self.plot.setRange(xRange=self.extent[:2], yRange=self.extent[2:], padding=0)
         self._points_for = d

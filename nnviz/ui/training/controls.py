@@ -60,7 +60,7 @@ class ControlsBar(QWidget):
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(controller.speed_index)
-        self.speed.setFixedWidth(110)
+        self.speed.setFixedWidth(80)
         self.speed_label = QLabel(_speed_label(controller.speed_index))
         self.speed.valueChanged.connect(self._on_speed)
         buttons.addWidget(self.speed)
@@ -75,7 +75,7 @@ class ControlsBar(QWidget):
         self.position.setFont(font)
         # A fixed-size slot: Qt stops a size change from propagating only at a widget whose minimum and
         # maximum sizes are equal; otherwise every new text re-lays out and repaints the whole window.
-        self.position.setFixedSize(560, self.position.fontMetrics().height() + 6)
+        self.position.setFixedSize(400, self.position.fontMetrics().height() + 6)
         # Shown when a NaN/inf stopped training: what happened, and the way out.
         self.banner = QWidget()
         banner = QHBoxLayout(self.banner)

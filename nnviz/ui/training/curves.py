@@ -10,12 +10,13 @@ import bisect
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.metrics import Metrics
 
-TRAIN_PEN = pg.mkPen("#1f77b4", width=1)
-VAL_PEN = pg.mkPen("#d62728", width=2)
+TRAIN_COLOUR, VAL_COLOUR = "#1f77b4", "#d62728"
+TRAIN_PEN = pg.mkPen(TRAIN_COLOUR, width=1)
+VAL_PEN = pg.mkPen(VAL_COLOUR, width=2)
 
 
 def _same(a: float, b: float | None) -> bool:
@@ -58,12 +59,11 @@ class CurvesPanel(QWidget):
         super().__init__(parent)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.loss_plot = self.graphics.addPlot(row=0, col=0, title="Loss")
-        self.acc_plot = self.graphics.addPlot(row=1, col=0, title="Accuracy")
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, title="loss", size="9pt")
+        self.acc_plot = self.graphics.addPlot(row=1, col=0, title="accuracy", size="9pt")
         self.acc_plot.setXLink(self.loss_plot)
         for plot in (self.loss_plot, self.acc_plot):
             # No grid: grid lines cost more to paint than the curves (software rendering).
-            plot.addLegend(offset=(-10, 10))
             plot.setLabel("bottom", "training step")
             plot.getAxis("left").setWidth(44)  # room for tick labels such as 0.0001
             # Draw only what is on screen, reduced to about one point per pixel column.
@@ -75,7 +75,12 @@ class CurvesPanel(QWidget):
         self.val_acc = self.acc_plot.plot(pen=VAL_PEN, symbol="o", symbolSize=5, name="validation")
         self.log_box = QCheckBox("log scale")
         self.log_box.toggled.connect(self.set_log)
+        # The key names the curves in their colours: a legend box would cover the curves in a small dock.
+        key = QLabel(f"<span style='color:{TRAIN_COLOUR}'>━ train</span>&nbsp;&nbsp;"
+                     f"<span style='color:{VAL_COLOUR}'>● validation</span>")
+        key.setToolTip("Training: the loss of each batch. Validation: the whole validation set, after each epoch.")
         top = QHBoxLayout()
+        top.addWidget(key)
         top.addStretch(1)
         top.addWidget(self.log_box)
         layout = QVBoxLayout(self)
@@ -84,6 +89,17 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.graphics, 1)
         self._loss, self._acc = _Growing(), _Growing()
         self._x = np.arange(1, 1025, dtype=float)
+        self._side_by_side = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # Two plots stacked in a short, wide dock leave each too flat to read: put them side by side.
+        wide = self.width() > 1.6 * self.height() and self.width() > 300
+        if wide != self._side_by_side:
+            self._side_by_side = wide
+            layout = self.graphics.ci
+            layout.removeItem(self.acc_plot)
+            layout.addItem(self.acc_plot, row=0 if wide else 1, col=1 if wide else 0)
 
     def set_log(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)

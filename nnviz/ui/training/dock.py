@@ -29,11 +29,15 @@ def attach_training(window: Any) -> TrainingController:
         if formula_dock is not None and (settings is None or settings.value("window/state") is None):
             # After the window's own first layout (its showEvent), give the formula and tensor row the
             # height it needs to show a whole backward step; a layout the user saved wins.
-            QTimer.singleShot(0, lambda: window.resizeDocks([formula_dock], [330], Qt.Orientation.Vertical))
-        add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
-        add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
+            QTimer.singleShot(0, lambda: _first_layout(window, formula_dock, curves_dock))
+        curves_dock = add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
+        first = add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
         for extra in views.extra:
-            add(extra, extra.title, Qt.DockWidgetArea.RightDockWidgetArea)
+            dock = add(extra, extra.title, Qt.DockWidgetArea.RightDockWidgetArea)
+            # Tabs from the start: seven docks stacked in one column would not fit a 1280x800 window,
+            # and Qt grows the window before the main window gets to arrange them.
+            if first is not None and dock is not None and hasattr(window, "tabifyDockWidget"):
+                window.tabifyDockWidget(first, dock)
     menu = window.menu("&Train") if hasattr(window, "menu") else None
     if menu is not None:
         for action in views.actions.all:
@@ -60,3 +64,12 @@ def _settings_applier(window: Any):
     """Training-setting edits go through the window's undoable GraphController when there is one."""
     graph_controller = getattr(window, "controller", None)
     return getattr(graph_controller, "set_training", None)
+
+
+def _first_layout(window: Any, formula_dock: Any, curves_dock: Any) -> None:
+    window.resizeDocks([formula_dock], [310], Qt.Orientation.Vertical)
+    if curves_dock is not None:
+        window.resizeDocks([curves_dock], [190], Qt.Orientation.Vertical)
+    canvas = getattr(window, "canvas", None)
+    if canvas is not None and hasattr(canvas, "fit_all"):
+        canvas.fit_all()  # the canvas just lost height to the panels: fit the network again

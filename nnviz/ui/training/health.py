@@ -119,7 +119,6 @@ class HealthPanel(QWidget):
         self.layer_choice = QComboBox()
         self.layer_choice.setToolTip("The layer whose histograms are shown")
         self.warning = QLabel()
-        self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #8a4b00;")
         self.gradcheck_button = QPushButton("Gradient check")
         self.gradcheck_button.setToolTip("Compare every gradient with central finite differences, in float64")

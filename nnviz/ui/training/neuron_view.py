@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from nnviz.ui.training.glyphs import tensor_rgb
+from nnviz.ui.training.widgets import StatusLine
 
 MAX_UNITS = 16
 PLANE = 24  # cells per side of a neuron's own output picture
@@ -75,9 +75,8 @@ class NeuronView(QWidget):
         self.scene = QGraphicsScene(self)
         self.view = QGraphicsView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.edit_label = QLabel("Click a connection to see or change its weight.")
+        self.note = StatusLine()  # one line, no word wrap: see widgets.StatusLine
+        self.edit_label = StatusLine("Click a connection to see or change its weight.")
         self.edit_box = QDoubleSpinBox()
         self.edit_box.setRange(-1e6, 1e6)
         self.edit_box.setDecimals(6)

@@ -20,6 +20,7 @@ class StatusLine(QLineEdit):
         self.setFrame(False)
         self.setFocusPolicy(self.focusPolicy().NoFocus)
         self.setStyleSheet("QLineEdit { background: transparent; border: none; }")
+        self.setCursorPosition(0)
 
     def setText(self, text: str) -> None:
         if text != self.text():
