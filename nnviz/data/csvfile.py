@@ -18,6 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +105,21 @@ def _has_header(sample: str, rows: list[list[str]]) -> bool:
         return False
 
 
-def read_table(path: Path, spec: dict[str, Any]) -> tuple[list[str], list[tuple[int, list[str]]], str]:
-    """Column names, the data rows as (line number in the file, cells), and the delimiter; names are
-    made up when the file has no header ("column 1", ...). DataError for empty, ragged or binary files."""
+@dataclass
+class Table:
+    """An opened CSV: column names, the delimiter, and an iterator over its data rows as
+    (line number in the file, cells); `size_hint` is an upper bound on the number of rows."""
+
+    names: list[str]
+    has_header: bool
+    delimiter: str
+    rows: Iterator[tuple[int, list[str]]]
+    size_hint: int
+
+
+def open_table(path: Path, spec: dict[str, Any]) -> Table:
+    """Read the file, detect delimiter and header from its head, and stream the rest: a big file is never
+    held as millions of Python strings at once. DataError for empty, binary or undecodable files."""
     text = _read_text(path, str(spec.get("encoding", "utf-8")))
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
@@ -113,34 +128,37 @@ def read_table(path: Path, spec: dict[str, Any]) -> tuple[list[str], list[tuple[
     sample = text[:65536]
     dialect = _dialect(path, sample, spec.get("delimiter"))
     reader = csv.reader(io.StringIO(text), dialect)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            if cells and any(c.strip() for c in cells):
-                rows.append((reader.line_num, cells))
-    except csv.Error as exc:
-        raise DataError(f"{path}, line {reader.line_num}: {exc}") from None
-    if not rows:
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for cells in reader:
+                if cells and any(c.strip() for c in cells):
+                    yield reader.line_num, cells
+        except csv.Error as exc:
+            raise DataError(f"{path}, line {reader.line_num}: {exc}") from None
+
+    stream = rows()
+    head = list(islice(stream, 50))
+    if not head:
         raise DataError(f"{path}: the file has no rows")
     header = spec.get("header")
     if header is None:
-        header = _has_header(sample, [r for _, r in rows[:50]])
+        header = _has_header(sample, [r for _, r in head])
     elif not isinstance(header, bool):
         raise DataError(f"data option 'header' must be true, false or null, not {header!r}")
-    width = len(rows[0][1])
     if header:
-        names = [c.strip() or f"column {i + 1}" for i, c in enumerate(rows[0][1])]
-        rows = rows[1:]
-        if not rows:
+        names = [c.strip() or f"column {i + 1}" for i, c in enumerate(head[0][1])]
+        head = head[1:]
+        if not head:
             raise DataError(f"{path}: the file has a header but no data rows")
     else:
-        names = [f"column {i + 1}" for i in range(width)]
-    for line, cells in rows:
-        if len(cells) != width:
-            raise DataError(f"{path}, row {line}: has {len(cells)} values but the "
-                            f"{'header' if header else 'first row'} has {width} columns "
-                            f"(delimiter {dialect.delimiter!r})")
-    return names, rows, str(dialect.delimiter)
+        names = [f"column {i + 1}" for i in range(len(head[0][1]))]
+    return Table(names, header, str(dialect.delimiter), chain(head, stream), text.count("\n") + 1)
+
+
+def column_names(path: Path, spec: dict[str, Any]) -> list[str]:
+    """The columns of a CSV file (the header's names, or "column 1", ...), for choosing them in the app."""
+    return open_table(path, spec).names
 
 
 def _column(names: list[str], ref: Any, path: Path) -> int:
@@ -160,10 +178,10 @@ def _column(names: list[str], ref: Any, path: Path) -> int:
     raise DataError(f"column {ref!r} is neither a name nor a number")
 
 
-def _cell_problem(cell: str) -> str | None:
+def _cell_problem(cell: str, empty_label: str = "missing value") -> str | None:
     text = cell.strip()
     if not text:
-        return "is empty (missing value)"
+        return f"is empty ({empty_label})"
     try:
         value = float(text)
     except ValueError:
@@ -173,27 +191,38 @@ def _cell_problem(cell: str) -> str | None:
     return None
 
 
-def _numbers(path: Path, names: list[str], rows: list[tuple[int, list[str]]], cols: list[int],
-             decimal_comma: bool) -> np.ndarray:
-    """(n_rows, len(cols)) float64; every bad cell reported by row and column."""
-    cells = [[row[c] for c in cols] for _, row in rows]
-    if decimal_comma:
-        cells = [[v.replace(",", ".") if _DECIMAL_COMMA.match(v) else v for v in r] for r in cells]
-    try:
-        # numpy converts the strings in C; only when that fails do we walk the cells to say where.
-        values = np.array(cells, dtype=np.str_).astype(np.float64)
+def _to_floats(cells: list[str], decimal_comma: bool) -> np.ndarray | None:
+    """The cells as float64 (numpy parses the strings in C), or None when one is not a finite number."""
+    for attempt in range(2 if decimal_comma else 1):
+        if attempt:
+            cells = [v.replace(",", ".") if _DECIMAL_COMMA.match(v) else v for v in cells]
+        try:
+            values = np.array(cells, dtype=np.float64)
+        except ValueError:
+            continue
         if np.all(np.isfinite(values)):
-            return values.reshape(len(rows), len(cols))
-    except ValueError:
-        pass
-    problems = []
-    for (line, _), r in zip(rows, cells, strict=True):
-        for c, v in zip(cols, r, strict=True):
-            why = _cell_problem(v)
+            return values
+    return None
+
+
+class _Problems:
+    """Bad cells, the first few kept word for word and the rest counted."""
+
+    def __init__(self, path: Path, names: list[str]) -> None:
+        self.path, self.names, self.kept, self.count = path, names, [], 0
+
+    def add(self, line: int, cols: list[int], cells: list[str], empty_label: str = "missing value") -> None:
+        for c, v in zip(cols, cells, strict=True):
+            why = _cell_problem(v, empty_label)
             if why:
-                problems.append(f"row {line}, column '{names[c]}' (column {c + 1}): {why}")
-    more = f" ... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-    raise DataError(f"{path}: " + "; ".join(problems[:MAX_REPORTED]) + more)
+                self.count += 1
+                if len(self.kept) < MAX_REPORTED:
+                    self.kept.append(f"row {line}, column '{self.names[c]}' (column {c + 1}): {why}")
+
+    def raise_any(self) -> None:
+        if self.count:
+            more = f" ... and {self.count - MAX_REPORTED} more" if self.count > MAX_REPORTED else ""
+            raise DataError(f"{self.path}: " + "; ".join(self.kept) + more)
 
 
 def _class_ids(raw: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -212,9 +241,10 @@ def _class_ids(raw: list[str]) -> tuple[np.ndarray, list[str]]:
 @register_source("csv")
 def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     path = ctx.path(spec, "path", "CSV file")
-    names, rows, delimiter = read_table(path, spec)
+    table = open_table(path, spec)
+    names = table.names
     # With ';' or tab as the delimiter, '1,5' is a decimal comma (European spreadsheets).
-    decimal_comma = delimiter != ","
+    decimal_comma = table.delimiter != ","
     if len(names) < 2 and spec.get("features") is None:
         raise DataError(f"{path} has only one column ({names[0]!r}): a data set needs at least one feature "
                         "column and a target column; check the delimiter")
@@ -232,36 +262,64 @@ def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
         raise DataError(f"column '{names[min(both)]}' cannot be both a feature and the target")
     if not features:
         raise DataError(f"{path}: no feature columns are left besides the target")
-    x = _numbers(path, names, rows, features, decimal_comma)
-
     task = spec.get("task", "auto")
-    raw_target = [row[targets[0]] for _, row in rows]
-    if decimal_comma:
-        raw_target = [v.replace(",", ".") if _DECIMAL_COMMA.match(v) else v for v in raw_target]
     if task not in ("auto", "classification", "regression"):
         raise DataError(f"data option 'task' must be auto, classification or regression, not {task!r}")
     if len(targets) > 1:
         if task == "classification":
             raise DataError("classification takes one target column; several targets mean regression")
         task = "regression"
+
+    x = np.empty((table.size_hint, len(features)))
+    raw_targets: list[list[str]] = []
+    lines: list[int] = []
+    problems = _Problems(path, names)
+    width = len(names)
+    for line, cells in table.rows:
+        if len(cells) != width:
+            raise DataError(f"{path}, row {line}: has {len(cells)} values but the "
+                            f"{'header' if table.has_header else 'first row'} has {width} columns "
+                            f"(delimiter {table.delimiter!r})")
+        picked = [cells[c] for c in features]
+        values = _to_floats(picked, decimal_comma)
+        if values is None:
+            problems.add(line, features, picked)
+        elif not problems.count:
+            x[len(lines)] = values
+        raw_targets.append([cells[t] for t in targets])
+        lines.append(line)
+    problems.raise_any()
+    n = len(lines)
+    x = x[:n]
+
+    raw_target = [r[0] for r in raw_targets]
+    if decimal_comma:
+        raw_target = [v.replace(",", ".") if _DECIMAL_COMMA.match(v) else v for v in raw_target]
     if task == "auto":
         task = _guess_task(raw_target)
     class_names: list[str] = []
     if task == "classification":
-        empty = [line for (line, _), v in zip(rows, raw_target, strict=True) if not v.strip()]
-        if empty:
-            raise DataError(f"{path}: row {empty[0]}, column '{names[targets[0]]}' (column {targets[0] + 1}): "
-                            "is empty (missing class label)")
+        for line, v in zip(lines, raw_target, strict=True):
+            if not v.strip():
+                problems.add(line, targets, [v], "missing class label")
+        problems.raise_any()
         y, class_names = _class_ids(raw_target)
     else:
-        y = _numbers(path, names, rows, targets, decimal_comma)
+        y = np.empty((n, len(targets)))
+        for i, (line, r) in enumerate(zip(lines, raw_targets, strict=True)):
+            values = _to_floats(r, decimal_comma)
+            if values is None:
+                problems.add(line, targets, r)
+            else:
+                y[i] = values
+        problems.raise_any()
     x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)
     stats = None
     if opt_bool(spec, "standardize", False):
         x_tr, x_va, stats = standardize(x_tr, x_va)
     return Dataset(x_tr, y_tr, x_va, y_va, task, name=path.name, class_names=class_names,
                    feature_names=[names[i] for i in features], standardization=stats,
-                   description=f"{path.name}: {len(rows)} rows, target '{', '.join(names[t] for t in targets)}'")
+                   description=f"{path.name}: {n} rows, target '{', '.join(names[t] for t in targets)}'")
 
 
 def _guess_task(raw: list[str]) -> str:

@@ -217,10 +217,10 @@ class DataPanel(QWidget):
         features = self.editors.get("features")
         if not isinstance(combo, QComboBox) or not isinstance(path, PathEdit) or not path.text():
             return
-        from nnviz.data.csvfile import read_table
+        from nnviz.data.csvfile import column_names
 
         try:
-            names, _, _ = read_table(self._resolve(path.text()), {})
+            names = column_names(self._resolve(path.text()), {})
         except DataError:
             return
         self._loading_form = True
