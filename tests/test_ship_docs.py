@@ -98,3 +98,22 @@ def test_guide_names_every_registry_it_relies_on() -> None:
     for path in re.findall(r"`((?:nnviz|tests|resources)/[\w/.]+\.(?:py|json|html))`", text):
         if "<" not in path:
             assert (ROOT / path).exists(), path
+
+
+def test_screenshot_script_takes_the_error_shot(tmp_path: Path) -> None:
+    import importlib.util
+
+    from PySide6.QtGui import QImage
+
+    spec = importlib.util.spec_from_file_location("make_screenshots", ROOT / "packaging" / "make_screenshots.py")
+    shots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shots)
+    assert {s.name for s in shots.SHOTS} >= {"start", "backward", "error", "zh_CN", "dark"}
+    from nnviz.io import load
+
+    broken = load(shots.broken_network(tmp_path))
+    assert "Flatten" in " ".join(broken.analysis().errors.values())
+    assert shots.main(["--only", "error", "--out", str(tmp_path)]) == 0
+    image = QImage(str(tmp_path / "error.png"))
+    assert image.width() >= 1280 and image.height() >= 800
+    assert "error.png" in (ROOT / "docs" / "screenshots.md").read_text(encoding="utf-8")
