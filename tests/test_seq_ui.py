@@ -87,3 +87,18 @@ def test_a_network_without_recurrent_layers_says_so(qtbot):
     view.refresh()
     assert "no recurrent layer" in view.note.text()
     assert view.node_box.count() == 0
+
+
+def test_data_panel_round_trips_the_text_examples_tokenizer_settings(qtbot):
+    from nnviz.ui.data_panel import DataPanel
+
+    doc = load(resource_path("examples", "seed-text-lstm.nnviz"))
+    panel = DataPanel(doc)
+    qtbot.addWidget(panel)
+    assert panel.choice.currentText() == "Sentences (English/Chinese sentiment)"
+    assert panel.editors["maxlen"].value() == 12 and panel.editors["num_words"].value() == 100
+    assert panel.spec() == doc.data  # nothing of the example's spec is lost when the form is applied
+    panel.editors["level"].setCurrentIndex(panel.editors["level"].findData("characters"))
+    panel.editors["language"].setCurrentIndex(panel.editors["language"].findData("zh"))
+    spec = panel.spec()
+    assert spec["level"] == "characters" and spec["language"] == "zh" and spec["maxlen"] == 12

@@ -26,6 +26,16 @@ POINTS = (Field("n", "int", 200, "Samples", 10, 20_000), Field("noise", "float",
           *SPLIT)
 FILE_SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))
 LIMIT = Field("limit", "int", 10_000, "Use at most", 0, 10**7, tip="0 = all; fewer samples load and train faster")
+# The tokenizer's settings (nnviz.data.text; defaults as there).
+TEXT = (Field("language", "choice", "all", "Language", choices=("all", "en", "zh")),
+        Field("level", "choice", "words", "Tokens", choices=("words", "characters"),
+              tip="Words (Chinese: one character each) or single characters"),
+        Field("lower", "bool", True, "Lowercase"),
+        Field("num_words", "int", 100, "Vocabulary (ids)", 0, 10**6,
+              tip="Ids 0 (padding) and 1 (unknown word) included; 0 = every token"),
+        Field("maxlen", "int", 0, "Length (ids)", 0, 10_000, tip="Each sentence padded or cut to this; 0 = longest"),
+        Field("padding", "choice", "pre", "Padding", choices=("pre", "post"), tip="Zeros in front (Keras) or behind"),
+        Field("truncating", "choice", "pre", "Cut long sentences", choices=("pre", "post")))
 
 # (label in the list, base spec, fields). Generated sets first: they need nothing from the user.
 CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
@@ -37,7 +47,7 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
     ("Colour shapes 3x32x32 (10 classes)", {"kind": "shapes"},
      (Field("n", "int", 1000, "Images", 20, 50_000), Field("noise", "float", 0.05, "Noise", 0, 1), *SPLIT)),
     ("Sentences (English/Chinese sentiment)", {"kind": "text"},
-     (Field("val_split", "percent", 0.0, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))),
+     (*TEXT, Field("val_split", "percent", 0.0, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))),
     ("My CSV file...", {"kind": "csv"},
      (Field("path", "file", "", "File", tip="CSV with a header row or not; the delimiter is detected"),
       Field("target", "column", None, "Target column"),
