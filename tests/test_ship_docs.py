@@ -107,6 +107,7 @@ def test_screenshot_script_takes_the_error_shot(tmp_path: Path) -> None:
 
     spec = importlib.util.spec_from_file_location("make_screenshots", ROOT / "packaging" / "make_screenshots.py")
     shots = importlib.util.module_from_spec(spec)
+    sys.modules["make_screenshots"] = shots  # dataclasses look their module up while the class is built
     spec.loader.exec_module(shots)
     assert {s.name for s in shots.SHOTS} >= {"start", "backward", "error", "zh_CN", "dark"}
     from nnviz.io import load
