@@ -158,6 +158,7 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
         raise ExportError("The model cannot be imported:\n" + "\n".join(f"  - {u}" for u in unsupported))
     if not isinstance(output, torch.fx.Node) or output.name not in pending:
         raise ExportError("The model must return one tensor; nnviz networks have exactly one output")
+    _merge_sums(pending)
     if fuse:
         _fuse_activations(pending)
     doc = _build(pending, output.name)
@@ -206,12 +207,34 @@ def _input_shapes(traced: Any, placeholders: list[Any], given: list[Shape] | Non
     return shapes
 
 
-def _fuse_activations(pending: dict[str, _Pending]) -> None:
-    """Dense/Conv2D -> activation (its only reader) becomes one node with the activation fused."""
+def _readers(pending: dict[str, _Pending]) -> dict[str, list[str]]:
     readers: dict[str, list[str]] = defaultdict(list)
     for key, p in pending.items():
         for s in p.sources:
             readers[s].append(key)
+    return readers
+
+
+def _merge_sums(pending: dict[str, _Pending]) -> None:
+    """a + b + c traces as (a + b) + c: one Add node of three inputs, as it was drawn (same order of
+    summation, so the same rounding)."""
+    readers = _readers(pending)
+    for key in list(pending):
+        node = pending[key]
+        if node.converted.type != "add" or not node.sources:
+            continue
+        inner = pending.get(node.sources[0])
+        if (inner is None or inner.converted.type != "add" or readers[node.sources[0]] != [key]
+                or len(inner.sources) + len(node.sources) - 1 > 8):
+            continue
+        del pending[node.sources[0]]
+        node.sources = [*inner.sources, *node.sources[1:]]
+        node.converted.params["num_inputs"] = len(node.sources)
+
+
+def _fuse_activations(pending: dict[str, _Pending]) -> None:
+    """Dense/Conv2D -> activation (its only reader) becomes one node with the activation fused."""
+    readers = _readers(pending)
     for key in list(pending):
         act = pending.get(key)
         if act is None or act.converted.type not in ACTIVATIONS or len(act.sources) != 1:
