@@ -37,8 +37,8 @@ def build_seed_text_lstm() -> GraphDocument:
         if ids:
             doc.connect(ids[-1], node.id)
         ids.append(node.id)
-    doc.set_data({"kind": "text", "language": "all", "level": "words", "lower": True, "num_words": 100, "maxlen": MAXLEN,
-                  "padding": "pre", "truncating": "pre", "val_split": 0.2, "seed": 0})
+    doc.set_data({"kind": "text", "language": "all", "level": "words", "lower": True, "num_words": 100,
+                  "maxlen": MAXLEN, "padding": "pre", "truncating": "pre", "val_split": 0.2, "seed": 0})
     # Keras' Adam default is lr 0.001; on 240 sentences 0.01 learns within the guide's 30 epochs.
     doc.set_training(TrainingSettings(loss="bce", optimizer="adam", lr=0.01, batch_size=32, epochs=30, seed=0))
     doc.description = {
