@@ -31,7 +31,7 @@ VALID = _valid_files()
 LABELS = bytes([0, 0, 8, 1, 0, 0, 0, 3, 0, 1, 2])
 
 
-def _load(kind: str, data: bytes) -> Dataset | None:
+def _expect_loaded_or_data_error(kind: str, data: bytes) -> Dataset | None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "file"
         path.write_bytes(data)
@@ -70,24 +70,24 @@ EDITS = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_siz
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=KINDS, edits=EDITS, cut=st.none() | st.integers(0, 10_000))
 def test_corrupted_files_load_or_raise_data_error(kind, edits, cut):
-    _load(kind, _mutate(VALID[kind], edits, cut))
+    _expect_loaded_or_data_error(kind, _mutate(VALID[kind], edits, cut))
 
 
 @settings(max_examples=80, deadline=None)
 @given(kind=KINDS, data=st.binary(max_size=400))
 def test_random_bytes_load_or_raise_data_error(kind, data):
-    _load(kind, data)
+    _expect_loaded_or_data_error(kind, data)
 
 
 @settings(max_examples=80, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from(list("0123456789.,;\t|\"'\n -eabc名")), max_size=200))
 def test_random_csv_text_loads_or_raises_data_error(text):
-    _load("csv", text.encode("utf-8"))
+    _expect_loaded_or_data_error("csv", text.encode("utf-8"))
 
 
 def test_the_unmutated_files_load():
     for kind in VALID:
-        assert _load(kind, VALID[kind]) is not None, kind
+        assert _expect_loaded_or_data_error(kind, VALID[kind]) is not None, kind
 
 
 MY_KINDS = ["generated", "inline", "digits", "shapes", "csv", "npz", "mnist", "fashion_mnist", "cifar10",

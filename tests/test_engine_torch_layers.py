@@ -35,7 +35,7 @@ def torch_activation(torch, name, hp):
     }[name]
 
 
-def compare(layer, module, xs, dtype=np.float64, seed=0, param_map=None):
+def assert_matches_torch(layer, module, xs, dtype=np.float64, seed=0, param_map=None):
     """Run both on xs with one random upstream gradient; assert outputs and all gradients agree."""
     torch = require_torch()
     tol = TOL[dtype]
@@ -75,45 +75,76 @@ class Fused:
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("activation", ["none", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh",
-                                        "softmax"])
+@pytest.mark.parametrize("activation", ["none", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softmax"])
 @pytest.mark.parametrize("use_bias", [True, False])
 def test_dense(dtype, activation, use_bias):
     torch = require_torch()
     layer = make_layer("dense", [(7,)], dtype=dtype, units=5, activation=activation, use_bias=use_bias)
     linear = torch.nn.Linear(7, 5, bias=use_bias, dtype=torch.float64 if dtype == np.float64 else torch.float32)
-    compare(layer, Fused(torch, linear, activation, layer.hp), random_inputs(layer, 6, np.random.default_rng(0)),
-            dtype)
+    assert_matches_torch(
+        layer, Fused(torch, linear, activation, layer.hp), random_inputs(layer, 6, np.random.default_rng(0)), dtype
+    )
 
 
 @FAST
-@given(c=st.integers(1, 4), o=st.integers(1, 4), h=st.integers(4, 10), w=st.integers(4, 10),
-       kh=st.integers(1, 4), kw=st.integers(1, 4), sh=st.integers(1, 3), sw=st.integers(1, 3),
-       ph=st.integers(0, 2), pw=st.integers(0, 2), batch=st.integers(1, 4), use_bias=st.booleans(),
-       activation=st.sampled_from(["none", "relu", "leaky_relu", "tanh", "gelu"]),
-       dtype=st.sampled_from([np.float64, np.float32]))
+@given(
+    c=st.integers(1, 4),
+    o=st.integers(1, 4),
+    h=st.integers(4, 10),
+    w=st.integers(4, 10),
+    kh=st.integers(1, 4),
+    kw=st.integers(1, 4),
+    sh=st.integers(1, 3),
+    sw=st.integers(1, 3),
+    ph=st.integers(0, 2),
+    pw=st.integers(0, 2),
+    batch=st.integers(1, 4),
+    use_bias=st.booleans(),
+    activation=st.sampled_from(["none", "relu", "leaky_relu", "tanh", "gelu"]),
+    dtype=st.sampled_from([np.float64, np.float32]),
+)
 def test_conv2d(c, o, h, w, kh, kw, sh, sw, ph, pw, batch, use_bias, activation, dtype):
     torch = require_torch()
-    layer = make_layer("conv2d", [(c, h, w)], dtype=dtype, out_channels=o, kernel_size=(kh, kw),
-                       stride=(sh, sw), padding=(ph, pw), use_bias=use_bias, activation=activation)
-    conv = torch.nn.Conv2d(c, o, (kh, kw), (sh, sw), (ph, pw), bias=use_bias,
-                           dtype=torch.float64 if dtype == np.float64 else torch.float32)
-    compare(layer, Fused(torch, conv, activation, layer.hp), random_inputs(layer, batch, np.random.default_rng(h)),
-            dtype)
+    layer = make_layer(
+        "conv2d",
+        [(c, h, w)],
+        dtype=dtype,
+        out_channels=o,
+        kernel_size=(kh, kw),
+        stride=(sh, sw),
+        padding=(ph, pw),
+        use_bias=use_bias,
+        activation=activation,
+    )
+    conv = torch.nn.Conv2d(
+        c, o, (kh, kw), (sh, sw), (ph, pw), bias=use_bias, dtype=torch.float64 if dtype == np.float64 else torch.float32
+    )
+    assert_matches_torch(
+        layer, Fused(torch, conv, activation, layer.hp), random_inputs(layer, batch, np.random.default_rng(h)), dtype
+    )
 
 
 @pytest.mark.parametrize("key", ["maxpool2d", "avgpool2d"])
 @FAST
-@given(c=st.integers(1, 3), h=st.integers(2, 9), w=st.integers(2, 9), kh=st.integers(1, 4), kw=st.integers(1, 4),
-       sh=st.integers(1, 3), sw=st.integers(1, 3), pad=st.booleans(), batch=st.integers(1, 3),
-       dtype=st.sampled_from([np.float64, np.float32]))
+@given(
+    c=st.integers(1, 3),
+    h=st.integers(2, 9),
+    w=st.integers(2, 9),
+    kh=st.integers(1, 4),
+    kw=st.integers(1, 4),
+    sh=st.integers(1, 3),
+    sw=st.integers(1, 3),
+    pad=st.booleans(),
+    batch=st.integers(1, 3),
+    dtype=st.sampled_from([np.float64, np.float32]),
+)
 def test_pooling(key, c, h, w, kh, kw, sh, sw, pad, batch, dtype):
     torch = require_torch()
     kh, kw = min(kh, h), min(kw, w)
     padding = (kh // 2, kw // 2) if pad else (0, 0)
     layer = make_layer(key, [(c, h, w)], dtype=dtype, kernel_size=(kh, kw), stride=(sh, sw), padding=padding)
     module = (torch.nn.MaxPool2d if key == "maxpool2d" else torch.nn.AvgPool2d)((kh, kw), (sh, sw), padding)
-    compare(layer, module, random_inputs(layer, batch, np.random.default_rng(w)), dtype)
+    assert_matches_torch(layer, module, random_inputs(layer, batch, np.random.default_rng(w)), dtype)
 
 
 @pytest.mark.parametrize(("kernel", "stride"), [((2, 2), (2, 2)), ((3, 3), (1, 1)), ((3, 2), (2, 1))])
@@ -123,11 +154,10 @@ def test_maxpool_ties_send_the_gradient_to_the_first_maximum_like_pytorch(kernel
     layer = make_layer("maxpool2d", [(2, 6, 6)], kernel_size=kernel, stride=stride)
     # Few distinct values: most windows hold several equal maxima.
     x = np.random.default_rng(3).integers(0, 3, size=(2, 2, 6, 6)).astype(np.float64)
-    compare(layer, torch.nn.MaxPool2d(kernel, stride), [x])
+    assert_matches_torch(layer, torch.nn.MaxPool2d(kernel, stride), [x])
 
 
-@pytest.mark.parametrize(("key", "shape"), [("batchnorm1d", (5,)), ("batchnorm1d", (3, 4)),
-                                            ("batchnorm2d", (3, 4, 5))])
+@pytest.mark.parametrize(("key", "shape"), [("batchnorm1d", (5,)), ("batchnorm1d", (3, 4)), ("batchnorm2d", (3, 4, 5))])
 @pytest.mark.parametrize("affine", [True, False])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_batchnorm_train_steps_running_stats_and_eval(key, shape, affine, dtype):
@@ -136,7 +166,8 @@ def test_batchnorm_train_steps_running_stats_and_eval(key, shape, affine, dtype)
     layer = make_layer(key, [shape], dtype=dtype, affine=affine, momentum=momentum, eps=eps)
     tdtype = torch.float64 if dtype == np.float64 else torch.float32
     module = getattr(torch.nn, "BatchNorm1d" if key == "batchnorm1d" else "BatchNorm2d")(
-        shape[0], eps=eps, momentum=momentum, affine=affine, dtype=tdtype)
+        shape[0], eps=eps, momentum=momentum, affine=affine, dtype=tdtype
+    )
     rng = np.random.default_rng(11)
     if affine:
         assert np.all(layer.params["weight"] == 1) and np.all(layer.params["bias"] == 0)
@@ -147,7 +178,7 @@ def test_batchnorm_train_steps_running_stats_and_eval(key, shape, affine, dtype)
         xs = [(rng.standard_normal((6, *shape)) * 3 + 1).astype(dtype)]
         if affine:
             module.weight.grad = module.bias.grad = None
-        compare(layer, module, xs, dtype, seed=step)
+        assert_matches_torch(layer, module, xs, dtype, seed=step)
         np.testing.assert_allclose(layer.buffers["running_mean"], module.running_mean.numpy(), **tol)
         np.testing.assert_allclose(layer.buffers["running_var"], module.running_var.numpy(), **tol)
         assert layer.buffers["running_mean"].dtype == dtype
@@ -156,7 +187,7 @@ def test_batchnorm_train_steps_running_stats_and_eval(key, shape, affine, dtype)
     module.eval()
     if affine:
         module.weight.grad = module.bias.grad = None
-    compare(layer, module, [rng.standard_normal((6, *shape)).astype(dtype)], dtype, seed=9)
+    assert_matches_torch(layer, module, [rng.standard_normal((6, *shape)).astype(dtype)], dtype, seed=9)
     assert int(layer.buffers["num_batches_tracked"]) == 4  # evaluation does not count
 
 
@@ -164,24 +195,45 @@ def test_batchnorm_train_steps_running_stats_and_eval(key, shape, affine, dtype)
 def test_add(num_inputs):
     torch = require_torch()
     layer = make_layer("add", [(3, 2)] * num_inputs, num_inputs=num_inputs)
-    compare(layer, lambda *xs: sum(xs[1:], xs[0]), random_inputs(layer, 4, np.random.default_rng(1)))
+    assert_matches_torch(layer, lambda *xs: sum(xs[1:], xs[0]), random_inputs(layer, 4, np.random.default_rng(1)))
     del torch
 
 
-@pytest.mark.parametrize(("shapes", "axis"), [([(2,), (5,)], 0), ([(2, 3, 4), (1, 3, 4)], 0),
-                                              ([(2, 3, 4), (2, 2, 4), (2, 1, 4)], 1), ([(2, 3, 1), (2, 3, 3)], 2)])
+@pytest.mark.parametrize(
+    ("shapes", "axis"),
+    [
+        ([(2,), (5,)], 0),
+        ([(2, 3, 4), (1, 3, 4)], 0),
+        ([(2, 3, 4), (2, 2, 4), (2, 1, 4)], 1),
+        ([(2, 3, 1), (2, 3, 3)], 2),
+    ],
+)
 def test_concatenate(shapes, axis):
     torch = require_torch()
     layer = make_layer("concatenate", shapes, num_inputs=len(shapes), axis=axis)
-    compare(layer, lambda *xs: torch.cat(xs, dim=axis + 1), random_inputs(layer, 3, np.random.default_rng(2)))
+    assert_matches_torch(
+        layer, lambda *xs: torch.cat(xs, dim=axis + 1), random_inputs(layer, 3, np.random.default_rng(2))
+    )
 
 
-@pytest.mark.parametrize(("key", "params"), [
-    ("identity", {}), ("relu", {}), ("leaky_relu", {}), ("leaky_relu", {"negative_slope": 0.3}),
-    ("leaky_relu", {"negative_slope": 1.5}), ("leaky_relu", {"negative_slope": 3.0}), ("elu", {}),
-    ("elu", {"alpha": 0.5}), ("gelu", {"approximate": "none"}), ("gelu", {"approximate": "tanh"}),
-    ("sigmoid", {}), ("tanh", {}), ("softmax", {}),
-])
+@pytest.mark.parametrize(
+    ("key", "params"),
+    [
+        ("identity", {}),
+        ("relu", {}),
+        ("leaky_relu", {}),
+        ("leaky_relu", {"negative_slope": 0.3}),
+        ("leaky_relu", {"negative_slope": 1.5}),
+        ("leaky_relu", {"negative_slope": 3.0}),
+        ("elu", {}),
+        ("elu", {"alpha": 0.5}),
+        ("gelu", {"approximate": "none"}),
+        ("gelu", {"approximate": "tanh"}),
+        ("sigmoid", {}),
+        ("tanh", {}),
+        ("softmax", {}),
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_activation_nodes(key, params, dtype):
     torch = require_torch()
@@ -191,14 +243,16 @@ def test_activation_nodes(key, params, dtype):
     x[0, 0, :3] = [-60.0, 60.0, 0.0]
     x[1, 0, :2] = [-200.0, 200.0]  # exp overflows in float32 (and sigmoid is then exactly 0)
     with np.errstate(over="raise", invalid="raise", divide="raise"):  # no overflow warning escapes
-        compare(layer, torch_activation(torch, key, layer.hp), [x], dtype)
+        assert_matches_torch(layer, torch_activation(torch, key, layer.hp), [x], dtype)
 
 
-@pytest.mark.parametrize(("key", "shape", "params"), [("flatten", (2, 3, 4), {}),
-                                                      ("reshape", (24,), {"shape": (2, -1, 3)})])
+@pytest.mark.parametrize(
+    ("key", "shape", "params"), [("flatten", (2, 3, 4), {}), ("reshape", (24,), {"shape": (2, -1, 3)})]
+)
 def test_shape_layers(key, shape, params):
     torch = require_torch()
     layer = make_layer(key, [shape], **params)
-    compare(layer, lambda x: x.reshape(x.shape[0], *layer.out_shape),
-            random_inputs(layer, 2, np.random.default_rng(5)))
+    assert_matches_torch(
+        layer, lambda x: x.reshape(x.shape[0], *layer.out_shape), random_inputs(layer, 2, np.random.default_rng(5))
+    )
     del torch

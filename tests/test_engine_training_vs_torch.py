@@ -103,7 +103,7 @@ def copy_weights(torch, session, ids, model, mapping):
                 getattr(module, name).copy_(torch.from_numpy(np.array(value)))
 
 
-def compare_weights(session, ids, model, mapping, rtol):
+def assert_weights_match(session, ids, model, mapping, rtol):
     state = session.weights()
     for index, target in mapping.items():
         module = model[target] if isinstance(target, int) else getattr(model, target)
@@ -134,7 +134,7 @@ def test_conv_network_trains_like_pytorch(optimizer):
         tloss.backward()
         opt.step()
         assert loss == pytest.approx(tloss.item(), rel=1e-10)
-    compare_weights(session, ids, model, CONV_MAP, rtol=1e-9)
+    assert_weights_match(session, ids, model, CONV_MAP, rtol=1e-9)
     model.eval()
     np.testing.assert_allclose(session.predict(x[:5]), model(tx[:5]).detach().numpy(), rtol=1e-9, atol=1e-12)
 
@@ -160,7 +160,7 @@ def test_residual_network_with_merges_trains_like_pytorch():
         tloss.backward()
         opt.step()
         assert loss == pytest.approx(tloss.item(), rel=1e-10)
-    compare_weights(session, ids, model, RESIDUAL_MAP, rtol=1e-9)
+    assert_weights_match(session, ids, model, RESIDUAL_MAP, rtol=1e-9)
 
 
 def test_float32_training_stays_close_to_pytorch_float32():
@@ -183,4 +183,4 @@ def test_float32_training_stays_close_to_pytorch_float32():
         opt.zero_grad()
         tloss.backward()
         opt.step()
-    compare_weights(session, ids, model, CONV_MAP, rtol=2e-4)
+    assert_weights_match(session, ids, model, CONV_MAP, rtol=2e-4)

@@ -45,7 +45,7 @@ TEXTS = [nio.dumps(build()) for build in EXAMPLES.values()] + [_rich_text()]
 TREES = [json.loads(t) for t in TEXTS]
 
 
-def outcome(data: str | bytes) -> GraphDocument | None:
+def expect_file_error_or_document(data: str | bytes) -> GraphDocument | None:
     """Load; NnvizFileError is the only acceptable failure (anything else fails the test)."""
     try:
         doc, _ = nio.loads_with_state(data)
@@ -58,7 +58,7 @@ def outcome(data: str | bytes) -> GraphDocument | None:
 
 def test_every_corpus_file_loads():
     for text in TEXTS:
-        assert outcome(text) is not None
+        assert expect_file_error_or_document(text) is not None
 
 
 # ------------------------------------------------------------------------------------------ mutations
@@ -124,7 +124,7 @@ def mutated(draw) -> dict:
 @FUZZ
 @given(mutated())
 def test_mutated_documents_load_or_give_a_file_error(tree):
-    outcome(json.dumps(tree))
+    expect_file_error_or_document(json.dumps(tree))
 
 
 @FUZZ
@@ -134,7 +134,7 @@ def test_truncated_files_give_a_file_error(text, fraction):
     cut = data[: int(len(data) * fraction)]
     if cut.strip() == data.strip():
         return
-    assert outcome(cut) is None
+    assert expect_file_error_or_document(cut) is None
 
 
 @FUZZ
@@ -143,23 +143,23 @@ def test_byte_flips_load_or_give_a_file_error(text, flips):
     data = bytearray(text.encode())
     for where, byte in flips:
         data[min(int(where * len(data)), len(data) - 1)] = byte
-    outcome(bytes(data))
+    expect_file_error_or_document(bytes(data))
 
 
 @FUZZ
 @given(st.binary(max_size=300))
 def test_random_bytes_give_a_file_error(data):
-    assert outcome(data) is None
+    assert expect_file_error_or_document(data) is None
 
 
 @FUZZ
 @given(st.integers(1, 3000), st.sampled_from(["[", '{"a":', '{"format": "nnviz", "version": 1, "nodes": [']))
 def test_deep_nesting_gives_a_file_error(depth, opener):
     closer = {"[": "]", '{"a":': "}", '{"format": "nnviz", "version": 1, "nodes": [': "]}"}[opener]
-    assert outcome(opener * depth + "1" + closer * depth) is None
+    assert expect_file_error_or_document(opener * depth + "1" + closer * depth) is None
 
 
 @FUZZ
 @given(json_values)
 def test_arbitrary_json_gives_a_file_error(value):
-    assert outcome(json.dumps(value)) is None
+    assert expect_file_error_or_document(json.dumps(value)) is None
