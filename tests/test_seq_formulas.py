@@ -68,3 +68,14 @@ def test_gru_and_relu_rnn_show_their_own_update():
     assert f"h_t = (1 − {fmt_number(t['gate_z'][0, 0])})×{fmt_number(t['gate_n'][0, 0])}" in gru.formula.numeric
     rnn = next(e for e in one_step("rnn", nonlinearity="relu") if e.t == 1 and e.phase == "forward")
     assert rnn.formula.numeric.startswith("sample 1, unit 1: h_t = relu(")
+
+
+@pytest.mark.parametrize("key", ["rnn", "lstm", "gru"])
+def test_recurrent_formulas_read_in_chinese(key):
+    from nnviz.ui.i18n import formula_tr
+    from tests.test_ship_i18n import english_words
+
+    for event in one_step(key):
+        f = event.formula
+        for text in (f.title, f.symbolic, f.numeric or ""):
+            assert not english_words(formula_tr(text, "zh_CN")), text
