@@ -100,7 +100,8 @@ def test_text_network_summary_counts_parameters():
     assert analysis.valid
     assert analysis.shapes[nodes[1].id] == (12, 32)
     assert analysis.shapes[nodes[2].id] == (64,)
-    # Keras reports the same counts: 3200, 4*64*(32+64+1) + 4*64 (PyTorch's two biases), 65.
+    # PyTorch's counts: 100*32 for the table; 4 gates x 64 x (32 inputs + 64 + 2 biases) for the LSTM
+    # (Keras, with one bias per gate, would say 4*64*(32+64+1)).
     assert analysis.param_counts[nodes[1].id] == 3200
     assert analysis.param_counts[nodes[2].id] == 4 * 64 * (32 + 64 + 2)
 
