@@ -25,6 +25,7 @@ from nnviz.export.import_rules import (
     function_rules,
     rule_for_module,
 )
+from nnviz.export.registry import load_emitters
 from nnviz.graph.document import MAX_NAME_LENGTH as _MAX_NAME
 from nnviz.graph.document import GraphDocument, GraphEditError
 from nnviz.graph.registry import Shape, get_spec
@@ -114,6 +115,7 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
     def shape_of(node: Any) -> Shape:
         return tuple(int(d) for d in node.meta["tensor_meta"].shape[1:])
 
+    load_emitters()  # a family's import rules may live beside its emitters (emit_*.py)
     functions = function_rules()
     pending: dict[str, _Pending] = {}
     unsupported: list[str] = []
