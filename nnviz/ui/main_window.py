@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -225,6 +226,8 @@ class MainWindow(QMainWindow):
             action.setStatusTip(why)
 
     def _selection_changed(self) -> None:
+        if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
+            return  # the window is being torn down: items leaving the scene change the selection
         ids = self.scene.selected_node_ids()
         node_id = ids[0] if len(ids) == 1 else ""
         self.inspector.show_node(node_id)
