@@ -219,9 +219,12 @@ class MainWindow(QMainWindow):
 
     def _update_valid_actions(self) -> None:
         analysis = self.document.analysis()
-        why = "" if analysis.valid else self.tr("Fix the graph first: %s") % analysis.messages()[0]
+        if not self.document.nodes:
+            why = self.tr("The network is empty: drag an Input layer from the palette")
+        else:
+            why = "" if analysis.valid else self.tr("Fix the graph first: %s") % analysis.messages()[0]
         for action in self._valid_actions:
-            action.setEnabled(analysis.valid)
+            action.setEnabled(not why)
             action.setToolTip(why or action.text().replace("&", ""))
             action.setStatusTip(why)
 
