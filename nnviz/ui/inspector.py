@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QVBox
 
 from nnviz.graph import Change, GraphDocument, fmt_shape
 from nnviz.ui.controller import GraphController
+from nnviz.ui.i18n import core_tr  # the core's strings in the UI language
 from nnviz.ui.param_editors import make_editor
 from nnviz.ui.weights_table import WeightsTable
 
@@ -97,8 +98,8 @@ class Inspector(QScrollArea):
         node = doc.nodes[self.node_id]
         spec = node.spec
         analysis = doc.analysis()
-        self.title.setText(f"<b>{spec.label}</b> · {spec.category}")
-        self.description.setText(spec.description)
+        self.title.setText(f"<b>{core_tr(spec.label)}</b> · {core_tr(spec.category)}")
+        self.description.setText(core_tr(spec.description))
         with QSignalBlocker(self.name_edit):
             if not self.name_edit.hasFocus() or self.name_edit.text() != node.name:
                 self.name_edit.setText(node.name)
@@ -140,7 +141,7 @@ class Inspector(QScrollArea):
         for pspec in node.spec.params:
             editor = make_editor(pspec)
             editor.edited.connect(lambda value, n=pspec.name: self._edited(n, value))
-            self.form.addRow(pspec.title, editor)
+            self.form.addRow(core_tr(pspec.title), editor)
             self.editors[pspec.name] = editor
         self._editor_type = f"{self.node_id}:{node.type}"
 

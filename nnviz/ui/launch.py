@@ -9,9 +9,12 @@ from pathlib import Path
 
 
 def _install_translator(app, lang: str | None) -> None:
-    from nnviz.ui.help import prepare_app  # language (translators) and light/dark theme
+    """The UI language: --lang, else the one chosen in the Language menu, else the system's."""
+    from nnviz.ui.i18n import choose_language, install_translators
+    from nnviz.ui.main_window import app_settings
 
-    prepare_app(app, lang)
+    language = choose_language(lang, app_settings())
+    app._nnviz_translators = install_translators(app, language)  # keep them alive as long as the app
 
 
 def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: int = 0,
@@ -33,7 +36,7 @@ def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: in
         settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=settings, recovery_dir=Path(scratch.name) / "recovery")
     else:
-        window = MainWindow()
+        window = MainWindow(first_run=True)
     from nnviz.ui.help import install_help  # Help menu, tour, View > Language / Theme
 
     install_help(window, first_run=not screenshot)

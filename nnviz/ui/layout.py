@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from nnviz.graph import GraphDocument
 
-COLUMN_GAP = 236.0  # node width (184) plus room for an edge's shape label
+COLUMN_GAP = 270.0  # node width (184) plus room for an edge's shape label such as (16, 14, 14)
 ROW_GAP = 150.0  # tallest node (~120) plus a margin
 
 

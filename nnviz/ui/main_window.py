@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
+    QTabBar,
     QToolBar,
     QUndoView,
     QWidget,
@@ -66,7 +67,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, document: GraphDocument | None = None, file_path: str = "",
                  settings: QSettings | None = None, recovery_dir: Path | None = None,
-                 autosave_interval_s: float = DEFAULT_INTERVAL_S, training: bool = True) -> None:
+                 autosave_interval_s: float = DEFAULT_INTERVAL_S, training: bool = True,
+                 extensions: bool = True, first_run: bool = False) -> None:
         super().__init__()
         from nnviz.ui.defaults import default_document
 
@@ -120,6 +122,8 @@ class MainWindow(QMainWindow):
         from nnviz.ui.training import attach_training
 
         self.training = attach_training(self) if training else None
+        if extensions:
+            self._install_extensions(first_run)
         self._sized = False
         self._restore_layout()
         self.canvas.fit_all()
@@ -254,15 +258,35 @@ class MainWindow(QMainWindow):
 
         build_actions(self)
 
+    def _install_extensions(self, first_run: bool) -> None:
+        """Menus and panels other modules contribute (export, help and language, examples gallery); each
+        is optional so the window also works while one of them is absent."""
+        import importlib
+
+        for module_name, function, kwargs in (("nnviz.ui.export_dialog", "install_export_action", {}),
+                                              ("nnviz.ui.help", "install_help", {"first_run": first_run}),
+                                              ("nnviz.ui.start_page", "install_start_page", {})):
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue
+            installer = getattr(module, function, None)
+            if installer is not None:
+                installer(self, **kwargs)
+
     def _arrange_docks(self) -> None:
-        """The default layout: property-style panels share the right column as tabs, so the canvas keeps
-        most of a 1280x800 screen; the user can rearrange and the layout is remembered."""
-        docks = {d.windowTitle(): d for d in self.findChildren(QDockWidget)}
-        right = [d for d in docks.values() if self.dockWidgetArea(d) == RIGHT and d is not self.inspector_dock
-                 and not d.windowTitle().startswith(("Loss", "Curves"))]
-        for dock in right:
-            self.tabifyDockWidget(self.inspector_dock, dock)
+        """First-show layout of this window's own docks (panels added by others arrange themselves)."""
         self.inspector_dock.raise_()
+        self.problems_dock.raise_()
+        QTimer.singleShot(0, self._readable_tabs)
+
+    def _readable_tabs(self) -> None:
+        # Dock tab titles are short; show them whole and scroll the tab bar rather than eliding to "I…".
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -7,6 +7,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from nnviz.graph import CATEGORIES, all_specs
+from nnviz.ui.i18n import core_tr  # the core's strings in the UI language
 from nnviz.ui.icons import category_icon
 
 LAYER_MIME = "application/x-nnviz-layer"
@@ -62,18 +63,18 @@ class Palette(QWidget):
         for category, specs in groups.items():
             if not specs:
                 continue
-            group = QTreeWidgetItem(self.tree, [self.tr(category)])
+            group = QTreeWidgetItem(self.tree, [core_tr(category)])
             group.setIcon(0, category_icon(category))
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
             for spec in specs:
-                item = QTreeWidgetItem(group, [spec.label])
+                item = QTreeWidgetItem(group, [core_tr(spec.label)])
                 item.setIcon(0, category_icon(category))
                 item.setData(0, KEY_ROLE, spec.key)
-                item.setToolTip(0, spec.description)
-                item.setStatusTip(0, spec.description)
+                item.setToolTip(0, core_tr(spec.description))
+                item.setStatusTip(0, core_tr(spec.description))
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
                 self.items[spec.key] = item
             group.setExpanded(True)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
 from nnviz.graph import ParamSpec
+from nnviz.ui.i18n import core_tr  # the core's strings in the UI language
 
 BIG = 1_000_000_000
 
@@ -116,6 +117,6 @@ EDITORS = {"int": IntEditor, "float": FloatEditor, "bool": BoolEditor, "choice":
 def make_editor(spec: ParamSpec) -> QWidget:
     """A typed editor for one parameter, with its help as tooltip."""
     editor = EDITORS[spec.kind](spec)
-    editor.setToolTip(spec.help)
+    editor.setToolTip(core_tr(spec.help))
     editor.setObjectName(f"param_{spec.name}")
     return editor

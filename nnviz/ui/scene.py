@@ -17,6 +17,7 @@ from nnviz.graph import Change, Edge, GraphDocument, fmt_shape
 from nnviz.ui import theme
 from nnviz.ui.controller import GraphController
 from nnviz.ui.edge_item import EdgeItem, WireItem
+from nnviz.ui.i18n import core_tr  # the core's strings in the UI language
 from nnviz.ui.node_item import NodeInfo, NodeItem, PortItem
 
 GRID = 24
@@ -103,13 +104,16 @@ class GraphScene(QGraphicsScene):
     def _info(self, nid: str, analysis) -> NodeInfo:
         node = self.document.nodes[nid]
         spec = node.spec
-        keys = [f"{p.title}={_fmt_value(node.params[p.name])}" for p in spec.params if p.key]
+        # "activation=none" says nothing; leave it off so the parameters that matter fit on the card.
+        keys = [f"{core_tr(p.title)}={_fmt_value(node.params[p.name])}" for p in spec.params
+                if p.key and node.params[p.name] != "none"]
         shape = analysis.shapes.get(nid)
         return NodeInfo(
-            title=spec.label, category=spec.category, name=node.name, key_params=", ".join(keys) or spec.description,
+            title=core_tr(spec.label), category=spec.category, name=node.name,
+            key_params=", ".join(keys) or core_tr(spec.description),
             shape=fmt_shape(shape) if shape else "?", params=analysis.param_counts.get(nid),
             error=analysis.errors.get(nid), n_inputs=spec.num_inputs(node.params), has_output=True,
-            description=spec.description,
+            description=core_tr(spec.description),
         )
 
     def node_item_moved(self, item: NodeItem) -> None:
