@@ -290,3 +290,46 @@ def test_training_api_highlight_badge_glyph(window: MainWindow) -> None:
     height = item.body_rect().height()
     window.canvas.set_node_glyph(a, QImage(8, 8, QImage.Format.Format_RGB32))
     assert item.body_rect().height() > height
+
+
+def test_delete_key_on_canvas_removes_selection_and_undo_restores(window: MainWindow) -> None:
+    c = window.controller
+    a = c.add_node("input", (0, 0))
+    b = c.add_node("dense", (300, 0))
+    c.connect(a, b)
+    window.scene.select_nodes([b])
+    window.canvas.setFocus()
+    QTest.keyClick(window.canvas.viewport(), Qt.Key.Key_Delete)
+    assert b not in window.document.nodes and not window.document.edges
+    QTest.keyClick(window.canvas.viewport(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert b in window.document.nodes and window.document.edges == [Edge(a, b, 0)]
+
+
+def test_rubber_band_drag_on_empty_canvas_selects_nodes(window: MainWindow) -> None:
+    c = window.controller
+    a = c.add_node("input", (0, 0))
+    b = c.add_node("dense", (300, 0))
+    far = c.add_node("dense", (300, 400))
+    mouse_drag(window, QPointF(-40, -40), QPointF(520, 160))
+    assert set(window.scene.selected_node_ids()) == {a, b}
+    assert far not in window.scene.selected_node_ids()
+    assert window.undo_stack.count() == 3  # selecting is not an edit
+
+
+def test_wheel_zooms_and_fit_limits(window: MainWindow) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    view = window.canvas
+    before = view.zoom
+    centre = QPointF(view.viewport().rect().center())
+    event = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), event)
+    assert view.zoom == pytest.approx(before * 1.15)
+    for _ in range(40):
+        view.zoom_by(1.5)
+    assert view.zoom == pytest.approx(4.0)
+    for _ in range(60):
+        view.zoom_by(0.5)
+    assert view.zoom == pytest.approx(0.1)
