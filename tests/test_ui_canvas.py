@@ -333,3 +333,32 @@ def test_wheel_zooms_and_fit_limits(window: MainWindow) -> None:
     for _ in range(60):
         view.zoom_by(0.5)
     assert view.zoom == pytest.approx(0.1)
+
+
+def test_context_menu_adds_layer_and_removes_connection(window: MainWindow) -> None:
+    from nnviz.ui.canvas_menu import build_menu
+
+    def find(menu, text):
+        for action in menu.actions():
+            if action.menu() is not None:
+                found = find(action.menu(), text)
+                if found is not None:
+                    return found
+            elif action.text().replace("&", "") == text:
+                return action
+        return None
+
+    empty = build_menu(window, QPointF(100, 300))
+    find(empty, "Dense").trigger()
+    (dense,) = window.document.nodes
+    assert window.scene.node_items[dense].sceneBoundingRect().contains(QPointF(100, 300))
+    inp = window.controller.add_node("input", (-400, 300))
+    window.controller.connect(inp, dense)
+    edge_item = window.scene.edge_items[Edge(inp, dense, 0)]
+    on_edge = build_menu(window, edge_item.path().pointAtPercent(0.5))
+    find(on_edge, "Remove connection").trigger()
+    assert window.document.edges == []
+    on_node = build_menu(window, window.scene.node_items[dense].sceneBoundingRect().center())
+    assert window.scene.selected_node_ids() == [dense]
+    find(on_node, "Delete").trigger()
+    assert dense not in window.document.nodes

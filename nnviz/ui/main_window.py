@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(recovery_dir or default_recovery_dir(), autosave_interval_s, self)
         self.autosaver.start(lambda: (self.document, self.file_path, not self.undo_stack.isClean()))
 
+        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.canvas.customContextMenuRequested.connect(self._context_menu)
         self.controller.refused.connect(lambda message: self.status(message, 10000))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.problems.nodeActivated.connect(self.select_node)
@@ -231,6 +233,11 @@ class MainWindow(QMainWindow):
             action.setEnabled(not why)
             action.setToolTip(why or action.text().replace("&", ""))
             action.setStatusTip(why)
+
+    def _context_menu(self, pos) -> None:
+        from nnviz.ui.canvas_menu import show_menu
+
+        show_menu(self, pos)
 
     def _selection_changed(self) -> None:
         if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
