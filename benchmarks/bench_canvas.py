@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             times.append(elapsed)
     times.sort()
     median = statistics.median(times)
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     print(f"canvas redraw after an edit, {len(controller.document.nodes)} nodes, {len(times)} samples: "
           f"median {median:.2f} ms, p95 {p95:.2f} ms (target < 16 ms)")
     print(json.dumps({"benchmark": "canvas_edit_to_redraw", "nodes": len(controller.document.nodes),
