@@ -362,3 +362,15 @@ def test_context_menu_adds_layer_and_removes_connection(window: MainWindow) -> N
     assert window.scene.selected_node_ids() == [dense]
     find(on_node, "Delete").trigger()
     assert dense not in window.document.nodes
+
+
+def test_drop_refused_on_edge_shows_reason(window: MainWindow) -> None:
+    c = window.controller
+    a = c.add_node("input", (0, 0))
+    b = c.add_node("dense", (500, 0))
+    c.connect(a, b)
+    before = window.document.structure()
+    drop(window, "input", window.scene.edge_items[Edge(a, b, 0)].path().pointAtPercent(0.5))
+    assert window.document.structure() == before
+    assert "takes no input" in window.scene.message
+    assert "takes no input" in window.statusBar().currentMessage()

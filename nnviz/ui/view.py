@@ -137,19 +137,32 @@ class GraphView(QGraphicsView):
         type_key = bytes(event.mimeData().data(LAYER_MIME).data()).decode("utf-8")
         pos = self.mapToScene(event.position().toPoint())
         self.drop_layer(type_key, pos)
-        event.acceptProposedAction()
+        # Always a copy: a "move" would make the palette remove its entry when the drag ends.
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
 
     def drop_layer(self, type_key: str, pos: QPointF) -> str | None:
         """Create a layer with its header under `pos`; on an edge, insert it into that connection."""
         scene = self.graph_scene
         top_left = (pos.x() - theme.NODE_WIDTH / 2, pos.y() - theme.HEADER_HEIGHT / 2)
         edge = scene.edge_at(pos)
-        if edge is not None:
-            node_id = scene.controller.insert_on_edge(type_key, edge.edge, top_left)
-        else:
-            node_id = scene.controller.add_node(type_key, top_left)
+        refusals: list[str] = []
+
+        def note(message: str) -> None:
+            refusals.append(message)
+
+        scene.controller.refused.connect(note)
+        try:
+            if edge is not None:
+                node_id = scene.controller.insert_on_edge(type_key, edge.edge, top_left)
+            else:
+                node_id = scene.controller.add_node(type_key, top_left)
+        finally:
+            scene.controller.refused.disconnect(note)
         if node_id:
             scene.select_nodes([node_id])
+        elif refusals:
+            scene.show_message(refusals[-1], pos)  # say why where the user let go
         return node_id
 
     def _set_drop_edge(self, edge: EdgeItem | None) -> None:
