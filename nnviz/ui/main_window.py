@@ -287,7 +287,18 @@ class MainWindow(QMainWindow):
         """First-show layout of this window's own docks (panels added by others arrange themselves)."""
         self.inspector_dock.raise_()
         self.problems_dock.raise_()
-        QTimer.singleShot(0, self._readable_tabs)
+        QTimer.singleShot(0, self._group_inspector)  # after panels that lay themselves out on first show
+
+    def _group_inspector(self) -> None:
+        """Put the Inspector in the right column's tab group (beside the training settings) so that it
+        gets the column's height on a 1280x800 screen instead of a sliver above the other panels."""
+        partner = next((d for d in self.findChildren(QDockWidget) if d is not self.inspector_dock
+                        and self.dockWidgetArea(d) == RIGHT and not d.isFloating() and d.isVisible()
+                        and "settings" in d.objectName()), None)
+        if partner is not None and self.dockWidgetArea(self.inspector_dock) == RIGHT:
+            self.tabifyDockWidget(partner, self.inspector_dock)
+            self.inspector_dock.raise_()
+        self._readable_tabs()
 
     def _readable_tabs(self) -> None:
         # Dock tab titles are short; show them whole and scroll the tab bar rather than eliding to "I…".
