@@ -174,3 +174,18 @@ def test_recovery_after_crash_restores_work(qapp, tmp_path: Path, monkeypatch) -
         win.undo_stack.setClean()
         win.close()
     assert not list((tmp_path / "recovery").glob("autosave-*.nnviz"))  # a clean exit leaves nothing
+
+
+def test_panels_follow_a_replaced_document(window: MainWindow, tmp_path: Path) -> None:
+    seen: list[GraphDocument] = []
+    window.documentReplaced.connect(seen.append)
+    build(window)
+    path = tmp_path / "p.nnviz"
+    window.files.write(str(path))
+    assert window.files.open(str(path))
+    doc = window.document
+    assert seen == [doc]
+    assert window.data_panel.document is doc
+    assert window.controller.document is doc and window.scene.document is doc
+    assert window.problems.document is doc
+    assert window.undo_stack.count() == 0  # a new history for the new document

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.graph import Change, GraphDocument
 from nnviz.ui.controller import GraphController
+from nnviz.ui.data_panel import DataPanel
 from nnviz.ui.edit_actions import EditActions
 from nnviz.ui.file_actions import FileActions
 from nnviz.ui.icons import app_icon
@@ -99,6 +100,10 @@ class MainWindow(QMainWindow):
         self.problems_dock = self.add_dock(self.problems, self.tr("Problems"), BOTTOM)
         self.history_dock = self.add_dock(self.history, self.tr("History"), BOTTOM)
         self.tabifyDockWidget(self.problems_dock, self.history_dock)
+        self.data_panel = DataPanel(self.document, self.controller)
+        self.data_dock = self.add_dock(self.data_panel, self.tr("Data"), LEFT, scroll=False)
+        self.tabifyDockWidget(self.palette_dock, self.data_dock)
+        self.palette_dock.raise_()
         self.problems_dock.raise_()
 
         self.files = FileActions(self)
@@ -136,10 +141,12 @@ class MainWindow(QMainWindow):
             self._menus[name] = self.menuBar().addMenu(self.tr(name))
         return self._menus[name]
 
-    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = RIGHT) -> QDockWidget:
+    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = RIGHT,
+                 scroll: bool = True) -> QDockWidget:
+        """Dock a panel; unless scroll=False (a panel that scrolls itself) it scrolls inside the dock."""
         dock = QDockWidget(title, self)
         dock.setObjectName("dock_" + "".join(ch for ch in title.lower() if ch.isalnum()))
-        if not isinstance(widget, QAbstractScrollArea):
+        if scroll and not isinstance(widget, QAbstractScrollArea):
             # A tall or wide panel scrolls inside its dock instead of forcing the window past the screen.
             scroller = QScrollArea()
             scroller.setWidgetResizable(True)
@@ -169,6 +176,7 @@ class MainWindow(QMainWindow):
         self.scene.set_document(document)
         self.inspector.set_document(document)
         self.problems.set_document(document)
+        self.data_panel.set_document(document)
         document.subscribe(self._on_change)
         self.undo_stack.setClean()
         self.update_title()

@@ -59,7 +59,7 @@ def build_actions(w: MainWindow) -> None:
                               "A Keras-style table of layers, shapes and parameters", toolbar=True)
     w.menu("&View").addSeparator()
     w._docks_menu = w.menu("&View").addMenu(QCoreApplication.translate("MainWindow", "&Panels"))
-    for dock in (w.palette_dock, w.inspector_dock, w.problems_dock, w.history_dock):
+    for dock in (w.palette_dock, w.data_dock, w.inspector_dock, w.problems_dock, w.history_dock):
         w._docks_menu.addAction(dock.toggleViewAction())
     w.palette.filter.addAction(w._action("&View", "Find &Layer", _focus_filter(w), Std.Find,
                                          "Type to filter the layer palette"),
