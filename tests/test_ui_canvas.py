@@ -374,3 +374,20 @@ def test_drop_refused_on_edge_shows_reason(window: MainWindow) -> None:
     assert window.document.structure() == before
     assert "takes no input" in window.scene.message
     assert "takes no input" in window.statusBar().currentMessage()
+
+
+def test_skip_connection_is_drawn_above_the_nodes_it_skips(window: MainWindow) -> None:
+    c = window.controller
+    ids = [c.add_node("input", (0, 0), {"shape": (4,)}), c.add_node("relu", (0, 0)), c.add_node("tanh", (0, 0)),
+           c.add_node("add", (0, 0))]
+    c.connect(ids[0], ids[1])
+    c.connect(ids[1], ids[2])
+    c.connect(ids[2], ids[3], 0)
+    c.connect(ids[0], ids[3], 1)
+    c.auto_layout()
+    skip = window.scene.edge_items[Edge(ids[0], ids[3], 1)]
+    for middle in ids[1:3]:
+        card = window.scene.node_items[middle].sceneBoundingRect()
+        assert not skip.path().intersects(card.adjusted(2, 2, -2, -2))
+    short = window.scene.edge_items[Edge(ids[0], ids[1], 0)]
+    assert short.path().boundingRect().height() < 5  # neighbours in a row: a straight line

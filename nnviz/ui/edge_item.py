@@ -9,17 +9,39 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGrap
 
 from nnviz.graph import Edge
 from nnviz.ui import theme
+from nnviz.ui.layout import COLUMN_GAP
 from nnviz.ui.node_item import NodeItem
 
 LABEL_FONT = QFont()
 LABEL_FONT.setPointSizeF(8.0)
 
 
+# An edge longer than this (a skip connection over a column of nodes) or running backwards is drawn as
+# a bridge above the nodes in between, instead of a straight line hidden behind them.
+BRIDGE_SPAN = 1.6 * COLUMN_GAP
+BRIDGE_LIFT = 95.0  # above the higher port: clears a node card (ports sit ~60 px below a card's top)
+BRIDGE_TURN = 40.0
+
+
 def curve(start: QPointF, end: QPointF) -> QPainterPath:
     """A horizontal S-curve: leaves an output to the right, enters an input from the left."""
-    dx = max(40.0, abs(end.x() - start.x()) * 0.5)
+    span = end.x() - start.x()
+    if span > BRIDGE_SPAN or span < BRIDGE_TURN:
+        return bridge(start, end)
+    dx = max(40.0, abs(span) * 0.5)
     path = QPainterPath(start)
     path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+    return path
+
+
+def bridge(start: QPointF, end: QPointF) -> QPainterPath:
+    """Up from the output, across above the nodes in between, down into the input."""
+    top = min(start.y(), end.y()) - BRIDGE_LIFT
+    r = BRIDGE_TURN
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x() + r, start.y()), QPointF(start.x() + r, top), QPointF(start.x() + 2 * r, top))
+    path.lineTo(QPointF(end.x() - 2 * r, top))
+    path.cubicTo(QPointF(end.x() - r, top), QPointF(end.x() - r, end.y()), end)
     return path
 
 

@@ -85,7 +85,7 @@ def _show_shortcuts(w: MainWindow) -> None:
             if keys:
                 lines.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>")
     extra = QCoreApplication.translate(
-        "MainWindow", "Wheel: zoom · middle button or Space + drag: pan · drag from an output port to an input "
+        "MainWindow", "Wheel: zoom · middle-button drag: pan · drag from an output port to an input "
         "port: connect · drop a layer on a connection: insert it")
     QMessageBox.information(w, QCoreApplication.translate("MainWindow", "Keyboard shortcuts"),
                             f"<table>{''.join(lines)}</table><p>{extra}</p>")
