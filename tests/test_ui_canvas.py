@@ -385,9 +385,12 @@ def test_skip_connection_is_drawn_above_the_nodes_it_skips(window: MainWindow) -
     c.connect(ids[2], ids[3], 0)
     c.connect(ids[0], ids[3], 1)
     c.auto_layout()
+    from PySide6.QtGui import QPainterPathStroker
+
     skip = window.scene.edge_items[Edge(ids[0], ids[3], 1)]
+    line = QPainterPathStroker().createStroke(skip.path())  # the drawn line, not the area it encloses
     for middle in ids[1:3]:
-        card = window.scene.node_items[middle].sceneBoundingRect()
-        assert not skip.path().intersects(card.adjusted(2, 2, -2, -2))
+        item = window.scene.node_items[middle]
+        assert not line.intersects(item.mapRectToScene(item.body_rect()))
     short = window.scene.edge_items[Edge(ids[0], ids[1], 0)]
     assert short.path().boundingRect().height() < 5  # neighbours in a row: a straight line
