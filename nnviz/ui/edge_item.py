@@ -26,7 +26,9 @@ BRIDGE_TURN = 40.0
 def curve(start: QPointF, end: QPointF) -> QPainterPath:
     """A horizontal S-curve: leaves an output to the right, enters an input from the left."""
     span = end.x() - start.x()
-    if span > BRIDGE_SPAN or span < BRIDGE_TURN:
+    # Only long skips and edges running backwards bridge over the nodes; nodes placed close together
+    # (a short forward edge) still get a plain S-curve, not a loop over their own cards.
+    if span > BRIDGE_SPAN or span < 0:
         return bridge(start, end)
     dx = max(40.0, abs(span) * 0.5)
     path = QPainterPath(start)
