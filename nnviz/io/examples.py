@@ -178,15 +178,18 @@ def seed_lenet() -> GraphDocument:
     """SEEDS.md network 4 (the PyTorch tutorial's LeNet) on the generated colour shapes, 3x32x32, 10 classes."""
     doc = GraphDocument()
     relu = {"activation": "relu"}
-    _chain(doc, [("input", "image", {"shape": [3, 32, 32]}),
-                 ("conv2d", "conv1", {"out_channels": 6, "kernel_size": [5, 5], **relu}),
-                 ("maxpool2d", "pool1", {"kernel_size": [2, 2], "stride": [2, 2]}),
-                 ("conv2d", "conv2", {"out_channels": 16, "kernel_size": [5, 5], **relu}),
-                 ("maxpool2d", "pool2", {"kernel_size": [2, 2], "stride": [2, 2]}),
-                 ("flatten", "flatten", {}),
-                 ("dense", "fc1", {"units": 120, **relu}),
-                 ("dense", "fc2", {"units": 84, **relu}),
-                 ("dense", "fc3", {"units": 10})])
+    # Two rows, read like lines of text: the convolutional feature extractor, then the classifier.
+    ids = _place(doc, [("input", "image", {"shape": [3, 32, 32]}, (0, 0)),
+                       ("conv2d", "conv1", {"out_channels": 6, "kernel_size": [5, 5], **relu}, (1, 0)),
+                       ("maxpool2d", "pool1", {"kernel_size": [2, 2], "stride": [2, 2]}, (2, 0)),
+                       ("conv2d", "conv2", {"out_channels": 16, "kernel_size": [5, 5], **relu}, (3, 0)),
+                       ("maxpool2d", "pool2", {"kernel_size": [2, 2], "stride": [2, 2]}, (4, 0)),
+                       ("flatten", "flatten", {}, (1, 1.6)),
+                       ("dense", "fc1", {"units": 120, **relu}, (2, 1.6)),
+                       ("dense", "fc2", {"units": 84, **relu}, (3, 1.6)),
+                       ("dense", "fc3", {"units": 10}, (4, 1.6))])
+    for src, dst in zip(ids, ids[1:]):
+        doc.connect(src, dst)
     doc.set_data({"kind": "shapes", "n": 1000, "noise": 0.05, "seed": 0, "val_split": 0.2})
     # The guide's lr 0.001 leaves the loss at 2.29 after 20 epochs on this data; 0.01 learns, then collapses.
     doc.set_training(TrainingSettings(loss="cross_entropy", optimizer="sgd", lr=LENET_LR, momentum=0.9,

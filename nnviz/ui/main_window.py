@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
 
         for module_name, function, kwargs in (("nnviz.ui.export_dialog", "install_export_action", {}),
                                               ("nnviz.ui.help", "install_help", {"first_run": first_run}),
-                                              ("nnviz.ui.start_page", "install_start_page", {})):
+                                              ("nnviz.ui.start_page", "install_start_page", {"first_run": first_run})):
             try:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError as exc:
