@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -188,7 +189,7 @@ def seed_lenet() -> GraphDocument:
                        ("dense", "fc1", {"units": 120, **relu}, (2, 1.6)),
                        ("dense", "fc2", {"units": 84, **relu}, (3, 1.6)),
                        ("dense", "fc3", {"units": 10}, (4, 1.6))])
-    for src, dst in zip(ids, ids[1:]):
+    for src, dst in pairwise(ids):
         doc.connect(src, dst)
     doc.set_data({"kind": "shapes", "n": 1000, "noise": 0.05, "seed": 0, "val_split": 0.2})
     # The guide's lr 0.001 leaves the loss at 2.29 after 20 epochs on this data; 0.01 learns, then collapses.
