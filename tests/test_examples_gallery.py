@@ -65,6 +65,16 @@ def test_example_loads_and_passes_nnviz_check(name, capsys):
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
+def test_example_data_fits_its_network(name):
+    # What the data panel checks: input shape, output units per class, a loss that suits the targets.
+    from nnviz.data import load_dataset
+    from nnviz.data.fit import check_fit
+
+    doc = load(name)
+    assert check_fit(doc, load_dataset(doc.data)) == []
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
 def test_example_lowers_its_training_loss_within_40_steps(name):
     # Measured on the whole training split in evaluation mode before and after, so neither the batch
     # drawn nor dropout's masks can make a lucky step look like learning.
