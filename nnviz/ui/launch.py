@@ -15,6 +15,9 @@ def _install_translator(app, lang: str | None) -> None:
 
     language = choose_language(lang, app_settings())
     app._nnviz_translators = install_translators(app, language)  # keep them alive as long as the app
+    from nnviz.ui.theme_mode import apply_theme, saved_mode  # light/dark: NNVIZ_THEME, View > Theme, system
+
+    apply_theme(os.environ.get("NNVIZ_THEME") or saved_mode(app_settings()), app)
 
 
 def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: int = 0,
@@ -37,9 +40,6 @@ def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: in
         window = MainWindow(settings=settings, recovery_dir=Path(scratch.name) / "recovery")
     else:
         window = MainWindow(first_run=True)
-    from nnviz.ui.help import install_help  # Help menu, tour, View > Language / Theme
-
-    install_help(window, first_run=not screenshot)
     if file and not window.files.load(file):
         return 1
     if screenshot:

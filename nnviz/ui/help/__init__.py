@@ -8,7 +8,7 @@ Shortcuts / About entries with the full ones.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox
 
@@ -62,6 +62,9 @@ def install_help(window: QMainWindow, first_run: bool = True) -> None:
     from nnviz.ui.i18n import language_menu
     from nnviz.ui.theme_mode import theme_menu
 
+    if getattr(window, "_nnviz_help_installed", False):
+        return  # installed once per window, whoever calls first
+    window._nnviz_help_installed = True
     settings = window.settings
     _remove_old_entries(window)
     help_menu = window.menu("&Help")
@@ -105,7 +108,8 @@ def install_help(window: QMainWindow, first_run: bool = True) -> None:
     view.addMenu(language_menu(window, settings))
     view.addMenu(theme_menu(window, settings))
     if first_run:
-        maybe_start_tour(window, settings)
+        # After the window is on screen (and any crash-recovery question is answered), not before it.
+        QTimer.singleShot(800, lambda: maybe_start_tour(window, settings) if window.isVisible() else None)
 
 
 def _show(window: QMainWindow, dialog) -> None:
@@ -113,20 +117,3 @@ def _show(window: QMainWindow, dialog) -> None:
     dialog.show()
     window._nnviz_dialog = dialog
 
-
-def prepare_app(app: QApplication, lang: str | None = None) -> str:
-    """At start-up, before any window exists: pick and install the language (the --lang option, else
-    the Language menu's saved choice, else the system's) and apply the saved theme (NNVIZ_THEME=light|dark
-    overrides it, for screenshots). Returns the language code in use."""
-    import os
-
-    from PySide6.QtCore import QSettings
-
-    from nnviz.ui.i18n import choose_language, install_translators
-    from nnviz.ui.theme_mode import apply_theme, saved_mode
-
-    settings = QSettings("nnviz", "nnviz")
-    language = choose_language(lang, settings)
-    install_translators(app, language)
-    apply_theme(os.environ.get("NNVIZ_THEME") or saved_mode(settings), app)
-    return language
