@@ -57,7 +57,8 @@ def test_translations_keep_placeholders_and_accelerators() -> None:
                 assert source.count(token) == translation.count(token), (source, translation)
             if re.search(r"&\w", source):  # menu accelerators: Chinese menus keep them as "文件(&F)"
                 assert re.search(r"&\w", translation), (source, translation)
-            assert re.search(r"[\u4e00-\u9fff]", translation) or not re.search("[A-Za-z]{3}", source), source
+            words = set(re.findall("[A-Za-z]{3,}", source)) - {"PyTorch", "nnviz", "NumPy", "ReLU"}
+            assert re.search(r"[\u4e00-\u9fff]", translation) or not words, source  # names stay as they are
 
 
 def test_chinese_translator_translates_the_main_window(qapp) -> None:

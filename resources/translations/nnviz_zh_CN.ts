@@ -21,6 +21,37 @@
     </message>
 </context>
 <context>
+    <name>ExportPanel</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the file shown to the clipboard</source>
+        <translation>把当前显示的文件复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Export...</source>
+        <translation>导出...</translation>
+    </message>
+    <message>
+        <source>Write model.py, the weights, train.py and the data to a folder</source>
+        <translation>把 model.py、权重、train.py 和数据写入一个文件夹</translation>
+    </message>
+    <message>
+        <source>Follows every edit. Export writes the files with the current weights.</source>
+        <translation>随每次编辑自动更新。导出时会用当前的权重写出文件。</translation>
+    </message>
+    <message>
+        <source>Wrote %1 files to %2.</source>
+        <translation>已把 %1 个文件写入 %2。</translation>
+    </message>
+    <message>
+        <source>Export to PyTorch: choose a folder</source>
+        <translation>导出为 PyTorch：选择文件夹</translation>
+    </message>
+</context>
+<context>
     <name>FileActions</name>
     <message>
         <source>Open &amp;Recent</source>
@@ -340,6 +371,10 @@
         <translation>历史记录</translation>
     </message>
     <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
         <source>Drag a layer from the palette onto the canvas; drag from an output port to an input port to connect.</source>
         <translation>把层从层面板拖到画布上；从输出端口拖到输入端口即可连接。</translation>
     </message>
@@ -368,6 +403,10 @@
         <translation>已恢复未保存的工作</translation>
     </message>
     <message>
+        <source>The network is empty: drag an Input layer from the palette</source>
+        <translation>网络是空的：请从层面板拖入一个“输入”层</translation>
+    </message>
+    <message>
         <source>Fix the graph first: %s</source>
         <translation>请先修正网络：%s</translation>
     </message>
@@ -384,8 +423,8 @@
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <source>Wheel: zoom · middle button or Space + drag: pan · drag from an output port to an input port: connect · drop a layer on a connection: insert it</source>
-        <translation>滚轮：缩放 · 中键或空格 + 拖动：平移 · 从输出端口拖到输入端口：连接 · 把层拖放到连接线上：插入</translation>
+        <source>Wheel: zoom · middle-button drag: pan · drag from an output port to an input port: connect · drop a layer on a connection: insert it</source>
+        <translation>滚轮：缩放 · 中键拖动：平移 · 从输出端口拖到输入端口：连接 · 把层拖放到连接线上：插入</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
@@ -827,6 +866,56 @@
     <message>
         <source>&apos;%s&apos; is not a number</source>
         <translation>“%s”不是一个数字</translation>
+    </message>
+</context>
+<context>
+    <name>self.window</name>
+    <message>
+        <source>PyTorch code</source>
+        <translation>PyTorch 代码</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>导出(&amp;X)</translation>
+    </message>
+    <message>
+        <source>PyTorch...</source>
+        <translation>PyTorch...</translation>
+    </message>
+    <message>
+        <source>Show the PyTorch code of this network and export it</source>
+        <translation>显示这个网络的 PyTorch 代码并导出</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>PyTorch model...</source>
+        <translation>PyTorch 模型...</translation>
+    </message>
+    <message>
+        <source>Import a PyTorch model</source>
+        <translation>导入 PyTorch 模型</translation>
+    </message>
+    <message>
+        <source>Python files (*.py)</source>
+        <translation>Python 文件 (*.py)</translation>
+    </message>
+    <message>
+        <source>Function (or class) in the file that returns the model:</source>
+        <translation>文件中返回模型的函数（或类）：</translation>
+    </message>
+    <message>
+        <source>Shape of one input sample, e.g. 3,32,32:</source>
+        <translation>单个输入样本的形状，例如 3,32,32：</translation>
+    </message>
+    <message>
+        <source>Imported %1</source>
+        <translation>已导入 %1</translation>
     </message>
 </context>
 </TS>
