@@ -78,6 +78,7 @@ def visible_text(text: str) -> bool:
     """True when the text has a word a reader would want translated."""
     if text.lstrip().startswith(("<style", "QWidget", "QLabel", "color:", "font")):
         return False  # style sheets
+    text = re.sub(r"<[^>]*>|&\w+;|\b\w+\.(py|csv|png|npz|nnviz|json)\b", " ", text)  # markup, file names
     return any(word not in NEUTRAL for word in WORDS.findall(text))
 
 
@@ -89,6 +90,14 @@ def untranslated(paths: list[Path] | None = None) -> list[Finding]:
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)
+            owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if name == "tr" and owner is not None and not (isinstance(owner, ast.Name) and owner.id == "self"):
+                # lupdate files window.tr("x") under a context named "window", but at run time the
+                # context is the object's class ("MainWindow"): the translation would never be found.
+                text = _literal(node.args[0]) if node.args else None
+                if text:
+                    findings.append(Finding(path, node.lineno, f"{ast.unparse(owner)}.tr", text))
+                continue
             if name == "_action":
                 continue  # translated inside MainWindow._action; collected by dynamic_strings()
             for index in VISIBLE_CALLS.get(name, ()):

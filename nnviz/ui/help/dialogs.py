@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import platform
+import re
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -28,7 +29,8 @@ translate = QCoreApplication.translate  # lupdate reads translate("Context", "te
 
 def _plain(text: str) -> str:
     """Menu text without its accelerator ampersand and trailing ellipsis."""
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".")
+    text = re.sub(r"\(&\w\)", "", text)  # Chinese menus write the accelerator as "文件(&F)"
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".").strip()
 
 
 def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
