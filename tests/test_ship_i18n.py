@@ -219,3 +219,22 @@ def test_a_real_formula_reads_in_chinese() -> None:
             assert not english_words(formula_tr(text, "zh_CN")), text
     assert seen >= 4
     assert formula_tr("Forward · Dense", "zh_CN") == "前向传播 · Dense"
+
+
+def test_formula_panel_speaks_the_ui_language(qapp) -> None:
+    from nnviz.engine.session import Session
+    from nnviz.io import load
+    from nnviz.ui.i18n import CHINESE, ENGLISH, install_translators
+    from nnviz.ui.training.formula_panel import formula_html
+
+    session = Session(load(ROOT / "resources" / "examples" / "seed-single-neuron.nnviz"))
+    step = next(s for s in iter(session.step, None) if s.phase == "backward")
+    english = formula_html(step.formula)
+    try:
+        install_translators(qapp, CHINESE)
+        chinese = formula_html(step.formula)
+    finally:
+        install_translators(qapp, ENGLISH)
+    assert "with the numbers of sample 1" in english and "Backward" in english
+    assert "代入样本 1 的数值" in chinese and "反向传播" in chinese and "对批内样本求和" in chinese
+    assert "with the numbers" not in chinese and "−0.09673" in chinese  # the numbers are unchanged

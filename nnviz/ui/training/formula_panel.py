@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from nnviz.engine.formulas import Formula
+from nnviz.ui.i18n import formula_tr  # the formulas' words in the UI language (symbols stay)
 
 _CSS = """
 <style>
@@ -20,26 +21,26 @@ _CSS = """
 
 
 def _lines(text: str, cls: str) -> str:
-    return "".join(f'<div class="{cls}">{html.escape(line).replace("  ", "&nbsp;&nbsp;")}</div>'
+    return "".join(f'<div class="{cls}">{html.escape(formula_tr(line)).replace("  ", "&nbsp;&nbsp;")}</div>'
                    for line in text.splitlines())
 
 
 def formula_html(formula: Formula | None, where: str = "") -> str:
     """The HTML the panel shows (kept separate so it can be tested and reused in reports)."""
     if formula is None:
-        return _CSS + f'<div class="note">{html.escape(where or "No formula for this micro-step.")}</div>'
+        return _CSS + f'<div class="note">{html.escape(formula_tr(where or "No formula for this micro-step."))}</div>'
     parts = [_CSS]
     title = " · ".join(p for p in (formula.title, where) if p)
     if title:
-        parts.append(f'<div class="title">{html.escape(title)}</div>')
+        parts.append(f'<div class="title">{html.escape(formula_tr(title))}</div>')
     parts.append(_lines(formula.symbolic, "sym"))
     if formula.numeric:
         whole = formula.title.startswith(("Update", "Loss"))  # these use every entry, not one sample
         note = "with the numbers:" if whole else "with the numbers of sample 1:"
-        parts.append(f'<hr/><div class="note">{note}</div>')
+        parts.append(f'<hr/><div class="note">{formula_tr(note)}</div>')
         parts.append(_lines(formula.numeric, "num"))
     elif formula.highlights is not None and where:
-        parts.append('<div class="note">(every number is in the Tensors panel)</div>')
+        parts.append(f'<div class="note">{formula_tr("(every number is in the Tensors panel)")}</div>')
     return "".join(parts)
 
 
