@@ -32,10 +32,15 @@ def lab(linear: np.ndarray) -> np.ndarray:
     return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], axis=1)
 
 
-def sampled(n: int = 21) -> np.ndarray:
-    from nnviz.ui.theme_mode import diverging_colormap
+def sampled(n: int = 21, which: str = "nnviz") -> np.ndarray:
+    """The recommended map ("nnviz"), or the one the tensor heatmaps use now ("heatmap")."""
+    import pyqtgraph as pg
 
-    return diverging_colormap().map(np.linspace(0, 1, n), mode="float")[:, :3]
+    from nnviz.ui.theme_mode import diverging_colormap
+    from nnviz.ui.training.heatmap import COLORMAP
+
+    cmap = diverging_colormap() if which == "nnviz" else pg.colormap.get(COLORMAP)
+    return cmap.map(np.linspace(0, 1, n), mode="float")[:, :3]
 
 
 def test_colormap_is_white_at_zero_and_symmetric_in_lightness() -> None:
@@ -47,9 +52,10 @@ def test_colormap_is_white_at_zero_and_symmetric_in_lightness() -> None:
     assert np.max(np.abs(lightness[:10] - lightness[::-1][:10])) < 12
 
 
+@pytest.mark.parametrize("which", ["nnviz", "heatmap"])
 @pytest.mark.parametrize("kind", sorted(DICHROMACY))
-def test_sign_stays_readable_for_colour_blind_learners(kind: str) -> None:
-    rgb = to_linear(sampled())
+def test_sign_stays_readable_for_colour_blind_learners(kind: str, which: str) -> None:
+    rgb = to_linear(sampled(which=which))
     seen = lab(rgb @ np.array(DICHROMACY[kind]).T)
     for k in (0, 3, 6, 8):  # -1, -0.7, -0.4, -0.2 against +1, +0.7, +0.4, +0.2
         delta_e = float(np.linalg.norm(seen[k] - seen[20 - k]))
