@@ -148,3 +148,15 @@ def test_skipping_the_tour_also_counts(window) -> None:
     tour = maybe_start_tour(window, window.settings)
     tour.skip_button.click()
     assert tour_done(window.settings)
+
+
+def test_translated_dock_titles_find_their_panel(qapp) -> None:
+    from nnviz.ui.help.panels import key_for
+    from nnviz.ui.i18n import CHINESE, ENGLISH, install_translators
+
+    try:
+        install_translators(qapp, CHINESE)
+        assert key_for("张量") == "tensors" and key_for("损失与准确率") == "curves"
+    finally:
+        install_translators(qapp, ENGLISH)
+    assert key_for("Loss and accuracy") == "curves" and key_for("no such panel") is None

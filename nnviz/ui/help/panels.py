@@ -184,9 +184,13 @@ def panel_keys() -> list[str]:
 
 def key_for(name: str) -> str | None:
     name = name.strip().lower().replace("&", "")
-    if name in _texts():
+    texts = _texts()
+    if name in texts:
         return name
-    return TITLE_KEYS.get(name)
+    if name in TITLE_KEYS:
+        return TITLE_KEYS[name]
+    # A dock title already in the UI language ("张量") names its panel too.
+    return next((key for key, (title, _text) in texts.items() if title.lower() == name), None)
 
 
 def panel_title(name: str) -> str:
