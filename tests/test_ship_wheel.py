@@ -1,8 +1,8 @@
 """The built wheel carries every shipped resource, and an installed (non-editable) nnviz finds them.
 
-Builds the wheel from this checkout into a temporary folder (offline when hatchling is installed, as it
-is in the test environment), reads its file list, installs it with `pip --target` into another temporary
-folder and runs the installed package from there.
+Builds the wheel from a clean copy of the committed tree (git archive HEAD) into a temporary folder
+(offline when hatchling is installed, as it is in the test environment), reads its file list, installs
+it with `pip --target` into another temporary folder and runs the installed package from there.
 """
 
 from __future__ import annotations
@@ -20,10 +20,26 @@ ROOT = Path(__file__).resolve().parents[1]
 REQUIRED_FOLDERS = ("examples", "data", "icons", "translations")
 
 
+def clean_checkout(folder: Path) -> Path:
+    """The committed tree (git archive HEAD): what a fresh clone holds, without local or untracked files.
+    Outside a git checkout (an unpacked sdist) the source folder itself is used."""
+    if not (ROOT / ".git").exists():
+        return ROOT
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD"], capture_output=True,
+                             timeout=120, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True, timeout=120)
+    return folder
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def source(tmp_path_factory) -> Path:
+    return clean_checkout(tmp_path_factory.mktemp("checkout"))
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory, source: Path) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)]
+    command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(source)]
     if importlib.util.find_spec("hatchling") is not None:
         command.insert(4, "--no-isolation")  # no network needed for the build backend
     if importlib.util.find_spec("build") is None:
@@ -35,18 +51,18 @@ def wheel(tmp_path_factory) -> Path:
     return wheels[0]
 
 
-def shipped_files() -> list[str]:
-    """Every file under resources/ as it must appear in the wheel (caches excluded)."""
+def shipped_files(root: Path) -> list[str]:
+    """Every file under root/resources/ as it must appear in the wheel (caches excluded)."""
     files = []
-    for path in sorted((ROOT / "resources").rglob("*")):
+    for path in sorted((root / "resources").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            files.append("nnviz/resources/" + path.relative_to(ROOT / "resources").as_posix())
+            files.append("nnviz/resources/" + path.relative_to(root / "resources").as_posix())
     return files
 
 
-def test_wheel_holds_every_resource(wheel: Path) -> None:
+def test_wheel_holds_every_resource(wheel: Path, source: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = shipped_files()
+    expected = shipped_files(source)
     assert len(expected) > 10
     missing = [name for name in expected if name not in names]
     assert not missing, f"resources missing from the wheel: {missing}"
@@ -54,6 +70,7 @@ def test_wheel_holds_every_resource(wheel: Path) -> None:
         assert any(n.startswith(f"nnviz/resources/{folder}/") for n in names), folder
     assert "nnviz/resources/translations/nnviz_zh_CN.qm" in names
     assert "nnviz/resources/translations/core_zh_CN.json" in names
+    assert "nnviz/resources/help/formulas.html" in names and "nnviz/resources/icons/app/nnviz-256.png" in names
     assert any(n.endswith(".dist-info/entry_points.txt") for n in names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "nnviz = nnviz.app:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
