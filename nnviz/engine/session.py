@@ -11,7 +11,7 @@ micro-steps with recording switched off, so stepping by hand and running give id
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,14 +186,7 @@ class Session:
             layer, feeds = layers[nid], net.feeds[nid]
             xs = [acts[s] for s in feeds] if feeds else [x]
             if self._record and hasattr(layer, "forward_steps"):
-                steps = layer.forward_steps(xs)
-                while True:
-                    try:
-                        t, tensors = next(steps)
-                    except StopIteration as stop:
-                        acts[nid] = stop.value
-                        break
-                    yield self._event("forward", nid, _copies(tensors), t=t)
+                acts[nid] = yield from self._time_steps("forward", nid, layer.forward_steps(xs))
             else:
                 acts[nid] = layer.forward(xs)
             self._advance()
@@ -222,14 +215,7 @@ class Session:
             # dL/dx of the raw data is never used: skip it at full speed, show it when recording.
             layer.need_input_grad = self._record or nid not in self._data_fed
             if self._record and hasattr(layer, "backward_steps"):
-                steps = layer.backward_steps(g)
-                while True:
-                    try:
-                        t, tensors = next(steps)
-                    except StopIteration as stop:
-                        gins = stop.value
-                        break
-                    yield self._event("backward", nid, _copies(tensors), t=t)
+                gins = yield from self._time_steps("backward", nid, layer.backward_steps(g))
             else:
                 gins = layer.backward(g)
             for src, gin in zip(feeds, gins):
@@ -259,6 +245,17 @@ class Session:
                 yield None
 
         self._finish_step(loss, accuracy, len(x))
+
+    def _time_steps(self, phase: str, nid: str, steps: Iterator[tuple[int, dict[str, np.ndarray]]]
+                    ) -> Generator[MicroStep, None, Any]:
+        """One micro-step per time step of a recurrent node; returns what the layer's generator returns
+        (its output forward, its input gradients backward)."""
+        while True:
+            try:
+                t, tensors = next(steps)
+            except StopIteration as stop:
+                return stop.value
+            yield self._event(phase, nid, _copies(tensors), t=t)
 
     def _make_plan(self) -> None:
         self._data_fed = {n for n in self.order
