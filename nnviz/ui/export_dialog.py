@@ -1,0 +1,340 @@
+"""File > Export > PyTorch... and File > Import > PyTorch model...: a live code preview dock.
+
+The preview shows the model.py and train.py that `nnviz export` would write, regenerated (after a
+short pause) on every edit of the graph, syntax-highlighted, with Copy and Export... buttons. When
+the network cannot be exported the message says why and the last good code is dimmed.
+install_export_action(window) adds the menu entries; the main window or the lead calls it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QFontDatabase, QGuiApplication, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.export.errors import ExportError
+from nnviz.graph import Change, GraphDocument
+
+REFRESH_DELAY_MS = 150  # edits arrive in bursts (dragging a slider); regenerate once they pause
+
+_KEYWORDS = ("False", "None", "True", "and", "as", "assert", "break", "class", "continue", "def", "elif", "else",
+             "except", "finally", "for", "from", "if", "import", "in", "is", "lambda", "not", "or", "pass",
+             "raise", "return", "try", "while", "with", "yield")
+_BUILTINS = ("self", "super", "int", "float", "str", "len", "range", "tuple", "list", "dict", "print",
+             "isinstance", "Path")
+
+
+def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setForeground(QColor(color))
+    if bold:
+        fmt.setFontWeight(QFont.Weight.Bold)
+    fmt.setFontItalic(italic)
+    return fmt
+
+
+class PythonHighlighter(QSyntaxHighlighter):
+    """Keywords, builtins, torch names, numbers, strings (incl. triple-quoted blocks) and comments.
+
+    Mid-tone colours so the text reads on light and dark backgrounds alike."""
+
+    STRING = _format("#3A9A3A")
+    COMMENT = _format("#8A8F98", italic=True)
+
+    def __init__(self, document: Any) -> None:
+        super().__init__(document)
+        words = "|".join(_KEYWORDS)
+        self.rules: list[tuple[QRegularExpression, QTextCharFormat]] = [
+            (QRegularExpression(rf"\b({words})\b"), _format("#C1437A", bold=True)),
+            (QRegularExpression(rf"\b({'|'.join(_BUILTINS)})\b"), _format("#2F7FC1")),
+            (QRegularExpression(r"\b(torch|nn|F|np)\b(\.\w+)*"), _format("#1F9E8F")),
+            (QRegularExpression(r"\b[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\b"), _format("#D0792A")),
+            (QRegularExpression(r"(?<=def )\w+|(?<=class )\w+"), _format("#7E57C2", bold=True)),
+        ]
+        self._string = QRegularExpression(r"""'([^'\\]|\\.)*'|"([^"\\]|\\.)*\"""")
+
+    def highlightBlock(self, text: str) -> None:  # Qt's name for it
+        for pattern, fmt in self.rules:
+            it = pattern.globalMatch(text)
+            while it.hasNext():
+                m = it.next()
+                self.setFormat(m.capturedStart(), m.capturedLength(), fmt)
+        # Triple-quoted strings may span lines: block state 1 means "still inside one".
+        inside, pos, begin = self.previousBlockState() == 1, 0, 0
+        while True:
+            if inside:
+                close = text.find('"""', pos)
+                if close < 0:
+                    self.setFormat(begin, len(text) - begin, self.STRING)
+                    self.setCurrentBlockState(1)
+                    return
+                self.setFormat(begin, close + 3 - begin, self.STRING)
+                inside, pos = False, close + 3
+                continue
+            opening = text.find('"""', pos)
+            if opening < 0:
+                break
+            inside, begin, pos = True, opening, opening + 3
+        self.setCurrentBlockState(0)
+        self._strings_and_comment(text, pos)
+
+    def _strings_and_comment(self, text: str, start: int) -> None:
+        it = self._string.globalMatch(text, start)
+        spans = []
+        while it.hasNext():
+            m = it.next()
+            spans.append((m.capturedStart(), m.capturedEnd()))
+            self.setFormat(m.capturedStart(), m.capturedLength(), self.STRING)
+        hash_at = text.find("#", start)
+        while hash_at >= 0 and any(a <= hash_at < b for a, b in spans):
+            hash_at = text.find("#", hash_at + 1)
+        if hash_at >= 0:
+            self.setFormat(hash_at, len(text) - hash_at, self.COMMENT)
+
+
+def _code_view() -> QPlainTextEdit:
+    view = QPlainTextEdit()
+    view.setReadOnly(True)
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    view.highlighter = PythonHighlighter(view.document())  # kept alive with the view
+    return view
+
+
+class ExportPanel(QWidget):
+    """The live preview of model.py and train.py for a document."""
+
+    exported = Signal(str)  # the folder written
+
+    def __init__(self, document: GraphDocument, weights: Callable[[], Any] | None = None,
+                 source_name: Callable[[], str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._weights = weights or (lambda: None)
+        self._source_name = source_name or (lambda: "")
+        self.document: GraphDocument | None = None
+        self.problem: str | None = None
+        self.model_view, self.train_view = _code_view(), _code_view()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.model_view, "model.py")
+        self.tabs.addTab(self.train_view, "train.py")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the file shown to the clipboard"))
+        self.copy_button.clicked.connect(self.copy)
+        self.export_button = QPushButton(self.tr("Export..."))
+        self.export_button.setToolTip(self.tr("Write model.py, the weights, train.py and the data to a folder"))
+        self.export_button.clicked.connect(self.choose_and_export)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.set_document(document)
+
+    # ------------------------------------------------------------ following the document
+    def set_document(self, document: GraphDocument) -> None:
+        if self.document is not None:
+            self.document.unsubscribe(self._on_change)
+        self.document = document
+        document.subscribe(self._on_change)
+        self.refresh()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind != "moved":  # positions do not change the code
+            self._timer.start()
+
+    def refresh(self) -> None:
+        """Regenerate both files now (the timer calls this after edits)."""
+        from nnviz.export.model_code import plan_model
+        from nnviz.export.train_code import render_train
+
+        self._timer.stop()
+        try:
+            source = plan_model(self.document, source_name=self._source_name()).source
+        except ExportError as exc:
+            self.problem = str(exc)
+            self.message.setText(self.problem)
+            self.message.setStyleSheet("color: #C62828;")
+            self.model_view.setEnabled(False)  # the last good code stays, dimmed
+            self.export_button.setEnabled(False)
+            return
+        self.problem = None
+        self.message.setText(self.tr("Follows every edit. Export writes the files with the current weights."))
+        self.message.setStyleSheet("")
+        self.model_view.setEnabled(True)
+        self.export_button.setEnabled(True)
+        _set_keeping_scroll(self.model_view, source)
+        _set_keeping_scroll(self.train_view, render_train(self.document.training,
+                                                          source_name=self._source_name()))
+
+    # ------------------------------------------------------------ actions
+    def current_text(self) -> str:
+        return self.tabs.currentWidget().toPlainText()
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.current_text())
+
+    def export_to(self, directory: str | Path) -> Any:
+        """Write the export; returns the ExportResult, or None after showing why it failed."""
+        from nnviz.export.writer import export_pytorch
+
+        try:
+            result = export_pytorch(self.document, directory, weights=self._weights(),
+                                    source_name=self._source_name())
+        except (ExportError, OSError) as exc:
+            self.message.setText(str(exc))
+            self.message.setStyleSheet("color: #C62828;")
+            return None
+        notes = " ".join(result.warnings)
+        self.message.setText(self.tr("Wrote %1 files to %2.").replace("%1", str(len(result.files)))
+                             .replace("%2", str(result.directory)) + (" " + notes if notes else ""))
+        self.message.setStyleSheet("color: #C62828;" if notes else "")
+        self.exported.emit(str(result.directory))
+        return result
+
+    def choose_and_export(self) -> None:
+        directory = QFileDialog.getExistingDirectory(self, self.tr("Export to PyTorch: choose a folder"))
+        if directory:
+            self.export_to(directory)
+
+
+def _set_keeping_scroll(view: QPlainTextEdit, text: str) -> None:
+    if view.toPlainText() == text:
+        return
+    bar = view.verticalScrollBar()
+    position = bar.value()
+    view.setPlainText(text)
+    bar.setValue(min(position, bar.maximum()))
+
+
+class ExportActions:
+    """What install_export_action adds to a window: the actions and (once opened) the preview dock."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.panel: ExportPanel | None = None
+        self.dock: Any = None
+        file_menu = window.menu("&File")
+        export_menu = file_menu.addMenu(window.tr("E&xport"))
+        self.export_action = QAction(window.tr("PyTorch..."), window)
+        self.export_action.setToolTip(window.tr("Show the PyTorch code of this network and export it"))
+        self.export_action.triggered.connect(lambda checked=False: self.show_preview())
+        export_menu.addAction(self.export_action)
+        import_menu = file_menu.addMenu(window.tr("&Import"))
+        self.import_action = QAction(window.tr("PyTorch model..."), window)
+        self.import_action.triggered.connect(lambda checked=False: import_pytorch(window))
+        import_menu.addAction(self.import_action)
+        if hasattr(window, "documentReplaced"):
+            window.documentReplaced.connect(self._document_replaced)
+
+    def show_preview(self) -> ExportPanel:
+        if self.panel is None:
+            self.panel = ExportPanel(self.window.document, weights=self._weights, source_name=self._source_name)
+            self.dock = self.window.add_dock(self.panel, self.window.tr("PyTorch code"),
+                                             Qt.DockWidgetArea.RightDockWidgetArea)
+            self.panel.exported.connect(lambda folder: self._status(f"exported to {folder}"))
+        self.dock.show()
+        self.dock.raise_()
+        return self.panel
+
+    def _document_replaced(self, document: GraphDocument) -> None:
+        if self.panel is not None:
+            self.panel.set_document(document)
+
+    def _weights(self) -> Any:
+        # The training session's current (possibly trained) weights; else the initial ones.
+        session = getattr(getattr(self.window, "training", None), "session", None)
+        return session.weights() if session is not None else None
+
+    def _source_name(self) -> str:
+        path = getattr(self.window, "file_path", "")
+        return Path(path).name if path else ""
+
+    def _status(self, message: str) -> None:
+        if hasattr(self.window, "status"):
+            self.window.status(message)
+
+
+def install_export_action(window: Any) -> ExportActions:
+    """Add File > Export > PyTorch... and File > Import > PyTorch model... (once per window)."""
+    existing = getattr(window, "export_actions", None)
+    if isinstance(existing, ExportActions):
+        return existing
+    window.export_actions = ExportActions(window)
+    return window.export_actions
+
+
+def import_pytorch(window: Any, path: str | None = None, factory: str | None = None,
+                   input_shape: tuple[int, ...] | None = None) -> GraphDocument | None:
+    """Import FILE.py:FACTORY as the window's document; asks for what is not given. None if cancelled
+    or refused (the reason is shown)."""
+    from nnviz.export.importer import import_torch_model, load_factory
+
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(window, window.tr("Import a PyTorch model"), "",
+                                              window.tr("Python files (*.py)"))
+        if not path:
+            return None
+    if factory is None:
+        factory, ok = QInputDialog.getText(window, window.tr("Import a PyTorch model"),
+                                           window.tr("Function (or class) in the file that returns the model:"),
+                                           text="build_model")
+        if not ok or not factory.strip():
+            return None
+    files = getattr(window, "files", None)
+    if files is not None and hasattr(files, "maybe_save") and not files.maybe_save():
+        return None
+    try:
+        model, module = load_factory(f"{path}:{factory.strip()}")
+        shapes = [input_shape] if input_shape else None
+        try:
+            doc = import_torch_model(model, input_shapes=shapes, python_module=module)
+        except ExportError as exc:
+            if shapes is not None or "--input-shape" not in str(exc):
+                raise
+            text, ok = QInputDialog.getText(window, window.tr("Import a PyTorch model"),
+                                            window.tr("Shape of one input sample, e.g. 3,32,32:"))
+            if not ok:
+                return None
+            doc = import_torch_model(model, input_shapes=[_parse_shape(text)], python_module=module)
+    except (ExportError, ValueError) as exc:
+        QMessageBox.warning(window, window.tr("Import a PyTorch model"), str(exc))
+        return None
+    window.set_document(doc)
+    if hasattr(window, "status"):
+        window.status(window.tr("Imported %1").replace("%1", Path(path).name))
+    return doc
+
+
+def _parse_shape(text: str) -> tuple[int, ...]:
+    try:
+        shape = tuple(int(p) for p in text.replace("x", ",").split(",") if p.strip())
+    except ValueError:
+        raise ExportError(f"{text!r} is not a shape like 3,32,32") from None
+    if not shape or min(shape) < 1:
+        raise ExportError(f"{text!r} is not a shape like 3,32,32")
+    return shape
