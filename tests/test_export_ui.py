@@ -154,3 +154,19 @@ def test_the_highlighter_colours_keywords_strings_and_comments(qtbot):
     assert formats.get("class") == "#c1437a"
     assert formats.get("# Dense 'out put'") == "#8a8f98"
     assert formats.get('"weights.safetensors"') == "#3a9a3a"
+
+
+@pytest.mark.torch
+def test_verify_button_shows_the_side_by_side_report(window):
+    from tests.torch_util import require_torch
+
+    require_torch()
+    panel = install_export_action(window).show_preview()
+    window.training.session.step_batch()  # trained weights: verification starts from them
+    report = panel.verify()
+    assert report is not None and report.passed and report.steps == 20
+    text = panel.report_dialog.view.toPlainText()
+    assert "PASS: PyTorch reproduces the app's numbers." in text and "gradients" in text
+    assert panel.message.text() == "PASS: PyTorch reproduces the app's numbers."
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    assert panel.report_dialog.grab().save(str(SCREENSHOT_DIR / "export_verify_report.png"))

@@ -70,8 +70,8 @@ class VerifyReport:
                 self.worst[category] = Difference(category, name, step, abs_diff, rel)
 
     def text(self) -> str:
-        head = (f"nnviz (NumPy) vs PyTorch {self.torch_version}: {self.dtype}, {self.steps} training steps, "
-                f"tolerance {self.tolerance:g} (relative to the largest value of each kind at that step)")
+        head = (f"nnviz (NumPy) vs PyTorch {self.torch_version}: {self.dtype}, {self.steps} training steps\n"
+                f"tolerance {self.tolerance:g}, relative to the largest value of each kind at that step")
         rows = [("compared", "largest difference in", "step", "max abs diff", "max rel diff")]
         for category in CATEGORIES:
             d = self.worst.get(category)

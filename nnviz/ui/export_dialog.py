@@ -15,6 +15,9 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontDatabase, QGuiApplication, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -141,9 +144,15 @@ class ExportPanel(QWidget):
         self.export_button = QPushButton(self.tr("Export..."))
         self.export_button.setToolTip(self.tr("Write model.py, the weights, train.py and the data to a folder"))
         self.export_button.clicked.connect(self.choose_and_export)
+        self.verify_button = QPushButton(self.tr("Verify..."))
+        self.verify_button.setToolTip(self.tr("Train the app and PyTorch side by side for 20 steps and show the "
+                                              "largest differences (needs PyTorch)"))
+        self.verify_button.clicked.connect(self.verify)
+        self.report_dialog: QDialog | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.verify_button)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -181,12 +190,14 @@ class ExportPanel(QWidget):
             self.message.setStyleSheet("color: #C62828;")
             self.model_view.setEnabled(False)  # the last good code stays, dimmed
             self.export_button.setEnabled(False)
+            self.verify_button.setEnabled(False)
             return
         self.problem = None
-        self.message.setText(self.tr("Follows every edit. Export writes the files with the current weights."))
+        self.message.setText(self.tr("Follows every edit; exports the current weights."))
         self.message.setStyleSheet("")
         self.model_view.setEnabled(True)
         self.export_button.setEnabled(True)
+        self.verify_button.setEnabled(True)
         _set_keeping_scroll(self.model_view, source)
         _set_keeping_scroll(self.train_view, render_train(self.document.training,
                                                           source_name=self._source_name()))
@@ -215,6 +226,50 @@ class ExportPanel(QWidget):
         self.message.setStyleSheet("color: #C62828;" if notes else "")
         self.exported.emit(str(result.directory))
         return result
+
+    def verify(self) -> Any:
+        """Export to a temporary folder, compare the app with PyTorch there, show the report.
+        Returns the VerifyReport (None when it could not run; the message says why)."""
+        import tempfile
+
+        from nnviz.export.verify import verify_export
+        from nnviz.export.writer import export_pytorch
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            with tempfile.TemporaryDirectory(prefix="nnviz-verify-") as folder:
+                weights = self._weights()
+                export_pytorch(self.document, folder, weights=weights)
+                report = verify_export(self.document, folder, weights=weights)
+        except (ExportError, OSError) as exc:
+            self.message.setText(str(exc))
+            self.message.setStyleSheet("color: #C62828;")
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.message.setText(report.text().splitlines()[-1])
+        self.message.setStyleSheet("" if report.passed else "color: #C62828;")
+        self._show_report(report.text())
+        return report
+
+    def _show_report(self, text: str) -> None:
+        if self.report_dialog is None:
+            self.report_dialog = QDialog(self)
+            self.report_dialog.setWindowTitle(self.tr("nnviz and PyTorch, side by side"))
+            view = QPlainTextEdit()
+            view.setReadOnly(True)
+            view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            close.rejected.connect(self.report_dialog.reject)
+            layout = QVBoxLayout(self.report_dialog)
+            layout.addWidget(view)
+            layout.addWidget(close)
+            self.report_dialog.view = view
+            self.report_dialog.resize(860, 330)
+        self.report_dialog.view.setPlainText(text)
+        self.report_dialog.show()
+        self.report_dialog.raise_()
 
     def choose_and_export(self) -> None:
         directory = QFileDialog.getExistingDirectory(self, self.tr("Export to PyTorch: choose a folder"))
