@@ -175,3 +175,16 @@ def test_long_lines_are_wrapped_at_brackets_and_plus_signs():
     wrapped = fit(total)
     assert len(wrapped) > 1 and all(len(piece) <= LIMIT for piece in wrapped)
     compile("\n".join(wrapped), "<test>", "exec")
+
+
+@pytest.mark.torch
+def test_running_model_py_prints_the_layers_and_an_output_shape(tmp_path):
+    from tests.torch_util import require_torch
+
+    require_torch()
+    doc, dataset = CASES["conv2d"]()
+    export_pytorch(doc, tmp_path, dataset=dataset)
+    done = subprocess.run([sys.executable, "model.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Conv2d(2, 3, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))" in done.stdout
+    assert "output shape: (2, 3)" in done.stdout

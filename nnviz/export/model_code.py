@@ -217,6 +217,13 @@ def _render(plan: ModelPlan, init: list[str], forward: list[str], source_name: s
         f"{INDENT * 2}model.load_state_dict(load_file(str(weights)))",
         f"{INDENT}return model.to(device)",
         "",
+        "",
+        'if __name__ == "__main__":  # python model.py: the layers and one batch of two zero samples',
+        f"{INDENT}net = build_model().eval()",
+        f"{INDENT}print(net)",
+        f"{INDENT}zeros = [torch.zeros(2, *shape, dtype=DTYPE) for shape in INPUT_SHAPES]",
+        f'{INDENT}print("output shape:", tuple(net(*zeros).shape))',
+        "",
     ]
     return "\n".join(lines)
 
