@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nnviz.graph.document import GraphDocument
+
+if TYPE_CHECKING:
+    from nnviz.data.dataset import Dataset
 
 DATA_FILENAME = "data.npz"
 
@@ -30,7 +34,7 @@ class TrainingArrays:
         np.savez_compressed(path, x_train=self.x_train, y_train=self.y_train, x_val=self.x_val, y_val=self.y_val)
 
 
-def training_arrays(doc: GraphDocument, dataset=None) -> TrainingArrays:
+def training_arrays(doc: GraphDocument, dataset: Dataset | None = None) -> TrainingArrays:
     """The document's data as the session prepares it. Raises DataError or SessionError (with the
     learner-worded reason) when the data cannot be loaded or does not fit the network."""
     from nnviz.data.dataset import load_dataset

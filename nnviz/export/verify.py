@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from nnviz.export.errors import ExportError
 from nnviz.export.model_code import plan_model
 from nnviz.export.weights import NodeState
 from nnviz.graph.document import GraphDocument
+
+if TYPE_CHECKING:
+    from nnviz.data.dataset import Dataset
 
 TOLERANCE = {"float64": 1e-9, "float32": 1e-5}
 CATEGORIES = ("initial weights", "outputs", "loss", "gradients", "parameters after update", "buffers",
@@ -151,7 +154,7 @@ def _injected_dropout(torch: Any, p: float) -> Any:
     return InjectedDropout()
 
 
-def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20, dataset=None,
+def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20, dataset: Dataset | None = None,
                   weights: NodeState | None = None) -> VerifyReport:
     """Run the engine and the exported PyTorch code on the same batches and compare (see module doc).
 

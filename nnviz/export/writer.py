@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nnviz.export.datafile import DATA_FILENAME, training_arrays
 from nnviz.export.errors import ExportError
@@ -12,6 +13,9 @@ from nnviz.export.train_code import TRAINED_FILENAME, render_train
 from nnviz.export.weights import NodeState, initial_state, save_weights, state_dict_arrays
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
+
+if TYPE_CHECKING:
+    from nnviz.data.dataset import Dataset
 
 MODEL_FILENAME = "model.py"
 TRAIN_FILENAME = "train.py"
@@ -27,7 +31,7 @@ class ExportResult:
 
 
 def export_pytorch(doc: GraphDocument, out_dir: str | Path, *, weights: NodeState | None = None,
-                   dataset=None, source_name: str = "") -> ExportResult:
+                   dataset: Dataset | None = None, source_name: str = "") -> ExportResult:
     """Export `doc` to PyTorch in `out_dir` (created if needed; our files in it are overwritten).
 
     weights: tensors by node id then name (e.g. Session.weights()); default: the app's initial
