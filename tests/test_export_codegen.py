@@ -17,6 +17,7 @@ from nnviz.export.pycode import LIMIT, fit
 from nnviz.export.registry import EMITTERS, get_emitter, load_emitters, register_emitter
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import all_specs
+from nnviz.resources import resource_path
 from tests.test_export_cases import BUILTIN_TYPES, CASES, chain
 
 RUFF_RULES = "E,F,W,I,B,UP,SIM,RUF"
@@ -47,6 +48,19 @@ def test_generated_files_are_ruff_clean(name, tmp_path):
         source = (tmp_path / file).read_text()
         ast.parse(source)
         assert max(len(line) for line in source.splitlines()) <= LIMIT
+
+
+EXAMPLES = sorted(resource_path("examples").glob("*.nnviz"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_shipped_example_exports_ruff_clean_files(path, tmp_path):
+    from nnviz.io import load
+
+    result = export_pytorch(load(path), tmp_path, source_name=path.name)
+    assert not result.warnings  # the shipped examples' data always loads
+    done = ruff(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_every_builtin_layer_type_has_an_emitter():
