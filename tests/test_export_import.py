@@ -194,3 +194,36 @@ def test_import_torch_command(tmp_path):
     assert bad.returncode == 1
     assert "has no 'nothing'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_the_pytorch_tutorial_net_with_functional_pooling_is_imported():
+    """The 60-minute blitz network: F.max_pool2d(F.relu(self.conv1(x)), (2, 2)) and torch.flatten(x, 1)."""
+    torch = require_torch()
+    nn, F = torch.nn, torch.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 6, 5)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+            x = F.avg_pool2d(F.relu(self.conv2(x)), 2)
+            x = torch.flatten(x, 1)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+    torch.manual_seed(4)
+    model = Net()
+    doc = import_torch_model(model, input_shapes=[(1, 32, 32)])
+    types = [doc.nodes[n].type for n in doc.analysis().order]
+    assert types == ["input", "conv2d", "maxpool2d", "conv2d", "avgpool2d", "flatten", "dense", "dense", "dense"]
+    pools = [n for n in doc.nodes.values() if n.type.endswith("pool2d")]
+    assert [(p.params["kernel_size"], p.params["stride"]) for p in pools] == [((2, 2), (2, 2))] * 2
+    x = np.random.default_rng(5).normal(size=(2, 1, 32, 32)).astype(np.float32)
+    assert np.allclose(_engine_output(doc, x), _torch_output(torch, model, x), rtol=1e-4, atol=1e-5)

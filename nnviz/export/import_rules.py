@@ -270,6 +270,29 @@ def _f_softmax(site: Site) -> Converted:
     return Converted("softmax")
 
 
+def _f_pool(site: Site, key: str) -> Converted:
+    kernel = site.arg(1, "kernel_size", None)
+    stride = site.arg(2, "stride", None)
+    if site.arg(4 if key == "maxpool2d" else 3, "ceil_mode", False):
+        raise site.fail("ceil_mode=True; nnviz rounds pooled sizes down")
+    if key == "maxpool2d" and (_pair(site.arg(3, "dilation", 1)) != (1, 1) or site.arg(5, "return_indices", False)):
+        raise site.fail("dilation or return_indices is set; nnviz's MaxPool2D has neither")
+    if key == "avgpool2d" and (not site.arg(4, "count_include_pad", True) or site.arg(5, "divisor_override", None)):
+        raise site.fail("count_include_pad=False or divisor_override; nnviz averages over the whole window")
+    return Converted(key, {"kernel_size": _pair(kernel), "stride": _pair(stride if stride else kernel),
+                           "padding": _pair(site.arg(3 if key == "maxpool2d" else 2, "padding", 0))})
+
+
+@function_rule("torch.nn.functional.max_pool2d", "torch.max_pool2d")
+def _f_maxpool(site: Site) -> Converted:
+    return _f_pool(site, "maxpool2d")
+
+
+@function_rule("torch.nn.functional.avg_pool2d")
+def _f_avgpool(site: Site) -> Converted:
+    return _f_pool(site, "avgpool2d")
+
+
 @function_rule("torch.nn.functional.dropout")
 def _f_dropout(site: Site) -> Converted:
     return Converted("dropout", {"p": float(site.arg(1, "p", 0.5))})
