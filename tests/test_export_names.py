@@ -28,7 +28,7 @@ HOSTILE = [
     "class", "def", "lambda", "match", "print", "input", "self", "forward", "training", "torch", "F", "nn",
     "1st layer", "dense 1", "dense_1", "dense-1", "Dense 1!", "层 1", "卷积层", "ﬁlter", "filter",
     "e\u2028vil\u2029line\x85break\x0bvt\x0cff", "#comment", "${EPOCHS}", "$LOSS", "__init__", "__class__",
-    "_private", "x", "-", "😀", "a" * 64, "b" * 63 + "1",
+    "_private", "x", "-", "😀", "a" * 64, "b" * 63 + "1", "卷积，层：一", "слой", "α-β", "丶丿",
 ]
 
 
@@ -61,6 +61,7 @@ def test_a_namespace_never_hands_out_the_same_name_twice(names):
 @settings(max_examples=200, deadline=None)
 def test_literals_and_comments_round_trip_and_stay_on_one_line(text):
     assert ast.literal_eval(py_str(text)) == text
+    assert ast.literal_eval(comment_text(text)) == text
     assert "\n" not in comment_text(text) and "\r" not in comment_text(text)
     assert len(comment_text(text).splitlines()) <= 1
 

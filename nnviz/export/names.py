@@ -98,6 +98,22 @@ def py_str(text: str) -> str:
     return repr(str(text))
 
 
+# Scripts kept as they are in comments (a Chinese learner reads their own names); everything else
+# non-ASCII is escaped, because linters flag look-alike characters (Cyrillic a, fullwidth commas).
+_READABLE = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF))
+_LOOKALIKES = frozenset("\u4e36\u4e3f")  # ideographs that look like a backslash and a slash
+
+
+def _keep(c: str) -> bool:
+    return c.isascii() or (c not in _LOOKALIKES and any(lo <= ord(c) <= hi for lo, hi in _READABLE))
+
+
+def _escape(c: str) -> str:
+    code = ord(c)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def comment_text(text: str) -> str:
-    """Text safe to place after '#': the quoted repr, so no line break can end the comment early."""
-    return py_str(text)
+    """Text safe to place after '#': a quoted Python literal (so no line break can end the comment
+    early) with look-alike characters escaped; CJK names stay readable."""
+    return "".join(c if _keep(c) else _escape(c) for c in py_str(text))
