@@ -59,3 +59,22 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["import-torch", "model.py:build", "-o", str(tmp_path / "x.nnviz"), "--input-shape", "3,a"])
     assert exit_.value.code == 2
+
+
+def test_export_needs_no_torch_and_verify_says_how_to_get_it(tmp_path):
+    """torch stays optional: exporting works without it; --verify explains what is missing."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "sys.modules['torch'] = None  # import torch now fails, as on a machine without it\n"
+        "from nnviz.cli import main\n"
+        f"code = main(['export', {XOR!r}, '-o', {str(tmp_path / 'a')!r}])\n"
+        "assert code == 0, code\n"
+        "assert 'torch' not in {m for m in sys.modules if sys.modules[m] is not None}\n"
+        f"sys.exit(main(['export', {XOR!r}, '-o', {str(tmp_path / 'b')!r}, '--verify']))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "error: Verification needs PyTorch: pip install torch" in done.stderr
+    assert (tmp_path / "a" / "model.py").is_file() and (tmp_path / "b" / "weights.safetensors").is_file()
