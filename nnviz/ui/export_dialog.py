@@ -173,8 +173,13 @@ class ExportPanel(QWidget):
         self.refresh()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind != "moved":  # positions do not change the code
+        if change.kind == "moved":  # positions do not change the code
+            return
+        try:
             self._timer.start()
+        except RuntimeError:  # the panel was closed with its window; the document lives on
+            if self.document is not None:
+                self.document.unsubscribe(self._on_change)
 
     def refresh(self) -> None:
         """Regenerate both files now (the timer calls this after edits)."""
