@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,6 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     sampler = None
     if distributed:
         sampler = DistributedSampler(range(len(x_train)), shuffle=SHUFFLE, seed=SEED)
+    show_progress = rank == 0 and sys.stdout.isatty()  # a batch counter, in a terminal only
     if rank == 0:
         where = f"{world} processes" if distributed else "1 process"
         print(f"training on {device} ({where}): {len(x_train)} samples, {len(x_val)} to validate")
@@ -219,10 +221,12 @@ def main(argv: list[str] | None = None) -> None:
         start = time.perf_counter()
         totals = torch.zeros(3, dtype=torch.float64, device=device)  # loss * n, correct, n
         if sampler is not None:
-            batches = sampler_batches(sampler, epoch)
+            batches, n_batches = sampler_batches(sampler, epoch), -(-len(sampler) // BATCH_SIZE)
         else:
-            batches = nnviz_batches(rng, len(x_train))
-        for batch in batches:
+            batches, n_batches = nnviz_batches(rng, len(x_train)), -(-len(x_train) // BATCH_SIZE)
+        for i, batch in enumerate(batches, 1):
+            if show_progress and i % max(n_batches // 50, 1) == 0:
+                print(f"\\r  epoch {epoch}: batch {i}/{n_batches}", end="", flush=True)
             index = batch.to(device)
             prediction, loss = train_step(net, optimizer, x_train[index], y_train[index])
             correct = count_correct(prediction, y_train[index]) or 0
@@ -241,6 +245,8 @@ def main(argv: list[str] | None = None) -> None:
             if ACCURACY:
                 line += f"  val_accuracy {percent(val_correct or 0, len(x_val))}"
         if rank == 0:
+            if show_progress:
+                print("\\r" + " " * 60 + "\\r", end="")  # clear the batch counter
             print(f"{line}  ({time.perf_counter() - start:.2f} s)", flush=True)
 
     if rank == 0:
