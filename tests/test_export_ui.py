@@ -62,6 +62,10 @@ def test_the_preview_follows_edits_and_copies(window, qtbot):
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: "self.hidden = nn.Linear(2, 8)" in panel.model_view.toPlainText(), timeout=3000)
 
+    window.controller.set_training(window.document.training.with_(optimizer="rmsprop", lr=0.003))
+    qtbot.waitUntil(lambda: "LR = 0.003" in panel.train_view.toPlainText(), timeout=3000)
+    assert "torch.optim.RMSprop(parameters, lr=lr" in panel.train_view.toPlainText()
+
     panel.copy()
     assert QGuiApplication.clipboard().text() == panel.model_view.toPlainText()
     panel.tabs.setCurrentIndex(1)
