@@ -64,7 +64,7 @@ def test_the_preview_follows_edits_and_copies(window, qtbot):
 
     window.controller.set_training(window.document.training.with_(optimizer="rmsprop", lr=0.003))
     qtbot.waitUntil(lambda: "LR = 0.003" in panel.train_view.toPlainText(), timeout=3000)
-    assert "torch.optim.RMSprop(parameters, lr=lr" in panel.train_view.toPlainText()
+    assert "torch.optim.RMSprop(" in panel.train_view.toPlainText()
 
     panel.copy()
     assert QGuiApplication.clipboard().text() == panel.model_view.toPlainText()
