@@ -28,7 +28,7 @@ HOSTILE = [
     "class", "def", "lambda", "match", "print", "input", "self", "forward", "training", "torch", "F", "nn",
     "1st layer", "dense 1", "dense_1", "dense-1", "Dense 1!", "层 1", "卷积层", "ﬁlter", "filter",
     "e\u2028vil\u2029line\x85break\x0bvt\x0cff", "#comment", "${EPOCHS}", "$LOSS", "__init__", "__class__",
-    "_private", "x", "-", "😀", "a" * 64, "b" * 63 + "1", "卷积，层：一", "слой", "α-β", "丶丿",
+    "_private", "x", "-", "😀", "a" * 64, "b" * 63 + "1", "卷积，层：一", "слой", "α-β", "丶丿", "F.relu",
 ]
 
 

@@ -9,11 +9,12 @@ graphs read plainly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nnviz.export.errors import ExportError
 from nnviz.export.names import MODULE_ATTRIBUTES, MODULE_NAMES, Namespace, comment_text, sanitize
-from nnviz.export.pycode import INDENT, block
+from nnviz.export.pycode import INDENT, block, split_comment
 from nnviz.export.registry import EmitContext, Emitted, get_emitter
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
@@ -158,8 +159,10 @@ def _emit(ctx: EmitContext) -> Emitted:
 
 
 def _render(plan: ModelPlan, init: list[str], forward: list[str], source_name: str) -> str:
-    body = "\n".join([*init, *forward, *plan.helpers.values()])
-    uses_f = "F." in body
+    # Import the functional API only when code (not a comment quoting a name like 'F.x') uses it.
+    code = [split_comment(line)[0] for text in [*init, *forward, *plan.helpers.values()]
+            for line in text.splitlines()]
+    uses_f = any(re.search(r"(?<![\w.])F\.", line) for line in code)
     args = ", ".join(f"{a}: torch.Tensor" for a in plan.arg_names)
     shapes = ", ".join(fmt_shape(s) for s in plan.input_shapes)
     lines = [
