@@ -63,6 +63,7 @@ class TrainingController(QObject):
         self._timer.timeout.connect(self._run_slice)
         self._run_started = 0.0
         self.halt_node: str | None = None
+        self._kept: dict[str, dict[str, np.ndarray]] = {}
         self.halt_text = ""
         self._run_steps = 0
         self.set_document(doc)
@@ -94,8 +95,13 @@ class TrainingController(QObject):
     def rebuild(self, keep_weights: bool = True, fresh: set[str | None] | None = None) -> None:
         """A new Session for the document; with keep_weights, layers whose weight shapes did not change
         keep their current values (and those become the weights Reset returns to)."""
-        old = self.session.weights() if (keep_weights and self.session is not None) else {}
-        old = {nid: t for nid, t in old.items() if nid not in (fresh or set())}
+        if not keep_weights:
+            self._kept = {}
+        elif self.session is not None:
+            self._kept = self.session.weights()
+        # While an edit leaves the graph unbuildable, the trained weights wait here for the next build.
+        old = {nid: t for nid, t in self._kept.items() if nid not in (fresh or set())}
+        self._kept = old
         self.session, self.problem, self.current = None, None, None
         self._seen.clear()
         try:

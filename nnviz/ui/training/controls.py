@@ -104,7 +104,9 @@ class ControlsBar(QWidget):
         self.banner.show()
 
     def refresh(self) -> None:
-        self.position.setText(self.controller.position_text())
+        text = self.controller.position_text()
+        self.position.setText(" ".join(text.split()))  # one line: a problem may span several
+        self.position.setToolTip(text)
         s = self.controller.session
         if not self.banner.isHidden() and (s is None or s.halted is None):
             self.banner.hide()

@@ -25,19 +25,23 @@ def attach_training(window: Any) -> TrainingController:
     if add is not None:
         formula_dock = add(views.formula, "Formula", Qt.DockWidgetArea.BottomDockWidgetArea)
         add(views.tensors, "Tensors", Qt.DockWidgetArea.BottomDockWidgetArea)
-        settings = getattr(window, "settings", None)
-        if formula_dock is not None and (settings is None or settings.value("window/state") is None):
-            # After the window's own first layout (its showEvent), give the formula and tensor row the
-            # height it needs to show a whole backward step; a layout the user saved wins.
-            QTimer.singleShot(0, lambda: _first_layout(window, formula_dock, curves_dock))
         curves_dock = add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
-        first = add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
+        settings_dock = add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
+        extra_docks = []
         for extra in views.extra:
             dock = add(extra, extra.title, Qt.DockWidgetArea.RightDockWidgetArea)
-            # Tabs from the start: seven docks stacked in one column would not fit a 1280x800 window,
-            # and Qt grows the window before the main window gets to arrange them.
-            if first is not None and dock is not None and hasattr(window, "tabifyDockWidget"):
-                window.tabifyDockWidget(first, dock)
+            if dock is not None:
+                # Hidden until the window has laid itself out: seven docks stacked in one column would not
+                # fit 1280x800, and Qt grows the window at show() before the main window tabs them.
+                dock.hide()
+                extra_docks.append(dock)
+        settings = getattr(window, "settings", None)
+        if formula_dock is not None and (settings is None or settings.value("window/state") is None):
+            # After the window's own first layout (its showEvent): tab the extra panels beside the
+            # settings, give the formula and tensor row the height a whole backward step needs and
+            # refit the canvas. A layout the user saved wins (restoreState shows what was shown).
+            QTimer.singleShot(0, lambda: _first_layout(window, formula_dock, curves_dock, settings_dock,
+                                                       extra_docks))
     menu = window.menu("&Train") if hasattr(window, "menu") else None
     if menu is not None:
         for action in views.actions.all:
@@ -66,7 +70,15 @@ def _settings_applier(window: Any):
     return getattr(graph_controller, "set_training", None)
 
 
-def _first_layout(window: Any, formula_dock: Any, curves_dock: Any) -> None:
+
+def _first_layout(window: Any, formula_dock: Any, curves_dock: Any, settings_dock: Any, extra_docks: list) -> None:
+    for dock in extra_docks:
+        if settings_dock is not None:
+            window.tabifyDockWidget(settings_dock, dock)
+        dock.show()
+    inspector = getattr(window, "inspector_dock", None)
+    if inspector is not None:
+        inspector.raise_()
     window.resizeDocks([formula_dock], [310], Qt.Orientation.Vertical)
     if curves_dock is not None:
         window.resizeDocks([curves_dock], [190], Qt.Orientation.Vertical)

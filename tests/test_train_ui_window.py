@@ -1,0 +1,108 @@
+"""The training side inside the real main window: menu, shortcuts, selection, undoable settings, New/Open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from nnviz.io import load
+from nnviz.ui.main_window import MainWindow
+from nnviz.ui.training.controller import TrainingController
+
+pytestmark = pytest.mark.gui
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(load(EXAMPLES / "seed-single-neuron.nnviz"), settings=settings,
+                     recovery_dir=tmp_path / "recovery")
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    # Closed here, not by qtbot: with edits on the undo stack, closing would ask (modally) to save.
+    win.undo_stack.setClean()
+    win.close()
+    win.deleteLater()
+
+
+def test_window_has_a_training_controller_and_menu(window):
+    assert isinstance(window.training, TrainingController)
+    texts = [a.text() for a in window.menu("&Train").actions()]
+    for name in ("Step", "Step batch", "Step epoch", "Run", "Rewind", "Reset", "Re-initialise", "Gradient check"):
+        assert name in texts
+    assert window.size().width() <= 1280 and window.size().height() <= 800  # the panels fit the window
+
+
+def test_f10_steps_and_the_position_is_shown(window, qtbot):
+    views = window.training.views
+    for _ in range(3):
+        qtbot.keyClick(window.canvas, Qt.Key.Key_F10)
+    assert window.training.current.event.phase == "forward"
+    assert views.controls.position.text().startswith("step 1 · forward · neuron")
+    # F11 finishes the batch
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F11)
+    assert window.training.session.steps_done == 1 and not window.training.session.mid_step
+
+
+def test_selecting_a_node_shows_its_tensors(window):
+    window.training.step_batch()
+    window.select_node("n2")
+    views = window.training.views
+    np.testing.assert_array_equal(views.tensors.tensors["weight"], window.training.session.layers["n2"].params["weight"])
+
+
+def test_training_settings_are_undoable(window):
+    panel = window.training.views.settings
+    panel.editors["lr"].setValue(0.5)
+    assert window.document.training.lr == 0.5 and window.training.session.settings.lr == 0.5
+    window.undo_stack.undo()
+    assert window.document.training.lr == 1.0
+    assert panel.editors["lr"].value() == 1.0
+    assert window.training.session.settings.lr == 1.0
+
+
+def test_editing_the_graph_rebuilds_and_keeps_weights(window):
+    c = window.training
+    c.step_batch()
+    trained = c.session.layers["n2"].params["weight"].copy()
+    window.controller.rename("n2", "unit")  # a rename keeps the session itself
+    assert c.session.net.names["n2"] == "unit"
+    window.controller.set_param("n2", "activation", "tanh")
+    np.testing.assert_array_equal(c.session.layers["n2"].params["weight"], trained)
+    # The example stores typed starting weights of shape (1, 2): 3 units cannot use them. No session then,
+    # and the reason is shown where the position usually is.
+    window.controller.set_param("n2", "units", 3)
+    assert c.session is None and "reset its weights" in c.problem
+    assert "reset its weights" in c.views.controls.position.text()
+    window.undo_stack.undo()  # back to a buildable graph: the trained weights come back too
+    np.testing.assert_array_equal(c.session.layers["n2"].params["weight"], trained)
+
+
+def test_a_new_layer_shape_starts_that_layer_afresh(window):
+    window.files.load(str(EXAMPLES / "xor.nnviz"))
+    c = window.training
+    c.step_batch()
+    order = c.session.order
+    hidden, out = order[1], order[2]
+    out_w = c.session.layers[out].params["weight"].copy()
+    window.controller.set_param(hidden, "units", 5)
+    assert c.session.layers[hidden].params["weight"].shape == (5, 2)
+    assert c.session.layers[out].params["weight"].shape == (2, 5)  # its input changed too
+    assert out_w.shape == (2, 8)
+
+
+def test_opening_another_file_replaces_the_session(window):
+    window.files.load(str(EXAMPLES / "xor.nnviz"))
+    c = window.training
+    assert c.doc is window.document
+    assert c.session.dataset.name == "xor"
+    assert c.views.settings.doc is window.document
+    c.step_batch()
+    assert c.session.steps_done == 1
