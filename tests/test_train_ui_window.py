@@ -55,7 +55,8 @@ def test_selecting_a_node_shows_its_tensors(window):
     window.training.step_batch()
     window.select_node("n2")
     views = window.training.views
-    np.testing.assert_array_equal(views.tensors.tensors["weight"], window.training.session.layers["n2"].params["weight"])
+    live = window.training.session.layers["n2"].params["weight"]
+    np.testing.assert_array_equal(views.tensors.tensors["weight"], live)
 
 
 def test_training_settings_are_undoable(window):
