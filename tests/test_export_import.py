@@ -227,3 +227,34 @@ def test_the_pytorch_tutorial_net_with_functional_pooling_is_imported():
     assert [(p.params["kernel_size"], p.params["stride"]) for p in pools] == [((2, 2), (2, 2))] * 2
     x = np.random.default_rng(5).normal(size=(2, 1, 32, 32)).astype(np.float32)
     assert np.allclose(_engine_output(doc, x), _torch_output(torch, model, x), rtol=1e-4, atol=1e-5)
+
+
+def test_a_custom_module_with_a_rule_is_a_leaf_and_casts_pass_through(monkeypatch):
+    """The hooks other layer families use: @module_rule(..., custom=True) for a helper class an
+    emitter writes into model.py, and casts like x.float() that need no node."""
+    torch = require_torch()
+    from nnviz.export.import_rules import CUSTOM_MODULE_RULES, Converted
+
+    class Clamp(torch.nn.Module):
+        def forward(self, x):
+            return x.clamp(min=0)
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(3, 4)
+            self.act = Clamp()
+            self.out = torch.nn.Linear(4, 2)
+
+        def forward(self, x):
+            return self.out(self.act(self.fc(x.float()))).contiguous()
+
+    torch.manual_seed(6)
+    model = Net()
+    with pytest.raises(ExportError, match=r"clamp\(\) 'clamp' has no nnviz form"):
+        import_torch_model(model)
+    monkeypatch.setitem(CUSTOM_MODULE_RULES, "Clamp", lambda module, site: Converted("relu"))
+    doc = import_torch_model(model, fuse=False)
+    assert [doc.nodes[n].type for n in doc.analysis().order] == ["input", "dense", "relu", "dense"]
+    x = np.random.default_rng(7).normal(size=(4, 3)).astype(np.float32)
+    assert np.allclose(_engine_output(doc, x), _torch_output(torch, model, x), rtol=1e-5, atol=1e-6)

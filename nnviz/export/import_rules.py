@@ -21,6 +21,9 @@ from nnviz.export.errors import ExportError
 Shape = tuple[int, ...]
 
 
+PASS_THROUGH = ""  # Converted.type for an operation that becomes no node (its reader reads its input)
+
+
 @dataclass
 class Converted:
     """One nnviz node made from one PyTorch operation."""
@@ -53,16 +56,22 @@ class Site:
 ModuleRule = Callable[[Any, Site], Converted]
 FunctionRule = Callable[[Site], Converted]
 MODULE_RULES: dict[str, ModuleRule] = {}
+CUSTOM_MODULE_RULES: dict[str, ModuleRule] = {}  # classes defined outside torch.nn (helpers in model.py)
 METHOD_RULES: dict[str, FunctionRule] = {}
 _FUNCTION_RULES_BY_NAME: dict[str, FunctionRule] = {}  # "torch.relu" -> rule (resolved lazily)
 
 
-def module_rule(*class_names: str) -> Callable[[ModuleRule], ModuleRule]:
+def module_rule(*class_names: str, custom: bool = False) -> Callable[[ModuleRule], ModuleRule]:
+    """Rules for modules of these class names: torch.nn's own, or with custom=True classes defined
+    elsewhere (e.g. a helper module an emitter writes into model.py). A module with a rule is a
+    leaf of the trace: torch.fx does not look inside it."""
+    table = CUSTOM_MODULE_RULES if custom else MODULE_RULES
+
     def wrap(fn: ModuleRule) -> ModuleRule:
         for name in class_names:
-            if name in MODULE_RULES:
+            if name in table:
                 raise ValueError(f"an import rule for {name} is already registered")
-            MODULE_RULES[name] = fn
+            table[name] = fn
         return fn
 
     return wrap
@@ -106,7 +115,7 @@ def function_rules() -> dict[Any, FunctionRule]:
 def rule_for_module(module: Any) -> ModuleRule | None:
     cls = type(module)
     if not cls.__module__.startswith("torch.nn"):
-        return None
+        return CUSTOM_MODULE_RULES.get(cls.__name__)
     return MODULE_RULES.get(cls.__name__)
 
 
@@ -310,6 +319,15 @@ def _f_flatten(site: Site) -> Converted:
 @method_rule("reshape", "view")
 def _f_reshape(site: Site) -> Converted:
     return Converted("reshape", {"shape": tuple(site.out_shape)})
+
+
+CASTS = ("float", "double", "long", "int", "contiguous", "clone", "detach")
+
+
+@method_rule(*CASTS)
+def _f_cast(site: Site) -> Converted:
+    """Casts and copies change no values nnviz shows (token ids are floats in nnviz): passed through."""
+    return Converted(PASS_THROUGH)
 
 
 @function_rule("_operator.add", "_operator.iadd", "torch.add")

@@ -19,7 +19,9 @@ import numpy as np
 
 from nnviz.export.errors import ExportError
 from nnviz.export.import_rules import (
+    CASTS,
     METHOD_RULES,
+    PASS_THROUGH,
     Converted,
     Site,
     function_rules,
@@ -89,8 +91,13 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
     torch = _torch()
     from torch.fx.passes.shape_prop import ShapeProp, TensorMetadata
 
+    class Tracer(torch.fx.Tracer):
+        def is_leaf_module(self, m: Any, qualified_name: str) -> bool:
+            return rule_for_module(m) is not None or super().is_leaf_module(m, qualified_name)
+
+    load_emitters()  # a family's import rules may live beside its emitters (emit_*.py)
     try:
-        traced = torch.fx.symbolic_trace(model)
+        traced = torch.fx.GraphModule(model, Tracer().trace(model))
     except Exception as exc:
         raise ExportError(f"torch.fx cannot trace this model ({type(exc).__name__}: {exc}). nnviz imports "
                           "an nn.Sequential or a forward() without data-dependent control flow") from None
@@ -115,9 +122,9 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
     def shape_of(node: Any) -> Shape:
         return tuple(int(d) for d in node.meta["tensor_meta"].shape[1:])
 
-    load_emitters()  # a family's import rules may live beside its emitters (emit_*.py)
     functions = function_rules()
     pending: dict[str, _Pending] = {}
+    alias: dict[str, str] = {}  # pass-through operations: node -> the node whose value it carries
     unsupported: list[str] = []
     output = None
     for node in graph.nodes:
@@ -152,18 +159,23 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
         if converted is None:
             unsupported.append(f"{site.label} has no nnviz form")
             continue
+        if converted.type == PASS_THROUGH and args:
+            alias[node.name] = alias.get(args[0].name, args[0].name)
+            continue
         name = str(node.target) if node.op == "call_module" else node.name
         if name.isdigit():  # a layer of an nn.Sequential: "conv_0" reads better than "0"
             name = f"{get_spec(converted.type).name_stem}_{name}"
-        pending[node.name] = _Pending(name, converted, [a.name for a in args[: converted.inputs]])
+        pending[node.name] = _Pending(name, converted, [alias.get(a.name, a.name) for a in args[: converted.inputs]])
     if unsupported:
         raise ExportError("The model cannot be imported:\n" + "\n".join(f"  - {u}" for u in unsupported))
-    if not isinstance(output, torch.fx.Node) or output.name not in pending:
+    if isinstance(output, torch.fx.Node):
+        output = alias.get(output.name, output.name)
+    if not isinstance(output, str) or output not in pending:
         raise ExportError("The model must return one tensor; nnviz networks have exactly one output")
     _merge_sums(pending)
     if fuse:
         _fuse_activations(pending)
-    doc = _build(pending, output.name)
+    doc = _build(pending, output)
     doc.training = doc.training.with_(dtype="float64" if dtype == torch.float64 else "float32")
     return doc
 
@@ -199,6 +211,8 @@ def _input_shapes(traced: Any, placeholders: list[Any], given: list[Shape] | Non
         shapes = []
         for p in placeholders:
             first = next(iter(p.users), None)
+            while first is not None and first.op == "call_method" and first.target in CASTS:
+                first = next(iter(first.users), None)  # x.float() first: the layer after it decides
             sub = traced.get_submodule(first.target) if first is not None and first.op == "call_module" else None
             if sub is None or type(sub).__name__ != "Linear":
                 raise ExportError(f"the shape of input {p.name!r} is unknown: give it with --input-shape "
