@@ -32,7 +32,7 @@ VISIBLE_CALLS: dict[str, tuple[int, ...]] = {
     "setSpecialValueText": (0,), "setLabelText": (0,), "setInformativeText": (0,), "setDetailedText": (0,),
     "information": (1, 2), "warning": (1, 2), "question": (1, 2), "critical": (1, 2), "about": (1, 2),
     "getOpenFileName": (1,), "getSaveFileName": (1,), "getText": (1, 2),
-    "status": (0,), "add_dock": (1,), "setLabel": (1,), "setFormat": (0,),
+    "status": (0,), "setLabel": (1,), "setFormat": (0,),
 }
 TRANSLATORS = {"tr", "translate", "QT_TR_NOOP", "QT_TRANSLATE_NOOP", "core_tr", "formula_tr"}
 WORDS = re.compile(r"[A-Za-z]{2,}")
@@ -110,7 +110,8 @@ def untranslated(paths: list[Path] | None = None) -> list[Finding]:
 
 def dynamic_strings(paths: list[Path] | None = None) -> list[tuple[str, str]]:
     """(context, text) pairs that reach self.tr() through a variable: MainWindow._action's text and tip
-    arguments and the main window's menu titles."""
+    arguments, the main window's menu titles and dock titles (add_dock(widget, "Title"), and the
+    `title = "..."` class attribute of panels docked by title)."""
     found: list[tuple[str, str]] = []
     for path in paths or sorted(UI.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -124,6 +125,16 @@ def dynamic_strings(paths: list[Path] | None = None) -> list[tuple[str, str]]:
                     text = _literal(arg)
                     if isinstance(arg, ast.Constant) and text and WORDS.search(text):
                         found.append(("MainWindow", text))
+            if isinstance(node, ast.Call) and _name(node.func) in ("add_dock", "add") and len(node.args) >= 2:
+                title = node.args[1]  # MainWindow.add_dock(widget, "Title") translates the title itself
+                if isinstance(title, ast.Constant) and isinstance(title.value, str) and WORDS.search(title.value):
+                    found.append(("MainWindow", title.value))
+            if isinstance(node, ast.ClassDef):  # panels that dock themselves: class attribute title = "..."
+                for item in node.body:
+                    if (isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "title"
+                                                             for t in item.targets)
+                            and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)):
+                        found.append(("MainWindow", item.value.value))
             menus = isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple) and any(
                 isinstance(t, ast.Name) and t.id == "MENUS" for t in node.targets)
             if menus:

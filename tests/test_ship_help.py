@@ -133,11 +133,13 @@ def test_tour_runs_once(window, qtbot) -> None:
     tour.next()
     assert tour.page == 1
     layers = window.findChild(QDockWidget, "dock_layers")
-    assert "#FFB300" in layers.styleSheet()  # the page points at the Layers panel
+    assert tour._outlined is layers and tour.outline.isVisible()  # the page points at the Layers panel
+    frame = tour.outline.geometry()
+    assert frame.topLeft() == layers.mapTo(window, layers.rect().topLeft()) and frame.size() == layers.size()
     for _ in range(pages):
         tour.next()
     assert not tour.isVisible()
-    assert layers.styleSheet() == ""
+    assert not tour.outline.isVisible()
     assert tour_done(window.settings)
     assert maybe_start_tour(window, window.settings) is None
 

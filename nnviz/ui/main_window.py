@@ -95,13 +95,13 @@ class MainWindow(QMainWindow):
         self.problems = ProblemsPanel(self.document)
         self.history = QUndoView(self.undo_stack)
         self.history.setEmptyLabel(self.tr("<start>"))
-        self.palette_dock = self.add_dock(self.palette, self.tr("Layers"), LEFT)
-        self.inspector_dock = self.add_dock(self.inspector, self.tr("Inspector"), RIGHT)
-        self.problems_dock = self.add_dock(self.problems, self.tr("Problems"), BOTTOM)
-        self.history_dock = self.add_dock(self.history, self.tr("History"), BOTTOM)
+        self.palette_dock = self.add_dock(self.palette, "Layers", LEFT)
+        self.inspector_dock = self.add_dock(self.inspector, "Inspector", RIGHT)
+        self.problems_dock = self.add_dock(self.problems, "Problems", BOTTOM)
+        self.history_dock = self.add_dock(self.history, "History", BOTTOM)
         self.tabifyDockWidget(self.problems_dock, self.history_dock)
         self.data_panel = DataPanel(self.document, self.controller)
-        self.data_dock = self.add_dock(self.data_panel, self.tr("Data"), LEFT, scroll=False)
+        self.data_dock = self.add_dock(self.data_panel, "Data", LEFT, scroll=False)
         self.tabifyDockWidget(self.palette_dock, self.data_dock)
         self.palette_dock.raise_()
         self.problems_dock.raise_()
@@ -144,7 +144,9 @@ class MainWindow(QMainWindow):
     def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea = RIGHT,
                  scroll: bool = True) -> QDockWidget:
         """Dock a panel; unless scroll=False (a panel that scrolls itself) it scrolls inside the dock."""
-        dock = QDockWidget(title, self)
+        # title is English: the object name (saved layouts, help lookups) stays the same in every language,
+        # the visible title is translated (packaging/check_tr.py hands add_dock's titles to lupdate).
+        dock = QDockWidget(self.tr(title), self)
         dock.setObjectName("dock_" + "".join(ch for ch in title.lower() if ch.isalnum()))
         if scroll and not isinstance(widget, QAbstractScrollArea):
             # A tall or wide panel scrolls inside its dock instead of forcing the window past the screen.

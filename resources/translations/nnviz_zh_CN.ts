@@ -39,12 +39,24 @@
         <translation>把 model.py、权重、train.py 和数据写入一个文件夹</translation>
     </message>
     <message>
-        <source>Follows every edit. Export writes the files with the current weights.</source>
-        <translation>随每次编辑自动更新。导出时会用当前的权重写出文件。</translation>
+        <source>Verify...</source>
+        <translation>验证...</translation>
+    </message>
+    <message>
+        <source>Train the app and PyTorch side by side for 20 steps and show the largest differences (needs PyTorch)</source>
+        <translation>让本应用和 PyTorch 并排训练 20 步，并显示最大的差异（需要 PyTorch）</translation>
+    </message>
+    <message>
+        <source>Follows every edit; exports the current weights.</source>
+        <translation>随每次编辑自动更新；导出当前的权重。</translation>
     </message>
     <message>
         <source>Wrote %1 files to %2.</source>
         <translation>已把 %1 个文件写入 %2。</translation>
+    </message>
+    <message>
+        <source>nnviz and PyTorch, side by side</source>
+        <translation>nnviz 与 PyTorch 并排对比</translation>
     </message>
     <message>
         <source>Export to PyTorch: choose a folder</source>
@@ -535,6 +547,10 @@
         <translation>删除(&amp;L)</translation>
     </message>
     <message>
+        <source>Decision boundary</source>
+        <translation>决策边界</translation>
+    </message>
+    <message>
         <source>Delete the selected layers and connections</source>
         <translation>删除选中的层和连接</translation>
     </message>
@@ -543,12 +559,28 @@
         <translation>查找层(&amp;L)</translation>
     </message>
     <message>
+        <source>Formula</source>
+        <translation>公式</translation>
+    </message>
+    <message>
         <source>Go back to the saved file</source>
         <translation>回到已保存的文件</translation>
     </message>
     <message>
+        <source>Gradient health</source>
+        <translation>梯度健康</translation>
+    </message>
+    <message>
+        <source>Loss and accuracy</source>
+        <translation>损失与准确率</translation>
+    </message>
+    <message>
         <source>Model &amp;Summary…</source>
         <translation>模型概要(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Neurons</source>
+        <translation>神经元</translation>
     </message>
     <message>
         <source>Open a .nnviz file</source>
@@ -577,6 +609,18 @@
     <message>
         <source>Start an empty network</source>
         <translation>新建一个空网络</translation>
+    </message>
+    <message>
+        <source>Tensors</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>Through time</source>
+        <translation>按时间展开</translation>
+    </message>
+    <message>
+        <source>Training settings</source>
+        <translation>训练设置</translation>
     </message>
     <message>
         <source>Type to filter the layer palette</source>

@@ -215,6 +215,8 @@ def panel_for_widget(widget: QWidget | None, central: QWidget | None = None) -> 
     while widget is not None:
         if central is not None and widget is central:
             return "canvas"
+        if widget.objectName() == "toolbar_training":  # the training controls sit in a toolbar row
+            return "training"
         if isinstance(widget, QDockWidget):
             # objectName is derived from the English title ("dock_lossandaccuracy"); the visible title may
             # be translated, so try both.

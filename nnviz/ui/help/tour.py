@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -132,6 +134,7 @@ class Tour(QDialog):
         layout.addWidget(self.body, 1)
         layout.addLayout(buttons)
         self._outlined: QWidget | None = None
+        self.outline = Outline(window)
         self.show_page(0)
 
     def show_page(self, index: int) -> None:
@@ -165,29 +168,59 @@ class Tour(QDialog):
         self._point_at("")
         self.close()
 
+    def closeEvent(self, event) -> None:
+        self.outline.hide()
+        super().closeEvent(event)
+
+    def _find(self, panel: str) -> QWidget | None:
+        return _panel_widget(self.window_, panel)
+
     def _point_at(self, panel: str) -> None:
         """Raise the panel's dock and outline it, so the page and the window agree on what is meant."""
-        if self._outlined is not None:
-            self._outlined.setStyleSheet("")
-            self._outlined = None
-        if not panel:
+        target = self._find(panel) if panel else None
+        self._outlined = target
+        if target is None:
+            self.outline.hide()
             return
-        target: QWidget | None = None
-        if panel == "canvas":
-            target = self.window_.centralWidget()
-        else:
-            for dock in self.window_.findChildren(QDockWidget):
-                if dock.objectName() == f"dock_{panel}":
-                    dock.show()
-                    dock.raise_()
-                    target = dock
-                    break
-        if target is not None:
-            target.setStyleSheet(
-                f"#{target.objectName()} {{ border: 2px solid #FFB300; }}" if target.objectName() else ""
-            )
-            self._outlined = target
-            QTimer.singleShot(0, target.update)
+        top_left = target.mapTo(self.window_, target.rect().topLeft())
+        self.outline.setGeometry(top_left.x(), top_left.y(), target.width(), target.height())
+        self.outline.show()
+        self.outline.raise_()
+
+
+class Outline(QWidget):
+    """An amber frame drawn over part of the main window; clicks pass through to what is below."""
+
+    COLOR = QColor("#FFB300")
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.hide()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.COLOR, 3))
+        painter.drawRoundedRect(self.rect().adjusted(2, 2, -2, -2), 6, 6)
+
+
+def _panel_widget(window: QMainWindow, panel: str) -> QWidget | None:
+    """The dock, toolbar or canvas a tour page points at (found by panel key, in any UI language)."""
+    from nnviz.ui.help.panels import panel_for_widget
+
+    if panel == "canvas":
+        return window.centralWidget()
+    for bar in window.findChildren(QToolBar):
+        if panel_for_widget(bar) == panel:
+            return bar
+    for dock in window.findChildren(QDockWidget):
+        if panel_for_widget(dock) == panel:
+            dock.show()
+            dock.raise_()  # bring a tabbed dock to the front
+            return dock
+    return None
 
 
 def tour_done(settings: QSettings) -> bool:
