@@ -1,7 +1,8 @@
 """Find visible strings in nnviz/ui that bypass Qt's translation, and strings that reach tr() through a
 variable (which lupdate cannot see).
 
-    python packaging/check_tr.py        lists each untranslated literal as file:line: call("text")
+    python packaging/check_tr.py            lists each untranslated literal as file:line: call("text")
+    python packaging/check_tr.py --runtime  opens the main window in Chinese and lists visible English text
 
 A literal counts as visible when it is passed to a Qt call that shows text (QLabel("..."), setText,
 setToolTip, QAction, addRow, QMessageBox.information, add_dock, status ...) and is not wrapped in
@@ -152,11 +153,93 @@ def dynamic_source(folder: Path) -> Path:
 
 
 def main() -> int:
+    if "--runtime" in sys.argv:
+        left = english_in_chinese_ui()
+        for where, text in left:
+            print(f"{where}: {text!r}")
+        print(f"{len(left)} visible texts of the Chinese main window still have English words")
+        return 1 if left else 0
     findings = untranslated()
     for finding in findings:
         print(finding)
     print(f"{len(findings)} visible strings bypass tr(); {len(dynamic_strings())} dynamic strings collected")
     return 1 if findings else 0
+
+
+
+def english_in_chinese_ui(size: tuple[int, int] = (1280, 800)) -> list[tuple[str, str]]:
+    """Open the real main window in Chinese (offscreen) and list (where, text) of every visible text that
+    still has English words: menus, actions and their tooltips, buttons, labels, dock and tab titles.
+    Layer type names, units and names such as PyTorch are allowed."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QDockWidget, QLabel, QLineEdit, QMenu, QTabBar
+
+    from nnviz.graph.registry import all_specs
+    from nnviz.ui.i18n import CHINESE, LANGUAGES, install_translators
+
+    app = QApplication.instance() or QApplication([])
+    install_translators(app, CHINESE)
+    from nnviz.ui.main_window import MainWindow
+
+    allowed = set(NEUTRAL) | {"Dense", "Softmax", "Sigmoid", "Tanh", "Identity", "LeakyReLU", "ELU", "GELU",
+                              "Flatten", "Reshape", "Conv", "Concatenate", "Dropout", "Embedding", "LSTM", "GRU",
+                              "SimpleRNN", "LastStep", "BatchNorm", "MaxPool", "AvgPool", "Add", "Input", "input",
+                              "hidden", "logits", "max", "params", "Ctrl", "Shift", "Del", "Space", "Esc", "xor",
+                              "spirals", "epoch"}
+    for spec in all_specs():
+        allowed |= set(WORDS.findall(spec.label)) | {spec.key}
+    folder = tempfile.mkdtemp(prefix="nnviz-check-")
+    window = MainWindow(settings=QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat),
+                        recovery_dir=Path(folder) / "recovery")
+    window.resize(*size)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+    found: list[tuple[str, str]] = []
+
+    def check(where: str, text: str) -> None:
+        if re.fullmatch(r"[a-z0-9_-]+", text or "") or "/" in (text or "") or text in LANGUAGES.values():
+            return  # example file names, paths, and each language named in its own language
+        plain = re.sub(r"<[^>]*>|&\w+;|\b\w+\.(py|csv|png|npz|nnviz|json)\b", " ", text or "").replace("&", "")
+        if any(word not in allowed for word in re.findall(r"[A-Za-z]{3,}", plain)):
+            found.append((where, text.strip()))
+
+    def visit_menu(menu: QMenu, path: str) -> None:
+        for action in menu.actions():
+            if action.menu() is not None:
+                check(f"menu {path}", action.text())
+                visit_menu(action.menu(), path + " > " + action.text())
+            elif not action.isSeparator():
+                check(f"menu {path}", action.text())
+                check(f"status tip {path} > {action.text()}", action.statusTip())
+
+    for top in window.menuBar().actions():
+        check("menu bar", top.text())
+        if top.menu() is not None:
+            visit_menu(top.menu(), top.text())
+    for widget in window.findChildren(QAbstractButton):
+        if widget.isVisibleTo(window):
+            check(type(widget).__name__, widget.text())
+            check(f"tooltip of {widget.text() or type(widget).__name__}", widget.toolTip())
+    for widget in window.findChildren(QLabel):
+        if widget.isVisibleTo(window):
+            check("label", widget.text())
+    for widget in window.findChildren(QLineEdit):
+        if widget.isVisibleTo(window):
+            check("placeholder", widget.placeholderText())
+    for dock in window.findChildren(QDockWidget):
+        check("dock title", dock.windowTitle())
+    for bar in window.findChildren(QTabBar):
+        for i in range(bar.count()):
+            check("tab", bar.tabText(i))
+    window.undo_stack.setClean()
+    window.close()
+    return sorted(set(found))
 
 
 if __name__ == "__main__":
