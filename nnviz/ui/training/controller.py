@@ -23,7 +23,9 @@ from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import SettingsError
 
 SLICE_MS = 8.0  # training time per event-loop turn: leaves half of a 16 ms frame for drawing
-STRUCTURAL = {"node_added", "node_removed", "connected", "disconnected", "param", "weights", "replaced"}
+# After a long event-loop turn (a big repaint) the next slice is this short, so that the turn and the
+# slice together never hold the loop for much more than the repaint itself.
+SHORT_SLICE_MS = 2.0
 # speed index -> training steps per second (None = as fast as the machine goes)
 SPEEDS: list[int | None] = [1, 5, 20, 100, 1000, None]
 
@@ -66,6 +68,7 @@ class TrainingController(QObject):
         self._kept: dict[str, dict[str, np.ndarray]] = {}
         self.halt_text = ""
         self._run_steps = 0
+        self._slice_end = 0.0
         self.set_document(doc)
 
     # ------------------------------------------------------------------ document
@@ -239,7 +242,9 @@ class TrainingController(QObject):
             self.pause()
             return
         speed = SPEEDS[self.speed_index]
-        deadline = time.perf_counter() + SLICE_MS / 1000.0
+        now = time.perf_counter()
+        busy = now - self._slice_end > 0.012  # Qt just spent a while (painting): keep this slice short
+        deadline = now + (SHORT_SLICE_MS if busy else SLICE_MS) / 1000.0
         if speed is not None:
             allowed = int((time.perf_counter() - self._run_started) * speed) + 1 - self._run_steps
             if allowed <= 0:
@@ -256,6 +261,8 @@ class TrainingController(QObject):
         except NonFiniteError as err:
             self._on_halt(err)
             return
+        finally:
+            self._slice_end = time.perf_counter()
         self.changed.emit(False)
 
     # ------------------------------------------------------------------ going back
