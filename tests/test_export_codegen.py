@@ -202,3 +202,45 @@ def test_running_model_py_prints_the_layers_and_an_output_shape(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Conv2d(2, 3, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))" in done.stdout
     assert "output shape: (2, 3)" in done.stdout
+
+
+@pytest.mark.torch
+def test_a_network_with_two_inputs_exports_its_model(tmp_path):
+    """The app trains one input only, but the model of a two-input network still exports."""
+    from tests.torch_util import require_torch
+
+    torch = require_torch()
+    from nnviz.export.verify import load_exported
+
+    doc = GraphDocument()
+    a = doc.add_node("input", name="image", params={"shape": (4,)})
+    b = doc.add_node("input", name="extra", params={"shape": (2,)})
+    fa = doc.add_node("dense", params={"units": 3, "activation": "relu"})
+    cat = doc.add_node("concatenate")
+    out = doc.add_node("dense", name="head", params={"units": 2})
+    doc.connect(a.id, fa.id)
+    doc.connect(fa.id, cat.id, 0)
+    doc.connect(b.id, cat.id, 1)
+    doc.connect(cat.id, out.id)
+    result = export_pytorch(doc, tmp_path)
+    assert result.plan.arg_names == ["image", "extra"]
+    assert len(result.warnings) == 1 and "exactly one Input" in result.warnings[0]
+    source = (tmp_path / "model.py").read_text()
+    assert "def forward(self, image: torch.Tensor, extra: torch.Tensor)" in source
+    assert "INPUT_SHAPES = [(4,), (2,)]" in source
+    model = load_exported(tmp_path).model.build_model()
+    x1, x2 = torch.randn(5, 4), torch.randn(5, 2)
+    expected = model.head(torch.cat([torch.relu(model.dense_1(x1)), x2], dim=1))
+    assert torch.equal(model(x1, x2), expected)
+    assert ruff(tmp_path).returncode == 0
+
+
+def test_weights_without_a_session_equal_the_sessions_initial_weights():
+    from nnviz.engine.network import Network
+    from nnviz.export.weights import _state_without_network
+
+    doc, _ = CASES["batchnorm"]()
+    ours = _state_without_network(doc)
+    theirs = Network.build(doc, doc.training.dtype, doc.training.seed).state()
+    assert ours.keys() == theirs.keys()
+    assert all(np.array_equal(ours[n][k], theirs[n][k]) for n in theirs for k in theirs[n])

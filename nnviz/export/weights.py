@@ -21,11 +21,36 @@ def initial_state(doc: GraphDocument) -> NodeState:
     """Every parameter and buffer as the app initialises them (same seed, same numbers)."""
     from nnviz.engine.network import Network, SessionError
 
+    if len(doc.analysis().inputs) > 1:
+        return _state_without_network(doc)
     try:
         net = Network.build(doc, doc.training.dtype, doc.training.seed)
     except SessionError as exc:
         raise ExportError(f"The weights cannot be made: {exc}") from None
     return net.state()
+
+
+def _state_without_network(doc: GraphDocument) -> NodeState:
+    """Initial weights of a network the session cannot train (several inputs): each layer
+    initialised in topological order from the same stream Network.build uses."""
+    import nnviz.engine.layers  # noqa: F401  (registers the layer classes)
+    from nnviz.engine.base import LAYERS
+    from nnviz.engine.network import INIT_STREAM, stream
+
+    analysis = doc.analysis()
+    rng = stream(doc.training.seed, INIT_STREAM)
+    state: NodeState = {}
+    for nid in analysis.order:
+        node = doc.nodes[nid]
+        cls = LAYERS.get(node.type)
+        if cls is None:
+            raise ExportError(f"{doc.describe(nid)}: the engine cannot compute layer type {node.type!r} yet")
+        layer = cls(dict(node.params), analysis.in_shapes.get(nid, []), analysis.shapes[nid],
+                    np.dtype(doc.training.dtype))
+        layer.init_params(rng, analysis.weight_shapes.get(nid, {}), node.weights)
+        if layer.params or layer.buffers:
+            state[nid] = {**layer.params, **layer.buffers}
+    return state
 
 
 def state_dict_arrays(doc: GraphDocument, plan: ModelPlan, state: NodeState) -> dict[str, np.ndarray]:
