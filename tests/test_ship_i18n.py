@@ -104,7 +104,7 @@ def test_language_menu_saves_the_choice(qapp, tmp_path: Path, monkeypatch) -> No
     from nnviz.ui.i18n import SETTINGS_KEY, language_menu
 
     told = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: told.append(box.text()) or 0)  # answers "Later"
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     parent = QWidget()
     menu = language_menu(parent, settings)
@@ -238,3 +238,27 @@ def test_formula_panel_speaks_the_ui_language(qapp) -> None:
     assert "with the numbers of sample 1" in english and "Backward" in english
     assert "代入样本 1 的数值" in chinese and "反向传播" in chinese and "对批内样本求和" in chinese
     assert "with the numbers" not in chinese and "−0.09673" in chinese  # the numbers are unchanged
+
+
+def test_restart_now_closes_and_starts_again(qapp, monkeypatch) -> None:
+    from PySide6.QtCore import QCoreApplication, QProcess
+    from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+    from nnviz.ui import i18n
+
+    started, quits = [], []
+    monkeypatch.setattr(QProcess, "startDetached", lambda program, args: started.append((program, args)) or True)
+    monkeypatch.setattr(QCoreApplication, "quit", lambda: quits.append(1))
+
+    def click_restart(box: QMessageBox) -> int:
+        restart = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+        monkeypatch.setattr(box, "clickedButton", lambda: restart)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_restart)
+    window = QMainWindow()
+    window.show()
+    assert i18n.offer_restart(window) is True
+    assert not window.isVisible() and quits == [1]
+    assert started == [i18n.restart_command()]
+    assert started[0][0] == sys.executable

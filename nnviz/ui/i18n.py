@@ -14,10 +14,11 @@ because formulas mix fixed words ("sample 1", "summed over the batch") with numb
 from __future__ import annotations
 
 import json
+import sys
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QProcess, QSettings, QTranslator
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
@@ -152,9 +153,34 @@ def language_menu(parent: QWidget, settings: QSettings) -> QMenu:
         settings.sync()
         target = normalise(code) or choose_language(settings=None)
         if target != _current:
-            QMessageBox.information(
-                parent, QCoreApplication.translate("Language", "Language"),
-                QCoreApplication.translate("Language", "nnviz will use the new language the next time it starts."))
+            offer_restart(parent)
 
     group.triggered.connect(chosen)
     return menu
+
+
+def restart_command() -> tuple[str, list[str]]:
+    """How to start this nnviz again: the frozen bundle's executable, or this Python with the same script."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, sys.argv[1:]
+    return sys.executable, list(sys.argv)
+
+
+def offer_restart(parent: QWidget) -> bool:
+    """Ask whether to restart now in the new language; if yes, close the window (which asks about
+    unsaved work first) and start nnviz again. Returns True when a restart was started."""
+    text = QCoreApplication.translate("Language", "nnviz will use the new language the next time it starts.")
+    box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("Language", "Language"), text,
+                      parent=parent)
+    now = box.addButton(QCoreApplication.translate("Language", "Restart now"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QCoreApplication.translate("Language", "Later"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is not now:
+        return False
+    window = parent.window() if parent is not None else None
+    if window is not None and not window.close():
+        return False  # the learner chose to keep working (unsaved changes)
+    program, arguments = restart_command()
+    QProcess.startDetached(program, arguments)
+    QCoreApplication.quit()
+    return True

@@ -2,6 +2,59 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>ControlsBar</name>
+    <message>
+        <source>Speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rewind</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CurvesPanel</name>
+    <message>
+        <source>loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>training step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>log scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training: the loss of each batch. Validation: the whole validation set, after each epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DecisionBoundaryView</name>
+    <message>
+        <source>The decision boundary is drawn for classification data with 2 input features (such as XOR or spirals).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>filled: training points, hollow: validation points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last batch accuracy %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>validation accuracy %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EditActions</name>
     <message>
         <source>Select one or more layers to copy</source>
@@ -163,6 +216,45 @@
     <message>
         <source>Paste</source>
         <translation>粘贴</translation>
+    </message>
+</context>
+<context>
+    <name>HealthPanel</name>
+    <message>
+        <source>mean |gradient| / mean |weight|</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>histogram</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The layer whose histograms are shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gradient check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare every gradient with central finite differences, in float64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>relative error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Histograms of</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -350,6 +442,14 @@
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+    <message>
+        <source>Restart now</source>
+        <translation>立即重新启动</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
     </message>
     <message>
         <source>nnviz will use the new language the next time it starts.</source>
@@ -636,6 +736,21 @@
     </message>
 </context>
 <context>
+    <name>NeuronView</name>
+    <message>
+        <source>Click a connection to see or change its weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The neuron view draws chains of Dense layers with up to %d units each.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Palette</name>
     <message>
         <source>Filter layers…</source>
@@ -788,6 +903,25 @@
     </message>
 </context>
 <context>
+    <name>TensorPanel</name>
+    <message>
+        <source>No micro-step yet: press Step (F10)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save every tensor of this micro-step as a CSV table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export micro-step tensors</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Theme</name>
     <message>
         <source>&amp;Theme</source>
@@ -879,6 +1013,69 @@
     <message>
         <source>Done</source>
         <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingActions</name>
+    <message>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One micro-step: a layer&apos;s forward or backward, the loss or an update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish this training step (one batch)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Train to the end of this epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Train continuously; press again to pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rewind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back one batch, exactly as it was</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to the same initial weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-initialise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New random weights (the next seed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
