@@ -79,8 +79,8 @@ class DecisionBoundaryView(QWidget):
             self.image.clear()
             self.train_points.clear()
             self.val_points.clear()
-            self.note.setText("The decision boundary is drawn for classification data with 2 input "
-                              "features (such as XOR or spirals).")
+            self.note.setText(self.tr("The decision boundary is drawn for classification data with 2 input "
+                                      "features (such as XOR or spirals)."))
             return
         if self._points_for is not session.dataset:
             self._set_points(session)
@@ -96,11 +96,11 @@ class DecisionBoundaryView(QWidget):
         rows = session.metrics.epochs
         if rows:
             val_acc = rows[-1].val_accuracy
-        parts = ["filled: training points, hollow: validation points"]
+        parts = [self.tr("filled: training points, hollow: validation points")]
         if acc is not None:
-            parts.append(f"last batch accuracy {acc:.0%}")
+            parts.append(self.tr("last batch accuracy %s") % f"{acc:.0%}")
         if val_acc is not None:
-            parts.append(f"validation accuracy {val_acc:.0%}")
+            parts.append(self.tr("validation accuracy %s") % f"{val_acc:.0%}")
         self.note.setText(" · ".join(parts))
 
     def predicted_classes(self) -> np.ndarray | None:

@@ -303,23 +303,31 @@ class TrainingController(QObject):
         """'step 12 · backward · dense_2 · epoch 1 · loss 0.0405' — where we are, always visible."""
         s = self.session
         if s is None:
-            return self.problem or "no network to train"
+            return self.problem or self.tr("no network to train")
         if self.current is not None:
             e = self.current.event
-            parts = [f"step {e.step}", e.phase]
+            parts = [self.tr("step %d") % e.step, self.phase_name(e.phase)]
             if self.current.node_name:
                 parts.append(self.current.node_name)
             epoch = e.epoch
         else:
             p = s.position
-            parts = [f"step {p.step}", "ready" if p.next_phase == "batch" else f"next: {p.next_phase}"]
+            parts = [self.tr("step %d") % p.step, self.tr("ready") if p.next_phase == "batch"
+                     else self.tr("next: %s") % self.phase_name(p.next_phase)]
             epoch = s.epoch
-        parts.append(f"epoch {epoch}")
+        parts.append(self.tr("epoch %d") % epoch)
         if s.metrics.step_loss:
-            parts.append(f"loss {s.metrics.step_loss[-1]:.4g}")
+            parts.append(self.tr("loss %s") % f"{s.metrics.step_loss[-1]:.4g}")
         if s.halted is not None and self.halt_node is not None:
-            parts.append(f"stopped: {s.halted.tensor} is not finite ('{s.net.names.get(self.halt_node)}')")
+            parts.append(self.tr("stopped: %s is not finite ('%s')") % (s.halted.tensor,
+                                                                        s.net.names.get(self.halt_node)))
         return " · ".join(parts)
+
+    def phase_name(self, phase: str) -> str:
+        """A micro-step phase in the UI language."""
+        names = {"batch": self.tr("batch"), "forward": self.tr("forward"), "loss": self.tr("loss"),
+                 "backward": self.tr("backward"), "update": self.tr("update")}
+        return names.get(phase, phase)
 
     def node_tensors(self, node: str) -> dict[str, np.ndarray]:
         """Everything known about a node now: this step's recorded tensors, else its live state."""

@@ -32,16 +32,20 @@ class TrainingActions(QObject):
             action.triggered.connect(lambda _=False: slot())
             return action
 
-        self.step = make("Step", "One micro-step: a layer's forward or backward, the loss or an update",
+        self.step = make(self.tr("Step"),
+                         self.tr("One micro-step: a layer's forward or backward, the loss or an update"),
                          c.step, "F10")
-        self.step_batch = make("Step batch", "Finish this training step (one batch)", c.step_batch, "F11")
-        self.step_epoch = make("Step epoch", "Train to the end of this epoch", c.step_epoch, "Shift+F11")
-        self.run = make("Run", "Train continuously; press again to pause", c.toggle_run, "F5", "Space")
-        self.rewind = make("Rewind", "Back one batch, exactly as it was", c.rewind, "Shift+F10")
-        self.reset = make("Reset", "Back to the same initial weights", c.reset)
-        self.reinit = make("Re-initialise", "New random weights (the next seed)", c.reinitialize)
+        self.step_batch = make(self.tr("Step batch"), self.tr("Finish this training step (one batch)"), c.step_batch,
+                               "F11")
+        self.step_epoch = make(self.tr("Step epoch"), self.tr("Train to the end of this epoch"), c.step_epoch,
+                               "Shift+F11")
+        self.run = make(self.tr("Run"), self.tr("Train continuously; press again to pause"), c.toggle_run,
+                        "F5", "Space")
+        self.rewind = make(self.tr("Rewind"), self.tr("Back one batch, exactly as it was"), c.rewind, "Shift+F10")
+        self.reset = make(self.tr("Reset"), self.tr("Back to the same initial weights"), c.reset)
+        self.reinit = make(self.tr("Re-initialise"), self.tr("New random weights (the next seed)"), c.reinitialize)
         self.all = [self.step, self.step_batch, self.step_epoch, self.run, self.rewind, self.reset, self.reinit]
-        c.runningChanged.connect(lambda on: self.run.setText("Pause" if on else "Run"))
+        c.runningChanged.connect(lambda on: self.run.setText(self.tr("Pause") if on else self.tr("Run")))
 
 
 class ControlsBar(QWidget):
@@ -56,7 +60,7 @@ class ControlsBar(QWidget):
             button.setDefaultAction(action)
             buttons.addWidget(button)
         buttons.addSpacing(12)
-        buttons.addWidget(QLabel("Speed"))
+        buttons.addWidget(QLabel(self.tr("Speed")))
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, len(SPEEDS) - 1)
         self.speed.setValue(controller.speed_index)
@@ -83,7 +87,7 @@ class ControlsBar(QWidget):
         self.banner.setStyleSheet("background: #fde2e1; color: #7a1b14; border-radius: 3px;")
         self.banner_text = QLabel()
         self.banner_text.setWordWrap(True)
-        self.banner_rewind = QPushButton("Rewind")
+        self.banner_rewind = QPushButton(self.tr("Rewind"))
         self.banner_rewind.clicked.connect(controller.rewind)
         banner.addWidget(self.banner_text, 1)
         banner.addWidget(self.banner_rewind)

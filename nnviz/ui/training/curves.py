@@ -59,12 +59,12 @@ class CurvesPanel(QWidget):
         super().__init__(parent)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.loss_plot = self.graphics.addPlot(row=0, col=0, title="loss", size="9pt")
-        self.acc_plot = self.graphics.addPlot(row=1, col=0, title="accuracy", size="9pt")
+        self.loss_plot = self.graphics.addPlot(row=0, col=0, title=self.tr("loss"), size="9pt")
+        self.acc_plot = self.graphics.addPlot(row=1, col=0, title=self.tr("accuracy"), size="9pt")
         self.acc_plot.setXLink(self.loss_plot)
         for plot in (self.loss_plot, self.acc_plot):
             # No grid: grid lines cost more to paint than the curves (software rendering).
-            plot.setLabel("bottom", "training step")
+            plot.setLabel("bottom", self.tr("training step"))
             plot.getAxis("left").setWidth(44)  # room for tick labels such as 0.0001
             # Draw only what is on screen, reduced to about one point per pixel column.
             plot.setClipToView(True)
@@ -73,12 +73,13 @@ class CurvesPanel(QWidget):
         self.val_loss = self.loss_plot.plot(pen=VAL_PEN, symbol="o", symbolSize=5, name="validation")
         self.train_acc = self.acc_plot.plot(pen=TRAIN_PEN, name="train")
         self.val_acc = self.acc_plot.plot(pen=VAL_PEN, symbol="o", symbolSize=5, name="validation")
-        self.log_box = QCheckBox("log scale")
+        self.log_box = QCheckBox(self.tr("log scale"))
         self.log_box.toggled.connect(self.set_log)
         # The key names the curves in their colours: a legend box would cover the curves in a small dock.
-        key = QLabel(f"<span style='color:{TRAIN_COLOUR}'>━ train</span>&nbsp;&nbsp;"
-                     f"<span style='color:{VAL_COLOUR}'>● validation</span>")
-        key.setToolTip("Training: the loss of each batch. Validation: the whole validation set, after each epoch.")
+        key = QLabel(f"<span style='color:{TRAIN_COLOUR}'>━ {self.tr('train')}</span>&nbsp;&nbsp;"
+                     f"<span style='color:{VAL_COLOUR}'>● {self.tr('validation')}</span>")
+        key.setToolTip(self.tr("Training: the loss of each batch. Validation: the whole validation set, after each "
+                                "epoch."))
         top = QHBoxLayout()
         top.addWidget(key)
         top.addStretch(1)

@@ -76,12 +76,12 @@ class NeuronView(QWidget):
         self.view = QGraphicsView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.note = StatusLine()  # one line, no word wrap: see widgets.StatusLine
-        self.edit_label = StatusLine("Click a connection to see or change its weight.")
+        self.edit_label = StatusLine(self.tr("Click a connection to see or change its weight."))
         self.edit_box = QDoubleSpinBox()
         self.edit_box.setRange(-1e6, 1e6)
         self.edit_box.setDecimals(6)
         self.edit_box.setEnabled(False)
-        self.set_button = QPushButton("Set weight")
+        self.set_button = QPushButton(self.tr("Set weight"))
         self.set_button.setEnabled(False)
         self.set_button.clicked.connect(self._apply_edit)
         row = QHBoxLayout()
@@ -154,7 +154,8 @@ class NeuronView(QWidget):
                 self.connections.clear()
                 self.neurons.clear()
             self.columns, self.session = None, session
-            self.note.setText(f"The neuron view draws chains of Dense layers with up to {MAX_UNITS} units each.")
+            self.note.setText(
+                self.tr("The neuron view draws chains of Dense layers with up to %d units each.") % MAX_UNITS)
             return
         if cols != self.columns or session is not self.session:
             self.columns, self.session = cols, session

@@ -10,23 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import DTYPES, LOSSES, OPTIMIZERS, SettingsError, TrainingSettings
+from nnviz.ui.i18n import core_tr
 
 # field -> (label, minimum, maximum, decimals, step)
 FLOATS = {
-    "lr": ("Learning rate η", 0.0, 1e3, 6, 0.01),
-    "momentum": ("Momentum μ", 0.0, 1.0, 3, 0.05),
-    "weight_decay": ("Weight decay λ", 0.0, 10.0, 6, 0.0001),
+    "lr": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Learning rate η"), 0.0, 1e3, 6, 0.01),
+    "momentum": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Momentum μ"), 0.0, 1.0, 3, 0.05),
+    "weight_decay": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Weight decay λ"), 0.0, 10.0, 6, 0.0001),
     "beta1": ("β₁", 0.0, 1.0, 4, 0.01),
     "beta2": ("β₂", 0.0, 1.0, 5, 0.001),
     "eps": ("ε", 0.0, 1.0, 10, 1e-8),
-    "alpha": ("RMSprop α", 0.0, 1.0, 4, 0.01),
+    "alpha": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "RMSprop α"), 0.0, 1.0, 4, 0.01),
 }
-INTS = {"batch_size": ("Batch size", 1, 1_000_000), "epochs": ("Epochs", 1, 1_000_000),
-        "seed": ("Seed", 0, 2_147_483_647)}
+INTS = {"batch_size": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Batch size"), 1, 1_000_000),
+        "epochs": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Epochs"), 1, 1_000_000),
+        "seed": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Seed"), 0, 2_147_483_647)}
 USES = {  # which optimiser fields each optimiser reads
     "sgd": {"momentum", "nesterov", "weight_decay"},
     "adam": {"beta1", "beta2", "eps", "weight_decay"},
@@ -48,15 +51,15 @@ class TrainingSettingsPanel(QWidget):
         self.editors: dict[str, QWidget] = {}
         self.loss = QComboBox()
         for key, (label, torch_form) in LOSSES.items():
-            self.loss.addItem(label, key)
+            self.loss.addItem(core_tr(label), key)
             self.loss.setItemData(self.loss.count() - 1, torch_form, 3)  # Qt.ToolTipRole
         self.loss.currentIndexChanged.connect(lambda _: self._edit("loss", self.loss.currentData()))
-        form.addRow("Loss", self.loss)
+        form.addRow(self.tr("Loss"), self.loss)
         self.optimizer = QComboBox()
         for key, label in OPTIMIZERS.items():
-            self.optimizer.addItem(label, key)
+            self.optimizer.addItem(core_tr(label), key)
         self.optimizer.currentIndexChanged.connect(lambda _: self._edit("optimizer", self.optimizer.currentData()))
-        form.addRow("Optimiser", self.optimizer)
+        form.addRow(self.tr("Optimiser"), self.optimizer)
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
         for name, (label, low, high, decimals, step) in FLOATS.items():
             box = QDoubleSpinBox()
@@ -65,8 +68,8 @@ class TrainingSettingsPanel(QWidget):
             box.setSingleStep(step)
             box.setKeyboardTracking(False)  # one edit per finished number, not per keystroke
             box.valueChanged.connect(lambda v, n=name: self._edit(n, float(v)))
-            self._add(form, name, label, box)
-        self.nesterov = QCheckBox("Nesterov")
+            self._add(form, name, self.tr(label), box)
+        self.nesterov = QCheckBox(self.tr("Nesterov"))
         self.nesterov.toggled.connect(lambda v: self._edit("nesterov", bool(v)))
         self._add(form, "nesterov", "", self.nesterov)
         for name, (label, low, high) in INTS.items():
@@ -74,12 +77,12 @@ class TrainingSettingsPanel(QWidget):
             box.setRange(low, high)
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda v, n=name: self._edit(n, int(v)))
-            self._add(form, name, label, box)
+            self._add(form, name, self.tr(label), box)
         self.dtype = QComboBox()
         self.dtype.addItems(list(DTYPES))
         self.dtype.currentTextChanged.connect(lambda v: self._edit("dtype", v))
-        form.addRow("Precision", self.dtype)
-        self.shuffle = QCheckBox("Shuffle every epoch")
+        form.addRow(self.tr("Precision"), self.dtype)
+        self.shuffle = QCheckBox(self.tr("Shuffle every epoch"))
         self.shuffle.toggled.connect(lambda v: self._edit("shuffle", bool(v)))
         form.addRow("", self.shuffle)
         self.error = QLabel()

@@ -83,11 +83,11 @@ class TensorPanel(QWidget):
         super().__init__(parent)
         # Not a QLabel: a changing label re-lays out the window every step (see StatusLine); and no word
         # wrap, which would give the panel a height-for-width that the scrolling dock honours.
-        self.title = StatusLine("No micro-step yet: press Step (F10)")
+        self.title = StatusLine(self.tr("No micro-step yet: press Step (F10)"))
         self.chooser = QComboBox()
         self.chooser.currentTextChanged.connect(self._show_current)
-        self.export_button = QPushButton("Export CSV…")
-        self.export_button.setToolTip("Save every tensor of this micro-step as a CSV table")
+        self.export_button = QPushButton(self.tr("Export CSV…"))
+        self.export_button.setToolTip(self.tr("Save every tensor of this micro-step as a CSV table"))
         self.export_button.clicked.connect(self._export)
         top = QHBoxLayout()
         top.addWidget(self.chooser, 1)
@@ -146,7 +146,8 @@ class TensorPanel(QWidget):
         self.table.set_tensor(t, self.highlights.get(name))
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export micro-step tensors", "microstep.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export micro-step tensors"), "microstep.csv",
+                                              "CSV (*.csv)")
         if path:
             self.export_csv(path)
 

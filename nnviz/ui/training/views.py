@@ -62,8 +62,8 @@ class TrainingViews(QObject):
             self.throttle.register(canvas, self.refresh_glyphs, min_interval=0.25)
         self.neurons.weightEdited.connect(lambda *_: controller.changed.emit(True))
         self.health.gradcheckRequested.connect(self.run_gradcheck)
-        self.actions.gradcheck = QAction("Gradient check", self)
-        self.actions.gradcheck.setStatusTip("Compare every gradient with central finite differences")
+        self.actions.gradcheck = QAction(self.tr("Gradient check"), self)
+        self.actions.gradcheck.setStatusTip(self.tr("Compare every gradient with central finite differences"))
         self.actions.gradcheck.triggered.connect(lambda _=False: self.run_gradcheck())
         self.actions.all.append(self.actions.gradcheck)
         # node -> source -> (text, tooltip); the canvas shows the most urgent source's badge.
@@ -170,6 +170,7 @@ class TrainingViews(QObject):
         cur = self.controller.current
         if cur is None:
             s = self.controller.session
+            # English on purpose: the formula panel translates its text with formula_tr (i18n's table).
             note = ("Press Step (F10) to see the formula of each micro-step." if s is not None
                     else self.controller.problem or "")
             if self.formula.formula is not None or not self.formula.text():
@@ -192,7 +193,8 @@ class TrainingViews(QObject):
             if key == self._tensor_key and preferred is None:
                 return
             e = cur.event
-            where = f"step {e.step} · {e.phase}" + (f" · {cur.node_name}" if cur.node_name else "")
+            where = f"{c.tr('step %d') % e.step} · {c.phase_name(e.phase)}" + (
+                f" · {cur.node_name}" if cur.node_name else "")
             highlights = cur.formula.highlights if cur.formula is not None else {}
             header = {"step": str(e.step), "epoch": str(e.epoch), "phase": e.phase,
                       "node": cur.node_name or "", "micro-step": str(e.index)}
@@ -205,7 +207,7 @@ class TrainingViews(QObject):
             return
         # Live tensors change while running, so no caching key here (the throttle limits the rate).
         name = s.net.names.get(node, node)
-        self.tensors.set_tensors(f"{name} · after step {s.steps_done}", c.node_tensors(node), {},
+        self.tensors.set_tensors(self.tr("%s · after step %d") % (name, s.steps_done), c.node_tensors(node), {},
                                  {"node": name, "after step": str(s.steps_done)}, preferred)
         self._tensor_key = ("node", node, s.steps_done)
 
@@ -260,7 +262,7 @@ class TrainingViews(QObject):
         try:
             results = gradcheck(c.doc, s.dataset, weights=s.weights())
         except Exception as exc:
-            c.message.emit(f"Gradient check failed: {exc}")
+            c.message.emit(self.tr("Gradient check failed: %s") % exc)
             return None
         self.health.show_gradcheck(results, s.net.names)
         by_node: dict[str, list] = {}
@@ -272,8 +274,8 @@ class TrainingViews(QObject):
                 f"{r.param}: {r.rel_error:.2e}" for r in rs)
             self.set_badge(nid, "gradcheck", "✓" if worst.ok else f"✗ {worst.rel_error:.0e}", tip)
         ok = all(r.ok for r in results)
-        c.message.emit("Gradient check: every gradient matches finite differences" if ok else
-                       "Gradient check: some gradients differ from finite differences (see the nodes)")
+        c.message.emit(self.tr("Gradient check: every gradient matches finite differences") if ok else
+                       self.tr("Gradient check: some gradients differ from finite differences (see the nodes)"))
         return results
 
     def refresh_curves(self) -> None:
