@@ -5,53 +5,53 @@
     <name>ControlsBar</name>
     <message>
         <source>Speed</source>
-        <translation type="unfinished"></translation>
+        <translation>速度</translation>
     </message>
     <message>
         <source>Rewind</source>
-        <translation type="unfinished"></translation>
+        <translation>回退</translation>
     </message>
 </context>
 <context>
     <name>CurvesPanel</name>
     <message>
         <source>loss</source>
-        <translation type="unfinished"></translation>
+        <translation>损失</translation>
     </message>
     <message>
         <source>accuracy</source>
-        <translation type="unfinished"></translation>
+        <translation>准确率</translation>
     </message>
     <message>
         <source>training step</source>
-        <translation type="unfinished"></translation>
+        <translation>训练步</translation>
     </message>
     <message>
         <source>log scale</source>
-        <translation type="unfinished"></translation>
+        <translation>对数坐标</translation>
     </message>
     <message>
         <source>Training: the loss of each batch. Validation: the whole validation set, after each epoch.</source>
-        <translation type="unfinished"></translation>
+        <translation>训练：每一批的损失。验证：每轮结束后在整个验证集上计算。</translation>
     </message>
 </context>
 <context>
     <name>DecisionBoundaryView</name>
     <message>
         <source>The decision boundary is drawn for classification data with 2 input features (such as XOR or spirals).</source>
-        <translation type="unfinished"></translation>
+        <translation>决策边界只针对有 2 个输入特征的分类数据绘制（例如异或或螺旋线）。</translation>
     </message>
     <message>
         <source>filled: training points, hollow: validation points</source>
-        <translation type="unfinished"></translation>
+        <translation>实心：训练样本点，空心：验证样本点</translation>
     </message>
     <message>
         <source>last batch accuracy %s</source>
-        <translation type="unfinished"></translation>
+        <translation>最近一批的准确率 %s</translation>
     </message>
     <message>
         <source>validation accuracy %s</source>
-        <translation type="unfinished"></translation>
+        <translation>验证准确率 %s</translation>
     </message>
 </context>
 <context>
@@ -222,39 +222,39 @@
     <name>HealthPanel</name>
     <message>
         <source>mean |gradient| / mean |weight|</source>
-        <translation type="unfinished"></translation>
+        <translation>平均 |梯度| / 平均 |权重|</translation>
     </message>
     <message>
         <source>histogram</source>
-        <translation type="unfinished"></translation>
+        <translation>直方图</translation>
     </message>
     <message>
         <source>The layer whose histograms are shown</source>
-        <translation type="unfinished"></translation>
+        <translation>显示其直方图的层</translation>
     </message>
     <message>
         <source>Gradient check</source>
-        <translation type="unfinished"></translation>
+        <translation>梯度检验</translation>
     </message>
     <message>
         <source>Compare every gradient with central finite differences, in float64</source>
-        <translation type="unfinished"></translation>
+        <translation>用 float64 中心有限差分逐一核对每个梯度</translation>
     </message>
     <message>
         <source>layer</source>
-        <translation type="unfinished"></translation>
+        <translation>层</translation>
     </message>
     <message>
         <source>tensor</source>
-        <translation type="unfinished"></translation>
+        <translation>张量</translation>
     </message>
     <message>
         <source>relative error</source>
-        <translation type="unfinished"></translation>
+        <translation>相对误差</translation>
     </message>
     <message>
         <source>Histograms of</source>
-        <translation type="unfinished"></translation>
+        <translation>直方图：</translation>
     </message>
 </context>
 <context>
@@ -739,15 +739,15 @@
     <name>NeuronView</name>
     <message>
         <source>Click a connection to see or change its weight.</source>
-        <translation type="unfinished"></translation>
+        <translation>点击一条连接，查看或修改它的权重。</translation>
     </message>
     <message>
         <source>Set weight</source>
-        <translation type="unfinished"></translation>
+        <translation>设置权重</translation>
     </message>
     <message>
         <source>The neuron view draws chains of Dense layers with up to %d units each.</source>
-        <translation type="unfinished"></translation>
+        <translation>神经元视图只绘制由全连接层串成的网络，每层最多 %d 个单元。</translation>
     </message>
 </context>
 <context>
@@ -906,19 +906,19 @@
     <name>TensorPanel</name>
     <message>
         <source>No micro-step yet: press Step (F10)</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有微步：请按“单步”（F10）</translation>
     </message>
     <message>
         <source>Export CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 CSV…</translation>
     </message>
     <message>
         <source>Save every tensor of this micro-step as a CSV table</source>
-        <translation type="unfinished"></translation>
+        <translation>把这个微步的所有张量保存为 CSV 表格</translation>
     </message>
     <message>
         <source>Export micro-step tensors</source>
-        <translation type="unfinished"></translation>
+        <translation>导出微步张量</translation>
     </message>
 </context>
 <context>
@@ -1019,63 +1019,192 @@
     <name>TrainingActions</name>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>单步</translation>
     </message>
     <message>
         <source>One micro-step: a layer&apos;s forward or backward, the loss or an update</source>
-        <translation type="unfinished"></translation>
+        <translation>一个微步：一层的前向或反向传播、计算损失或一次更新</translation>
     </message>
     <message>
         <source>Step batch</source>
-        <translation type="unfinished"></translation>
+        <translation>单批</translation>
     </message>
     <message>
         <source>Finish this training step (one batch)</source>
-        <translation type="unfinished"></translation>
+        <translation>完成当前训练步（一批）</translation>
     </message>
     <message>
         <source>Step epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>单轮</translation>
     </message>
     <message>
         <source>Train to the end of this epoch</source>
-        <translation type="unfinished"></translation>
+        <translation>训练到本轮（epoch）结束</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>运行</translation>
     </message>
     <message>
         <source>Train continuously; press again to pause</source>
-        <translation type="unfinished"></translation>
+        <translation>连续训练；再按一次暂停</translation>
     </message>
     <message>
         <source>Rewind</source>
-        <translation type="unfinished"></translation>
+        <translation>回退</translation>
     </message>
     <message>
         <source>Back one batch, exactly as it was</source>
-        <translation type="unfinished"></translation>
+        <translation>精确地退回一批之前的状态</translation>
     </message>
     <message>
         <source>Reset</source>
-        <translation type="unfinished"></translation>
+        <translation>重置</translation>
     </message>
     <message>
         <source>Back to the same initial weights</source>
-        <translation type="unfinished"></translation>
+        <translation>回到同样的初始权重</translation>
     </message>
     <message>
         <source>Re-initialise</source>
-        <translation type="unfinished"></translation>
+        <translation>重新初始化</translation>
     </message>
     <message>
         <source>New random weights (the next seed)</source>
-        <translation type="unfinished"></translation>
+        <translation>新的随机权重（下一个随机种子）</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingController</name>
+    <message>
+        <source>no network to train</source>
+        <translation>没有可训练的网络</translation>
+    </message>
+    <message>
+        <source>step %d</source>
+        <translation>第 %d 步</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>next: %s</source>
+        <translation>下一步：%s</translation>
+    </message>
+    <message>
+        <source>epoch %d</source>
+        <translation>第 %d 轮</translation>
+    </message>
+    <message>
+        <source>loss %s</source>
+        <translation>损失 %s</translation>
+    </message>
+    <message>
+        <source>stopped: %s is not finite (&apos;%s&apos;)</source>
+        <translation>已停止：%s 出现了非有限值（“%s”）</translation>
+    </message>
+    <message>
+        <source>batch</source>
+        <translation>载入批次</translation>
+    </message>
+    <message>
+        <source>forward</source>
+        <translation>前向传播</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>backward</source>
+        <translation>反向传播</translation>
+    </message>
+    <message>
+        <source>update</source>
+        <translation>更新</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingSettingsPanel</name>
+    <message>
+        <source>Learning rate η</source>
+        <translation>学习率 η</translation>
+    </message>
+    <message>
+        <source>Momentum μ</source>
+        <translation>动量 μ</translation>
+    </message>
+    <message>
+        <source>Weight decay λ</source>
+        <translation>权重衰减 λ</translation>
+    </message>
+    <message>
+        <source>RMSprop α</source>
+        <translation>RMSprop α</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>训练轮数</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失函数</translation>
+    </message>
+    <message>
+        <source>Optimiser</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Nesterov</source>
+        <translation>Nesterov</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>数值精度</translation>
+    </message>
+    <message>
+        <source>Shuffle every epoch</source>
+        <translation>每轮打乱数据</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingViews</name>
+    <message>
+        <source>Gradient check</source>
+        <translation>梯度检验</translation>
+    </message>
+    <message>
+        <source>Compare every gradient with central finite differences</source>
+        <translation>用中心有限差分逐一核对每个梯度</translation>
+    </message>
+    <message>
+        <source>%s · after step %d</source>
+        <translation>%s · 第 %d 步之后</translation>
+    </message>
+    <message>
+        <source>Gradient check failed: %s</source>
+        <translation>梯度检验失败：%s</translation>
+    </message>
+    <message>
+        <source>Gradient check: every gradient matches finite differences</source>
+        <translation>梯度检验：所有梯度都与有限差分一致</translation>
+    </message>
+    <message>
+        <source>Gradient check: some gradients differ from finite differences (see the nodes)</source>
+        <translation>梯度检验：部分梯度与有限差分不一致（见各节点）</translation>
     </message>
 </context>
 <context>
