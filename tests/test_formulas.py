@@ -140,3 +140,24 @@ def test_activation_node_and_other_layers():
     assert "W[o,c,u,v]" in formula_for("conv2d", {"activation": "none"}, "forward", {}, SETTINGS).symbolic
     assert formula_for("input", {}, "backward", {}, SETTINGS) is None
     assert "2 samples" in formula_for("input", {}, "batch", {"x": np.zeros((2, 2))}, SETTINGS).symbolic
+
+
+def test_conv_forward_shows_the_first_window_with_the_engines_numbers():
+    import nnviz.engine.layers  # noqa: F401  (registers the layer classes)
+    from nnviz.engine.base import LAYERS
+
+    hp = {"out_channels": 2, "kernel_size": (3, 3), "stride": (1, 1), "padding": (1, 1), "activation": "relu",
+          "use_bias": True}
+    layer = LAYERS["conv2d"](hp, [(1, 4, 4)], (2, 4, 4), np.float64)
+    rng = np.random.default_rng(3)
+    layer.params = {"weight": rng.normal(size=(2, 1, 3, 3)), "bias": rng.normal(size=2)}
+    x = rng.normal(size=(2, 1, 4, 4))
+    out = layer.forward([x])
+    t = {"input": x, "z": layer.z, "output": out, **layer.params}
+    f = formula_for("conv2d", hp, "forward", t, SETTINGS)
+    assert f.numeric is not None
+    assert f.numeric.splitlines()[0].endswith(f"= {fmt_number(layer.z[0, 0, 0, 0])}")
+    assert f"ReLU({fmt_number(layer.z[0, 0, 0, 0])}) = {fmt_number(out[0, 0, 0, 0])}" in f.numeric
+    # padding 1: the first window overlaps the input only at rows/columns 0..1
+    assert sorted(f.highlights["input"]) == [(0, 0, i, j) for i in range(2) for j in range(2)]
+    assert formula_for("conv2d", hp, "forward", {"input": x, "z": layer.z, "output": out}, SETTINGS).numeric is None

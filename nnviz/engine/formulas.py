@@ -218,6 +218,47 @@ def _dense_backward(hp: dict[str, Any], t: dict[str, np.ndarray]) -> Formula:
     return Formula(symbolic, "\n".join(numeric), hl, "Backward · Dense")
 
 
+# --------------------------------------------------------------------------- convolution
+def _conv_forward(hp: dict[str, Any], t: dict[str, np.ndarray]) -> Formula:
+    """z at output channel 1, position (1, 1) of sample 1: the window of x times the first filter."""
+    act = hp.get("activation", "none")
+    symbolic = _SYMBOLIC[("conv2d", "forward")] + (f"\na = {_act_name(act)}(z)" if act != "none" else "")
+    x, w, b = t.get("input"), t.get("weight"), t.get("bias")
+    z = t.get("z") if act != "none" else t.get("output")
+    if x is None or w is None or z is None or np.ndim(x) != 4 or np.ndim(w) != 4:
+        return Formula(symbolic, None, {}, "Forward · Conv2D")
+    kh, kw = w.shape[2:]
+    ph, pw = tuple(hp.get("padding", (0, 0)))
+    padded = np.pad(np.asarray(x[0], dtype=float), ((0, 0), (ph, ph), (pw, pw)))
+    patch = padded[:, :kh, :kw]
+    value = float(np.sum(w[0] * patch) + (b[0] if b is not None else 0.0))
+    lines = []
+    if w[0].size <= SMALL:
+        terms = " + ".join(f"{_term(wv)}×{_term(xv)}" for wv, xv in zip(w[0].ravel(), patch.ravel(), strict=True))
+        lines.append(f"z[1; 1,1] = {terms}" + (f" + {_term(b[0])}" if b is not None else "")
+                     + f" = {fmt_number(z[0, 0, 0, 0])}")
+    else:
+        lines.append(f"z[1; 1,1] = Σ of {w[0].size} products W[1]⊙(window at 1,1)"
+                     + (f" + {_term(b[0])}" if b is not None else "") + f" = {fmt_number(z[0, 0, 0, 0])}")
+    if act != "none":
+        lines.append(f"a[1; 1,1] = {_act_name(act)}({fmt_number(z[0, 0, 0, 0])}) = "
+                     f"{fmt_number(t['output'][0, 0, 0, 0])}")
+    hl: dict[str, list[Index]] = {
+        "weight": [(0, *i) for i in np.ndindex(*w.shape[1:])],
+        "input": [(0, c, i - ph, j - pw) for c, i, j in np.ndindex(*patch.shape)
+                  if 0 <= i - ph < x.shape[2] and 0 <= j - pw < x.shape[3]],
+        "output": [(0, 0, 0, 0)],
+    }
+    if act != "none":
+        hl["z"] = [(0, 0, 0, 0)]
+    if b is not None:
+        hl["bias"] = [(0,)]
+    # value is recomputed here only to guard the layout assumptions (PyTorch's cross-correlation).
+    if not np.isclose(value, float(z[0, 0, 0, 0]), rtol=1e-4, atol=1e-5):
+        return Formula(symbolic, None, {}, "Forward · Conv2D")
+    return Formula(symbolic, "\n".join(lines), hl, "Forward · Conv2D")
+
+
 # --------------------------------------------------------------------------- activation nodes
 def _activation_forward(key: str, hp: dict[str, Any], t: dict[str, np.ndarray]) -> Formula:
     symbolic = ("a_i = exp(x_i) / Σ_j exp(x_j)" if key == "softmax" else f"a = {_act_name(key)}(x)")
@@ -410,6 +451,8 @@ def formula_for(layer_key: str, hp: dict[str, Any], phase: str, tensors: dict[st
         from nnviz.engine.sequence_formulas import time_step_formula  # one formula per time step
 
         return time_step_formula(layer_key, hp, phase, tensors)
+    if layer_key == "conv2d" and phase == "forward":
+        return _conv_forward(hp, tensors)
     text = _SYMBOLIC.get((layer_key, phase))
     if text is None:
         return None
