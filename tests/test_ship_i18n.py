@@ -192,7 +192,8 @@ def english_words(text: str) -> set[str]:
     """Words of three or more letters; identifiers with an underscore (x_i, grad_output) are symbols."""
     from nnviz.graph.registry import all_specs
 
-    keys = {spec.key for spec in all_specs()}  # layer type keys name the layer, like a proper noun
+    keys = {spec.key for spec in all_specs()}  # layer type keys and labels name the layer, like proper nouns
+    keys |= {word for spec in all_specs() for word in re.findall("[A-Za-z]+", spec.label)}
     return {w for w in re.findall(r"[A-Za-z_]{3,}", text) if w not in ALLOWED | keys and "_" not in w}
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontDatabase, QGuiApplication, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,6 +40,10 @@ _KEYWORDS = ("False", "None", "True", "and", "as", "assert", "break", "class", "
              "raise", "return", "try", "while", "with", "yield")
 _BUILTINS = ("self", "super", "int", "float", "str", "len", "range", "tuple", "list", "dict", "print",
              "isinstance", "Path")
+
+# The main window's strings; lupdate reads translate("Context", "text") (window.tr would file them under
+# a context named "window" that Qt never looks up).
+translate = QCoreApplication.translate
 
 
 def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
@@ -299,13 +303,13 @@ class ExportActions:
         self.panel: ExportPanel | None = None
         self.dock: Any = None
         file_menu = window.menu("&File")
-        export_menu = file_menu.addMenu(window.tr("E&xport"))
-        self.export_action = QAction(window.tr("PyTorch..."), window)
-        self.export_action.setToolTip(window.tr("Show the PyTorch code of this network and export it"))
+        export_menu = file_menu.addMenu(translate("MainWindow", "E&xport"))
+        self.export_action = QAction(translate("MainWindow", "PyTorch..."), window)
+        self.export_action.setToolTip(translate("MainWindow", "Show the PyTorch code of this network and export it"))
         self.export_action.triggered.connect(lambda checked=False: self.show_preview())
         export_menu.addAction(self.export_action)
-        import_menu = file_menu.addMenu(window.tr("&Import"))
-        self.import_action = QAction(window.tr("PyTorch model..."), window)
+        import_menu = file_menu.addMenu(translate("MainWindow", "&Import"))
+        self.import_action = QAction(translate("MainWindow", "PyTorch model..."), window)
         self.import_action.triggered.connect(lambda checked=False: import_pytorch(window))
         import_menu.addAction(self.import_action)
         if hasattr(window, "documentReplaced"):
@@ -314,7 +318,7 @@ class ExportActions:
     def show_preview(self) -> ExportPanel:
         if self.panel is None:
             self.panel = ExportPanel(self.window.document, weights=self._weights, source_name=self._source_name)
-            self.dock = self.window.add_dock(self.panel, self.window.tr("PyTorch code"),
+            self.dock = self.window.add_dock(self.panel, "PyTorch code",
                                              Qt.DockWidgetArea.RightDockWidgetArea)
             self.panel.exported.connect(lambda folder: self._status(f"exported to {folder}"))
         self.dock.show()
@@ -355,13 +359,13 @@ def import_pytorch(window: Any, path: str | None = None, factory: str | None = N
     from nnviz.export.importer import import_torch_model, load_factory
 
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(window, window.tr("Import a PyTorch model"), "",
-                                              window.tr("Python files (*.py)"))
+        path, _ = QFileDialog.getOpenFileName(window, translate("MainWindow", "Import a PyTorch model"), "",
+                                              translate("MainWindow", "Python files (*.py)"))
         if not path:
             return None
     if factory is None:
-        factory, ok = QInputDialog.getText(window, window.tr("Import a PyTorch model"),
-                                           window.tr("Function (or class) in the file that returns the model:"),
+        question = translate("MainWindow", "Function (or class) in the file that returns the model:")
+        factory, ok = QInputDialog.getText(window, translate("MainWindow", "Import a PyTorch model"), question,
                                            text="build_model")
         if not ok or not factory.strip():
             return None
@@ -376,17 +380,17 @@ def import_pytorch(window: Any, path: str | None = None, factory: str | None = N
         except ExportError as exc:
             if shapes is not None or "--input-shape" not in str(exc):
                 raise
-            text, ok = QInputDialog.getText(window, window.tr("Import a PyTorch model"),
-                                            window.tr("Shape of one input sample, e.g. 3,32,32:"))
+            text, ok = QInputDialog.getText(window, translate("MainWindow", "Import a PyTorch model"),
+                                            translate("MainWindow", "Shape of one input sample, e.g. 3,32,32:"))
             if not ok:
                 return None
             doc = import_torch_model(model, input_shapes=[_parse_shape(text)], python_module=module)
     except (ExportError, ValueError) as exc:
-        QMessageBox.warning(window, window.tr("Import a PyTorch model"), str(exc))
+        QMessageBox.warning(window, translate("MainWindow", "Import a PyTorch model"), str(exc))
         return None
     window.set_document(doc)
     if hasattr(window, "status"):
-        window.status(window.tr("Imported %1").replace("%1", Path(path).name))
+        window.status(translate("MainWindow", "Imported %1").replace("%1", Path(path).name))
     return doc
 
 

@@ -687,6 +687,10 @@
         <translation>打开 .nnviz 文件</translation>
     </message>
     <message>
+        <source>PyTorch code</source>
+        <translation>PyTorch 代码</translation>
+    </message>
+    <message>
         <source>Save &amp;As…</source>
         <translation>另存为(&amp;A)…</translation>
     </message>
@@ -733,6 +737,46 @@
     <message>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>导出(&amp;X)</translation>
+    </message>
+    <message>
+        <source>PyTorch...</source>
+        <translation>PyTorch...</translation>
+    </message>
+    <message>
+        <source>Show the PyTorch code of this network and export it</source>
+        <translation>显示这个网络的 PyTorch 代码并导出</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>PyTorch model...</source>
+        <translation>PyTorch 模型...</translation>
+    </message>
+    <message>
+        <source>Import a PyTorch model</source>
+        <translation>导入 PyTorch 模型</translation>
+    </message>
+    <message>
+        <source>Python files (*.py)</source>
+        <translation>Python 文件 (*.py)</translation>
+    </message>
+    <message>
+        <source>Function (or class) in the file that returns the model:</source>
+        <translation>文件中返回模型的函数（或类）：</translation>
+    </message>
+    <message>
+        <source>Shape of one input sample, e.g. 3,32,32:</source>
+        <translation>单个输入样本的形状，例如 3,32,32：</translation>
+    </message>
+    <message>
+        <source>Imported %1</source>
+        <translation>已导入 %1</translation>
     </message>
 </context>
 <context>
@@ -1236,56 +1280,6 @@
     <message>
         <source>&apos;%s&apos; is not a number</source>
         <translation>“%s”不是一个数字</translation>
-    </message>
-</context>
-<context>
-    <name>self.window</name>
-    <message>
-        <source>PyTorch code</source>
-        <translation>PyTorch 代码</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>E&amp;xport</source>
-        <translation>导出(&amp;X)</translation>
-    </message>
-    <message>
-        <source>PyTorch...</source>
-        <translation>PyTorch...</translation>
-    </message>
-    <message>
-        <source>Show the PyTorch code of this network and export it</source>
-        <translation>显示这个网络的 PyTorch 代码并导出</translation>
-    </message>
-    <message>
-        <source>&amp;Import</source>
-        <translation>导入(&amp;I)</translation>
-    </message>
-    <message>
-        <source>PyTorch model...</source>
-        <translation>PyTorch 模型...</translation>
-    </message>
-    <message>
-        <source>Import a PyTorch model</source>
-        <translation>导入 PyTorch 模型</translation>
-    </message>
-    <message>
-        <source>Python files (*.py)</source>
-        <translation>Python 文件 (*.py)</translation>
-    </message>
-    <message>
-        <source>Function (or class) in the file that returns the model:</source>
-        <translation>文件中返回模型的函数（或类）：</translation>
-    </message>
-    <message>
-        <source>Shape of one input sample, e.g. 3,32,32:</source>
-        <translation>单个输入样本的形状，例如 3,32,32：</translation>
-    </message>
-    <message>
-        <source>Imported %1</source>
-        <translation>已导入 %1</translation>
     </message>
 </context>
 </TS>
