@@ -190,7 +190,7 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800)) -> list[tuple[str
                               "Flatten", "Reshape", "Conv", "Concatenate", "Dropout", "Embedding", "LSTM", "GRU",
                               "SimpleRNN", "LastStep", "BatchNorm", "MaxPool", "AvgPool", "Add", "Input", "input",
                               "hidden", "logits", "max", "params", "Ctrl", "Shift", "Del", "Space", "Esc", "xor",
-                              "spirals", "epoch"}
+                              "spirals", "epoch", "Keras", "float"}
     for spec in all_specs():
         allowed |= set(WORDS.findall(spec.label)) | {spec.key}
     folder = tempfile.mkdtemp(prefix="nnviz-check-")
