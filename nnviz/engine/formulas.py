@@ -222,11 +222,13 @@ def _dense_backward(hp: dict[str, Any], t: dict[str, np.ndarray]) -> Formula:
 def _conv_forward(hp: dict[str, Any], t: dict[str, np.ndarray]) -> Formula:
     """z at output channel 1, position (1, 1) of sample 1: the window of x times the first filter."""
     act = hp.get("activation", "none")
-    symbolic = _SYMBOLIC[("conv2d", "forward")] + (f"\na = {_act_name(act)}(z)" if act != "none" else "")
+    key = "conv2d"
+    title = f"Forward · {key}"  # the layer key, like the other layers' titles (a name, not translated)
+    symbolic = _SYMBOLIC[(key, "forward")] + (f"\na = {_act_name(act)}(z)" if act != "none" else "")
     x, w, b = t.get("input"), t.get("weight"), t.get("bias")
     z = t.get("z") if act != "none" else t.get("output")
     if x is None or w is None or z is None or np.ndim(x) != 4 or np.ndim(w) != 4:
-        return Formula(symbolic, None, {}, "Forward · Conv2D")
+        return Formula(symbolic, None, {}, title)
     kh, kw = w.shape[2:]
     ph, pw = tuple(hp.get("padding", (0, 0)))
     padded = np.pad(np.asarray(x[0], dtype=float), ((0, 0), (ph, ph), (pw, pw)))
@@ -238,7 +240,8 @@ def _conv_forward(hp: dict[str, Any], t: dict[str, np.ndarray]) -> Formula:
         lines.append(f"z[1; 1,1] = {terms}" + (f" + {_term(b[0])}" if b is not None else "")
                      + f" = {fmt_number(z[0, 0, 0, 0])}")
     else:
-        lines.append(f"z[1; 1,1] = Σ of {w[0].size} products W[1]⊙(window at 1,1)"
+        # Symbols only (no words): the panel translates words, and this line needs none.
+        lines.append(f"z[1; 1,1] = Σ W[1]⊙x[:, 1..{kh}, 1..{kw}]"
                      + (f" + {_term(b[0])}" if b is not None else "") + f" = {fmt_number(z[0, 0, 0, 0])}")
     if act != "none":
         lines.append(f"a[1; 1,1] = {_act_name(act)}({fmt_number(z[0, 0, 0, 0])}) = "
@@ -255,8 +258,8 @@ def _conv_forward(hp: dict[str, Any], t: dict[str, np.ndarray]) -> Formula:
         hl["bias"] = [(0,)]
     # value is recomputed here only to guard the layout assumptions (PyTorch's cross-correlation).
     if not np.isclose(value, float(z[0, 0, 0, 0]), rtol=1e-4, atol=1e-5):
-        return Formula(symbolic, None, {}, "Forward · Conv2D")
-    return Formula(symbolic, "\n".join(lines), hl, "Forward · Conv2D")
+        return Formula(symbolic, None, {}, title)
+    return Formula(symbolic, "\n".join(lines), hl, title)
 
 
 # --------------------------------------------------------------------------- activation nodes
