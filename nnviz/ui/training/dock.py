@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QToolBar
 
@@ -40,8 +41,9 @@ def attach_training(window: Any) -> TrainingController:
             # After the window's own first layout (its showEvent): tab the extra panels beside the
             # settings, give the formula and tensor row the height a whole backward step needs and
             # refit the canvas. A layout the user saved wins (restoreState shows what was shown).
-            QTimer.singleShot(0, lambda: _first_layout(window, formula_dock, curves_dock, settings_dock,
-                                                       extra_docks))
+            # With the window as context: a window closed before the event loop runs cancels the call.
+            QTimer.singleShot(0, window, lambda: _first_layout(window, formula_dock, curves_dock, settings_dock,
+                                                               extra_docks))
     menu = window.menu("&Train") if hasattr(window, "menu") else None
     if menu is not None:
         for action in views.actions.all:
@@ -72,6 +74,8 @@ def _settings_applier(window: Any):
 
 
 def _first_layout(window: Any, formula_dock: Any, curves_dock: Any, settings_dock: Any, extra_docks: list) -> None:
+    if not shiboken6.isValid(window):
+        return
     for dock in extra_docks:
         if settings_dock is not None:
             window.tabifyDockWidget(settings_dock, dock)
