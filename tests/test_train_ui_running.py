@@ -79,15 +79,20 @@ def test_rewind_restores_exact_weights(xor):
 
 
 def test_reset_restores_initial_weights_and_reinitialise_changes_them(xor):
-    controller, _ = xor
+    controller, views = xor
     initial = weights(controller)
     controller.step_epoch()
     controller.reset()
     assert_same(weights(controller), initial)
+    old_seed = controller.doc.training.seed
     seed = controller.reinitialize()
-    assert seed == controller.doc.training.seed + 1
+    assert seed == old_seed + 1 == controller.doc.training.seed == controller.session.settings.seed
     fresh = weights(controller)
     assert any(not np.array_equal(fresh[n][k], initial[n][k]) for n in fresh for k in fresh[n])
+    assert views.settings.editors["seed"].value() == seed  # the panel shows the seed of these weights
+    # and typing the old seed back gives the old weights back
+    views.settings.editors["seed"].setValue(old_seed)
+    assert_same(weights(controller), initial)
 
 
 def test_diverging_run_pauses_and_names_the_node(qtbot):

@@ -107,3 +107,17 @@ def test_opening_another_file_replaces_the_session(window):
     assert c.views.settings.doc is window.document
     c.step_batch()
     assert c.session.steps_done == 1
+
+
+def test_reinitialise_is_an_undoable_seed_change(window):
+    window.files.load(str(EXAMPLES / "xor.nnviz"))
+    c = window.training
+    before = {n: {k: v.copy() for k, v in t.items()} for n, t in c.session.weights().items()}
+    seed = c.reinitialize()
+    assert window.document.training.seed == seed
+    window.undo_stack.undo()
+    assert window.document.training.seed == seed - 1
+    after = c.session.weights()
+    for n in before:
+        for k in before[n]:
+            np.testing.assert_array_equal(after[n][k], before[n][k])

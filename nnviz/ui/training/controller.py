@@ -9,6 +9,7 @@ the visible ones at most 60 times a second.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +21,7 @@ from nnviz.engine.history import History
 from nnviz.engine.network import SessionError
 from nnviz.engine.session import MicroStep, NonFiniteError, Session
 from nnviz.graph.document import Change, GraphDocument
-from nnviz.graph.settings import SettingsError
+from nnviz.graph.settings import SettingsError, TrainingSettings
 
 SLICE_MS = 8.0  # training time per event-loop turn: leaves half of a 16 ms frame for drawing
 # After a long event-loop turn (a big repaint) the next slice is this short, so that the turn and the
@@ -69,6 +70,8 @@ class TrainingController(QObject):
         self.halt_text = ""
         self._run_steps = 0
         self._slice_end = 0.0
+        # How a settings change reaches the document (the window's undoable controller, when attached).
+        self.apply_settings: Callable[[TrainingSettings], object] | None = None
         self.set_document(doc)
 
     # ------------------------------------------------------------------ document
@@ -93,7 +96,10 @@ class TrainingController(QObject):
         self.pause()
         # Typed starting weights replace the trained ones of that node; all else keeps what fits.
         fresh = {change.node} if change.kind == "weights" else set()
-        self.rebuild(keep_weights=change.kind != "replaced", fresh=fresh)
+        # A new seed means new starting weights (that is what a seed is for); other settings keep them.
+        new_seed = (change.kind == "training" and self.session is not None
+                    and self.session.settings.seed != self.doc.training.seed)
+        self.rebuild(keep_weights=change.kind != "replaced" and not new_seed, fresh=fresh)
 
     def rebuild(self, keep_weights: bool = True, fresh: set[str | None] | None = None) -> None:
         """A new Session for the document; with keep_weights, layers whose weight shapes did not change
@@ -286,16 +292,17 @@ class TrainingController(QObject):
         self.changed.emit(True)
 
     def reinitialize(self, seed: int | None = None) -> int | None:
-        """Fresh weights from a new seed (the next seed by default); returns the seed used."""
+        """Fresh weights from a new seed (the next seed by default), written into the document's settings
+        so the settings panel and a saved file agree with the weights; returns the seed used."""
         if self.session is None:
             return None
         self.pause()
         seed = self.session.settings.seed + 1 if seed is None else seed
-        self.session.reinitialize(seed)
-        self.current = None
-        self._seen.clear()
-        self.sessionChanged.emit()
-        self.changed.emit(True)
+        settings = self.doc.training.with_(seed=seed)
+        if self.apply_settings is not None:
+            self.apply_settings(settings)  # undoable through the window; rebuilds via _on_change
+        else:
+            self.doc.set_training(settings)
         return seed
 
     # ------------------------------------------------------------------ reading
