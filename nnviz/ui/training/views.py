@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
@@ -178,7 +178,8 @@ class TrainingViews(QObject):
             return
         if self.formula.formula is not cur.formula:
             e = cur.event
-            where = f"step {e.step}" + (f" · {cur.node_name}" if cur.node_name else "")
+            step = QCoreApplication.translate("TrainingController", "step %d") % e.step
+            where = step + (f" · {cur.node_name}" if cur.node_name else "")
             self.formula.set_formula(cur.formula, where)
 
     def refresh_tensors(self, preferred: str | None = None) -> None:
