@@ -121,3 +121,24 @@ def test_reinitialise_is_an_undoable_seed_change(window):
     for n in before:
         for k in before[n]:
             np.testing.assert_array_equal(after[n][k], before[n][k])
+
+
+def test_the_edge_into_the_active_layer_is_marked(window, qtbot):
+    c = window.training
+    edges = c.views.edges
+    c.step()  # batch: no layer active
+    assert edges.overlays == []
+    c.step()  # forward input: no edge into it
+    c.step()  # forward neuron: the edge input -> neuron carries the data
+    assert len(edges.overlays) == 1 and not edges.reversed
+    overlay = edges.overlays[0]
+    assert overlay.scene() is window.scene
+    assert overlay.path() == window.scene.edge_items[next(iter(window.scene.edge_items))].path()
+    c.step()  # loss
+    c.step()  # backward neuron: the gradient flows back along the same edge
+    assert len(edges.overlays) == 1 and edges.reversed
+    assert overlay.scene() is None  # the forward mark is gone
+    c.step_batch()
+    assert edges.overlays == []
+    qtbot.wait(600)  # the travelling dot is removed when its animation ends
+    assert edges._dots == []

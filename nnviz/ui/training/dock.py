@@ -21,7 +21,8 @@ def attach_training(window: Any) -> TrainingController:
     controller = TrainingController(window.document, parent=window)
     controller.apply_settings = _settings_applier(window)
     views = TrainingViews(controller, canvas=getattr(window, "canvas", None),
-                          apply_settings=controller.apply_settings, parent=controller)
+                          apply_settings=controller.apply_settings, parent=controller,
+                          scene=getattr(window, "scene", None))
     controller.views = views
     add = getattr(window, "add_dock", None)
     if add is not None:

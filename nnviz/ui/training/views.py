@@ -19,6 +19,7 @@ from nnviz.ui.training.boundary import DecisionBoundaryView
 from nnviz.ui.training.controller import TrainingController
 from nnviz.ui.training.controls import ControlsBar, TrainingActions
 from nnviz.ui.training.curves import CurvesPanel
+from nnviz.ui.training.edge_pulse import EdgePulse
 from nnviz.ui.training.formula_panel import FormulaPanel
 from nnviz.ui.training.glyphs import output_glyph
 from nnviz.ui.training.health import HealthPanel
@@ -33,10 +34,11 @@ PREFERRED = {"batch": "x", "forward": "output", "loss": "loss", "backward": "del
 
 class TrainingViews(QObject):
     def __init__(self, controller: TrainingController, canvas: Any = None, apply_settings: Any = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, scene: Any = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.canvas = canvas
+        self.edges = EdgePulse(scene, self) if scene is not None else None
         self.actions = TrainingActions(controller, self)
         self.controls = ControlsBar(controller, self.actions)
         self.tensors = TensorPanel()
@@ -70,7 +72,7 @@ class TrainingViews(QObject):
         self._badges: dict[str, dict[str, tuple[str, str]]] = {}
         self._highlighted: str | None = None
         self._tensor_key: tuple | None = None
-        controller.changed.connect(lambda now: self.throttle.flush(force=True) if now else self.throttle.request())
+        controller.changed.connect(self._on_changed)
         controller.stepped.connect(self._on_stepped)
         controller.runningChanged.connect(self._on_running)
         controller.halted.connect(self._on_halt)
@@ -88,6 +90,17 @@ class TrainingViews(QObject):
         self.controller.selected_node = None  # the step moves the focus to the active node
         self._tensor_key = None
         self._highlight(view.event.node, view.event.phase)
+
+    def _on_changed(self, now: bool) -> None:
+        s = self.controller.session
+        if now and self.controller.current is None and (s is None or s.halted is None):
+            self._highlight(None, None)  # a batch, an epoch, a rewind: no single micro-step is active
+        if now:
+            self.throttle.flush(force=True)
+            if self.edges is not None:
+                self.edges.sync()  # glyphs drawn just now may have resized nodes and moved their edges
+        else:
+            self.throttle.request()
 
     def _on_running(self, running: bool) -> None:
         if running:
@@ -133,6 +146,8 @@ class TrainingViews(QObject):
         return next((sources[s] for s in self.BADGE_ORDER if s in sources), None)
 
     def _highlight(self, node: str | None, phase: str | None) -> None:
+        if self.edges is not None:
+            self.edges.show(node, phase)
         canvas = self.canvas
         if canvas is None or not hasattr(canvas, "highlight_node"):
             return
