@@ -418,6 +418,11 @@ _SYMBOLIC: dict[tuple[str, str], str] = {
     ("add", "backward"): "∂L/∂xₖ = ∂L/∂a  for every input k",
     ("concatenate", "forward"): "a = [x₁, x₂, …]  (joined along the axis)",
     ("concatenate", "backward"): "∂L/∂xₖ = the slice of ∂L/∂a that came from input k",
+    # Symbols only: these read the same in every language.
+    ("embedding", "forward"): "a_t = E[x_t, :]",
+    ("embedding", "backward"): "∂L/∂E[x_t, :] += ∂L/∂a_t",
+    ("last_step", "forward"): "a = h_T",
+    ("last_step", "backward"): "∂L/∂h_T = ∂L/∂a,   ∂L/∂h_t = 0  (t < T)",
 }
 
 _ACTIVATION_KEYS = frozenset(_ACT_SYMBOL)
