@@ -255,3 +255,22 @@ def test_throttle_coalesces_requests(qtbot):
     label.show()
     throttle.refresh_if_stale(label)
     assert len(calls) == 3  # ... until they are shown again
+
+
+def test_heatmap_shows_the_value_under_the_cursor(qtbot):
+    from PySide6.QtCore import QPointF
+
+    from nnviz.ui.training.heatmap import HeatmapView
+
+    view = HeatmapView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    t = np.arange(12.0).reshape(3, 4) - 5
+    view.set_tensor("weight", t)
+    assert view.levels == (-10.0, 10.0)  # symmetric around zero, rounded up to 1-2-5 steps
+    np.testing.assert_array_equal(view.image.image, t)
+    pos = view.plot.vb.mapViewToScene(QPointF(2.5, 1.5))  # the middle of row 2, column 3
+    view._on_mouse(pos)
+    assert view.hover.text() == f"weight: row 2, column 3 = {t[1, 2]:.6g}"
