@@ -171,4 +171,4 @@ def test_run_keeps_the_event_loop_responsive(xor, qtbot):
     probe.stop()
     gaps = np.diff(ticks)
     assert len(ticks) > 20
-    assert gaps.max() < 0.1  # never a long freeze (the benchmark measures the real figure)
+    assert gaps.max() < 0.25  # never a long freeze, even on a loaded CI machine (the benchmark measures it)
