@@ -6,7 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from nnviz.io import load
 from nnviz.ui.main_window import MainWindow
@@ -142,3 +144,27 @@ def test_the_edge_into_the_active_layer_is_marked(window, qtbot):
     assert edges.overlays == []
     qtbot.wait(600)  # the travelling dot is removed when its animation ends
     assert edges._dots == []
+
+
+def test_space_on_the_canvas_taps_run_and_still_pans(window, qtbot):
+    c = window.training
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Space)  # a tap: run
+    assert c.running
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Space)  # again: pause
+    assert not c.running
+    # hold Space and drag: the canvas pans, training does not start
+    qtbot.keyPress(window.canvas, Qt.Key.Key_Space)
+    viewport = window.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
+    # a move with the button held (qtbot.mouseMove sends none with buttons)
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(170, 140), QPointF(170, 140), Qt.MouseButton.NoButton,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, move)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(170, 140))
+    qtbot.keyRelease(window.canvas, Qt.Key.Key_Space)
+    assert not c.running
+    # elsewhere in the window Space is the Run shortcut as usual (F5 too)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F5)
+    assert c.running
+    c.pause()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QToolBar
 
 from nnviz.ui.training.controller import TrainingController
+from nnviz.ui.training.space_tap import SpaceTap
 from nnviz.ui.training.views import TrainingViews
 
 
@@ -59,6 +60,9 @@ def attach_training(window: Any) -> TrainingController:
         window.addToolBar(bar)
     for action in views.actions.all:
         window.addAction(action)  # shortcuts work wherever the focus is in the window
+    canvas = getattr(window, "canvas", None)
+    if canvas is not None:
+        views.space_tap = SpaceTap(canvas, controller.toggle_run)
     if hasattr(window, "documentReplaced"):
         window.documentReplaced.connect(lambda doc: (controller.set_document(doc), views.settings.set_document(doc)))
     if hasattr(window, "selectionChanged"):
