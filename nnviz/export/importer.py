@@ -30,13 +30,13 @@ from nnviz.export.import_rules import (
 from nnviz.export.registry import load_emitters
 from nnviz.graph.document import MAX_NAME_LENGTH as _MAX_NAME
 from nnviz.graph.document import GraphDocument, GraphEditError
+from nnviz.graph.layout import layered_layout
 from nnviz.graph.registry import Shape, get_spec
 from nnviz.graph.specs.common import ACTIVATIONS
 
 FUSABLE = {"dense", "conv2d"}
 # Activations whose node has only default settings can be fused (Dense/Conv2D fuse with defaults).
 _DEFAULTS = {"leaky_relu": {"negative_slope": 0.01}, "elu": {"alpha": 1.0}, "gelu": {"approximate": "none"}}
-COLUMN_GAP, ROW_GAP = 236.0, 150.0  # as the app's own layered layout
 
 
 @dataclass
@@ -286,7 +286,8 @@ def _build(pending: dict[str, _Pending], output: str) -> GraphDocument:
         for key, p in pending.items():
             for port, src in enumerate(p.sources):
                 doc.connect(ids[src], ids[key], port)
-        _layout(doc)
+        for nid, pos in layered_layout(doc).items():  # as the canvas's Auto Layout places them
+            doc.nodes[nid].pos = pos
     analysis = doc.analysis()
     if not analysis.valid:
         raise ExportError("The imported network has problems:\n" + "\n".join(f"  - {m}" for m in analysis.messages()))
@@ -301,17 +302,3 @@ def _unique(name: str, taken: set[str]) -> str:
         candidate = f"{base}_{i}"
     taken.add(candidate)
     return candidate
-
-
-def _layout(doc: GraphDocument) -> None:
-    """Columns by depth from the input, left to right; rows centred in each column."""
-    depth: dict[str, int] = {}
-    for nid in doc.analysis().order:
-        depth[nid] = 1 + max((depth[e.src] for e in doc.inputs_of(nid) if e.src in depth), default=-1)
-    columns: dict[int, list[str]] = defaultdict(list)
-    for nid, d in depth.items():
-        columns[d].append(nid)
-    for d, members in columns.items():
-        offset = (len(members) - 1) / 2.0
-        for row, nid in enumerate(members):
-            doc.nodes[nid].pos = (d * COLUMN_GAP, (row - offset) * ROW_GAP)

@@ -1,39 +1,10 @@
-"""Automatic layered layout: columns by depth from the inputs, rows ordered to limit crossings (no Qt)."""
+"""The canvas's Auto Layout: the core's layered layout (nnviz.graph.layout), re-exported for the UI.
+
+The gaps live in the core so the PyTorch importer lays imported networks out as the canvas does.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from nnviz.graph.layout import COLUMN_GAP, ROW_GAP, layered_layout
 
-from nnviz.graph import GraphDocument
-
-COLUMN_GAP = 270.0  # node width (184) plus room for an edge's shape label such as (16, 14, 14)
-ROW_GAP = 150.0  # tallest node (~120) plus a margin
-
-
-def layered_layout(doc: GraphDocument, origin: tuple[float, float] = (0.0, 0.0)) -> dict[str, tuple[float, float]]:
-    """Top-left positions for every node: data flows left to right, one column per depth."""
-    order = doc.analysis().order  # topological where possible; cycles are appended at the end
-    preds: dict[str, list[str]] = defaultdict(list)
-    for e in doc.edges:
-        preds[e.dst].append(e.src)
-    depth: dict[str, int] = {}
-    for nid in order:
-        depth[nid] = 1 + max((depth[p] for p in preds[nid] if p in depth), default=-1)
-    columns: dict[int, list[str]] = defaultdict(list)
-    for nid in order:
-        columns[depth[nid]].append(nid)
-    row: dict[str, float] = {}
-    positions: dict[str, tuple[float, float]] = {}
-    for col in sorted(columns):
-        members = columns[col]
-        # Barycentre of the predecessors' rows keeps a chain straight and branches next to their source.
-        members.sort(key=lambda n: _mean([row[p] for p in preds[n] if p in row], default=len(row)))
-        offset = (len(members) - 1) / 2.0
-        for i, nid in enumerate(members):
-            row[nid] = i - offset
-            positions[nid] = (origin[0] + col * COLUMN_GAP, origin[1] + (i - offset) * ROW_GAP)
-    return positions
-
-
-def _mean(values: list[float], default: float) -> float:
-    return sum(values) / len(values) if values else default
+__all__ = ["COLUMN_GAP", "ROW_GAP", "layered_layout"]
