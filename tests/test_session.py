@@ -189,3 +189,19 @@ def test_fast_steps_skip_the_data_gradient_but_recorded_steps_show_it():
     events = [session.step() for _ in range(9)]
     first_dense_backward = [e for e in events if e.phase == "backward"][-1]
     assert first_dense_backward.tensors["grad_input"].shape == (20, 2)
+
+
+def test_load_weights_carries_matching_nodes_and_becomes_the_reset_state():
+    trained = Session(xor_mlp())
+    trained.run(steps=20)
+    edited = xor_mlp()
+    edited.set_param(edited.node_by_name("dense_1").id, "units", 6)  # dense_1 and dense_2 change shape
+    kept = Session(xor_mlp())
+    assert kept.load_weights(trained.weights()) == ["n2", "n3"]
+    fresh = Session(edited)
+    assert fresh.load_weights(trained.weights()) == []
+    kept.run(steps=3)
+    kept.reset()
+    assert np.array_equal(kept.weights()["n2"]["weight"], trained.weights()["n2"]["weight"])
+    with pytest.raises(SessionError, match="has not started"):
+        trained.load_weights(trained.weights())

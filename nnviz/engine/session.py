@@ -150,6 +150,26 @@ class Session:
     def position(self) -> Position:
         return Position(self.steps_done, self.epoch, self.batch_in_epoch, *self._next)
 
+    def load_weights(self, state: dict[str, dict[str, np.ndarray]]) -> list[str]:
+        """Carry weights over from another session (after an edit of the graph) at step 0.
+
+        Only nodes whose every tensor exists here with the same shape are loaded; the others keep
+        their fresh values. The loaded state becomes the one Reset returns to. Returns the node ids
+        loaded. Refused mid-training: call it on a new session."""
+        if self.steps_done or self.mid_step:
+            raise SessionError("weights can only be carried over into a session that has not started")
+        current = self.net.state()
+        keep = {}
+        for nid, tensors in state.items():
+            here = current.get(nid)
+            if here and set(here) == set(tensors) and all(here[k].shape == np.shape(v) for k, v in tensors.items()):
+                keep[nid] = {k: np.asarray(v, dtype=here[k].dtype) for k, v in tensors.items()}
+        if keep:
+            self.net.load_state(keep)
+            self.history = History(self.history.limit)
+            self.history.add(self._checkpoint())
+        return list(keep)
+
     def weights(self) -> dict[str, dict[str, np.ndarray]]:
         """Current parameters and buffers (copies), by node id then PyTorch state_dict name."""
         return self.net.state()

@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.data.dataset import DataError
 from nnviz.engine.formulas import Formula, formula_for
-from nnviz.engine.history import History
 from nnviz.engine.network import SessionError
 from nnviz.engine.session import MicroStep, NonFiniteError, Session
 from nnviz.graph.document import Change, GraphDocument
@@ -365,20 +364,6 @@ class TrainingController(QObject):
 
 
 def _carry_weights(session: Session, old: dict[str, dict[str, np.ndarray]]) -> None:
-    """Load the old values of every tensor whose node and shape survived the edit, and make that the
-    state Reset returns to (a fresh history whose step 0 holds it)."""
-    keep: dict[str, dict[str, np.ndarray]] = {}
-    current = session.weights()
-    for nid, tensors in old.items():
-        if nid not in current:
-            continue
-        same = {k: v for k, v in tensors.items() if k in current[nid] and current[nid][k].shape == v.shape}
-        if same and len(same) == len(current[nid]):
-            keep[nid] = {k: v.astype(session.dtype) for k, v in same.items()}
-    if not keep:
-        return
-    session.net.load_state(keep)
-    # The session checkpointed its freshly initialised weights at step 0; restart the history from
-    # the carried ones so Reset and Rewind return to what the learner sees.
-    session.history = History(session.history.limit)
-    session.history.add(session._checkpoint())
+    """Load the old values of every node whose tensors survived the edit unchanged in shape, and make
+    that the state Reset returns to."""
+    session.load_weights(old)
