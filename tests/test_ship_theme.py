@@ -123,3 +123,19 @@ def test_svg_icons_are_crisp_at_high_dpi(qapp) -> None:
         # edges with many distinct alpha values.
         alphas = {image.pixelColor(x, y).alpha() for x in range(image.width()) for y in range(0, image.height(), 3)}
         assert len(alphas) > 10
+
+
+def test_phase_highlights_stay_apart_for_colour_blind_learners() -> None:
+    """Forward, backward and update glow in colours that differ under every simulated dichromacy, and the
+    animated edges use the same colours as the nodes."""
+    from nnviz.ui.theme import HIGHLIGHT_COLORS
+    from nnviz.ui.training.edge_pulse import COLOURS
+
+    assert {k: COLOURS[k] for k in COLOURS} == {k: HIGHLIGHT_COLORS[k] for k in COLOURS}
+    names = ["forward", "backward", "update"]
+    rgb = to_linear(np.array([QColor(HIGHLIGHT_COLORS[n]).getRgbF()[:3] for n in names]))
+    for kind, matrix in [("normal", np.eye(3)), *DICHROMACY.items()]:
+        seen = lab(rgb @ np.array(matrix).T)
+        for i, j in ((0, 1), (0, 2), (1, 2)):
+            delta_e = float(np.linalg.norm(seen[i] - seen[j]))
+            assert delta_e > 20, f"{kind}: {names[i]} and {names[j]} highlights look alike (ΔE {delta_e:.1f})"

@@ -17,7 +17,8 @@ CATEGORY_COLORS = {
 }
 
 # Micro-step roles the training panels highlight nodes with.
-HIGHLIGHT_COLORS = {"forward": "#1E88E5", "backward": "#E53935", "update": "#43A047"}
+# Blue / vermillion / dark teal-green: distinct for protan, deutan and tritan vision too (see test_ship_theme).
+HIGHLIGHT_COLORS = {"forward": "#1E88E5", "backward": "#D55E00", "update": "#00695C"}
 
 NODE_WIDTH = 184.0
 HEADER_HEIGHT = 24.0

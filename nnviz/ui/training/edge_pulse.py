@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QVariantAnimation
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsPathItem
 
-COLOURS = {"forward": "#1E88E5", "backward": "#E53935"}  # as the node highlights (theme.HIGHLIGHT_COLORS)
+COLOURS = {"forward": "#1E88E5", "backward": "#D55E00"}  # as the node highlights (theme.HIGHLIGHT_COLORS)
 DURATION_MS = 450
 DOT = 7.0
 
