@@ -17,4 +17,10 @@ def category_icon(category: str) -> QIcon:
 
 @cache
 def app_icon() -> QIcon:
-    return QIcon(str(resource_path("icons", "nnviz.svg")))
+    # The same icon the desktop entry and the bundle use (resources/icons/app), SVG first so it stays crisp.
+    icon = QIcon(str(resource_path("icons", "app", "nnviz.svg")))
+    for size in (16, 32, 48, 256):  # exact bitmaps for the sizes title bars and task bars ask for
+        png = resource_path("icons", "app", f"nnviz-{size}.png")
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon
