@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         self.controller.refused.connect(lambda message: self.status(message, 10000))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.problems.nodeActivated.connect(self.select_node)
+        # Problems share a tab group with other panels: bring them to the front when something breaks.
+        self.problems.problemsChanged.connect(lambda bad: bad and self.problems_dock.raise_())
         self.palette.activated.connect(lambda key: self.canvas.drop_layer(key, self.canvas.centre_of_view()))
         self.undo_stack.cleanChanged.connect(lambda clean: self.update_title())
         self.document.subscribe(self._on_change)

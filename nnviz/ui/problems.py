@@ -14,6 +14,8 @@ class ProblemsPanel(QListWidget):
     """Emits `nodeActivated(node_id)` when the user clicks a node's problem."""
 
     nodeActivated = Signal(str)
+    # True when the document has problems, False when it has none; emitted when that changes.
+    problemsChanged = Signal(bool)
 
     def __init__(self, document: GraphDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +38,9 @@ class ProblemsPanel(QListWidget):
 
     def refresh(self) -> None:
         analysis = self.document.analysis()
+        if getattr(self, "_had_problems", None) != (not analysis.valid):
+            self._had_problems = not analysis.valid
+            self.problemsChanged.emit(self._had_problems)
         self.clear()
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for message in analysis.graph_errors:

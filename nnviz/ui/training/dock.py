@@ -28,7 +28,7 @@ def attach_training(window: Any) -> TrainingController:
     add = getattr(window, "add_dock", None)
     if add is not None:
         formula_dock = add(views.formula, "Formula", Qt.DockWidgetArea.BottomDockWidgetArea)
-        add(views.tensors, "Tensors", Qt.DockWidgetArea.BottomDockWidgetArea)
+        tensors_dock = add(views.tensors, "Tensors", Qt.DockWidgetArea.BottomDockWidgetArea)
         curves_dock = add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
         settings_dock = add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
         extra_docks = []
@@ -45,8 +45,8 @@ def attach_training(window: Any) -> TrainingController:
             # settings, give the formula and tensor row the height a whole backward step needs and
             # refit the canvas. A layout the user saved wins (restoreState shows what was shown).
             # With the window as context: a window closed before the event loop runs cancels the call.
-            QTimer.singleShot(0, window, lambda: _first_layout(window, formula_dock, curves_dock, settings_dock,
-                                                               extra_docks))
+            QTimer.singleShot(0, window, lambda: _first_layout(window, formula_dock, tensors_dock, curves_dock,
+                                                               settings_dock, extra_docks))
     menu = window.menu("&Train") if hasattr(window, "menu") else None
     if menu is not None:
         for action in views.actions.all:
@@ -79,9 +79,22 @@ def _settings_applier(window: Any):
 
 
 
-def _first_layout(window: Any, formula_dock: Any, curves_dock: Any, settings_dock: Any, extra_docks: list) -> None:
+def _first_layout(window: Any, formula_dock: Any, tensors_dock: Any, curves_dock: Any, settings_dock: Any,
+                  extra_docks: list) -> None:
     if not shiboken6.isValid(window):
         return
+    # Problems and History join the Formula's tab group, so Formula and Tensors share the bottom row's
+    # whole width; the window raises Problems itself whenever the graph has an error.
+    problems, history = getattr(window, "problems_dock", None), getattr(window, "history_dock", None)
+    for dock in (problems, history):
+        if dock is not None:
+            window.tabifyDockWidget(formula_dock, dock)
+    valid = window.document.analysis().valid if hasattr(window, "document") else True
+    (formula_dock if valid or problems is None else problems).raise_()
+    if tensors_dock is not None:
+        width = window.width()
+        window.resizeDocks([formula_dock, tensors_dock], [int(width * 0.45), int(width * 0.55)],
+                           Qt.Orientation.Horizontal)
     for dock in extra_docks:
         if settings_dock is not None:
             window.tabifyDockWidget(settings_dock, dock)

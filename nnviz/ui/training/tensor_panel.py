@@ -144,6 +144,10 @@ class TensorPanel(QWidget):
         t = self.tensors.get(name)
         self.heatmap.set_tensor(f"{name} {tuple(np.shape(t))}" if t is not None else name, t)
         self.table.set_tensor(t, self.highlights.get(name))
+        # A tensor too large for a table gets the panel's whole width for its heatmap, not a blank box.
+        fits = t is not None and np.size(t) <= MAX_TABLE
+        if self.table.isVisibleTo(self) != fits:
+            self.table.setVisible(fits)
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export micro-step tensors"), "microstep.csv",
