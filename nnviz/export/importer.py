@@ -27,6 +27,7 @@ from nnviz.export.import_rules import (
     function_rules,
     rule_for_module,
 )
+from nnviz.export.import_sequence import RecurrentValue, follow, refusal
 from nnviz.export.registry import load_emitters
 from nnviz.graph.document import MAX_NAME_LENGTH as _MAX_NAME
 from nnviz.graph.document import GraphDocument, GraphEditError
@@ -35,6 +36,7 @@ from nnviz.graph.registry import Shape, get_spec
 from nnviz.graph.specs.common import ACTIVATIONS
 
 FUSABLE = {"dense", "conv2d"}
+RECURRENT_TYPES = {"rnn", "lstm", "gru"}
 # Activations whose node has only default settings can be fused (Dense/Conv2D fuse with defaults).
 _DEFAULTS = {"leaky_relu": {"negative_slope": 0.01}, "elu": {"alpha": 1.0}, "gelu": {"approximate": "none"}}
 
@@ -109,7 +111,8 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
     model.eval()  # shape propagation must not move BatchNorm statistics or draw dropout masks
     try:
         with torch.no_grad():
-            ShapeProp(traced).propagate(*[torch.zeros(2, *s, dtype=dtype) for s in shapes])
+            ShapeProp(traced).propagate(*[torch.zeros(2, *s, dtype=torch.long if _first_layer(traced, p) == "Embedding"
+                                                      else dtype) for s, p in zip(shapes, placeholders)])
     except Exception as exc:
         raise ExportError(f"the model does not run on inputs of shape {shapes}: {type(exc).__name__}: {exc}. "
                           "Give the right shape with --input-shape") from None
@@ -119,14 +122,21 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
     def is_tensor(node: Any) -> bool:
         return isinstance(node, torch.fx.Node) and isinstance(node.meta.get("tensor_meta"), TensorMetadata)
 
+    def returns_tuple(node: Any) -> bool:  # a recurrent module: (output sequence, final states)
+        meta = node.meta.get("tensor_meta")
+        return (node.op == "call_module" and not isinstance(meta, TensorMetadata) and isinstance(meta, tuple)
+                and isinstance(meta[0], TensorMetadata))  # (TensorMetadata is itself a named tuple)
+
     def shape_of(node: Any) -> Shape:
-        return tuple(int(d) for d in node.meta["tensor_meta"].shape[1:])
+        meta = node.meta["tensor_meta"]
+        return tuple(int(d) for d in (meta if isinstance(meta, TensorMetadata) else meta[0]).shape[1:])
 
     functions = function_rules()
     pending: dict[str, _Pending] = {}
     alias: dict[str, str] = {}  # pass-through operations: node -> the node whose value it carries
     unsupported: list[str] = []
     output = None
+    recurrent: dict[str, RecurrentValue] = {}  # parts of a recurrent module's (output, states) result
     for node in graph.nodes:
         if node.op == "placeholder":
             shape = shapes[placeholders.index(node)]
@@ -135,7 +145,20 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
         if node.op == "output":
             output = node.args[0]
             continue
-        if not is_tensor(node):
+        uses = [a for a in _flatten([*node.args, *node.kwargs.values()]) if getattr(a, "name", None) in recurrent]
+        if uses:
+            value = recurrent[uses[0].name]
+            followed = follow(value, node.op, node.target, tuple(node.args)) if node.args[0] is uses[0] else None
+            if followed is None:
+                unsupported.append(refusal(value, _describe(node, traced), pending[value.key].name))
+            elif isinstance(followed, RecurrentValue):
+                recurrent[node.name] = followed
+            elif followed == "sequence":
+                alias[node.name] = value.key
+            else:
+                pending[node.name] = _Pending(node.name, Converted("last_step"), [value.key])
+            continue
+        if not is_tensor(node) and not returns_tuple(node):
             continue  # sizes and other numbers (x.size(0)) only parameterise a reshape
         args = [a for a in _flatten(node.args) if is_tensor(a)]
         site = Site(_describe(node, traced), [shape_of(a) for a in args], shape_of(node), tuple(node.args),
@@ -166,8 +189,13 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
         if name.isdigit():  # a layer of an nn.Sequential: "conv_0" reads better than "0"
             name = f"{get_spec(converted.type).name_stem}_{name}"
         pending[node.name] = _Pending(name, converted, [alias.get(a.name, a.name) for a in args[: converted.inputs]])
+        if returns_tuple(node):
+            recurrent[node.name] = RecurrentValue("result", node.name, converted.type)
     if unsupported:
         raise ExportError("The model cannot be imported:\n" + "\n".join(f"  - {u}" for u in unsupported))
+    if isinstance(output, torch.fx.Node) and output.name in recurrent:
+        raise ExportError(refusal(recurrent[output.name], "forward() returning it",
+                                  pending[recurrent[output.name].key].name))
     if isinstance(output, torch.fx.Node):
         output = alias.get(output.name, output.name)
     if not isinstance(output, str) or output not in pending:
@@ -175,6 +203,7 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
     _merge_sums(pending)
     if fuse:
         _fuse_activations(pending)
+        output = _fold_last_steps(pending, output)
     doc = _build(pending, output)
     doc.training = doc.training.with_(dtype="float64" if dtype == torch.float64 else "float32")
     return doc
@@ -210,17 +239,38 @@ def _input_shapes(traced: Any, placeholders: list[Any], given: list[Shape] | Non
     else:
         shapes = []
         for p in placeholders:
-            first = next(iter(p.users), None)
-            while first is not None and first.op == "call_method" and first.target in CASTS:
-                first = next(iter(first.users), None)  # x.float() first: the layer after it decides
-            sub = traced.get_submodule(first.target) if first is not None and first.op == "call_module" else None
-            if sub is None or type(sub).__name__ != "Linear":
-                raise ExportError(f"the shape of input {p.name!r} is unknown: give it with --input-shape "
-                                  "(e.g. 3,32,32 for colour images)")
-            shapes.append((int(sub.in_features),))
+            first = _first_layer(traced, p)
+            if first == "Linear":
+                shapes.append((int(traced.get_submodule(_first_user(p).target).in_features),))
+                continue
+            # A sequence's length is not in the model: only the user knows it.
+            if first == "Embedding":
+                example = "12 for sentences of 12 token ids"
+            elif first in ("RNN", "LSTM", "GRU", "WithInputDropout"):
+                example = "12,32 for 12 time steps of 32 features"
+            else:
+                example = "3,32,32 for colour images"
+            raise ExportError(f"the shape of input {p.name!r} is unknown: give it with --input-shape "
+                              f"(e.g. {example})")
     if len(shapes) != len(placeholders):
         raise ExportError(f"forward() takes {len(placeholders)} inputs but {len(shapes)} input shapes were given")
     return shapes
+
+
+def _first_user(placeholder: Any) -> Any:
+    """The first operation reading a forward() argument, past casts such as x.float() or x.long()."""
+    first = next(iter(placeholder.users), None)
+    while first is not None and first.op == "call_method" and first.target in CASTS:
+        first = next(iter(first.users), None)
+    return first
+
+
+def _first_layer(traced: Any, placeholder: Any) -> str | None:
+    """The class name of the module that first reads this argument ("Linear", "Embedding"), if any."""
+    first = _first_user(placeholder)
+    if first is None or first.op != "call_module":
+        return None
+    return type(traced.get_submodule(first.target)).__name__
 
 
 def _readers(pending: dict[str, _Pending]) -> dict[str, list[str]]:
@@ -267,6 +317,25 @@ def _fuse_activations(pending: dict[str, _Pending]) -> None:
         for p in pending.values():  # readers of the activation now read the fused layer
             p.sources = [src if s == key else s for s in p.sources]
         readers[src] = list(readers.get(key, []))
+
+
+def _fold_last_steps(pending: dict[str, _Pending], output: str) -> str:
+    """A recurrent node read only by LastStep nodes (out[:, -1], h[-1]) returns its last step itself
+    (return_sequences off), as nnviz draws it and the exporter writes it. Returns the output's key."""
+    readers = _readers(pending)
+    for key, node in list(pending.items()):
+        if node.converted.type not in RECURRENT_TYPES or key == output or not readers[key]:
+            continue
+        lasts = readers[key]
+        if any(pending[r].converted.type != "last_step" for r in lasts):
+            continue  # the whole sequence is used too: keep the LastStep nodes
+        node.converted.params["return_sequences"] = False
+        for r in lasts:
+            del pending[r]
+        for p in pending.values():
+            p.sources = [key if s in lasts else s for s in p.sources]
+        output = key if output in lasts else output
+    return output
 
 
 def _build(pending: dict[str, _Pending], output: str) -> GraphDocument:

@@ -1,0 +1,141 @@
+"""Import rules for sequence models: nn.Embedding, nn.RNN / nn.LSTM / nn.GRU and taking the last step.
+
+nnviz's recurrent layers are PyTorch's with batch_first=True, one layer, one direction, starting
+from zero states; anything else is refused with the setting named. A recurrent module returns a
+tuple (output sequence, final states); the importer follows that tuple (RecurrentValue) through
+`out, h = self.lstm(x)`, `self.lstm(x)[0]` and `_, (h, c) = self.lstm(x)`:
+
+- the output sequence (batch, T, H) is the recurrent node itself (imported with return_sequences on);
+- `out[:, -1]` and the final hidden state `h[-1]` / `h[0]` / `h.squeeze(0)` (which for one layer and
+  one direction equal each other) become a LastStep node;
+- the importer then folds a LastStep that is the recurrent node's only reader into the node
+  (return_sequences off), which is how nnviz draws Embedding -> LSTM -> Dense and how the exporter
+  writes it back (`self.lstm(x)[0][:, -1]`), so export -> import -> export is the identity;
+- the final cell state c_n, or the states used any other way, have no nnviz form: named and refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nnviz.export.import_rules import Converted, Site, function_rule, module_rule, tensors
+
+RECURRENT = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
+LAST_STEP_INDEX = "[:, -1]"
+
+
+def _recurrent(m: Any, site: Site, *, dropout: float = 0.0) -> Converted:
+    """nn.RNN/LSTM/GRU -> rnn/lstm/gru with return_sequences on (the importer may fold a LastStep in)."""
+    key = RECURRENT[type(m).__name__]
+    if not m.batch_first:
+        raise site.fail("batch_first=False; nnviz's recurrent layers take (batch, time, features): "
+                        "create it with batch_first=True")
+    if m.num_layers != 1:
+        raise site.fail(f"num_layers={m.num_layers}; nnviz's recurrent layer is one layer: "
+                        "stack one module per layer instead")
+    if m.bidirectional:
+        raise site.fail("bidirectional=True; nnviz's recurrent layers read the sequence in one direction")
+    if getattr(m, "proj_size", 0):
+        raise site.fail(f"proj_size={m.proj_size}; nnviz's LSTM has no projection")
+    if len(site.args) > 1 or site.kwargs:
+        raise site.fail("it is given initial states; nnviz's recurrent layers start from zero states")
+    params: dict[str, Any] = {"hidden_size": int(m.hidden_size), "return_sequences": True,
+                              "dropout": float(dropout), "use_bias": bool(m.bias)}
+    if key == "rnn":
+        params["nonlinearity"] = m.nonlinearity
+    # The state_dict names (weight_ih_l0, ...) and layouts are nnviz's own.
+    return Converted(key, params, tensors(m))
+
+
+@module_rule(*RECURRENT)
+def _torch_recurrent(m: Any, site: Site) -> Converted:
+    return _recurrent(m, site)
+
+
+@module_rule("WithInputDropout", custom=True)
+def _with_input_dropout(m: Any, site: Site) -> Converted:
+    """The exporter's helper for Keras-style input dropout (emit_sequence.py): SequenceDropout(p) then
+    the recurrent module at .rnn. It comes back as the recurrent node with its dropout setting."""
+    rnn, drop = getattr(m, "rnn", None), getattr(m, "input_dropout", None)
+    if type(rnn).__name__ not in RECURRENT or not type(rnn).__module__.startswith("torch.nn") or not isinstance(
+            getattr(drop, "p", None), float):
+        raise site.fail("it is not the WithInputDropout that nnviz writes (an nn.RNN/LSTM/GRU at .rnn "
+                        "and a SequenceDropout at .input_dropout)")
+    return _recurrent(rnn, site, dropout=drop.p)
+
+
+@module_rule("Embedding")
+def _embedding(m: Any, site: Site) -> Converted:
+    if m.max_norm is not None:
+        raise site.fail(f"max_norm={m.max_norm}; nnviz's Embedding does not renormalise its vectors")
+    if m.scale_grad_by_freq:
+        raise site.fail("scale_grad_by_freq=True; nnviz's Embedding does not scale gradients by word frequency")
+    if len(site.in_shapes[0]) != 1:
+        raise site.fail(f"its input has the shape {tuple(site.in_shapes[0])} per sample; nnviz's Embedding "
+                        "takes a sequence of token ids (T,)")
+    padding = -1 if m.padding_idx is None else int(m.padding_idx)  # torch stores it non-negative
+    # sparse=True changes only how PyTorch stores the gradient, not its values: accepted.
+    return Converted("embedding", {"num_embeddings": int(m.num_embeddings), "embedding_dim": int(m.embedding_dim),
+                                   "padding_idx": padding}, tensors(m))
+
+
+def is_last_step_index(index: Any) -> bool:
+    """x[:, -1] (also written x[:, -1, :])."""
+    if not isinstance(index, tuple) or len(index) not in (2, 3) or index[1] != -1:
+        return False
+    return all(isinstance(s, slice) and s == slice(None) for s in (index[0], *index[2:]))
+
+
+@function_rule("_operator.getitem", "operator.getitem")
+def _getitem(site: Site) -> Converted:
+    """Indexing a tensor: only the last time step of a sequence has an nnviz form (LastStep)."""
+    index = site.args[1] if len(site.args) > 1 else None
+    if len(site.in_shapes) == 1 and len(site.in_shapes[0]) == 2 and is_last_step_index(index):
+        return Converted("last_step")
+    raise site.fail(f"indexes a tensor of shape {tuple(site.in_shapes[0]) if site.in_shapes else '?'} per "
+                    f"sample; nnviz's only indexing is the last time step of a sequence, x{LAST_STEP_INDEX}")
+
+
+# ----------------------------------------------------------------------- the (output, states) tuple
+@dataclass(frozen=True)
+class RecurrentValue:
+    """What a traced value that is not a plain tensor stands for: part of a recurrent node's result.
+
+    part: "result" (the (output, states) tuple), "states" (an LSTM's (h_n, c_n)), "h_n", "c_n".
+    key: the importer's key of the recurrent node; layer: "rnn", "lstm" or "gru"."""
+
+    part: str
+    key: str
+    layer: str
+
+
+def follow(value: RecurrentValue, op: str, target: Any, args: tuple) -> RecurrentValue | str | None:
+    """What `value[...]` or `value.method(...)` gives: another RecurrentValue; "sequence" (the
+    recurrent node's output sequence); "last_step"; or None (no nnviz form)."""
+    index = args[1] if len(args) > 1 else None
+    if op == "call_function" and getattr(target, "__name__", "") == "getitem":
+        if value.part == "result" and index == 0:
+            return "sequence"
+        if value.part == "result" and index == 1:
+            return RecurrentValue("states" if value.layer == "lstm" else "h_n", value.key, value.layer)
+        if value.part == "states" and index in (0, 1):
+            return RecurrentValue("h_n" if index == 0 else "c_n", value.key, value.layer)
+        if value.part == "h_n" and index in (0, -1):
+            return "last_step"  # one layer, one direction: h_n[0] is the output at the last step
+        return None
+    if op == "call_method" and target == "squeeze" and value.part == "h_n" and index in (0, -3):
+        return "last_step"
+    return None
+
+
+def refusal(value: RecurrentValue, label: str, name: str) -> str:
+    """Why a use of the recurrent node `name`'s result cannot be imported."""
+    if value.part == "c_n":
+        what = "the final cell state c_n"
+    elif value.part == "result":
+        what = "the whole (output, states) result"
+    else:
+        what = "the final states (h_n, c_n)" if value.part == "states" else "the final hidden state h_n as it is"
+    return (f"{label} uses {what} of {name!r}; nnviz's recurrent layers pass on their output sequence "
+            f"(out, h = rnn(x): use out) or its last step (out{LAST_STEP_INDEX} or h[-1])")
