@@ -257,6 +257,8 @@ class MainWindow(QMainWindow):
         ids = self.scene.selected_node_ids()
         node_id = ids[0] if len(ids) == 1 else ""
         self.inspector.show_node(node_id)
+        if node_id and self.inspector_dock.toggleViewAction().isChecked():
+            self.inspector_dock.raise_()  # a click on a node asks what it is: show its editors
         self.selectionChanged.emit(node_id)
 
     def _action(self, menu: str, text: str, slot, shortcut=None, tip: str = "", toolbar: bool = False) -> QAction:
@@ -309,8 +311,18 @@ class MainWindow(QMainWindow):
                         and "settings" in d.objectName()), None)
         if partner is not None and self.dockWidgetArea(self.inspector_dock) == RIGHT:
             self.tabifyDockWidget(partner, self.inspector_dock)
-            self.inspector_dock.raise_()
+            self._start_dock().raise_()
         self._readable_tabs()
+
+    def _start_dock(self) -> QDockWidget:
+        """The right column's front tab at start: the decision boundary when the data is 2-D
+        classification (what a learner watches first on such data), else the Inspector."""
+        boundary = self.findChild(QDockWidget, "dock_decisionboundary")
+        session = getattr(self.training, "session", None) if self.training is not None else None
+        panel = getattr(getattr(self.training, "views", None), "boundary", None)
+        if boundary is not None and session is not None and panel is not None and panel.applicable(session):
+            return boundary
+        return self.inspector_dock
 
     def _readable_tabs(self) -> None:
         # Dock tab titles are short; show them whole and scroll the tab bar rather than eliding to "I…".

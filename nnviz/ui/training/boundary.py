@@ -50,7 +50,9 @@ class DecisionBoundaryView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setAspectLocked(True)
+        # Not aspect-locked: the dock is usually wide and short, and a locked square plane would shrink
+        # to a thumbnail in it. The axes keep the true coordinates.
+        self.plot.setAspectLocked(False)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
