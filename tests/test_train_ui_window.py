@@ -168,3 +168,15 @@ def test_space_on_the_canvas_taps_run_and_still_pans(window, qtbot):
     qtbot.keyClick(window.canvas, Qt.Key.Key_F5)
     assert c.running
     c.pause()
+
+
+def test_training_actions_are_disabled_with_the_reason_while_the_graph_is_broken(window):
+    actions = window.training.views.actions
+    assert actions.step.isEnabled()
+    dense = next(n.id for n in window.document.nodes.values() if n.type == "dense")
+    window.controller.set_param(dense, "units", 3)  # the target is one number: MSE needs one output
+    assert window.training.session is None
+    assert not actions.step.isEnabled() and not actions.run.isEnabled()
+    assert "Cannot train yet" in actions.step.toolTip()
+    window.undo_stack.undo()
+    assert actions.step.isEnabled() and "Cannot train" not in actions.step.toolTip()

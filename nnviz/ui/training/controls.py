@@ -45,7 +45,18 @@ class TrainingActions(QObject):
         self.reset = make(self.tr("Reset"), self.tr("Back to the same initial weights"), c.reset)
         self.reinit = make(self.tr("Re-initialise"), self.tr("New random weights (the next seed)"), c.reinitialize)
         self.all = [self.step, self.step_batch, self.step_epoch, self.run, self.rewind, self.reset, self.reinit]
+        self._tips: dict[QAction, str] = {}  # each action's own tooltip, kept while a problem replaces it
         c.runningChanged.connect(lambda on: self.run.setText(self.tr("Pause") if on else self.tr("Run")))
+        c.sessionChanged.connect(lambda: self.set_problem(c.problem if c.session is None else None))
+        self.set_problem(c.problem if c.session is None else None)
+
+    def set_problem(self, problem: str | None) -> None:
+        """While the network cannot be trained, every training action is disabled and says why."""
+        for action in self.all:  # the views add actions of their own (gradient check) to `all`
+            tip = self._tips.setdefault(action, action.toolTip())
+            action.setEnabled(problem is None)
+            action.setToolTip(self.tr("Cannot train yet: %s") % problem if problem else tip)
+            action.setStatusTip(problem or "")
 
 
 class ControlsBar(QWidget):
