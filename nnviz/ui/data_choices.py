@@ -1,11 +1,19 @@
-"""What the data panel offers: each data set with its base spec and the option fields of its form."""
+"""What the data panel offers: each data set with its base spec and the option fields of its form.
+
+Labels are English source text; the panel shows them through QCoreApplication.translate("DataChoices",
+...), and the QT_TRANSLATE_NOOP markers below let lupdate collect them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from nnviz.data.generated import GENERATORS
+
+CONTEXT = "DataChoices"
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,7 @@ class Field:
     high: float = 1_000_000
     choices: tuple[str, ...] = ()
     tip: str = ""
+    required: bool = False  # the data cannot load without it (the panel asks for it instead of loading)
 
 
 SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90, tip="Share of samples held out to validate"),
@@ -46,8 +55,14 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
      (Field("flat", "bool", False, "As flat vectors (64,)"), *SPLIT)),
     ("Colour shapes 3x32x32 (10 classes)", {"kind": "shapes"},
      (Field("n", "int", 1000, "Images", 20, 50_000), Field("noise", "float", 0.05, "Noise", 0, 1), *SPLIT)),
-    ("Sentences (English/Chinese sentiment)", {"kind": "text"},
+    (QT_TRANSLATE_NOOP("DataChoices", "Sentences (English/Chinese sentiment)"), {"kind": "text"},
      (*TEXT, Field("val_split", "percent", 0.0, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))),
+    # The same "text" kind read from the learner's own file; choice_index tells the two apart by "path".
+    # (lupdate needs the context spelled out, not CONTEXT.)
+    (QT_TRANSLATE_NOOP("DataChoices", "Sentences from my CSV file..."), {"kind": "text"},
+     (Field("path", "file", "", QT_TRANSLATE_NOOP("DataChoices", "File"),
+            tip=QT_TRANSLATE_NOOP("DataChoices", "a CSV of text,label rows, one sentence per row"), required=True),
+      *TEXT, *FILE_SPLIT)),
     ("My CSV file...", {"kind": "csv"},
      (Field("path", "file", "", "File", tip="CSV with a header row or not; the delimiter is detected"),
       Field("target", "column", None, "Target column"),
@@ -73,8 +88,12 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
 
 
 def choice_index(spec: dict[str, Any]) -> int:
-    """Which entry of CHOICES a spec belongs to (-1 when none, e.g. inline data)."""
-    for i, (_, base, _) in enumerate(CHOICES):
-        if all(spec.get(k) == v for k, v in base.items()):
+    """Which entry of CHOICES a spec belongs to (-1 when none, e.g. inline data).
+
+    Where several entries share a base spec (the shipped sentences and "Sentences from my CSV file...",
+    both {"kind": "text"}), the one with a "path" field is chosen exactly when the spec has a path."""
+    matches = [i for i, (_, base, _) in enumerate(CHOICES) if all(spec.get(k) == v for k, v in base.items())]
+    for i in matches:
+        if any(f.key == "path" for f in CHOICES[i][2]) == bool(spec.get("path")):
             return i
-    return -1
+    return matches[0] if matches else -1

@@ -15,20 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -38,9 +34,12 @@ from PySide6.QtWidgets import (
 from nnviz.data.dataset import DataError, Dataset, load_dataset
 from nnviz.data.fit import check_fit
 from nnviz.graph.document import Change, GraphDocument
-from nnviz.ui.data_choices import CHOICES, Field, choice_index
+from nnviz.ui.data_choices import CHOICES, CONTEXT, Field, choice_index
 from nnviz.ui.data_preview import DataPreview
+from nnviz.ui.path_edit import PathEdit
 from nnviz.ui.qt_images import decode_image, install_decoder
+
+__all__ = ["DataPanel", "PathEdit"]
 
 
 class DataPanel(QWidget):
@@ -63,16 +62,16 @@ class DataPanel(QWidget):
         self._timer.timeout.connect(self.reload)
 
         self.choice = QComboBox()
-        self.inline_label = "Data written in the file (inline)"
+        self.inline_label = self.tr("Data written in the file (inline)")
         for label, _, _ in CHOICES:
-            self.choice.addItem(label)
+            self.choice.addItem(_translated(label))
         self.choice.currentIndexChanged.connect(self._choice_changed)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)
-        self.follow = QCheckBox("Input follows the data")
+        self.follow = QCheckBox(self.tr("Input follows the data"))
         self.follow.setChecked(True)
-        self.follow.setToolTip("Set the Input node's shape to one sample's shape whenever the data changes")
+        self.follow.setToolTip(self.tr("Set the Input node's shape to one sample's shape whenever the data changes"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.preview = DataPreview()
@@ -154,8 +153,8 @@ class DataPanel(QWidget):
                 value = value[0]
             editor = self._editor(f, value)
             self.editors[f.key] = editor
-            label = QLabel(f.label)
-            label.setToolTip(f.tip)
+            label = QLabel(_translated(f.label))
+            label.setToolTip(_translated(f.tip))
             self.form.addRow(label, editor)
         self.form_host.setVisible(bool(fields))
         self.form_host.adjustSize()
@@ -183,7 +182,7 @@ class DataPanel(QWidget):
         elif f.kind in ("choice", "column"):
             w = QComboBox()
             if f.kind == "column":
-                w.addItem("(last column)", None)
+                w.addItem(self.tr("(last column)"), None)
             for c in f.choices:
                 w.addItem(c, c)
             if value is not None and w.findData(value) < 0:
@@ -198,7 +197,7 @@ class DataPanel(QWidget):
         else:
             w = PathEdit(f.kind == "folder", str(value or ""), self)
             w.changed.connect(self._path_chosen)
-        w.setToolTip(f.tip)
+        w.setToolTip(_translated(f.tip))
         return w
 
     def _edited(self, *_: Any) -> None:
@@ -227,7 +226,7 @@ class DataPanel(QWidget):
         try:
             current = combo.currentData()
             combo.clear()
-            combo.addItem("(last column)", None)
+            combo.addItem(self.tr("(last column)"), None)
             for name in names:
                 combo.addItem(name, name)
             combo.setCurrentIndex(max(0, combo.findData(current)))
@@ -316,6 +315,13 @@ class DataPanel(QWidget):
     # ----------------------------------------------------------------- loading
     def reload(self, apply: bool = True) -> None:
         spec = self.spec()
+        missing = self._missing_required()
+        if missing is not None:
+            # Without its file this choice would load something else (the shipped sentences): ask instead.
+            self.dataset, self.error = None, missing
+            self.preview.set_dataset(None)
+            self._show_message()
+            return
         try:
             ds = load_dataset(spec, base_dir=self.base_dir(), decode=self.decode)
         except DataError as exc:
@@ -325,6 +331,8 @@ class DataPanel(QWidget):
             return
         self.dataset, self.error = ds, ""
         self.preview.set_dataset(ds)
+        if spec.get("kind") == "text":
+            self._show_token_table()
         self.datasetLoaded.emit(ds)
         if apply and spec != self.document.data:
             self.specChanged.emit(spec)
@@ -333,6 +341,25 @@ class DataPanel(QWidget):
         if apply and self.controller is not None and self.follow.isChecked():
             self._follow_input(ds)
         self._show_message()
+
+    def _show_token_table(self) -> None:
+        """Sentences are rows of token ids: a scatter of the first two ids means nothing (mostly padding
+        zeros), so the table of ids and labels is shown instead."""
+        tabs, index = self.preview.tabs, self.preview.tab_index
+        tabs.setTabVisible(index["Points"], False)
+        if tabs.isTabVisible(index["Table"]):
+            tabs.setCurrentIndex(index["Table"])
+
+    def _missing_required(self) -> str | None:
+        """What to ask for when a required field of the current choice is empty (None: nothing)."""
+        index = self.choice.currentIndex()
+        if self._inline_spec is not None or not 0 <= index < len(CHOICES):
+            return None
+        for f in CHOICES[index][2]:
+            editor = self.editors.get(f.key)
+            if f.required and isinstance(editor, PathEdit) and not editor.text():
+                return self.tr("Choose the file with Browse...: {what}").format(what=_translated(f.tip))
+        return None
 
     def _follow_input(self, ds: Dataset) -> None:
         inputs = [n for n in self.document.nodes.values() if n.type == "input"]
@@ -353,13 +380,18 @@ class DataPanel(QWidget):
         graph = self.document.analysis().messages()
         if not problems and graph:
             # The output cannot be compared with the data until the network itself is fixed: say why.
-            problems = [f"The network has a problem to fix first: {graph[0]}"]
+            problems = [self.tr("The network has a problem to fix first: {problem}").format(problem=graph[0])]
         self.message.setStyleSheet("color: #8A5A00;" if problems else "color: #2E7D32;")
         self.message.setText("\n".join(f"• {p}" for p in problems) if problems
-                             else "The network's input and output fit this data.")
+                             else self.tr("The network's input and output fit this data."))
 
     def fit_problems(self) -> list[str]:
         return check_fit(self.document, self.dataset) if self.dataset is not None else []
+
+
+def _translated(text: str) -> str:
+    """A label or tip of data_choices in the UI language (marked there with QT_TRANSLATE_NOOP)."""
+    return QCoreApplication.translate(CONTEXT, text) if text else text
 
 
 def _weak_observer(panel: DataPanel) -> Any:
@@ -373,38 +405,3 @@ def _weak_observer(panel: DataPanel) -> Any:
             target._document_changed(change)
 
     return observe
-
-
-class PathEdit(QWidget):
-    """A path field with a Browse button; `changed` fires when a path is picked or typed (Enter)."""
-
-    changed = Signal()
-
-    def __init__(self, folder: bool, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.folder = folder
-        self.edit = QLineEdit(text)
-        self.edit.setPlaceholderText("choose a folder..." if folder else "choose a file...")
-        self.edit.editingFinished.connect(self.changed)
-        browse = QPushButton("Browse...")
-        browse.clicked.connect(self.browse)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(browse)
-
-    def text(self) -> str:
-        return self.edit.text().strip()
-
-    def set_text(self, text: str) -> None:
-        self.edit.setText(text)
-        self.changed.emit()
-
-    def browse(self) -> None:
-        if self.folder:
-            chosen = QFileDialog.getExistingDirectory(self, "Choose a folder", self.text())
-        else:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Choose a data file", self.text(),
-                                                    "Data (*.csv *.tsv *.txt *.npz);;All files (*)")
-        if chosen:
-            self.set_text(chosen)

@@ -36,6 +36,56 @@
     </message>
 </context>
 <context>
+    <name>DataChoices</name>
+    <message>
+        <source>Sentences (English/Chinese sentiment)</source>
+        <translation>句子（英文/中文情感）</translation>
+    </message>
+    <message>
+        <source>Sentences from my CSV file...</source>
+        <translation>我的 CSV 文件中的句子...</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>a CSV of text,label rows, one sentence per row</source>
+        <translation>每行一个句子的 text,label CSV 文件</translation>
+    </message>
+</context>
+<context>
+    <name>DataPanel</name>
+    <message>
+        <source>Data written in the file (inline)</source>
+        <translation>写在文件中的数据（内联）</translation>
+    </message>
+    <message>
+        <source>Input follows the data</source>
+        <translation>输入跟随数据</translation>
+    </message>
+    <message>
+        <source>Set the Input node&apos;s shape to one sample&apos;s shape whenever the data changes</source>
+        <translation>数据改变时，把输入节点的形状设为一个样本的形状</translation>
+    </message>
+    <message>
+        <source>(last column)</source>
+        <translation>（最后一列）</translation>
+    </message>
+    <message>
+        <source>Choose the file with Browse...: {what}</source>
+        <translation>请用“浏览...”选择文件：{what}</translation>
+    </message>
+    <message>
+        <source>The network has a problem to fix first: {problem}</source>
+        <translation>网络有一个需要先修正的问题：{problem}</translation>
+    </message>
+    <message>
+        <source>The network&apos;s input and output fit this data.</source>
+        <translation>网络的输入和输出与这些数据相符。</translation>
+    </message>
+</context>
+<context>
     <name>DecisionBoundaryView</name>
     <message>
         <source>The decision boundary is drawn for classification data with 2 input features (such as XOR or spirals).</source>
@@ -929,6 +979,33 @@
     </message>
 </context>
 <context>
+    <name>PathEdit</name>
+    <message>
+        <source>choose a folder...</source>
+        <translation>选择文件夹...</translation>
+    </message>
+    <message>
+        <source>choose a file...</source>
+        <translation>选择文件...</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a data file</source>
+        <translation>选择数据文件</translation>
+    </message>
+    <message>
+        <source>Data (*.csv *.tsv *.txt *.npz);;All files (*)</source>
+        <translation>数据 (*.csv *.tsv *.txt *.npz);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>ProblemsPanel</name>
     <message>
         <source>No problems: the network is ready to train.</source>
@@ -1120,6 +1197,10 @@
     <message>
         <source>Pause</source>
         <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Cannot train yet: %s</source>
+        <translation>还不能训练：%s</translation>
     </message>
 </context>
 <context>
