@@ -82,6 +82,7 @@ def test_choosing_it_asks_for_the_file_and_changes_nothing_yet(qtbot):
     assert panel.message.text().startswith("Choose the file with Browse...")
     assert panel.message.text() == "Choose the file with Browse...: a CSV of text,label rows, one sentence per row"
     assert doc.data == before and stack.count() == 0
+    assert "#8A5A00" in panel.message.styleSheet()  # a next step (amber), not an error (red)
     assert {"level", "num_words", "maxlen", "padding", "val_split"} <= set(panel.editors)
     qtbot.wait(30)
     assert panel.grab().save("/tmp/nnviz-data-panel-text-csv-choose.png")
@@ -147,4 +148,5 @@ def test_a_file_that_is_not_labelled_sentences_is_explained(qtbot, tmp_path):
     panel.editors["path"].set_text(str(bad))
     assert panel.dataset is None
     assert "needs two columns, text and label" in panel.message.text()
+    assert "#C62828" in panel.message.styleSheet()
     assert doc.data == {"kind": "text"}

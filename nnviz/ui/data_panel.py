@@ -373,7 +373,9 @@ class DataPanel(QWidget):
 
     def _show_message(self) -> None:
         if self.error:
-            self.message.setStyleSheet("color: #C62828;")
+            # Asking for a file not chosen yet is a next step, not a failure: amber, not red.
+            asking = self.dataset is None and self._missing_required() is not None
+            self.message.setStyleSheet("color: #8A5A00;" if asking else "color: #C62828;")
             self.message.setText(self.error)
             return
         problems = check_fit(self.document, self.dataset) if self.dataset is not None else []
