@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from nnviz.graph.document import GraphDocument
 from nnviz.ui.controller import GraphController
-from nnviz.ui.data_choices import CHOICES, choice_index
+from nnviz.ui.data_choices import CHOICES, TRANSLATABLE, choice_index
 from nnviz.ui.data_panel import DataPanel, PathEdit
 
 pytestmark = pytest.mark.gui
@@ -150,3 +150,27 @@ def test_a_file_that_is_not_labelled_sentences_is_explained(qtbot, tmp_path):
     assert "needs two columns, text and label" in panel.message.text()
     assert "#C62828" in panel.message.styleSheet()
     assert doc.data == {"kind": "text"}
+
+
+def test_every_label_tip_and_choice_of_the_form_is_marked_for_translation():
+    shown = {label for label, _, _ in CHOICES}
+    shown |= {text for _, _, fields in CHOICES for f in fields for text in (f.label, f.tip, *f.choices) if text}
+    assert shown == set(TRANSLATABLE)
+
+
+def test_the_text_file_choice_in_chinese(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.ui.i18n import CHINESE, ENGLISH, install_translators
+
+    install_translators(QApplication.instance(), CHINESE)
+    try:
+        panel, _, _ = make_panel(qtbot, {"kind": "text", "path": "missing.csv"})
+        assert panel.choice.currentText() == "我的 CSV 文件中的句子..."
+        labels = [panel.form.itemAt(r, panel.form.ItemRole.LabelRole).widget().text() for r in range(3)]
+        assert labels == ["文件", "语言", "词元"]
+        assert panel.editors["level"].currentText() == "词" and panel.editors["level"].currentData() == "words"
+        qtbot.wait(30)
+        assert panel.grab().save("/tmp/nnviz-data-panel-text-csv-zh.png")
+    finally:
+        install_translators(QApplication.instance(), ENGLISH)

@@ -1,7 +1,7 @@
 """What the data panel offers: each data set with its base spec and the option fields of its form.
 
 Labels are English source text; the panel shows them through QCoreApplication.translate("DataChoices",
-...), and the QT_TRANSLATE_NOOP markers below let lupdate collect them.
+...), and the TRANSLATABLE markers at the end let lupdate collect them.
 """
 
 from __future__ import annotations
@@ -55,13 +55,12 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
      (Field("flat", "bool", False, "As flat vectors (64,)"), *SPLIT)),
     ("Colour shapes 3x32x32 (10 classes)", {"kind": "shapes"},
      (Field("n", "int", 1000, "Images", 20, 50_000), Field("noise", "float", 0.05, "Noise", 0, 1), *SPLIT)),
-    (QT_TRANSLATE_NOOP("DataChoices", "Sentences (English/Chinese sentiment)"), {"kind": "text"},
+    ("Sentences (English/Chinese sentiment)", {"kind": "text"},
      (*TEXT, Field("val_split", "percent", 0.0, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))),
     # The same "text" kind read from the learner's own file; choice_index tells the two apart by "path".
-    # (lupdate needs the context spelled out, not CONTEXT.)
-    (QT_TRANSLATE_NOOP("DataChoices", "Sentences from my CSV file..."), {"kind": "text"},
-     (Field("path", "file", "", QT_TRANSLATE_NOOP("DataChoices", "File"),
-            tip=QT_TRANSLATE_NOOP("DataChoices", "a CSV of text,label rows, one sentence per row"), required=True),
+    ("Sentences from my CSV file...", {"kind": "text"},
+     (Field("path", "file", "", "File",
+            tip="a CSV of text,label rows, one sentence per row", required=True),
       *TEXT, *FILE_SPLIT)),
     ("My CSV file...", {"kind": "csv"},
      (Field("path", "file", "", "File", tip="CSV with a header row or not; the delimiter is detected"),
@@ -97,3 +96,74 @@ def choice_index(spec: dict[str, Any]) -> int:
         if any(f.key == "path" for f in CHOICES[i][2]) == bool(spec.get("path")):
             return i
     return matches[0] if matches else -1
+
+
+# lupdate reads only literal markers: every label, tip and choice shown above, listed once. The panel shows
+# them through QCoreApplication.translate("DataChoices", ...); tests/test_ui_data_text.py keeps this list complete.
+TRANSLATABLE = (
+    QT_TRANSLATE_NOOP("DataChoices", "XOR: opposite corners alike"),
+    QT_TRANSLATE_NOOP("DataChoices", "Samples"),
+    QT_TRANSLATE_NOOP("DataChoices", "Noise"),
+    QT_TRANSLATE_NOOP("DataChoices", "Validation"),
+    QT_TRANSLATE_NOOP("DataChoices", "Share of samples held out to validate"),
+    QT_TRANSLATE_NOOP("DataChoices", "Seed"),
+    QT_TRANSLATE_NOOP("DataChoices", "Same seed, same data and the same shuffle"),
+    QT_TRANSLATE_NOOP("DataChoices", "Circles: a disc inside a ring"),
+    QT_TRANSLATE_NOOP("DataChoices", "Two Gaussian clouds"),
+    QT_TRANSLATE_NOOP("DataChoices", "Two interleaved spirals"),
+    QT_TRANSLATE_NOOP("DataChoices", "Two moons"),
+    QT_TRANSLATE_NOOP("DataChoices", "Checkerboard"),
+    QT_TRANSLATE_NOOP("DataChoices", "Cells per side"),
+    QT_TRANSLATE_NOOP("DataChoices", "Sine curve (regression)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Plane (linear regression)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Handwritten digits 8x8 (1,797 images)"),
+    QT_TRANSLATE_NOOP("DataChoices", "As flat vectors (64,)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Colour shapes 3x32x32 (10 classes)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Images"),
+    QT_TRANSLATE_NOOP("DataChoices", "Sentences (English/Chinese sentiment)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Language"),
+    QT_TRANSLATE_NOOP("DataChoices", "all"),
+    QT_TRANSLATE_NOOP("DataChoices", "en"),
+    QT_TRANSLATE_NOOP("DataChoices", "zh"),
+    QT_TRANSLATE_NOOP("DataChoices", "Tokens"),
+    QT_TRANSLATE_NOOP("DataChoices", "Words (Chinese: one character each) or single characters"),
+    QT_TRANSLATE_NOOP("DataChoices", "words"),
+    QT_TRANSLATE_NOOP("DataChoices", "characters"),
+    QT_TRANSLATE_NOOP("DataChoices", "Lowercase"),
+    QT_TRANSLATE_NOOP("DataChoices", "Vocabulary (ids)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Ids 0 (padding) and 1 (unknown word) included; 0 = every token"),
+    QT_TRANSLATE_NOOP("DataChoices", "Length (ids)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Each sentence padded or cut to this; 0 = longest"),
+    QT_TRANSLATE_NOOP("DataChoices", "Padding"),
+    QT_TRANSLATE_NOOP("DataChoices", "Zeros in front (Keras) or behind"),
+    QT_TRANSLATE_NOOP("DataChoices", "pre"),
+    QT_TRANSLATE_NOOP("DataChoices", "post"),
+    QT_TRANSLATE_NOOP("DataChoices", "Cut long sentences"),
+    QT_TRANSLATE_NOOP("DataChoices", "Sentences from my CSV file..."),
+    QT_TRANSLATE_NOOP("DataChoices", "File"),
+    QT_TRANSLATE_NOOP("DataChoices", "a CSV of text,label rows, one sentence per row"),
+    QT_TRANSLATE_NOOP("DataChoices", "My CSV file..."),
+    QT_TRANSLATE_NOOP("DataChoices", "CSV with a header row or not; the delimiter is detected"),
+    QT_TRANSLATE_NOOP("DataChoices", "Target column"),
+    QT_TRANSLATE_NOOP("DataChoices", "Feature columns"),
+    QT_TRANSLATE_NOOP("DataChoices", "Untick columns the network should not see"),
+    QT_TRANSLATE_NOOP("DataChoices", "Task"),
+    QT_TRANSLATE_NOOP("DataChoices", "auto"),
+    QT_TRANSLATE_NOOP("DataChoices", "classification"),
+    QT_TRANSLATE_NOOP("DataChoices", "regression"),
+    QT_TRANSLATE_NOOP("DataChoices", "Standardise features"),
+    QT_TRANSLATE_NOOP("DataChoices", "My NumPy .npz file..."),
+    QT_TRANSLATE_NOOP("DataChoices", "Arrays x and y (or x_train/y_train, x_test/y_test)"),
+    QT_TRANSLATE_NOOP("DataChoices", "My image folder (one sub-folder per class)..."),
+    QT_TRANSLATE_NOOP("DataChoices", "Folder"),
+    QT_TRANSLATE_NOOP("DataChoices", "Resize to (pixels)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Grey (1 channel)"),
+    QT_TRANSLATE_NOOP("DataChoices", "My MNIST IDX files..."),
+    QT_TRANSLATE_NOOP("DataChoices", "Holds train-images-idx3-ubyte(.gz) and train-labels..."),
+    QT_TRANSLATE_NOOP("DataChoices", "As flat vectors (784,)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Use at most"),
+    QT_TRANSLATE_NOOP("DataChoices", "0 = all; fewer samples load and train faster"),
+    QT_TRANSLATE_NOOP("DataChoices", "My Fashion-MNIST IDX files..."),
+    QT_TRANSLATE_NOOP("DataChoices", "My CIFAR-10 binary batches..."),
+    QT_TRANSLATE_NOOP("DataChoices", "cifar-10-batches-bin: data_batch_*.bin and test_batch.bin"),
+)

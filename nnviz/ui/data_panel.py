@@ -184,7 +184,7 @@ class DataPanel(QWidget):
             if f.kind == "column":
                 w.addItem(self.tr("(last column)"), None)
             for c in f.choices:
-                w.addItem(c, c)
+                w.addItem(_translated(c), c)  # shown in the UI language; the spec keeps the value
             if value is not None and w.findData(value) < 0:
                 w.addItem(str(value), value)
             w.setCurrentIndex(max(0, w.findData(value)))

@@ -38,8 +38,156 @@
 <context>
     <name>DataChoices</name>
     <message>
+        <source>XOR: opposite corners alike</source>
+        <translation>异或 XOR：对角同类</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>Share of samples held out to validate</source>
+        <translation>留作验证的样本比例</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Same seed, same data and the same shuffle</source>
+        <translation>相同的种子给出相同的数据和相同的打乱顺序</translation>
+    </message>
+    <message>
+        <source>Circles: a disc inside a ring</source>
+        <translation>圆环：环中有一个圆盘</translation>
+    </message>
+    <message>
+        <source>Two Gaussian clouds</source>
+        <translation>两团高斯分布点云</translation>
+    </message>
+    <message>
+        <source>Two interleaved spirals</source>
+        <translation>两条交错的螺旋</translation>
+    </message>
+    <message>
+        <source>Two moons</source>
+        <translation>双月形</translation>
+    </message>
+    <message>
+        <source>Checkerboard</source>
+        <translation>棋盘格</translation>
+    </message>
+    <message>
+        <source>Cells per side</source>
+        <translation>每边格数</translation>
+    </message>
+    <message>
+        <source>Sine curve (regression)</source>
+        <translation>正弦曲线（回归）</translation>
+    </message>
+    <message>
+        <source>Plane (linear regression)</source>
+        <translation>平面（线性回归）</translation>
+    </message>
+    <message>
+        <source>Handwritten digits 8x8 (1,797 images)</source>
+        <translation>手写数字 8x8（1,797 张图像）</translation>
+    </message>
+    <message>
+        <source>As flat vectors (64,)</source>
+        <translation>展平为向量 (64,)</translation>
+    </message>
+    <message>
+        <source>Colour shapes 3x32x32 (10 classes)</source>
+        <translation>彩色形状 3x32x32（10 类）</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+    <message>
         <source>Sentences (English/Chinese sentiment)</source>
         <translation>句子（英文/中文情感）</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>en</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>zh</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Words (Chinese: one character each) or single characters</source>
+        <translation>按词（中文每个汉字一个词元）或按单个字符</translation>
+    </message>
+    <message>
+        <source>words</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>Lowercase</source>
+        <translation>转为小写</translation>
+    </message>
+    <message>
+        <source>Vocabulary (ids)</source>
+        <translation>词表大小（编号数）</translation>
+    </message>
+    <message>
+        <source>Ids 0 (padding) and 1 (unknown word) included; 0 = every token</source>
+        <translation>包括编号 0（填充）和 1（未知词）；0 = 保留所有词元</translation>
+    </message>
+    <message>
+        <source>Length (ids)</source>
+        <translation>长度（编号数）</translation>
+    </message>
+    <message>
+        <source>Each sentence padded or cut to this; 0 = longest</source>
+        <translation>每个句子填充或截断到这个长度；0 = 最长句子的长度</translation>
+    </message>
+    <message>
+        <source>Padding</source>
+        <translation>填充</translation>
+    </message>
+    <message>
+        <source>Zeros in front (Keras) or behind</source>
+        <translation>零填在前面（Keras 默认）或后面</translation>
+    </message>
+    <message>
+        <source>pre</source>
+        <translation>前</translation>
+    </message>
+    <message>
+        <source>post</source>
+        <translation>后</translation>
+    </message>
+    <message>
+        <source>Cut long sentences</source>
+        <translation>截断长句</translation>
     </message>
     <message>
         <source>Sentences from my CSV file...</source>
@@ -52,6 +200,102 @@
     <message>
         <source>a CSV of text,label rows, one sentence per row</source>
         <translation>每行一个句子的 text,label CSV 文件</translation>
+    </message>
+    <message>
+        <source>My CSV file...</source>
+        <translation>我的 CSV 文件...</translation>
+    </message>
+    <message>
+        <source>CSV with a header row or not; the delimiter is detected</source>
+        <translation>CSV 文件，可有可无表头行；分隔符自动识别</translation>
+    </message>
+    <message>
+        <source>Target column</source>
+        <translation>目标列</translation>
+    </message>
+    <message>
+        <source>Feature columns</source>
+        <translation>特征列</translation>
+    </message>
+    <message>
+        <source>Untick columns the network should not see</source>
+        <translation>取消勾选网络不应看到的列</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>regression</source>
+        <translation>回归</translation>
+    </message>
+    <message>
+        <source>Standardise features</source>
+        <translation>标准化特征</translation>
+    </message>
+    <message>
+        <source>My NumPy .npz file...</source>
+        <translation>我的 NumPy .npz 文件...</translation>
+    </message>
+    <message>
+        <source>Arrays x and y (or x_train/y_train, x_test/y_test)</source>
+        <translation>数组 x 和 y（或 x_train/y_train、x_test/y_test）</translation>
+    </message>
+    <message>
+        <source>My image folder (one sub-folder per class)...</source>
+        <translation>我的图像文件夹（每个类别一个子文件夹）...</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Resize to (pixels)</source>
+        <translation>缩放到（像素）</translation>
+    </message>
+    <message>
+        <source>Grey (1 channel)</source>
+        <translation>灰度（1 个通道）</translation>
+    </message>
+    <message>
+        <source>My MNIST IDX files...</source>
+        <translation>我的 MNIST IDX 文件...</translation>
+    </message>
+    <message>
+        <source>Holds train-images-idx3-ubyte(.gz) and train-labels...</source>
+        <translation>包含 train-images-idx3-ubyte(.gz) 和 train-labels...</translation>
+    </message>
+    <message>
+        <source>As flat vectors (784,)</source>
+        <translation>展平为向量 (784,)</translation>
+    </message>
+    <message>
+        <source>Use at most</source>
+        <translation>最多使用</translation>
+    </message>
+    <message>
+        <source>0 = all; fewer samples load and train faster</source>
+        <translation>0 = 全部；样本越少，加载和训练越快</translation>
+    </message>
+    <message>
+        <source>My Fashion-MNIST IDX files...</source>
+        <translation>我的 Fashion-MNIST IDX 文件...</translation>
+    </message>
+    <message>
+        <source>My CIFAR-10 binary batches...</source>
+        <translation>我的 CIFAR-10 二进制批次文件...</translation>
+    </message>
+    <message>
+        <source>cifar-10-batches-bin: data_batch_*.bin and test_batch.bin</source>
+        <translation>cifar-10-batches-bin：data_batch_*.bin 和 test_batch.bin</translation>
     </message>
 </context>
 <context>
