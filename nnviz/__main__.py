@@ -1,5 +1,5 @@
-"""`python -m nnviz` is the same as the `nnviz` command."""
+"""`python -m nnviz` is the same as the `nnviz` command: the app, or a headless subcommand."""
 
-from nnviz.cli import main
+from nnviz.app import main
 
 raise SystemExit(main())
