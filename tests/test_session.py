@@ -205,3 +205,18 @@ def test_load_weights_carries_matching_nodes_and_becomes_the_reset_state():
     assert np.array_equal(kept.weights()["n2"]["weight"], trained.weights()["n2"]["weight"])
     with pytest.raises(SessionError, match="has not started"):
         trained.load_weights(trained.weights())
+
+
+def test_weights_version_moves_only_when_weights_may_change():
+    session = Session(xor_mlp())
+    v0 = session.weights_version
+    phases = []
+    versions = []
+    for _ in range(9):
+        phases.append(session.step().phase)
+        versions.append(session.weights_version)
+    unchanged = [v for p, v in zip(phases, versions) if p != "update"]
+    assert set(unchanged) == {v0}
+    assert versions[-1] == v0 + 2  # two layers updated
+    session.rewind()
+    assert session.weights_version > versions[-1]

@@ -102,6 +102,9 @@ class Session:
 
     # ----------------------------------------------------------------- state
     def _start(self) -> None:
+        # Goes up whenever any weight may have changed (an update, rewind, reset, new weights): views
+        # that depend only on the weights (a decision boundary) redraw when it moves, not every micro-step.
+        self.weights_version = getattr(self, "weights_version", 0) + 1
         self.optimizer = make_optimizer(self.settings)
         self.data_rng = stream(self.settings.seed, DATA_STREAM)
         self.metrics = Metrics()
@@ -128,6 +131,7 @@ class Session:
                           self.metrics.lengths())
 
     def _restore(self, cp: Checkpoint) -> None:
+        self.weights_version += 1
         self.steps_done, self.micro = cp.step, cp.micro
         self.epoch, self.batch_in_epoch = cp.epoch, cp.batch_in_epoch
         self.perm = None if cp.perm is None else cp.perm.copy()
@@ -165,6 +169,7 @@ class Session:
             if here and set(here) == set(tensors) and all(here[k].shape == np.shape(v) for k, v in tensors.items()):
                 keep[nid] = {k: np.asarray(v, dtype=here[k].dtype) for k, v in tensors.items()}
         if keep:
+            self.weights_version += 1
             self.net.load_state(keep)
             self.history = History(self.history.limit)
             self.history.add(self._checkpoint())
@@ -256,6 +261,7 @@ class Session:
             self._advance()
             old = {k: v.copy() for k, v in layer.params.items()} if self._record else None
             self.optimizer.update(nid, layer.params, layer.grads)
+            self.weights_version += 1
             if self._record:
                 tensors = {k: v.copy() for k, v in layer.params.items()}
                 tensors.update({f"update_{k}": layer.params[k] - old[k] for k in layer.params})

@@ -10,9 +10,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSizePolicy,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -97,7 +99,14 @@ class TensorPanel(QWidget):
         # Side by side: the panel lives in a wide, short dock under the canvas.
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.heatmap)
-        split.addWidget(self.table)
+        self.too_large = QLabel()
+        self.too_large.setWordWrap(True)
+        self.too_large.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.too_large.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.table_area = QStackedWidget()
+        self.table_area.addWidget(self.table)
+        self.table_area.addWidget(self.too_large)
+        split.addWidget(self.table_area)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(top)
@@ -144,10 +153,13 @@ class TensorPanel(QWidget):
         t = self.tensors.get(name)
         self.heatmap.set_tensor(f"{name} {tuple(np.shape(t))}" if t is not None else name, t)
         self.table.set_tensor(t, self.highlights.get(name))
-        # A tensor too large for a table gets the panel's whole width for its heatmap, not a blank box.
-        fits = t is not None and np.size(t) <= MAX_TABLE
-        if self.table.isVisibleTo(self) != fits:
-            self.table.setVisible(fits)
+        # A tensor too large for a table gets a note in its place instead of a blank box. A stacked page,
+        # not hiding the table: that would re-lay out the panel whenever the size class changes.
+        fits = t is None or np.size(t) <= MAX_TABLE
+        if not fits:
+            self.too_large.setText(self.tr("%n values: too many for a table of numbers. Point at the "
+                                           "heatmap to read any one of them.", "", int(np.size(t))))
+        self.table_area.setCurrentIndex(0 if fits else 1)
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export micro-step tensors"), "microstep.csv",

@@ -22,6 +22,7 @@ class RedrawThrottle(QObject):
         super().__init__(parent)
         self.frame_s = frame_s
         self._views: list[tuple[QWidget, Callable[[], None], float]] = []
+        self._may_lag: set[int] = set()  # views a hand step need not wait for
         self._drawn: dict[int, float] = {}  # view id -> when it was last drawn
         self._stale: set[int] = set()  # ids of hidden views that missed a redraw
         self._last = 0.0
@@ -30,10 +31,15 @@ class RedrawThrottle(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.flush)
 
-    def register(self, widget: QWidget, refresh: Callable[[], None], min_interval: float = 0.0) -> None:
+    def register(self, widget: QWidget, refresh: Callable[[], None], min_interval: float = 0.0,
+                 may_lag: bool = False) -> None:
         """min_interval (s): a costly view (a table, a decision boundary) redraws at most this often;
-        a skipped redraw is made up for by a later frame, so the last state is always drawn."""
+        a skipped redraw is made up for by a later frame, so the last state is always drawn.
+        may_lag: even a hand step (a forced flush) leaves this view to a following frame: it shows no
+        number of the micro-step itself (the decision boundary), so the step's own views come first."""
         self._views.append((widget, refresh, min_interval))
+        if may_lag:
+            self._may_lag.add(id(widget))
 
     def request(self) -> None:
         if self._timer.isActive():
@@ -59,7 +65,8 @@ class RedrawThrottle(QObject):
                 self._stale.add(id(widget))
                 continue
             due = self._drawn.get(id(widget), 0.0) + min_interval - now
-            if not force and (due > 0 or (min_interval > 0 and costly_drawn)):
+            lagging = force and id(widget) in self._may_lag
+            if lagging or (not force and (due > 0 or (min_interval > 0 and costly_drawn))):
                 # Costly views (those with a min_interval) take turns, one per frame, so no single
                 # frame has to paint them all and the event loop never stalls for long.
                 due = max(due, self.frame_s)

@@ -57,7 +57,7 @@ class TrainingViews(QObject):
         # docked by attach_training
         self.extra: list[Any] = [self.neurons, self.boundary, self.health, self.sequence]
         self.throttle.register(self.neurons, self.refresh_neurons, min_interval=0.2)
-        self.throttle.register(self.boundary, self.refresh_boundary, min_interval=0.2)
+        self.throttle.register(self.boundary, self.refresh_boundary, min_interval=0.2, may_lag=True)
         self.throttle.register(self.health, self.refresh_health, min_interval=0.25)
         self.throttle.register(self.sequence, self.sequence.refresh, min_interval=0.25)
         if isinstance(canvas, QWidget) and hasattr(canvas, "set_node_glyph"):
@@ -70,6 +70,7 @@ class TrainingViews(QObject):
         self.actions.all.append(self.actions.gradcheck)
         # node -> source -> (text, tooltip); the canvas shows the most urgent source's badge.
         self._badges: dict[str, dict[str, tuple[str, str]]] = {}
+        self._glyph_source: dict[str, np.ndarray] = {}  # the output array each node's glyph was drawn from
         self._highlighted: str | None = None
         self._tensor_key: tuple | None = None
         controller.changed.connect(self._on_changed)
@@ -123,6 +124,7 @@ class TrainingViews(QObject):
         for node in list(self._badges):
             for source in list(self._badges.get(node, {})):
                 self.set_badge(node, source, None)
+        self._glyph_source.clear()
         if self.canvas is not None and hasattr(self.canvas, "set_node_glyph") and self.controller.doc:
             for node in self.controller.doc.nodes:
                 self.canvas.set_node_glyph(node, None)
@@ -262,7 +264,12 @@ class TrainingViews(QObject):
         seen = self.controller._seen
         for nid in s.order:
             out = seen.get(nid, {}).get("output", getattr(s.layers[nid], "_out", None))
-            if out is not None and np.size(out) and np.all(np.isfinite(out)):
+            # A glyph changes only when its node's output array does: one forward micro-step redraws one
+            # node's card, not every card on the canvas.
+            if out is None or self._glyph_source.get(nid) is out:
+                continue
+            self._glyph_source[nid] = out
+            if np.size(out) and np.all(np.isfinite(out)):
                 self.canvas.set_node_glyph(nid, output_glyph(out))
 
     def run_gradcheck(self) -> list | None:
