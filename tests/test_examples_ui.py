@@ -163,9 +163,12 @@ def test_help_menu_opens_the_gallery_and_a_click_opens_the_example(window, qtbot
 
 def test_gallery_shows_once_at_first_start(qapp, qtbot, tmp_path):
     win = make_window(tmp_path, first_run=True)
+    win.show()  # the tour waits for the window to be on screen
     try:
-        tour = win._nnviz_tour  # a first start shows the tour; the gallery waits until it is done
-        assert tour.isVisible()
+        # A first start shows the tour once the window is on screen; the gallery waits until it is done.
+        qtbot.waitUntil(lambda: getattr(win, "_nnviz_tour", None) is not None and win._nnviz_tour.isVisible(),
+                        timeout=3000)
+        tour = win._nnviz_tour
         qapp.processEvents()
         assert getattr(win, "_nnviz_start_page", None) is None
         tour.finish()

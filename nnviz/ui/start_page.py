@@ -17,7 +17,7 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -323,12 +323,9 @@ def install_start_page(window: QMainWindow, first_run: bool = False) -> None:
     if not first_run or settings is None or str(settings.value(SETTINGS_KEY, "false")).lower() in ("true", "1"):
         return
     settings.setValue(SETTINGS_KEY, True)
-    tour = getattr(window, "_nnviz_tour", None)
-    if tour is not None and tour.isVisible():
-        tour.finished.connect(lambda result: show_start_page(window))
-    else:
-        # After the window has been shown, so the gallery sits on top of it.
-        QTimer.singleShot(0, lambda: show_start_page(window))
+    from nnviz.ui.help import after_first_run_tour
+
+    after_first_run_tour(window, lambda: show_start_page(window))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -109,7 +109,34 @@ def install_help(window: QMainWindow, first_run: bool = True) -> None:
     view.addMenu(theme_menu(window, settings))
     if first_run:
         # After the window is on screen (and any crash-recovery question is answered), not before it.
-        QTimer.singleShot(800, lambda: maybe_start_tour(window, settings) if window.isVisible() else None)
+        window._nnviz_after_tour = []
+        QTimer.singleShot(800, lambda: _first_run(window, settings))
+
+
+def _first_run(window: QMainWindow, settings) -> None:
+    """The tour if this user has not had it, then whatever waits for it (the examples gallery)."""
+    hooks = window.__dict__.pop("_nnviz_after_tour", [])
+    if not window.isVisible():
+        return
+    tour = maybe_start_tour(window, settings)
+    for hook in hooks:
+        if tour is None:
+            hook()
+        else:
+            tour.finished.connect(lambda _result, run=hook: run())
+
+
+def after_first_run_tour(window: QMainWindow, hook) -> None:
+    """Run hook once the first-run tour is over: when the tour closes, or at once when there is none.
+    One owner for the first-start sequence, so two first-start windows never open over each other."""
+    pending = window.__dict__.get("_nnviz_after_tour")
+    tour = getattr(window, "_nnviz_tour", None)
+    if pending is not None:
+        pending.append(hook)  # the tour has not been decided yet
+    elif tour is not None and tour.isVisible():
+        tour.finished.connect(lambda _result: hook())
+    else:
+        QTimer.singleShot(0, hook)  # after the window has been shown, so it sits on top
 
 
 def _show(window: QMainWindow, dialog) -> None:
