@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.ui.training.controller import SPEEDS, TrainingController
 
@@ -83,6 +92,10 @@ class ControlsBar(QWidget):
         buttons.addSpacing(16)
         self.position = QLabel()
         self.position.setObjectName("trainingPosition")
+        # Its width must not follow its text: a new "step · phase · node" every micro-step would
+        # otherwise re-lay out the toolbar and repaint the whole window each time.
+        self.position.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.position.setMinimumWidth(360)
         self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.position.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
