@@ -2,7 +2,9 @@
 variable (which lupdate cannot see).
 
     python packaging/check_tr.py            lists each untranslated literal as file:line: call("text")
-    python packaging/check_tr.py --runtime  opens the main window in Chinese and lists visible English text
+    python packaging/check_tr.py --runtime [FILE.nnviz --steps=N]
+                                            opens the main window in Chinese (with FILE trained N micro-steps)
+                                            and lists visible English text
 
 A literal counts as visible when it is passed to a Qt call that shows text (QLabel("..."), setText,
 setToolTip, QAction, addRow, QMessageBox.information, add_dock, status ...) and is not wrapped in
@@ -154,7 +156,9 @@ def dynamic_source(folder: Path) -> Path:
 
 def main() -> int:
     if "--runtime" in sys.argv:
-        left = english_in_chinese_ui()
+        files = [a for a in sys.argv[1:] if not a.startswith("--")]
+        steps = next((int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--steps=")), 0)
+        left = english_in_chinese_ui(file=files[0] if files else None, steps=steps)
         for where, text in left:
             print(f"{where}: {text!r}")
         print(f"{len(left)} visible texts of the Chinese main window still have English words")
@@ -167,9 +171,13 @@ def main() -> int:
 
 
 
-def english_in_chinese_ui(size: tuple[int, int] = (1280, 800)) -> list[tuple[str, str]]:
+def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path | None = None,
+                          steps: int = 0) -> list[tuple[str, str]]:
     """Open the real main window in Chinese (offscreen) and list (where, text) of every visible text that
-    still has English words: menus, actions and their tooltips, buttons, labels, dock and tab titles.
+    still has English words: menus, actions and their tooltips, buttons, labels, dock and tab titles,
+    text views (the formula), combo box entries, table headers and the text items of every graphics
+    scene (plot titles, axis labels, legends). With `file`, that network is opened first and trained
+    `steps` micro-steps, so the training panels show their contents too.
     Layer type names, units and names such as PyTorch are allowed."""
     import os
 
@@ -177,7 +185,21 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800)) -> list[tuple[str
     import tempfile
 
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QAbstractButton, QApplication, QDockWidget, QLabel, QLineEdit, QMenu, QTabBar
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QApplication,
+        QComboBox,
+        QDockWidget,
+        QGraphicsSimpleTextItem,
+        QGraphicsTextItem,
+        QGraphicsView,
+        QLabel,
+        QLineEdit,
+        QMenu,
+        QTabBar,
+        QTableWidget,
+        QTextEdit,
+    )
 
     from nnviz.graph.registry import all_specs
     from nnviz.ui.i18n import CHINESE, LANGUAGES, install_translators
@@ -196,8 +218,15 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800)) -> list[tuple[str
     folder = tempfile.mkdtemp(prefix="nnviz-check-")
     window = MainWindow(settings=QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat),
                         recovery_dir=Path(folder) / "recovery")
+    if file is not None and not window.files.load(str(file)):
+        raise RuntimeError(f"could not open {file}")
     window.resize(*size)
     window.show()
+    for _ in range(5):
+        app.processEvents()
+    for _ in range(steps):
+        window.training.step()
+        app.processEvents()
     for _ in range(5):
         app.processEvents()
     found: list[tuple[str, str]] = []
@@ -232,6 +261,29 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800)) -> list[tuple[str
     for widget in window.findChildren(QLineEdit):
         if widget.isVisibleTo(window):
             check("placeholder", widget.placeholderText())
+    for widget in window.findChildren(QTextEdit):
+        if widget.isVisibleTo(window):
+            check(type(widget).__name__, widget.toPlainText())
+    for widget in window.findChildren(QComboBox):
+        if widget.isVisibleTo(window):
+            for i in range(widget.count()):
+                check("combo box", widget.itemText(i))
+    for widget in window.findChildren(QTableWidget):
+        if widget.isVisibleTo(window):
+            for header in (widget.horizontalHeaderItem, widget.verticalHeaderItem):
+                for i in range(widget.columnCount() if header == widget.horizontalHeaderItem else widget.rowCount()):
+                    item = header(i)
+                    if item is not None:
+                        check("table header", item.text())
+    for view in window.findChildren(QGraphicsView):
+        if view.isVisibleTo(window) and view.scene() is not None:
+            for item in view.scene().items():
+                if isinstance(item, QGraphicsTextItem) and item.isVisible():
+                    check(f"graphics text in {type(view).__name__}", item.toPlainText())
+                elif isinstance(item, QGraphicsSimpleTextItem) and item.isVisible():
+                    check(f"graphics text in {type(view).__name__}", item.text())
+                if item.toolTip():
+                    check(f"graphics tooltip in {type(view).__name__}", item.toolTip())
     for dock in window.findChildren(QDockWidget):
         check("dock title", dock.windowTitle())
     for bar in window.findChildren(QTabBar):

@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from nnviz.ui.main_window import MainWindow
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CanvasMenu", text)
-
-
 def build_menu(window: MainWindow, scene_pos: QPointF) -> QMenu:
     """The menu for what lies under scene_pos; selecting the item under the cursor first, as file managers do."""
     scene = window.scene
@@ -39,9 +35,10 @@ def build_menu(window: MainWindow, scene_pos: QPointF) -> QMenu:
         menu.addAction(window.act_delete)
     elif isinstance(under, EdgeItem):
         edge = under.edge
-        menu.addAction(_tr("Remove connection"), lambda: window.controller.disconnect(edge))
+        menu.addAction(QCoreApplication.translate("CanvasMenu", "Remove connection"),
+                       lambda: window.controller.disconnect(edge))
     else:
-        add = menu.addMenu(_tr("Add layer here"))
+        add = menu.addMenu(QCoreApplication.translate("CanvasMenu", "Add layer here"))
         groups: dict[str, list] = {c: [] for c in CATEGORIES}
         for spec in all_specs():
             groups.setdefault(spec.category, []).append(spec)

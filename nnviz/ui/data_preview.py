@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -41,12 +41,15 @@ def class_color(k: int) -> QColor:
 
 def describe(ds: Dataset) -> str:
     """One line a learner reads first: how much data, of what shape, for what task."""
-    parts = [f"{len(ds.x_train)} training + {len(ds.x_val)} validation samples",
-             f"each {fmt_shape(ds.sample_shape)}"]
+    parts = [QCoreApplication.translate("DataPreview", "%1 training + %2 validation samples")
+             .replace("%1", str(len(ds.x_train))).replace("%2", str(len(ds.x_val))),
+             QCoreApplication.translate("DataPreview", "each %s") % fmt_shape(ds.sample_shape)]
     if ds.task == "classification":
-        parts.append(f"{ds.n_classes} classes")
+        parts.append(QCoreApplication.translate("DataPreview", "%s classes") % ds.n_classes)
     else:
-        parts.append(f"regression, {ds.target_width} target value{'s' if ds.target_width > 1 else ''}")
+        parts.append(QCoreApplication.translate("DataPreview", "regression, 1 target value") if ds.target_width == 1
+                     else QCoreApplication.translate("DataPreview", "regression, %s target values")
+                     % ds.target_width)
     return " · ".join(parts)
 
 
@@ -87,7 +90,7 @@ class DataPreview(QWidget):
         super().__init__(parent)
         self.dataset: Dataset | None = None
         self._columns = 0
-        self.summary = QLabel("No data loaded")
+        self.summary = QLabel(self.tr("No data loaded"))
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()
         self.plot = pg.PlotWidget(background="w")
@@ -106,9 +109,12 @@ class DataPreview(QWidget):
         self.bars.setMinimumHeight(200)
         self.bars.addLegend(offset=(-6, -6), labelTextSize="8pt")
         self.tab_index = {}
-        for widget, title in ((self.plot, "Points"), (image_scroll, "Images"), (self.table, "Table"),
-                              (self.bars, "Classes")):
-            self.tab_index[title] = self.tabs.addTab(widget, title)
+        # The English titles are the tabs' keys (visible_tabs); the tab shows the translation.
+        for widget, title, shown in ((self.plot, "Points", self.tr("Points")),
+                                     (image_scroll, "Images", self.tr("Images")),
+                                     (self.table, "Table", self.tr("Table")),
+                                     (self.bars, "Classes", self.tr("Classes"))):
+            self.tab_index[title] = self.tabs.addTab(widget, shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -118,7 +124,7 @@ class DataPreview(QWidget):
     def set_dataset(self, ds: Dataset | None) -> None:
         self.dataset = ds
         if ds is None:
-            self.summary.setText("No data loaded")
+            self.summary.setText(self.tr("No data loaded"))
             for index in self.tab_index.values():
                 self.tabs.setTabVisible(index, False)
             return
@@ -168,9 +174,9 @@ class DataPreview(QWidget):
         x_tr, x_va = ds.x_train[:MAX_POINTS], ds.x_val[:MAX_POINTS]
         if ds.task == "regression" and ds.sample_shape[0] == 1:
             self.plot.setLabel("bottom", names[0])
-            self.plot.setLabel("left", "target y")
-            for xs, ys, brush, label in ((x_tr, ds.y_train, "#4E79A7", "training"),
-                                         (x_va, ds.y_val, "#F28E2B", "validation")):
+            self.plot.setLabel("left", self.tr("target y"))
+            for xs, ys, brush, label in ((x_tr, ds.y_train, "#4E79A7", self.tr("training")),
+                                         (x_va, ds.y_val, "#F28E2B", self.tr("validation"))):
                 self.plot.plot(xs[:, 0], ys[: len(xs), 0], pen=None, symbol="o", symbolSize=5,
                                symbolBrush=brush, symbolPen=None, name=label)
             return
@@ -183,26 +189,26 @@ class DataPreview(QWidget):
             cmap = pg.colormap.get("viridis")
             brushes = [pg.mkBrush(c) for c in cmap.map((values - low) / (high - low or 1.0), mode="qcolor")]
             self.plot.addItem(pg.ScatterPlotItem(x_tr[:, 0], second(x_tr), size=6, pen=None, brush=brushes,
-                                                 name=f"colour = y ({low:.2g} .. {high:.2g})"))
+                                                 name=self.tr("colour = y (%s .. %s)") % (f"{low:.2g}", f"{high:.2g}")))
             return
         for k, name in enumerate(ds.class_names[:len(CLASS_COLORS)]):
             color = class_color(k)
             pts = x_tr[ds.y_train[: len(x_tr)] == k]
             self.plot.plot(pts[:, 0], second(pts), pen=None, symbol="o", symbolSize=6, symbolPen=None,
-                           symbolBrush=color, name=f"class {name}")
+                           symbolBrush=color, name=self.tr("class %s") % name)
             val = x_va[ds.y_val[: len(x_va)] == k]
             if len(val):  # validation points hollow: visible, but clearly not what the network trains on
                 self.plot.plot(val[:, 0], second(val), pen=None, symbol="o", symbolSize=7, symbolBrush=None,
                                symbolPen=pg.mkPen(color, width=1.5))
         if len(x_va):  # a legend entry only, drawn in grey: "hollow = validation" for every class
             self.plot.plot([], [], pen=None, symbol="o", symbolSize=7, symbolBrush=None,
-                           symbolPen=pg.mkPen("#6F7780", width=1.5), name="validation (hollow)")
+                           symbolPen=pg.mkPen("#6F7780", width=1.5), name=self.tr("validation (hollow)"))
         self.plot.setAspectLocked(ds.sample_shape[0] == 2)
 
     def _fill_table(self, ds: Dataset) -> None:
         rows = min(MAX_TABLE_ROWS, len(ds.x_train))
         names = ds.feature_names or [f"x{i + 1}" for i in range(ds.sample_shape[0])]
-        target = ["class"] if ds.task == "classification" else [f"y{i + 1}" for i in range(ds.target_width)]
+        target = [self.tr("class")] if ds.task == "classification" else [f"y{i + 1}" for i in range(ds.target_width)]
         self.table.clear()
         self.table.setRowCount(rows)
         self.table.setColumnCount(len(names) + len(target))
@@ -227,10 +233,10 @@ class DataPreview(QWidget):
         train, val = ds.class_counts("train"), ds.class_counts("val")
         ys = np.arange(len(train), dtype=float)
         self.bars.addItem(pg.BarGraphItem(x0=0, y=ys - 0.2, height=0.4, width=train, brush="#4E79A7",
-                                          name="training"))
+                                          name=self.tr("training")))
         if sum(val):
             self.bars.addItem(pg.BarGraphItem(x0=0, y=ys + 0.2, height=0.4, width=val, brush="#F28E2B",
-                                              name="validation"))
+                                              name=self.tr("validation")))
         step = max(1, len(train) // 20)
         ticks = [(float(i), ds.class_names[i][:16]) for i in range(0, len(train), step)]
         axis = self.bars.getAxis("left")
@@ -238,7 +244,7 @@ class DataPreview(QWidget):
         # pyqtgraph drops tick labels wider than the axis; make room for the longest class name.
         axis.setWidth(max(QFontMetrics(axis.font()).horizontalAdvance(t) for _, t in ticks) + 16)
         self.bars.getPlotItem().invertY(True)  # first class on top, as in a list
-        self.bars.setLabel("bottom", "samples")
+        self.bars.setLabel("bottom", self.tr("samples"))
         # Room on the right for the legend, so it never covers a bar.
         self.bars.setXRange(0, max(max(train, default=1), 1) * 1.45, padding=0)
         self.bars.setYRange(-0.6, len(train) - 0.4, padding=0)

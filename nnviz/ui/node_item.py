@@ -13,10 +13,6 @@ from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QStyleOptionG
 from nnviz.ui import theme
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("NodeItem", text)
-
-
 @dataclass(frozen=True)
 class NodeInfo:
     """Everything the card shows; the scene builds it from the document and its analysis."""
@@ -44,8 +40,8 @@ class PortItem(QGraphicsEllipseItem):
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setZValue(2)
         self.set_state(None)
-        what = _tr("output: drag to an input to connect") if kind == "out" else \
-            _tr("input %d: drag from an output to connect") % (index + 1)
+        what = QCoreApplication.translate("NodeItem", "output: drag to an input to connect") if kind == "out" else \
+            QCoreApplication.translate("NodeItem", "input %d: drag from an output to connect") % (index + 1)
         self.setToolTip(what)
 
     def set_state(self, state: str | None) -> None:
@@ -228,8 +224,10 @@ class NodeItem(QGraphicsItem):
 
 def _count_text(count: int | None) -> str:
     if count is None:
-        return _tr("params: ?")
-    return _tr("%s params") % f"{count:,}" if count != 1 else _tr("1 param")
+        return QCoreApplication.translate("NodeItem", "params: ?")
+    if count == 1:
+        return QCoreApplication.translate("NodeItem", "1 param")
+    return QCoreApplication.translate("NodeItem", "%s params") % f"{count:,}"
 
 
 def _esc(text: str) -> str:

@@ -2,7 +2,22 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>CanvasMenu</name>
+    <message>
+        <source>Remove connection</source>
+        <translation>删除连接</translation>
+    </message>
+    <message>
+        <source>Add layer here</source>
+        <translation>在此处添加层</translation>
+    </message>
+</context>
+<context>
     <name>ControlsBar</name>
+    <message>
+        <source>max</source>
+        <translation>最快</translation>
+    </message>
     <message>
         <source>Speed</source>
         <translation>速度</translation>
@@ -330,6 +345,81 @@
     </message>
 </context>
 <context>
+    <name>DataPreview</name>
+    <message>
+        <source>%1 training + %2 validation samples</source>
+        <translation>训练集 %1 个样本 + 验证集 %2 个样本</translation>
+    </message>
+    <message>
+        <source>each %s</source>
+        <translation>每个样本 %s</translation>
+    </message>
+    <message>
+        <source>%s classes</source>
+        <translation>%s 个类别</translation>
+    </message>
+    <message>
+        <source>regression, 1 target value</source>
+        <translation>回归，1 个目标值</translation>
+    </message>
+    <message>
+        <source>regression, %s target values</source>
+        <translation>回归，%s 个目标值</translation>
+    </message>
+    <message>
+        <source>No data loaded</source>
+        <translation>尚未加载数据</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>散点</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>表格</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>target y</source>
+        <translation>目标值 y</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>colour = y (%s .. %s)</source>
+        <translation>颜色 = y（%s .. %s）</translation>
+    </message>
+    <message>
+        <source>class %s</source>
+        <translation>类别 %s</translation>
+    </message>
+    <message>
+        <source>validation (hollow)</source>
+        <translation>验证集（空心）</translation>
+    </message>
+    <message>
+        <source>class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>样本数</translation>
+    </message>
+</context>
+<context>
     <name>DecisionBoundaryView</name>
     <message>
         <source>The decision boundary is drawn for classification data with 2 input features (such as XOR or spirals).</source>
@@ -519,8 +609,24 @@
         <translation>平均 |梯度| / 平均 |权重|</translation>
     </message>
     <message>
+        <source>training step</source>
+        <translation>训练步</translation>
+    </message>
+    <message>
         <source>histogram</source>
         <translation>直方图</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>activations</source>
+        <translation>激活值</translation>
+    </message>
+    <message>
+        <source>gradients</source>
+        <translation>梯度</translation>
     </message>
     <message>
         <source>The layer whose histograms are shown</source>
@@ -549,6 +655,17 @@
     <message>
         <source>Histograms of</source>
         <translation>直方图：</translation>
+    </message>
+</context>
+<context>
+    <name>HeatmapView</name>
+    <message>
+        <source>%1: %2×%3 shown, |max| %4</source>
+        <translation>%1：显示 %2×%3，|最大值| %4</translation>
+    </message>
+    <message>
+        <source>%1: row %2, column %3 = %4</source>
+        <translation>%1：第 %2 行，第 %3 列 = %4</translation>
     </message>
 </context>
 <context>
@@ -1089,6 +1206,29 @@
     </message>
 </context>
 <context>
+    <name>NodeItem</name>
+    <message>
+        <source>output: drag to an input to connect</source>
+        <translation>输出：拖到某个输入上即可连接</translation>
+    </message>
+    <message>
+        <source>input %d: drag from an output to connect</source>
+        <translation>输入 %d：从某个输出拖到这里即可连接</translation>
+    </message>
+    <message>
+        <source>params: ?</source>
+        <translation>参数：?</translation>
+    </message>
+    <message>
+        <source>1 param</source>
+        <translation>1 个参数</translation>
+    </message>
+    <message>
+        <source>%s params</source>
+        <translation>%s 个参数</translation>
+    </message>
+</context>
+<context>
     <name>Palette</name>
     <message>
         <source>Filter layers…</source>
@@ -1257,6 +1397,29 @@
     </message>
 </context>
 <context>
+    <name>SequenceView</name>
+    <message>
+        <source>The recurrent layer to look at</source>
+        <translation>要查看的循环层</translation>
+    </message>
+    <message>
+        <source>sample </source>
+        <translation>样本 </translation>
+    </message>
+    <message>
+        <source>Which sample of the batch</source>
+        <translation>查看这一批中的哪个样本</translation>
+    </message>
+    <message>
+        <source>time step t</source>
+        <translation>时间步 t</translation>
+    </message>
+    <message>
+        <source>mean ‖dL/dh_t‖</source>
+        <translation>‖dL/dh_t‖ 的平均值</translation>
+    </message>
+</context>
+<context>
     <name>SummaryDialog</name>
     <message>
         <source>Model summary</source>
@@ -1280,6 +1443,12 @@
     <message>
         <source>Save every tensor of this micro-step as a CSV table</source>
         <translation>把这个微步的所有张量保存为 CSV 表格</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n values: too many for a table of numbers. Point at the heatmap to read any one of them.</source>
+        <translation>
+            <numerusform>%n 个数值：太多，无法用表格列出。将鼠标指向热力图即可读出其中任意一个。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export micro-step tensors</source>

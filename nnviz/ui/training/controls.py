@@ -3,7 +3,7 @@ and a bar that always shows where training is, with a speed control and the 'sto
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,7 +21,7 @@ from nnviz.ui.training.controller import SPEEDS, TrainingController
 
 def _speed_label(index: int) -> str:
     speed = SPEEDS[index]
-    return "max" if speed is None else f"{speed}/s"
+    return QCoreApplication.translate("ControlsBar", "max") if speed is None else f"{speed}/s"
 
 
 class TrainingActions(QObject):

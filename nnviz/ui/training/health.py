@@ -107,14 +107,15 @@ class HealthPanel(QWidget):
         self.ratio_plot = self.graphics.addPlot(row=0, col=0, title=self.tr("mean |gradient| / mean |weight|"))
         self.ratio_plot.setLogMode(y=True)
         self.ratio_plot.addLegend(offset=(-10, 10))
-        self.ratio_plot.setLabel("bottom", "training step")
+        self.ratio_plot.setLabel("bottom", self.tr("training step"))
         self.ratio_plot.setClipToView(True)
         self.ratio_plot.setDownsampling(auto=True, mode="peak")
         self.hist_plot = self.graphics.addPlot(row=1, col=0, title=self.tr("histogram"))
         self.hist_plot.addLegend(offset=(-10, 10))
-        self.hist_curves = {name: self.hist_plot.plot(stepMode="center", pen=pg.mkPen(colour, width=1.5), name=name)
-                            for name, colour in (("weights", "#1f77b4"), ("activations", "#2ca02c"),
-                                                 ("gradients", "#d62728"))}
+        self.hist_curves = {name: self.hist_plot.plot(stepMode="center", pen=pg.mkPen(colour, width=1.5), name=shown)
+                            for name, shown, colour in (("weights", self.tr("weights"), "#1f77b4"),
+                                                        ("activations", self.tr("activations"), "#2ca02c"),
+                                                        ("gradients", self.tr("gradients"), "#d62728"))}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.layer_choice = QComboBox()
         self.layer_choice.setToolTip(self.tr("The layer whose histograms are shown"))

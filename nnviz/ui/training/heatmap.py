@@ -70,8 +70,9 @@ class HeatmapView(QWidget):
         if self.levels != (-top, top):
             self.colorbar.setLevels((-top, top))
         self.plot.setRange(xRange=(0, self.matrix.shape[1]), yRange=(0, self.matrix.shape[0]), padding=0.02)
-        self.hover.setText(f"{name}: {self.matrix.shape[0]}×{self.matrix.shape[1]} shown, |max| {m:.4g}"
-                           if tensor is not None else " ")
+        caption = self.tr("%1: %2×%3 shown, |max| %4").replace("%1", name).replace(
+            "%2", str(self.matrix.shape[0])).replace("%3", str(self.matrix.shape[1])).replace("%4", f"{m:.4g}")
+        self.hover.setText(caption if tensor is not None else " ")
 
     @property
     def levels(self) -> tuple[float, float]:
@@ -90,4 +91,5 @@ class HeatmapView(QWidget):
         row, col = int(np.floor(p.y())), int(np.floor(p.x()))
         v = self.value_at(row, col)
         if v is not None:
-            self.hover.setText(f"{self.name}: row {row + 1}, column {col + 1} = {v:.6g}")
+            self.hover.setText(self.tr("%1: row %2, column %3 = %4").replace("%1", self.name).replace(
+                "%2", str(row + 1)).replace("%3", str(col + 1)).replace("%4", f"{v:.6g}"))

@@ -211,7 +211,8 @@ class TrainingViews(QObject):
             if key == self._tensor_key and preferred is None:
                 return
             e = cur.event
-            where = f"{c.tr('step %d') % e.step} · {c.phase_name(e.phase)}" + (
+            step = QCoreApplication.translate("TrainingController", "step %d") % e.step
+            where = f"{step} · {c.phase_name(e.phase)}" + (
                 f" · {cur.node_name}" if cur.node_name else "")
             highlights = cur.formula.highlights if cur.formula is not None else {}
             header = {"step": str(e.step), "epoch": str(e.epoch), "phase": e.phase,
