@@ -184,7 +184,7 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
 
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSettings
     from PySide6.QtWidgets import (
         QAbstractButton,
         QApplication,
@@ -198,6 +198,7 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
         QMenu,
         QTabBar,
         QTableWidget,
+        QTabWidget,
         QTextEdit,
     )
 
@@ -213,6 +214,9 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
                               "SimpleRNN", "LastStep", "BatchNorm", "MaxPool", "AvgPool", "Add", "Input", "input",
                               "hidden", "logits", "max", "params", "Ctrl", "Shift", "Del", "Space", "Esc", "xor",
                               "spirals", "epoch", "Keras", "float"}
+    # Names of data sets and file formats, kept in Latin script beside their Chinese description
+    # ("异或 XOR", "我的 Fashion-MNIST IDX 文件...").
+    allowed |= {"XOR", "MNIST", "Fashion", "CIFAR", "IDX", "npz"}
     for spec in all_specs():
         allowed |= set(WORDS.findall(spec.label)) | {spec.key}
     folder = tempfile.mkdtemp(prefix="nnviz-check-")
@@ -220,15 +224,23 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
                         recovery_dir=Path(folder) / "recovery")
     if file is not None and not window.files.load(str(file)):
         raise RuntimeError(f"could not open {file}")
+    # The learner's (or example's) own layer names are shown as they were typed.
+    allowed |= {word for node in window.document.nodes.values() for word in WORDS.findall(node.name)}
     window.resize(*size)
     window.show()
-    for _ in range(5):
-        app.processEvents()
+    def settle(ms: int = 60) -> None:
+        # Panels redraw from a throttle timer (and hidden ones when they become visible): let it fire.
+        for _ in range(3):
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, QDeadlineTimer(ms // 3))
+
+    settle()
     for _ in range(steps):
         window.training.step()
         app.processEvents()
-    for _ in range(5):
-        app.processEvents()
+    if steps and getattr(window.training, "views", None) is not None:
+        # Panels tabbed out of sight skip their redraws: draw every one, as a learner raising it would see.
+        window.training.views.refresh_all()
+    settle()
     found: list[tuple[str, str]] = []
 
     def check(where: str, text: str) -> None:
@@ -251,39 +263,59 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
         check("menu bar", top.text())
         if top.menu() is not None:
             visit_menu(top.menu(), top.text())
-    for widget in window.findChildren(QAbstractButton):
-        if widget.isVisibleTo(window):
-            check(type(widget).__name__, widget.text())
-            check(f"tooltip of {widget.text() or type(widget).__name__}", widget.toolTip())
-    for widget in window.findChildren(QLabel):
-        if widget.isVisibleTo(window):
-            check("label", widget.text())
-    for widget in window.findChildren(QLineEdit):
-        if widget.isVisibleTo(window):
-            check("placeholder", widget.placeholderText())
-    for widget in window.findChildren(QTextEdit):
-        if widget.isVisibleTo(window):
-            check(type(widget).__name__, widget.toPlainText())
-    for widget in window.findChildren(QComboBox):
-        if widget.isVisibleTo(window):
-            for i in range(widget.count()):
-                check("combo box", widget.itemText(i))
-    for widget in window.findChildren(QTableWidget):
-        if widget.isVisibleTo(window):
-            for header in (widget.horizontalHeaderItem, widget.verticalHeaderItem):
-                for i in range(widget.columnCount() if header == widget.horizontalHeaderItem else widget.rowCount()):
-                    item = header(i)
-                    if item is not None:
-                        check("table header", item.text())
-    for view in window.findChildren(QGraphicsView):
-        if view.isVisibleTo(window) and view.scene() is not None:
-            for item in view.scene().items():
-                if isinstance(item, QGraphicsTextItem) and item.isVisible():
-                    check(f"graphics text in {type(view).__name__}", item.toPlainText())
-                elif isinstance(item, QGraphicsSimpleTextItem) and item.isVisible():
-                    check(f"graphics text in {type(view).__name__}", item.text())
-                if item.toolTip():
-                    check(f"graphics tooltip in {type(view).__name__}", item.toolTip())
+
+    def visible_widgets() -> None:
+        for widget in window.findChildren(QAbstractButton):
+            if widget.isVisibleTo(window):
+                check(type(widget).__name__, widget.text())
+                check(f"tooltip of {widget.text() or type(widget).__name__}", widget.toolTip())
+        for widget in window.findChildren(QLabel):
+            if widget.isVisibleTo(window):
+                check("label", widget.text())
+        for widget in window.findChildren(QLineEdit):
+            if widget.isVisibleTo(window):
+                check("placeholder", widget.placeholderText())
+        for widget in window.findChildren(QTextEdit):
+            if widget.isVisibleTo(window):
+                check(type(widget).__name__, widget.toPlainText())
+        for widget in window.findChildren(QComboBox):
+            if widget.isVisibleTo(window):
+                for i in range(widget.count()):
+                    check("combo box", widget.itemText(i))
+        for widget in window.findChildren(QTableWidget):
+            if widget.isVisibleTo(window):
+                for header in (widget.horizontalHeaderItem, widget.verticalHeaderItem):
+                    count = widget.columnCount() if header == widget.horizontalHeaderItem else widget.rowCount()
+                    for i in range(count):
+                        item = header(i)
+                        if item is not None:
+                            check("table header", item.text())
+        for view in window.findChildren(QGraphicsView):
+            if view.isVisibleTo(window) and view.scene() is not None:
+                for item in view.scene().items():
+                    if isinstance(item, QGraphicsTextItem) and item.isVisible():
+                        check(f"graphics text in {type(view).__name__}", item.toPlainText())
+                    elif isinstance(item, QGraphicsSimpleTextItem) and item.isVisible():
+                        check(f"graphics text in {type(view).__name__}", item.text())
+                    if item.toolTip():
+                        check(f"graphics tooltip in {type(view).__name__}", item.toolTip())
+
+    visible_widgets()
+    # Panels tabbed behind another are not visible until raised: bring each dock forward in turn and
+    # read what it shows (a learner clicks through them all).
+    for dock in window.findChildren(QDockWidget):
+        if not dock.isHidden() and window.tabifiedDockWidgets(dock):
+            dock.raise_()
+            settle()
+            visible_widgets()
+    # The same for the pages of tab widgets inside panels (data preview, Problems / History ...).
+    for tabs in window.findChildren(QTabWidget):
+        if tabs.isVisibleTo(window):
+            for i in range(tabs.count()):
+                if tabs.isTabVisible(i):
+                    tabs.setCurrentIndex(i)
+                    settle()
+                    visible_widgets()
     for dock in window.findChildren(QDockWidget):
         check("dock title", dock.windowTitle())
     for bar in window.findChildren(QTabBar):

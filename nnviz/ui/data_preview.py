@@ -6,6 +6,8 @@ a grid for images, a table for flat rows, bars for classes).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
@@ -208,6 +210,8 @@ class DataPreview(QWidget):
     def _fill_table(self, ds: Dataset) -> None:
         rows = min(MAX_TABLE_ROWS, len(ds.x_train))
         names = ds.feature_names or [f"x{i + 1}" for i in range(ds.sample_shape[0])]
+        # The text data's generated column names ("token 3") in the UI language; a file's own names stay.
+        names = [self.tr("token %s") % n[6:] if re.fullmatch(r"token \d+", n) else n for n in names]
         target = [self.tr("class")] if ds.task == "classification" else [f"y{i + 1}" for i in range(ds.target_width)]
         self.table.clear()
         self.table.setRowCount(rows)

@@ -411,6 +411,10 @@
         <translation>验证集（空心）</translation>
     </message>
     <message>
+        <source>token %s</source>
+        <translation>词元 %s</translation>
+    </message>
+    <message>
         <source>class</source>
         <translation>类别</translation>
     </message>
@@ -1201,8 +1205,20 @@
         <translation>设置权重</translation>
     </message>
     <message>
+        <source>%s unit %d</source>
+        <translation>%s 的第 %d 个单元</translation>
+    </message>
+    <message>
         <source>The neuron view draws chains of Dense layers with up to %d units each.</source>
         <translation>神经元视图只绘制由全连接层串成的网络，每层最多 %d 个单元。</translation>
+    </message>
+    <message>
+        <source>weight[%1, %2] of &apos;%3&apos; = %4</source>
+        <translation>“%3”的权重[%1, %2] = %4</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; weight[%2, %3] =</source>
+        <translation>“%1”的权重[%2, %3] =</translation>
     </message>
 </context>
 <context>
@@ -1399,6 +1415,66 @@
 <context>
     <name>SequenceView</name>
     <message>
+        <source>hidden state h_t</source>
+        <translation>隐状态 h_t</translation>
+    </message>
+    <message>
+        <source>cell state c_t</source>
+        <translation>记忆元状态 c_t</translation>
+    </message>
+    <message>
+        <source>input gate i</source>
+        <translation>输入门 i</translation>
+    </message>
+    <message>
+        <source>forget gate f</source>
+        <translation>遗忘门 f</translation>
+    </message>
+    <message>
+        <source>cell candidate g</source>
+        <translation>候选记忆元 g</translation>
+    </message>
+    <message>
+        <source>output gate o</source>
+        <translation>输出门 o</translation>
+    </message>
+    <message>
+        <source>reset gate r</source>
+        <translation>重置门 r</translation>
+    </message>
+    <message>
+        <source>update gate z</source>
+        <translation>更新门 z</translation>
+    </message>
+    <message>
+        <source>candidate n</source>
+        <translation>候选隐状态 n</translation>
+    </message>
+    <message>
+        <source>gradient dL/dh_t</source>
+        <translation>梯度 dL/dh_t</translation>
+    </message>
+    <message>
+        <source>Step through backward to see the gradient reaching each time step.</source>
+        <translation>单步执行反向传播，即可看到梯度到达每个时间步。</translation>
+    </message>
+    <message>
+        <source>No gradient reaches the last time step.</source>
+        <translation>没有梯度到达最后一个时间步。</translation>
+    </message>
+    <message>
+        <source>: the gradient vanishes on its way back through time; early steps barely learn.</source>
+        <translation>：梯度在沿时间反向传播的过程中消失了；靠前的时间步几乎学不到东西。</translation>
+    </message>
+    <message>
+        <source>: the gradient grows on its way back through time (exploding gradients).</source>
+        <translation>：梯度在沿时间反向传播的过程中不断变大（梯度爆炸）。</translation>
+    </message>
+    <message>
+        <source>: the gradient keeps its size through time.</source>
+        <translation>：梯度沿时间传播时大小基本不变。</translation>
+    </message>
+    <message>
         <source>The recurrent layer to look at</source>
         <translation>要查看的循环层</translation>
     </message>
@@ -1417,6 +1493,18 @@
     <message>
         <source>mean ‖dL/dh_t‖</source>
         <translation>‖dL/dh_t‖ 的平均值</translation>
+    </message>
+    <message>
+        <source>This network has no recurrent layer (SimpleRNN, LSTM or GRU).</source>
+        <translation>这个网络没有循环层（SimpleRNN、LSTM 或 GRU）。</translation>
+    </message>
+    <message>
+        <source>Press Step (F10) to run the layer through time.</source>
+        <translation>按“单步”（F10）让这一层沿时间步运行。</translation>
+    </message>
+    <message>
+        <source>%1, sample %2: rows = units, columns = t = 1..%3</source>
+        <translation>%1，样本 %2：行 = 单元，列 = t = 1..%3</translation>
     </message>
 </context>
 <context>
@@ -1743,6 +1831,10 @@
     <message>
         <source>Gradient check: some gradients differ from finite differences (see the nodes)</source>
         <translation>梯度检验：部分梯度与有限差分不一致（见各节点）</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
     </message>
 </context>
 <context>

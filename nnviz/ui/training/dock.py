@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QToolBar
 
 from nnviz.ui.training.controller import TrainingController
@@ -53,7 +53,7 @@ def attach_training(window: Any) -> TrainingController:
             menu.addAction(action)
     if hasattr(window, "addToolBar"):
         # The controls and "where we are" sit in their own toolbar row: always visible, no dock title.
-        bar = QToolBar("Training", window)
+        bar = QToolBar(QCoreApplication.translate("TrainingViews", "Training"), window)
         bar.setObjectName("toolbar_training")
         bar.addWidget(views.controls)
         window.addToolBarBreak()

@@ -130,7 +130,7 @@ class NeuronView(QWidget):
             circle = QGraphicsEllipseItem(x - RADIUS, y - RADIUS, 2 * RADIUS, 2 * RADIUS)
             circle.setPen(QPen(QColor("#555"), 1.2))
             circle.setZValue(1)
-            circle.setToolTip(f"{names.get(nid, nid)} unit {u + 1}")
+            circle.setToolTip(self.tr("%s unit %d") % (names.get(nid, nid), u + 1))
             self.scene.addItem(circle)
             self.neurons[(nid, u)] = circle
         for c, (nid, _) in enumerate(cols):
@@ -174,7 +174,8 @@ class NeuronView(QWidget):
             if item.isSelected():
                 colour, width = QColor("#000"), max(width, 2.5)
             item.setPen(QPen(colour, width))
-            item.setToolTip(f"weight[{j + 1}, {i + 1}] of '{session.net.names[nid]}' = {w:.6g}")
+            item.setToolTip(self.tr("weight[%1, %2] of '%3' = %4").replace("%1", str(j + 1)).replace(
+                "%2", str(i + 1)).replace("%3", session.net.names[nid]).replace("%4", f"{w:.6g}"))
 
     def _draw_neurons(self, session, phase: str | None, seen: dict) -> None:
         backward = phase == "backward"
@@ -249,7 +250,8 @@ class NeuronView(QWidget):
         item = items[0]
         self.selected = (item.node, item.j, item.i)
         w = float(self.session.layers[item.node].params["weight"][item.j, item.i])
-        self.edit_label.setText(f"'{self.session.net.names[item.node]}' weight[{item.j + 1}, {item.i + 1}] =")
+        self.edit_label.setText(self.tr("'%1' weight[%2, %3] =").replace("%1", self.session.net.names[item.node])
+                                .replace("%2", str(item.j + 1)).replace("%3", str(item.i + 1)))
         self.edit_box.setValue(w)
         self.edit_box.setEnabled(True)
         self.set_button.setEnabled(True)

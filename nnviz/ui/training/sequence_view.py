@@ -13,23 +13,24 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.ui.training.heatmap import HeatmapView
 
 RECURRENT = ("rnn", "lstm", "gru")
-# Quantity label -> (name in extra_tensors, phase that computes it)
+# Quantity label -> (name in extra_tensors, phase that computes it); the labels are shown translated
 QUANTITIES = {
-    "hidden state h_t": ("hidden_states", "forward"),
-    "cell state c_t": ("cell_states", "forward"),
-    "input gate i": ("gate_i", "forward"),
-    "forget gate f": ("gate_f", "forward"),
-    "cell candidate g": ("gate_g", "forward"),
-    "output gate o": ("gate_o", "forward"),
-    "reset gate r": ("gate_r", "forward"),
-    "update gate z": ("gate_z", "forward"),
-    "candidate n": ("gate_n", "forward"),
-    "gradient dL/dh_t": ("grad_hidden_states", "backward"),
+    QT_TRANSLATE_NOOP("SequenceView", "hidden state h_t"): ("hidden_states", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "cell state c_t"): ("cell_states", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "input gate i"): ("gate_i", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "forget gate f"): ("gate_f", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "cell candidate g"): ("gate_g", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "output gate o"): ("gate_o", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "reset gate r"): ("gate_r", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "update gate z"): ("gate_z", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "candidate n"): ("gate_n", "forward"),
+    QT_TRANSLATE_NOOP("SequenceView", "gradient dL/dh_t"): ("grad_hidden_states", "backward"),
 }
 
 
@@ -70,17 +71,20 @@ def done_steps(phase: str, t: int | None, steps: int, event_phase: str | None) -
 def vanishing_text(norms: np.ndarray | None) -> str:
     """One line on how the gradient's size changes from the last time step back to the first."""
     if norms is None or len(norms) == 0 or not np.all(np.isfinite(norms)):
-        return "Step through backward to see the gradient reaching each time step."
+        return QCoreApplication.translate(
+            "SequenceView", "Step through backward to see the gradient reaching each time step.")
     last, first = float(norms[-1]), float(norms[0])
     if last <= 0:
-        return "No gradient reaches the last time step."
+        return QCoreApplication.translate("SequenceView", "No gradient reaches the last time step.")
     ratio = first / last
     text = f"‖dL/dh_1‖ / ‖dL/dh_T‖ = {ratio:.3g}"
     if ratio < 0.01:
-        return text + ": the gradient vanishes on its way back through time; early steps barely learn."
+        return text + QCoreApplication.translate(
+            "SequenceView", ": the gradient vanishes on its way back through time; early steps barely learn.")
     if ratio > 100:
-        return text + ": the gradient grows on its way back through time (exploding gradients)."
-    return text + ": the gradient keeps its size through time."
+        return text + QCoreApplication.translate(
+            "SequenceView", ": the gradient grows on its way back through time (exploding gradients).")
+    return text + QCoreApplication.translate("SequenceView", ": the gradient keeps its size through time.")
 
 
 class SequenceView(QWidget):
@@ -157,16 +161,16 @@ class SequenceView(QWidget):
         nodes = recurrent_nodes(session) if session is not None else []
         self._fill(self.node_box, [session.net.names.get(n, n) for n in nodes] if nodes else [], nodes)
         if not nodes:
-            self._clear("This network has no recurrent layer (SimpleRNN, LSTM or GRU).")
+            self._clear(self.tr("This network has no recurrent layer (SimpleRNN, LSTM or GRU)."))
             return
         node = self.node_box.currentData() or nodes[0]
         layer = session.layers[node]
         values = available(layer)
         labels = [label for label in QUANTITIES if label in values] or ["hidden state h_t"]
-        self._fill(self.quantity_box, labels)
-        label = self.quantity_box.currentText() or labels[0]
+        self._fill(self.quantity_box, [QCoreApplication.translate("SequenceView", q) for q in labels], labels)
+        label = self.quantity_box.currentData() or labels[0]
         if label not in values:
-            self._clear("Press Step (F10) to run the layer through time.")
+            self._clear(self.tr("Press Step (F10) to run the layer through time."))
             return
         array = values[label]
         self.sample_box.setMaximum(max(1, len(array)))
@@ -174,8 +178,10 @@ class SequenceView(QWidget):
         steps = array.shape[1]
         done = done_steps(QUANTITIES[label][1], t, steps, event_phase)
         self.matrix = time_matrix(array, self.sample_box.value() - 1, done)
-        self.heatmap.set_tensor(f"{label}, sample {self.sample_box.value()}: rows = units, columns = t = 1..{steps}",
-                                self.matrix)
+        caption = self.tr("%1, sample %2: rows = units, columns = t = 1..%3").replace(
+            "%1", QCoreApplication.translate("SequenceView", label)).replace(
+            "%2", str(self.sample_box.value())).replace("%3", str(steps))
+        self.heatmap.set_tensor(caption, self.matrix)
         # Column t-1 spans [t-1, t) (as the hover reads it): label its middle "t".
         every = max(1, steps // 12)
         self.heatmap.plot.getAxis("bottom").setTicks(
@@ -188,7 +194,8 @@ class SequenceView(QWidget):
         # While the node steps forward, last batch's gradients no longer belong to what is shown.
         norms = layer.grad_norm_per_step() if event_phase != "forward" else None
         self._draw_norms(norms, done_steps("backward", t, steps, event_phase))
-        where = f" · t = {t} ({event_phase})" if t is not None else ""
+        phase = QCoreApplication.translate("TrainingController", event_phase or "")  # the phase words
+        where = f" · t = {t} ({phase})" if t is not None else ""
         self.note.setText(vanishing_text(self.norm_values) + where)
 
     def _draw_norms(self, norms: np.ndarray | None, done: range | None) -> None:
