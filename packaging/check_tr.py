@@ -182,12 +182,26 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.ui.i18n import CHINESE, current_language, install_translators
+
+    app = QApplication.instance() or QApplication([])
+    before = current_language()
+    install_translators(app, CHINESE)
+    try:
+        return _english_in_ui(app, size, file, steps)
+    finally:
+        install_translators(app, before)  # a test process goes on in the language it had
+
+
+def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: int) -> list[tuple[str, str]]:
+    """english_in_chinese_ui's work, with the Chinese translators installed."""
     import tempfile
 
     from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSettings
     from PySide6.QtWidgets import (
         QAbstractButton,
-        QApplication,
         QComboBox,
         QDockWidget,
         QGraphicsSimpleTextItem,
@@ -203,17 +217,18 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
     )
 
     from nnviz.graph.registry import all_specs
-    from nnviz.ui.i18n import CHINESE, LANGUAGES, install_translators
-
-    app = QApplication.instance() or QApplication([])
-    install_translators(app, CHINESE)
+    from nnviz.ui.i18n import LANGUAGES
     from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.node_item import NodeItem, _count_text
 
     allowed = set(NEUTRAL) | {"Dense", "Softmax", "Sigmoid", "Tanh", "Identity", "LeakyReLU", "ELU", "GELU",
                               "Flatten", "Reshape", "Conv", "Concatenate", "Dropout", "Embedding", "LSTM", "GRU",
                               "SimpleRNN", "LastStep", "BatchNorm", "MaxPool", "AvgPool", "Add", "Input", "input",
-                              "hidden", "logits", "max", "params", "Ctrl", "Shift", "Del", "Space", "Esc", "xor",
-                              "spirals", "epoch", "Keras", "float"}
+                              "Ctrl", "Shift", "Del", "Space", "Esc", "xor", "spirals", "Keras", "float"}
+    # Terms Chinese textbooks keep in English, or gloss once in brackets: "logits 上的交叉熵", "轮（epoch）".
+    allowed |= {"logits", "epoch"}
+    # Mathematical operators in formulas, as written in any language: "log ŷ", "exp z".
+    allowed |= {"log", "exp"}
     # Names of data sets and file formats, kept in Latin script beside their Chinese description
     # ("异或 XOR", "我的 Fashion-MNIST IDX 文件...").
     allowed |= {"XOR", "MNIST", "Fashion", "CIFAR", "IDX", "npz"}
@@ -224,7 +239,8 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
                         recovery_dir=Path(folder) / "recovery")
     if file is not None and not window.files.load(str(file)):
         raise RuntimeError(f"could not open {file}")
-    # The learner's (or example's) own layer names are shown as they were typed.
+    # The layer names of the network (the learner's own, an example's, the default network's) are shown
+    # as they were typed.
     allowed |= {word for node in window.document.nodes.values() for word in WORDS.findall(node.name)}
     window.resize(*size)
     window.show()
@@ -244,9 +260,15 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
     found: list[tuple[str, str]] = []
 
     def check(where: str, text: str) -> None:
-        if re.fullmatch(r"[a-z0-9_-]+", text or "") or "/" in (text or "") or text in LANGUAGES.values():
-            return  # example file names, paths, and each language named in its own language
+        if re.fullmatch(r"[a-z0-9_-]+", text or "") or text in LANGUAGES.values():
+            return  # example file names, and each language named in its own language
         plain = re.sub(r"<[^>]*>|&\w+;|\b\w+\.(py|csv|png|npz|nnviz|json)\b", " ", text or "").replace("&", "")
+        # File paths ("resources/examples/xor.nnviz", "/tmp/x"): a path with a folder or an extension.
+        plain = re.sub(r"(?<!\S)(?:/\S*|\S*/\S*/\S*|\S+/\S*\.\w+)", " ", plain)
+        # Code names: PyTorch classes ("nn.Linear") and identifiers (grad_output, embedding_dim, hidden_1).
+        plain = re.sub(r"\b(?:nn|torch|np)\.\w+|\b\w*_\w*\b", " ", plain)
+        # Function names in formulas, written against their bracket: "mean(log softmax(z)[y])".
+        plain = re.sub(r"\b[a-z]+(?=\()", " ", plain)
         if any(word not in allowed for word in re.findall(r"[A-Za-z]{3,}", plain)):
             found.append((where, text.strip()))
 
@@ -299,6 +321,11 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
                         check(f"graphics text in {type(view).__name__}", item.text())
                     if item.toolTip():
                         check(f"graphics tooltip in {type(view).__name__}", item.toolTip())
+                    if isinstance(item, NodeItem):  # a layer card paints its lines itself
+                        info = item.info
+                        badge = item.badge[0] if item.badge else ""
+                        for line in (info.title, info.key_params, _count_text(info.params), badge):
+                            check(f"layer card '{info.name}'", line)
 
     visible_widgets()
     # Panels tabbed behind another are not visible until raised: bring each dock forward in turn and
@@ -323,6 +350,7 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
             check("tab", bar.tabText(i))
     window.undo_stack.setClean()
     window.close()
+    window.deleteLater()
     return sorted(set(found))
 
 

@@ -46,6 +46,14 @@
         <translation>对数坐标</translation>
     </message>
     <message>
+        <source>train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
         <source>Training: the loss of each batch. Validation: the whole validation set, after each epoch.</source>
         <translation>训练：每一批的损失。验证：每轮结束后在整个验证集上计算。</translation>
     </message>

@@ -76,8 +76,10 @@ class CurvesPanel(QWidget):
         self.log_box = QCheckBox(self.tr("log scale"))
         self.log_box.toggled.connect(self.set_log)
         # The key names the curves in their colours: a legend box would cover the curves in a small dock.
-        key = QLabel(f"<span style='color:{TRAIN_COLOUR}'>━ {self.tr('train')}</span>&nbsp;&nbsp;"
-                     f"<span style='color:{VAL_COLOUR}'>● {self.tr('validation')}</span>")
+        # (the words outside the f-string: lupdate does not see a tr() inside one)
+        train, validation = self.tr("train"), self.tr("validation")
+        key = QLabel(f"<span style='color:{TRAIN_COLOUR}'>━ {train}</span>&nbsp;&nbsp;"
+                     f"<span style='color:{VAL_COLOUR}'>● {validation}</span>")
         key.setToolTip(self.tr("Training: the loss of each batch. Validation: the whole validation set, after each "
                                 "epoch."))
         top = QHBoxLayout()
