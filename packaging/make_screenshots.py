@@ -54,14 +54,17 @@ SHOTS = (
 def broken_network(folder: Path) -> Path:
     """An image input wired straight into a Dense layer (no Flatten): a shape error a learner meets."""
     from nnviz.graph import GraphDocument
+    from nnviz.graph.layout import layered_layout
     from nnviz.io import save
 
     doc = GraphDocument()
-    image = doc.add_node("input", params={"shape": (1, 28, 28)}, pos=(0, 0))
-    conv = doc.add_node("conv2d", params={"out_channels": 4, "activation": "relu"}, pos=(240, 0))
-    dense = doc.add_node("dense", params={"units": 10}, pos=(480, 0))
+    image = doc.add_node("input", params={"shape": (1, 28, 28)})
+    conv = doc.add_node("conv2d", params={"out_channels": 4, "activation": "relu"})
+    dense = doc.add_node("dense", params={"units": 10})
     doc.connect(image.id, conv.id)
     doc.connect(conv.id, dense.id)
+    for node_id, pos in layered_layout(doc).items():  # the canvas's own spacing: room for shape labels
+        doc.move(node_id, pos)
     path = folder / "missing-flatten.nnviz"
     save(doc, path)
     return path

@@ -314,7 +314,12 @@ class TrainingController(QObject):
         """'step 12 · backward · dense_2 · epoch 1 · loss 0.0405' — where we are, always visible."""
         s = self.session
         if s is None:
-            return self.problem or self.tr("no network to train")
+            if not self.problem:
+                return self.tr("no network to train")
+            # The first concrete reason, not the "problems to fix first:" heading (the tooltip has all).
+            lines = [line.strip() for line in self.problem.splitlines() if line.strip()]
+            reason = lines[1] if len(lines) > 1 and lines[0].endswith(":") else lines[0]
+            return self.tr("Cannot train: %s") % reason
         if self.current is not None:
             e = self.current.event
             parts = [self.tr("step %d") % e.step, self.phase_name(e.phase)]

@@ -121,7 +121,20 @@ class ControlsBar(QWidget):
         buttons.addWidget(self.position, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.banner)
+        # A new session (or none: "cannot train yet, because...") shows at once, not at the next frame.
+        controller.sessionChanged.connect(self.refresh)
         self.refresh()
+
+    def _show_position(self) -> None:
+        # Longer than the label (a problem's explanation): end in "…"; the tooltip has all of it.
+        width = max(self.position.width(), self.position.minimumWidth())
+        metrics = self.position.fontMetrics()
+        self.position.setText(metrics.elidedText(getattr(self, "_position_text", ""), Qt.TextElideMode.ElideRight,
+                                                 width))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._show_position()
 
     def _on_speed(self, index: int) -> None:
         self.controller.set_speed(index)
@@ -133,8 +146,10 @@ class ControlsBar(QWidget):
 
     def refresh(self) -> None:
         text = self.controller.position_text()
-        self.position.setText(" ".join(text.split()))  # one line: a problem may span several
-        self.position.setToolTip(text)
+        self._position_text = " ".join(text.split())  # one line: a problem may span several
+        self._show_position()
+        c = self.controller
+        self.position.setToolTip(c.problem if c.session is None and c.problem else text)
         s = self.controller.session
         if not self.banner.isHidden() and (s is None or s.halted is None):
             self.banner.hide()
