@@ -1719,6 +1719,10 @@
         <translation>没有可训练的网络</translation>
     </message>
     <message>
+        <source>Cannot train: %s</source>
+        <translation>无法训练：%s</translation>
+    </message>
+    <message>
         <source>step %d</source>
         <translation>第 %d 步</translation>
     </message>
