@@ -320,7 +320,8 @@ class ExportActions:
             self.panel = ExportPanel(self.window.document, weights=self._weights, source_name=self._source_name)
             self.dock = self.window.add_dock(self.panel, "PyTorch code",
                                              Qt.DockWidgetArea.RightDockWidgetArea)
-            self.panel.exported.connect(lambda folder: self._status(f"exported to {folder}"))
+            self.panel.exported.connect(
+                lambda folder: self._status(translate("ExportActions", "exported to %s") % folder))
         self.dock.show()
         self.dock.raise_()
         return self.panel

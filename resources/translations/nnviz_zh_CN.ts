@@ -470,6 +470,13 @@
     </message>
 </context>
 <context>
+    <name>ExportActions</name>
+    <message>
+        <source>exported to %s</source>
+        <translation>已导出到 %s</translation>
+    </message>
+</context>
+<context>
     <name>ExportPanel</name>
     <message>
         <source>Copy</source>
