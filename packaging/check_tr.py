@@ -77,6 +77,18 @@ def _literal(node: ast.expr) -> str | None:
     return None
 
 
+def _is_tr_wrapper(func: ast.FunctionDef) -> bool:
+    """True for `def f(text): return translate("Context", text)` (or self.tr(text)): a function whose one
+    statement returns a translation of one of its own parameters."""
+    if len(func.body) != 1 or not isinstance(func.body[0], ast.Return):
+        return False
+    call = func.body[0].value
+    if not isinstance(call, ast.Call) or _name(call.func) not in ("tr", "translate") or not call.args:
+        return False
+    text = call.args[1] if _name(call.func) == "translate" and len(call.args) > 1 else call.args[0]
+    return isinstance(text, ast.Name) and text.id in {a.arg for a in func.args.args}
+
+
 def visible_text(text: str) -> bool:
     """True when the text has a word a reader would want translated."""
     if text.lstrip().startswith(("<style", "QWidget", "QLabel", "color:", "font")):
@@ -90,6 +102,17 @@ def untranslated(paths: list[Path] | None = None) -> list[Finding]:
     for path in paths or sorted(UI.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                # lupdate does not look inside f-strings: a tr() there is never extracted.
+                for part in node.values:
+                    if (isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Call)
+                            and _name(part.value.func) in ("tr", "translate") and part.value.args):
+                        text = _literal(part.value.args[0])
+                        if text:
+                            findings.append(Finding(path, node.lineno, "f-string tr", text))
+            if isinstance(node, ast.FunctionDef) and _is_tr_wrapper(node):
+                # def _tr(text): return translate("X", text) hides every string passed to it from lupdate.
+                findings.append(Finding(path, node.lineno, "tr wrapper", node.name))
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)

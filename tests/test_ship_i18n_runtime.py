@@ -106,3 +106,21 @@ def test_the_check_puts_the_language_back(check_tr, qapp) -> None:
     check_tr.english_in_chinese_ui()
     assert current_language() == ENGLISH
     assert QCoreApplication.translate("TrainingActions", "Step") == "Step"
+
+
+def test_the_static_check_finds_what_lupdate_cannot_see(check_tr, tmp_path: Path) -> None:
+    """The two ways a string escaped extraction before (and stayed English in the Chinese UI): a tr()
+    inside an f-string, and a one-line wrapper around translate()."""
+    source = tmp_path / "panel.py"
+    source.write_text(
+        "from PySide6.QtCore import QCoreApplication\n"
+        "def _tr(text):\n"
+        "    return QCoreApplication.translate('Panel', text)\n"
+        "class Panel:\n"
+        "    def key(self):\n"
+        "        return f\"<b>{self.tr('train')}</b>\"\n"
+        "    def fine(self):\n"
+        "        word = self.tr('validation')\n"
+        "        return f'<b>{word}</b>'\n", encoding="utf-8")
+    found = {(f.call, f.text) for f in check_tr.untranslated([source])}
+    assert found == {("tr wrapper", "_tr"), ("f-string tr", "train")}
