@@ -274,3 +274,24 @@ def test_heatmap_shows_the_value_under_the_cursor(qtbot):
     pos = view.plot.vb.mapViewToScene(QPointF(2.5, 1.5))  # the middle of row 2, column 3
     view._on_mouse(pos)
     assert view.hover.text() == f"weight: row 2, column 3 = {t[1, 2]:.6g}"
+
+
+def test_a_view_hidden_while_stepping_catches_up_when_shown(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from nnviz.ui.training.throttle import RedrawThrottle
+
+    throttle = RedrawThrottle()
+    view = QWidget()
+    qtbot.addWidget(view)
+    drawn = []
+    throttle.register(view, lambda: drawn.append(1))
+    view.show()
+    qtbot.waitExposed(view)
+    throttle.flush(force=True)
+    assert drawn == [1]
+    view.hide()
+    throttle.flush(force=True)  # a step while the view is in a background tab
+    assert drawn == [1]
+    view.show()  # the learner raises the tab
+    qtbot.waitUntil(lambda: drawn == [1, 1], timeout=2000)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 FRAME_S = 1.0 / 60.0
@@ -40,6 +40,13 @@ class RedrawThrottle(QObject):
         self._views.append((widget, refresh, min_interval))
         if may_lag:
             self._may_lag.add(id(widget))
+        widget.installEventFilter(self)  # its Show event catches up on what it missed while hidden
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and id(watched) in self._stale:
+            # After the show has been processed, when the view has its real size to draw into.
+            QTimer.singleShot(0, self, lambda w=watched: self.refresh_if_stale(w))
+        return False
 
     def request(self) -> None:
         if self._timer.isActive():
@@ -80,8 +87,8 @@ class RedrawThrottle(QObject):
             self._timer.start(max(1, int(wait * 1000)))
 
     def refresh_if_stale(self, widget: QWidget) -> None:
-        """Call from a view's showEvent: catch up on what it missed while hidden."""
-        if id(widget) in self._stale:
+        """Catch up on what a view missed while hidden (called when it is shown again)."""
+        if shiboken6.isValid(widget) and id(widget) in self._stale:
             for w, refresh, _ in self._views:
                 if w is widget:
                     refresh()
