@@ -52,6 +52,7 @@ class HeatmapView(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.hover)
         self.matrix = np.zeros((1, 1))
+        self._ranged_shape: tuple[int, ...] = ()
         self.tensor: np.ndarray | None = None
         self.name = ""
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse)
@@ -69,7 +70,9 @@ class HeatmapView(QWidget):
         self.image.setImage(self.matrix, autoLevels=False)
         if self.levels != (-top, top):
             self.colorbar.setLevels((-top, top))
-        self.plot.setRange(xRange=(0, self.matrix.shape[1]), yRange=(0, self.matrix.shape[0]), padding=0.02)
+        if self.matrix.shape != self._ranged_shape:  # re-ranging re-lays out the plot: only on a new shape
+            self._ranged_shape = self.matrix.shape
+            self.plot.setRange(xRange=(0, self.matrix.shape[1]), yRange=(0, self.matrix.shape[0]), padding=0.02)
         caption = self.tr("%1: %2×%3 shown, |max| %4").replace("%1", name).replace(
             "%2", str(self.matrix.shape[0])).replace("%3", str(self.matrix.shape[1])).replace("%4", f"{m:.4g}")
         self.hover.setText(caption if tensor is not None else " ")

@@ -49,7 +49,8 @@ class TrainingViews(QObject):
         self.throttle.register(self.controls, self.controls.refresh)
         self.throttle.register(self.formula, self.refresh_formula)
         self.throttle.register(self.tensors, self.refresh_tensors, min_interval=0.25)
-        self.throttle.register(self.curves, self.refresh_curves, min_interval=0.1)
+        # The curves are history, not this micro-step's numbers: a hand step may leave them to a later frame.
+        self.throttle.register(self.curves, self.refresh_curves, min_interval=0.25, may_lag=True)
         self.neurons = NeuronView()
         self.boundary = DecisionBoundaryView()
         self.health = HealthPanel()
