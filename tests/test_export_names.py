@@ -32,7 +32,7 @@ HOSTILE = [
 ]
 
 
-def _identifiers_ok(ident: str) -> None:
+def _assert_safe_identifier(ident: str) -> None:
     assert ident.isidentifier()
     assert not keyword.iskeyword(ident) and not keyword.issoftkeyword(ident)
     assert ident not in dir(builtins) and ident not in MODULE_NAMES
@@ -43,7 +43,7 @@ def _identifiers_ok(ident: str) -> None:
 @given(st.text(max_size=80))
 @settings(max_examples=300, deadline=None)
 def test_any_text_becomes_a_safe_identifier(text):
-    _identifiers_ok(sanitize(text))
+    _assert_safe_identifier(sanitize(text))
 
 
 @given(st.lists(st.text(max_size=20), max_size=30))
@@ -54,7 +54,7 @@ def test_a_namespace_never_hands_out_the_same_name_twice(names):
     assert len(set(made)) == len(made)
     assert not set(made) & MODULE_ATTRIBUTES
     for ident in made:
-        _identifiers_ok(ident)
+        _assert_safe_identifier(ident)
 
 
 @given(st.text(max_size=60))
@@ -103,7 +103,7 @@ def test_hostile_names_give_valid_unique_attributes_and_no_code(tmp_path):
     attrs = list(result.plan.attrs.values())
     assert len(set(attrs)) == len(attrs) == len(HOSTILE) - 1
     for ident in attrs:
-        _identifiers_ok(ident)
+        _assert_safe_identifier(ident)
         assert ident not in MODULE_ATTRIBUTES
         assert len(ident) <= MAX_IDENTIFIER
     assert result.plan.attrs[doc.node_by_name("dense_1").id] == "dense_1"  # a valid name is kept as typed
