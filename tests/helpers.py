@@ -39,3 +39,19 @@ def xor_mlp(**settings) -> GraphDocument:
     return chain(("dense", {"units": 8, "activation": "tanh"}), ("dense", {"units": 2}),
                  data={"kind": "generated", "name": "xor", "n": 200, "noise": 0.05, "seed": 1},
                  **base)
+
+
+def engine_eval_output(doc: GraphDocument, x: np.ndarray) -> np.ndarray:
+    """The network's output for x in evaluation mode, built fresh from the document (its seed's weights)."""
+    from nnviz.engine.network import Network
+
+    net = Network.build(doc, doc.training.dtype, doc.training.seed)
+    net.set_training(False)
+    return net.forward(x.astype(doc.training.dtype))
+
+
+def torch_eval_output(torch, model, x: np.ndarray) -> np.ndarray:
+    """A torch module's output for x in evaluation mode, as NumPy."""
+    model.eval()
+    with torch.no_grad():
+        return model(torch.from_numpy(x)).numpy()

@@ -13,24 +13,11 @@ import pytest
 from nnviz.export import ExportError, export_pytorch
 from nnviz.export.importer import import_torch_model, load_factory
 from nnviz.export.verify import load_exported
+from tests.helpers import engine_eval_output, torch_eval_output
 from tests.test_export_cases import CASES
 from tests.torch_util import require_torch
 
 pytestmark = pytest.mark.torch
-
-
-def _engine_output(doc, x: np.ndarray) -> np.ndarray:
-    from nnviz.engine.network import Network
-
-    net = Network.build(doc, doc.training.dtype, doc.training.seed)
-    net.set_training(False)
-    return net.forward(x.astype(doc.training.dtype))
-
-
-def _torch_output(torch, model, x: np.ndarray) -> np.ndarray:
-    model.eval()
-    with torch.no_grad():
-        return model(torch.from_numpy(x)).numpy()
 
 
 @pytest.mark.parametrize("name", ["conv2d", "pooling", "batchnorm", "residual_concat", "image_concat", "dropout",
@@ -55,9 +42,9 @@ def test_export_import_export_gives_the_same_numbers(name, tmp_path):
     assert all(np.array_equal(first[k], second[k]) for k in first)
     x = dataset.x_val
     a, b = load_exported(tmp_path / "a").model.build_model(), load_exported(tmp_path / "b").model.build_model()
-    assert np.array_equal(_torch_output(torch, a, x), _torch_output(torch, b, x))
+    assert np.array_equal(torch_eval_output(torch, a, x), torch_eval_output(torch, b, x))
     # ... and the app computes the same as PyTorch for the imported document.
-    assert np.allclose(_engine_output(again, x), _torch_output(torch, b, x), rtol=1e-9, atol=1e-12)
+    assert np.allclose(engine_eval_output(again, x), torch_eval_output(torch, b, x), rtol=1e-9, atol=1e-12)
 
 
 def test_a_pytorch_lenet_is_imported_and_computed_alike():
@@ -76,7 +63,7 @@ def test_a_pytorch_lenet_is_imported_and_computed_alike():
     assert [c.name for c in convs] == ["conv_0", "conv_3"]
     assert doc.analysis().total_params == sum(p.numel() for p in model.parameters())
     x = np.random.default_rng(1).normal(size=(2, 3, 32, 32)).astype(np.float32)
-    assert np.allclose(_engine_output(doc, x), _torch_output(torch, model, x), rtol=1e-4, atol=1e-5)
+    assert np.allclose(engine_eval_output(doc, x), torch_eval_output(torch, model, x), rtol=1e-4, atol=1e-5)
     xs = [n.pos[0] for n in (doc.nodes[i] for i in doc.analysis().order)]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)  # laid out left to right
 
@@ -119,7 +106,7 @@ def test_a_traced_module_with_branches_and_functions_is_imported():
     assert doc.node_by_name("fc").params["activation"] == "tanh"
     assert doc.node_by_name("head").params["activation"] == "softmax" and kinds["softmax"] == 0
     x = np.random.default_rng(3).normal(size=(3, 1, 6, 6))
-    assert np.allclose(_engine_output(doc, x), _torch_output(torch, model, x), rtol=1e-10, atol=1e-12)
+    assert np.allclose(engine_eval_output(doc, x), torch_eval_output(torch, model, x), rtol=1e-10, atol=1e-12)
 
 
 def test_unsupported_parts_are_all_named():
@@ -226,7 +213,7 @@ def test_the_pytorch_tutorial_net_with_functional_pooling_is_imported():
     pools = [n for n in doc.nodes.values() if n.type.endswith("pool2d")]
     assert [(p.params["kernel_size"], p.params["stride"]) for p in pools] == [((2, 2), (2, 2))] * 2
     x = np.random.default_rng(5).normal(size=(2, 1, 32, 32)).astype(np.float32)
-    assert np.allclose(_engine_output(doc, x), _torch_output(torch, model, x), rtol=1e-4, atol=1e-5)
+    assert np.allclose(engine_eval_output(doc, x), torch_eval_output(torch, model, x), rtol=1e-4, atol=1e-5)
 
 
 def test_a_custom_module_with_a_rule_is_a_leaf_and_casts_pass_through(monkeypatch):
@@ -257,4 +244,4 @@ def test_a_custom_module_with_a_rule_is_a_leaf_and_casts_pass_through(monkeypatc
     doc = import_torch_model(model, fuse=False)
     assert [doc.nodes[n].type for n in doc.analysis().order] == ["input", "dense", "relu", "dense"]
     x = np.random.default_rng(7).normal(size=(4, 3)).astype(np.float32)
-    assert np.allclose(_engine_output(doc, x), _torch_output(torch, model, x), rtol=1e-5, atol=1e-6)
+    assert np.allclose(engine_eval_output(doc, x), torch_eval_output(torch, model, x), rtol=1e-5, atol=1e-6)

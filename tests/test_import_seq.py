@@ -16,6 +16,7 @@ from nnviz.export import ExportError, export_pytorch
 from nnviz.export.importer import import_torch_model, load_factory
 from nnviz.export.verify import load_exported
 from nnviz.graph.layout import layered_layout
+from tests.helpers import engine_eval_output, torch_eval_output
 from tests.test_seq_export import CASES
 from tests.torch_util import require_torch
 
@@ -24,20 +25,6 @@ pytestmark = pytest.mark.torch
 EXAMPLE = Path(__file__).resolve().parents[1] / "resources" / "examples" / "seed-text-lstm.nnviz"
 T = 12
 FOLDED = {"rnn_sequences"}  # export cases with a LastStep node, which the import folds into the RNN
-
-
-def _engine_output(doc, x: np.ndarray) -> np.ndarray:
-    from nnviz.engine.network import Network
-
-    net = Network.build(doc, doc.training.dtype, doc.training.seed)
-    net.set_training(False)
-    return net.forward(x.astype(doc.training.dtype))
-
-
-def _torch_output(torch, model, x: np.ndarray) -> np.ndarray:
-    model.eval()
-    with torch.no_grad():
-        return model(torch.from_numpy(x)).numpy()
 
 
 def _tokens(n: int = 6, vocab: int = 100, seed: int = 0) -> np.ndarray:
@@ -96,9 +83,9 @@ def test_a_pytorch_text_classifier_imports_and_computes_alike(layer, form):
     assert doc.analysis().total_params == sum(p.numel() for p in model.parameters())
     assert doc.training.dtype == "float64"
     x = _tokens()
-    expected = _torch_output(torch, model, x)
+    expected = torch_eval_output(torch, model, x)
     assert expected.shape == (6, 1)
-    assert np.allclose(_engine_output(doc, x), expected, rtol=1e-9, atol=1e-12)
+    assert np.allclose(engine_eval_output(doc, x), expected, rtol=1e-9, atol=1e-12)
 
 
 def test_without_fusing_the_last_step_stays_a_node():
@@ -108,7 +95,7 @@ def test_without_fusing_the_last_step_stays_a_node():
     assert _types(doc) == ["input", "embedding", "lstm", "last_step", "dense", "sigmoid"]
     assert doc.node_by_name("rnn").params["return_sequences"] is True
     x = _tokens(seed=1)
-    assert np.allclose(_engine_output(doc, x), _torch_output(torch, model, x), rtol=1e-9, atol=1e-12)
+    assert np.allclose(engine_eval_output(doc, x), torch_eval_output(torch, model, x), rtol=1e-9, atol=1e-12)
 
 
 def test_stacked_layers_keep_the_whole_sequence_between_them():
@@ -143,7 +130,7 @@ def test_stacked_layers_keep_the_whole_sequence_between_them():
     assert second.params["nonlinearity"] == "relu"
     x = _tokens(vocab=30, seed=2)
     expected = model(torch.from_numpy(x).long()).detach().numpy()
-    assert np.allclose(_engine_output(doc, x), expected, rtol=1e-9, atol=1e-12)
+    assert np.allclose(engine_eval_output(doc, x), expected, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -177,8 +164,8 @@ def test_export_import_export_gives_the_same_numbers(name, tmp_path):
         assert (tmp_path / "a" / "model.py").read_text() == (tmp_path / "b" / "model.py").read_text()
     x = dataset.x_val
     a, b = load_exported(tmp_path / "a").model.build_model(), load_exported(tmp_path / "b").model.build_model()
-    assert np.array_equal(_torch_output(torch, a, x), _torch_output(torch, b, x))
-    assert np.allclose(_engine_output(again, x), _torch_output(torch, b, x), rtol=1e-9, atol=1e-12)
+    assert np.array_equal(torch_eval_output(torch, a, x), torch_eval_output(torch, b, x))
+    assert np.allclose(engine_eval_output(again, x), torch_eval_output(torch, b, x), rtol=1e-9, atol=1e-12)
 
 
 def test_the_shipped_text_example_round_trips(tmp_path):
@@ -195,8 +182,8 @@ def test_the_shipped_text_example_round_trips(tmp_path):
     lstm = next(n for n in again.nodes.values() if n.type == "lstm")
     assert lstm.params["dropout"] == pytest.approx(0.2) and lstm.params["return_sequences"] is False
     x = _tokens(seed=3)
-    assert np.allclose(_engine_output(again, x), _torch_output(torch, model, x), rtol=1e-9, atol=1e-12)
-    assert np.allclose(_engine_output(again, x), _engine_output(doc, x), rtol=1e-9, atol=1e-12)
+    assert np.allclose(engine_eval_output(again, x), torch_eval_output(torch, model, x), rtol=1e-9, atol=1e-12)
+    assert np.allclose(engine_eval_output(again, x), engine_eval_output(doc, x), rtol=1e-9, atol=1e-12)
 
 
 def test_imported_nodes_are_placed_by_the_shared_layered_layout():
