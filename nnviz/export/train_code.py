@@ -254,6 +254,9 @@ def main(argv: list[str] | None = None) -> None:
         save_file(state, str(args.save), metadata={"format": "pt"})
         print(f"saved the trained weights to {args.save}")
     if distributed:
+        # Every process reaches the end before any tears its connections down: a rank that
+        # leaves while another is still saving can abort the gloo backend.
+        dist.barrier()
         dist.destroy_process_group()
 
 
