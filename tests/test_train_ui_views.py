@@ -224,12 +224,17 @@ def test_curves_stay_fast_after_a_million_steps(qtbot):
     x, y = panel.curve_data()["train_loss"]
     assert len(y) == n and y[-1] == metrics.step_loss[-1]
     metrics.add_step(1, 0.5, None, 10)
-    start = time.perf_counter()
     panel.refresh(metrics)  # appends one value; never rebuilds a million
-    panel.grab()  # and paints, downsampled to the pixels
-    elapsed = time.perf_counter() - start
     assert panel.curve_data()["train_loss"][1][-1] == 0.5
-    assert elapsed < 0.5, f"one refresh with a million points took {elapsed:.3f} s"
+    # Structural, not a stopwatch (the benchmark times redraws): appends go into a doubling buffer in
+    # place, and drawing is downsampled to the pixels and clipped to the view.
+    buffer = panel._loss.data
+    metrics.add_step(1, 0.25, None, 10)
+    panel.refresh(metrics)
+    assert panel._loss.data is buffer and panel.curve_data()["train_loss"][1][-1] == 0.25
+    item = panel.train_loss
+    assert item.opts["autoDownsample"] and item.opts["clipToView"]
+    panel.grab()
     panel.log_box.setChecked(True)
     assert panel.loss_plot.getAxis("left").logMode
 
