@@ -254,10 +254,14 @@ def main(argv: list[str] | None = None) -> None:
         save_file(state, str(args.save), metadata={"format": "pt"})
         print(f"saved the trained weights to {args.save}")
     if distributed:
-        # Every process reaches the end before any tears its connections down: a rank that
-        # leaves while another is still saving can abort the gloo backend.
+        # Every process reaches the end before any tears its connections down.
         dist.barrier()
         dist.destroy_process_group()
+        # Everything is saved. Under load, gloo's native threads can abort the interpreter's own
+        # teardown ("terminate called without an active exception"): leave without it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":
