@@ -101,8 +101,13 @@ def test_right_click_does_not_choose(qtbot):
     page = StartPage(language="en")
     qtbot.addWidget(page)
     page.show()
-    with qtbot.assertNotEmitted(page.exampleChosen, wait=100):
-        qtbot.mouseClick(page.cards["xor"], Qt.MouseButton.RightButton)
+    chosen: list[str] = []
+    page.exampleChosen.connect(chosen.append)
+    qtbot.mouseClick(page.cards["xor"], Qt.MouseButton.RightButton)
+    qtbot.wait(100)
+    assert chosen == []  # a right click is not a choice ...
+    qtbot.mouseClick(page.cards["xor"], Qt.MouseButton.LeftButton)
+    assert len(chosen) == 1 and chosen[0].endswith("xor.nnviz")  # ... while a left click is
 
 
 # ---------------------------------------------------------------- thumbnails
