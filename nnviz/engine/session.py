@@ -323,7 +323,7 @@ class Session:
         if self.halted:
             raise self.halted
         if self._gen is None:
-            self._begin_step()
+            self._open_step(checkpoint=True)  # every step taken by hand can be rewound to at once
         self._record = True
         self.micro += 1
         with _quiet():
@@ -333,8 +333,9 @@ class Session:
         self._end_if_done()
         return event
 
-    def _begin_step(self) -> None:
-        if not self.history.has(self.steps_done):
+    def _open_step(self, checkpoint: bool) -> None:
+        """Start the next training step, first saving the state it starts from when asked."""
+        if checkpoint and not self.history.has(self.steps_done):
             self.history.add(self._checkpoint())
         self._gen = self._train_step()
 
@@ -353,8 +354,9 @@ class Session:
                 self.halted = NonFiniteError(event, name, name_of)
                 raise self.halted
 
-    def _fast_step(self) -> float:
-        """One whole training step without recording.
+    def _fast_step(self, checkpoint_each: bool = False) -> float:
+        """One whole training step without recording (checkpointed every `checkpoint_stride` steps, or
+        each step with checkpoint_each).
 
         Only the loss is checked here (a NaN or infinite weight reaches the next loss through the
         forward pass); on a non-finite loss, the previous and this step are replayed with recording
@@ -362,10 +364,7 @@ class Session:
         if self.halted:
             raise self.halted
         if self._gen is None:
-            stride = self.checkpoint_stride
-            if stride <= 1 or self.steps_done % stride == 0:
-                self.history.add(self._checkpoint())
-            self._gen = self._train_step()
+            self._open_step(checkpoint_each or self.steps_done % max(self.checkpoint_stride, 1) == 0)
         start = self.steps_done
         self._record = False
         with _quiet():
@@ -426,12 +425,9 @@ class Session:
             raise SessionError("no checkpoint to go back to")
         self._restore(cp)
         self.history.drop_after(step)
-        stride, self.checkpoint_stride = self.checkpoint_stride, 0
-        try:
-            while self.steps_done < step:
-                self._fast_step()
-        finally:
-            self.checkpoint_stride = stride
+        while self.steps_done < step:
+            # Each replayed step is kept, so rewinding again from here is immediate.
+            self._fast_step(checkpoint_each=True)
 
     def rewind(self) -> bool:
         """Back one training step: mid-step to the start of this step, else to the start of the previous.
