@@ -300,3 +300,24 @@ def test_a_view_hidden_while_stepping_catches_up_when_shown(qtbot):
     assert drawn == [1]
     view.show()  # the learner raises the tab
     qtbot.waitUntil(lambda: drawn == [1, 1], timeout=2000)
+
+
+def test_a_view_that_may_lag_is_not_starved_by_a_stream_of_hand_steps(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from nnviz.ui.training import throttle as th
+
+    clock = [100.0]
+    monkeypatch.setattr(th.time, "perf_counter", lambda: clock[0])
+    throttle = th.RedrawThrottle()
+    view = QWidget()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    drawn = []
+    throttle.register(view, lambda: drawn.append(clock[0]), min_interval=0.25, may_lag=True)
+    for _ in range(80):  # F10 held down: a forced flush every 10 ms for 0.8 s, no quiet frame between
+        throttle.flush(force=True)
+        clock[0] += 0.01
+    assert len(drawn) >= 1  # drawn during the stream, not only after it stops ...
+    assert len(drawn) <= 2  # ... and no more often than its interval allows

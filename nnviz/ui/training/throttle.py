@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 FRAME_S = 1.0 / 60.0
+HAND_STEP_LAG = 0.5  # s: how stale a may_lag view (curves, decision boundary) gets while stepping by hand
 
 
 class RedrawThrottle(QObject):
@@ -72,7 +73,11 @@ class RedrawThrottle(QObject):
                 self._stale.add(id(widget))
                 continue
             due = self._drawn.get(id(widget), 0.0) + min_interval - now
-            lagging = force and id(widget) in self._may_lag
+            # A view that may lag skips a hand step while it was drawn within HAND_STEP_LAG: once that has
+            # passed it draws, so a stream of hand steps (F10 held down) never starves it, and the stream
+            # pays for it twice a second at most.
+            lagging = (force and id(widget) in self._may_lag
+                       and self._drawn.get(id(widget), 0.0) + max(min_interval, HAND_STEP_LAG) > now)
             if lagging or (not force and (due > 0 or (min_interval > 0 and costly_drawn))):
                 # Costly views (those with a min_interval) take turns, one per frame, so no single
                 # frame has to paint them all and the event loop never stalls for long.
