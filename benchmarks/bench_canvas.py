@@ -41,9 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from nnviz.graph import GraphDocument
-    from nnviz.ui.controller import GraphController
-    from nnviz.ui.scene import GraphScene
-    from nnviz.ui.view import GraphView
+    from nnviz.ui.canvas.controller import GraphController
+    from nnviz.ui.canvas.scene import GraphScene
+    from nnviz.ui.canvas.view import GraphView
 
     app = QApplication.instance() or QApplication([])
     controller = GraphController(GraphDocument(), QUndoStack())

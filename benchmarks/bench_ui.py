@@ -48,7 +48,7 @@ def mlp_doc(hidden: list[int], data: dict, batch: int, lr: float = 0.01):
 def make_window(app, doc):
     from PySide6.QtCore import QSettings
 
-    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.shell.main_window import MainWindow
 
     scratch = tempfile.mkdtemp(prefix="nnviz-bench-")
     window = MainWindow(doc, settings=QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat),

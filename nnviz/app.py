@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         size = parse_size(args.size)
     except argparse.ArgumentTypeError as exc:
         parser.error(str(exc))
-    from nnviz.ui.launch import run_gui
+    from nnviz.ui.shell.launch import run_gui
 
     return run_gui(args.file, screenshot=args.screenshot, steps=args.steps, size=size, lang=args.lang)
 

@@ -207,7 +207,7 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from nnviz.ui.i18n import CHINESE, current_language, install_translators
+    from nnviz.ui.widgets.i18n import CHINESE, current_language, install_translators
 
     app = QApplication.instance() or QApplication([])
     before = current_language()
@@ -240,9 +240,9 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
     )
 
     from nnviz.graph.registry import all_specs
-    from nnviz.ui.i18n import LANGUAGES
-    from nnviz.ui.main_window import MainWindow
-    from nnviz.ui.node_item import NodeItem, _count_text
+    from nnviz.ui.canvas.node_item import NodeItem, _count_text
+    from nnviz.ui.shell.main_window import MainWindow
+    from nnviz.ui.widgets.i18n import LANGUAGES
 
     allowed = set(NEUTRAL) | {"Dense", "Softmax", "Sigmoid", "Tanh", "Identity", "LeakyReLU", "ELU", "GELU",
                               "Flatten", "Reshape", "Conv", "Concatenate", "Dropout", "Embedding", "LSTM", "GRU",

@@ -13,8 +13,8 @@ from PySide6.QtGui import QImage
 
 from nnviz import io as nio
 from nnviz.io.examples import GALLERY, TITLES, gallery_files
-from nnviz.ui.main_window import MainWindow
-from nnviz.ui.start_page import (
+from nnviz.ui.shell.main_window import MainWindow
+from nnviz.ui.shell.start_page import (
     SETTINGS_KEY,
     THUMB_SIZE,
     StartDialog,
@@ -115,7 +115,7 @@ def test_every_example_has_a_committed_thumbnail_of_its_network():
     folder = thumbnail_folder()
     for path in FILES:
         image = QImage(str(folder / f"{path.stem}.png"))
-        assert not image.isNull(), f"missing thumbnail for {path.stem}: run python -m nnviz.ui.start_page"
+        assert not image.isNull(), f"missing thumbnail for {path.stem}: run python -m nnviz.ui.shell.start_page"
         assert (image.width(), image.height()) == (THUMB_SIZE.width(), THUMB_SIZE.height())
         assert non_background_share(image) > 0.02, path.stem  # the network is drawn, not an empty canvas
 

@@ -13,8 +13,8 @@ from PySide6.QtGui import QGuiApplication
 
 from nnviz.graph.document import GraphDocument
 from nnviz.resources import resource_path
-from nnviz.ui.export_dialog import ExportPanel, install_export_action
-from nnviz.ui.main_window import MainWindow
+from nnviz.ui.export.export_dialog import ExportPanel, install_export_action
+from nnviz.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 SCREENSHOT_DIR = Path(os.environ.get("NNVIZ_SCREENSHOTS", "/tmp/nnviz-screens"))
@@ -124,7 +124,7 @@ def test_import_pytorch_replaces_the_document(window, tmp_path, monkeypatch):
     from tests.torch_util import require_torch
 
     require_torch()
-    from nnviz.ui.export_dialog import import_pytorch
+    from nnviz.ui.export.export_dialog import import_pytorch
 
     source = tmp_path / "net.py"
     source.write_text("from torch import nn\n\n\ndef make():\n"
@@ -135,7 +135,7 @@ def test_import_pytorch_replaces_the_document(window, tmp_path, monkeypatch):
     assert [n.type for n in doc.nodes.values()] == ["input", "conv2d", "flatten", "dense"]
 
     warnings = []
-    monkeypatch.setattr("nnviz.ui.export_dialog.QMessageBox.warning", lambda *a: warnings.append(a[2]))
+    monkeypatch.setattr("nnviz.ui.export.export_dialog.QMessageBox.warning", lambda *a: warnings.append(a[2]))
     assert import_pytorch(window, str(source), "missing", input_shape=(1, 4, 4)) is None
     assert warnings and "has no 'missing'" in warnings[0]
     assert window.document is doc

@@ -72,7 +72,7 @@ def test_gru_and_relu_rnn_show_their_own_update():
 
 @pytest.mark.parametrize("key", ["rnn", "lstm", "gru"])
 def test_recurrent_formulas_read_in_chinese(key):
-    from nnviz.ui.i18n import formula_tr
+    from nnviz.ui.widgets.i18n import formula_tr
     from tests.test_ship_i18n import english_words
 
     for event in one_step(key):

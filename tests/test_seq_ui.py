@@ -90,7 +90,7 @@ def test_a_network_without_recurrent_layers_says_so(qtbot):
 
 
 def test_data_panel_round_trips_the_text_examples_tokenizer_settings(qtbot):
-    from nnviz.ui.data_panel import DataPanel
+    from nnviz.ui.data.data_panel import DataPanel
 
     doc = load(resource_path("examples", "seed-text-lstm.nnviz"))
     panel = DataPanel(doc)

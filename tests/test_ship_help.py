@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDockWidget
 
-from nnviz.ui.main_window import MainWindow
+from nnviz.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -154,7 +154,7 @@ def test_skipping_the_tour_also_counts(window) -> None:
 
 def test_translated_dock_titles_find_their_panel(qapp) -> None:
     from nnviz.ui.help.panels import key_for
-    from nnviz.ui.i18n import CHINESE, ENGLISH, install_translators
+    from nnviz.ui.widgets.i18n import CHINESE, ENGLISH, install_translators
 
     try:
         install_translators(qapp, CHINESE)

@@ -71,7 +71,7 @@ def test_translations_keep_placeholders_and_accelerators() -> None:
 def test_chinese_translator_translates_the_main_window(qapp) -> None:
     from PySide6.QtCore import QCoreApplication
 
-    from nnviz.ui.i18n import CHINESE, ENGLISH, install_translators
+    from nnviz.ui.widgets.i18n import CHINESE, ENGLISH, install_translators
 
     try:
         installed = install_translators(qapp, CHINESE)
@@ -96,7 +96,7 @@ def test_chinese_translator_translates_the_main_window(qapp) -> None:
 def test_language_choice_order(qapp, tmp_path: Path, cli, saved, system, expected) -> None:
     from PySide6.QtCore import QSettings
 
-    from nnviz.ui.i18n import SETTINGS_KEY, choose_language
+    from nnviz.ui.widgets.i18n import SETTINGS_KEY, choose_language
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     if saved:
@@ -108,7 +108,7 @@ def test_language_menu_saves_the_choice(qapp, tmp_path: Path, monkeypatch) -> No
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QMessageBox, QWidget
 
-    from nnviz.ui.i18n import SETTINGS_KEY, language_menu
+    from nnviz.ui.widgets.i18n import SETTINGS_KEY, language_menu
 
     told = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: told.append(box.text()) or 0)  # answers "Later"
@@ -154,7 +154,7 @@ def test_every_core_string_has_a_chinese_entry() -> None:
 
 def test_core_tr_follows_the_language() -> None:
     from nnviz.graph.registry import get_spec
-    from nnviz.ui.i18n import core_tr
+    from nnviz.ui.widgets.i18n import core_tr
 
     dense = get_spec("dense")
     assert core_tr(dense.description, "en") == dense.description
@@ -202,7 +202,7 @@ def english_words(text: str) -> set[str]:
 
 
 def test_formula_words_are_translated() -> None:
-    from nnviz.ui.i18n import formula_tr
+    from nnviz.ui.widgets.i18n import formula_tr
 
     texts = formula_strings()
     assert len(texts) > 30
@@ -214,7 +214,7 @@ def test_formula_words_are_translated() -> None:
 def test_a_real_formula_reads_in_chinese() -> None:
     from nnviz.engine.session import Session
     from nnviz.io import load
-    from nnviz.ui.i18n import formula_tr
+    from nnviz.ui.widgets.i18n import formula_tr
 
     session = Session(load(ROOT / "resources" / "examples" / "seed-single-neuron.nnviz"))
     seen = 0
@@ -232,8 +232,8 @@ def test_a_real_formula_reads_in_chinese() -> None:
 def test_formula_panel_speaks_the_ui_language(qapp) -> None:
     from nnviz.engine.session import Session
     from nnviz.io import load
-    from nnviz.ui.i18n import CHINESE, ENGLISH, install_translators
     from nnviz.ui.training.formula_panel import formula_html
+    from nnviz.ui.widgets.i18n import CHINESE, ENGLISH, install_translators
 
     session = Session(load(ROOT / "resources" / "examples" / "seed-single-neuron.nnviz"))
     step = next(s for s in iter(session.step, None) if s.phase == "backward")
@@ -252,7 +252,7 @@ def test_restart_now_closes_and_starts_again(qapp, monkeypatch) -> None:
     from PySide6.QtCore import QCoreApplication, QProcess
     from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-    from nnviz.ui import i18n
+    from nnviz.ui.widgets import i18n
 
     started, quits = [], []
     monkeypatch.setattr(QProcess, "startDetached", lambda program, args: started.append((program, args)) or True)

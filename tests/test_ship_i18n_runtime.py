@@ -43,7 +43,7 @@ def check_tr():
 def english_afterwards(qapp):
     """Whatever happens in a test, the process goes on in English for the tests after it."""
     yield
-    from nnviz.ui.i18n import ENGLISH, install_translators
+    from nnviz.ui.widgets.i18n import ENGLISH, install_translators
 
     install_translators(qapp, ENGLISH)
 
@@ -79,7 +79,7 @@ def test_stepped_example_in_chinese_has_no_english(check_tr, example: str, steps
 def test_the_check_sees_english_when_nothing_is_translated(check_tr, monkeypatch) -> None:
     """Without the Chinese translators the same check must report the English controls, panels and plot
     texts: it is not blind to the places it claims to read."""
-    import nnviz.ui.i18n as i18n
+    import nnviz.ui.widgets.i18n as i18n
 
     real = i18n.install_translators
     monkeypatch.setattr(i18n, "install_translators",
@@ -91,7 +91,7 @@ def test_the_check_sees_english_when_nothing_is_translated(check_tr, monkeypatch
     assert any(re.search(r"\bstep 1\b", t) for t in texts)  # the position label and the formula title
     assert any("params" in t for where, t in left if where.startswith("layer card"))  # painted card lines
     assert {"QTextBrowser", "graphics", "label", "menu", "dock"} <= places, places
-    from nnviz.ui.i18n import current_language
+    from nnviz.ui.widgets.i18n import current_language
 
     assert current_language() == i18n.ENGLISH
 
@@ -100,7 +100,7 @@ def test_the_check_puts_the_language_back(check_tr, qapp) -> None:
     """The check switches the application to Chinese while it looks, then back to what it was."""
     from PySide6.QtCore import QCoreApplication
 
-    from nnviz.ui.i18n import ENGLISH, current_language, install_translators
+    from nnviz.ui.widgets.i18n import ENGLISH, current_language, install_translators
 
     install_translators(qapp, ENGLISH)
     check_tr.english_in_chinese_ui()

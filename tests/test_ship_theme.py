@@ -36,8 +36,8 @@ def sampled(n: int = 21, which: str = "nnviz") -> np.ndarray:
     """The recommended map ("nnviz"), or the one the tensor heatmaps use now ("heatmap")."""
     import pyqtgraph as pg
 
-    from nnviz.ui.theme_mode import diverging_colormap
     from nnviz.ui.training.heatmap import COLORMAP
+    from nnviz.ui.widgets.theme_mode import diverging_colormap
 
     cmap = diverging_colormap() if which == "nnviz" else pg.colormap.get(COLORMAP)
     return cmap.map(np.linspace(0, 1, n), mode="float")[:, :3]
@@ -63,8 +63,8 @@ def test_sign_stays_readable_for_colour_blind_learners(kind: str, which: str) ->
 
 
 def test_dark_then_light_restyles_the_app(qapp) -> None:
-    from nnviz.ui import theme
-    from nnviz.ui.theme_mode import apply_theme, current_mode, is_dark
+    from nnviz.ui.widgets import theme
+    from nnviz.ui.widgets.theme_mode import apply_theme, current_mode, is_dark
 
     light_canvas = QColor(theme.CANVAS_BACKGROUND)
     try:
@@ -83,7 +83,7 @@ def test_dark_then_light_restyles_the_app(qapp) -> None:
 
 
 def test_system_mode_follows_the_platform(qapp, monkeypatch) -> None:
-    from nnviz.ui import theme_mode
+    from nnviz.ui.widgets import theme_mode
 
     monkeypatch.setattr(theme_mode, "system_is_dark", lambda: True)
     try:
@@ -99,7 +99,7 @@ def test_theme_menu_saves_and_applies(qapp, tmp_path) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QWidget
 
-    from nnviz.ui.theme_mode import SETTINGS_KEY, apply_theme, is_dark, saved_mode, theme_menu
+    from nnviz.ui.widgets.theme_mode import SETTINGS_KEY, apply_theme, is_dark, saved_mode, theme_menu
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     parent = QWidget()  # the menu is owned by its parent; keep the parent alive
@@ -113,7 +113,7 @@ def test_theme_menu_saves_and_applies(qapp, tmp_path) -> None:
 
 def test_svg_icons_are_crisp_at_high_dpi(qapp) -> None:
     """Icons come from SVG, so a 2x (or 3x) pixmap is rendered at full resolution, not scaled up."""
-    from nnviz.ui.icons import app_icon, category_icon
+    from nnviz.ui.widgets.icons import app_icon, category_icon
 
     for icon in (app_icon(), category_icon("Core")):
         pixmap = icon.pixmap(96, 96)
@@ -128,8 +128,8 @@ def test_svg_icons_are_crisp_at_high_dpi(qapp) -> None:
 def test_phase_highlights_stay_apart_for_colour_blind_learners() -> None:
     """Forward, backward and update glow in colours that differ under every simulated dichromacy, and the
     animated edges use the same colours as the nodes."""
-    from nnviz.ui.theme import HIGHLIGHT_COLORS
     from nnviz.ui.training.edge_pulse import COLOURS
+    from nnviz.ui.widgets.theme import HIGHLIGHT_COLORS
 
     assert {k: COLOURS[k] for k in COLOURS} == {k: HIGHLIGHT_COLORS[k] for k in COLOURS}
     names = ["forward", "backward", "update"]

@@ -11,7 +11,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from nnviz.io import load
-from nnviz.ui.main_window import MainWindow
+from nnviz.ui.shell.main_window import MainWindow
 from nnviz.ui.training.controller import TrainingController
 
 pytestmark = pytest.mark.gui

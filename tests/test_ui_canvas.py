@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from nnviz.graph import Edge, GraphDocument
-from nnviz.ui.main_window import MainWindow
-from nnviz.ui.palette import LAYER_MIME
+from nnviz.ui.canvas.palette import LAYER_MIME
+from nnviz.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -336,7 +336,7 @@ def test_wheel_zooms_and_fit_limits(window: MainWindow) -> None:
 
 
 def test_context_menu_adds_layer_and_removes_connection(window: MainWindow) -> None:
-    from nnviz.ui.canvas_menu import build_menu
+    from nnviz.ui.shell.canvas_menu import build_menu
 
     def find(menu, text):
         for action in menu.actions():

@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtGui import QColor, QImage, QUndoStack
 
 from nnviz.graph.document import GraphDocument
-from nnviz.ui.controller import GraphController
-from nnviz.ui.data_choices import CHOICES
-from nnviz.ui.data_panel import DataPanel, PathEdit
-from nnviz.ui.qt_images import array_to_qimage, decode_image, qimage_to_array
+from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.data.data_choices import CHOICES
+from nnviz.ui.data.data_panel import DataPanel, PathEdit
+from nnviz.ui.widgets.qt_images import array_to_qimage, decode_image, qimage_to_array
 
 pytestmark = pytest.mark.gui
 

@@ -11,9 +11,9 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from nnviz.graph.document import GraphDocument
-from nnviz.ui.controller import GraphController
-from nnviz.ui.data_choices import CHOICES, TRANSLATABLE, choice_index
-from nnviz.ui.data_panel import DataPanel, PathEdit
+from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.data.data_choices import CHOICES, TRANSLATABLE, choice_index
+from nnviz.ui.data.data_panel import DataPanel, PathEdit
 
 pytestmark = pytest.mark.gui
 
@@ -161,7 +161,7 @@ def test_every_label_tip_and_choice_of_the_form_is_marked_for_translation():
 def test_the_text_file_choice_in_chinese(qtbot):
     from PySide6.QtWidgets import QApplication
 
-    from nnviz.ui.i18n import CHINESE, ENGLISH, install_translators
+    from nnviz.ui.widgets.i18n import CHINESE, ENGLISH, install_translators
 
     install_translators(QApplication.instance(), CHINESE)
     try:

@@ -14,8 +14,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from nnviz.graph import Edge, GraphDocument
-from nnviz.ui import file_actions, main_window
-from nnviz.ui.main_window import MainWindow
+from nnviz.ui.shell import file_actions, main_window
+from nnviz.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 Button = QMessageBox.StandardButton
@@ -137,7 +137,7 @@ CRASHING_CHILD = textwrap.dedent("""
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
     from nnviz.graph import GraphDocument
-    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.shell.main_window import MainWindow
     folder = Path(sys.argv[1])
     win = MainWindow(document=GraphDocument(), settings=QSettings(str(folder / "child.ini"),
                      QSettings.Format.IniFormat), recovery_dir=folder / "recovery", training=False)

@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtGui import QUndoStack
 
 from nnviz.graph import Edge, GraphDocument, TrainingSettings
-from nnviz.ui.clipboard import copy_payload
-from nnviz.ui.controller import GraphController
+from nnviz.ui.canvas.clipboard import copy_payload
+from nnviz.ui.canvas.controller import GraphController
 
 pytestmark = pytest.mark.gui
 

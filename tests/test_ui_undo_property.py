@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
 
 from nnviz.graph import GraphDocument
-from nnviz.ui.controller import GraphController
-from nnviz.ui.scene import GraphScene
+from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.canvas.scene import GraphScene
 
 pytestmark = pytest.mark.gui
 

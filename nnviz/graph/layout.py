@@ -1,6 +1,6 @@
 """Automatic layered layout: columns by depth from the inputs, rows ordered to limit crossings.
 
-Qt-free, so the canvas's Auto Layout (nnviz.ui.layout) and the PyTorch importer place nodes alike;
+Qt-free, so the canvas's Auto Layout (nnviz.ui.canvas.layout) and the PyTorch importer place nodes alike;
 the gaps defined here are the single source for both.
 """
 

@@ -6,7 +6,7 @@ The seeds follow ../shared/design/SEEDS.md (networks 1 to 4) with the guide's nu
 weight matrices transposed into PyTorch's (out_features, in_features) layout. The tests load the
 committed files and check they equal what this module builds, so the two cannot drift apart.
 seed-text-lstm.nnviz (network 5) is built by the sequence work (tests/test_seq_example.py), so it is
-listed in GALLERY but not rewritten here. The gallery's thumbnails are made by nnviz.ui.start_page.
+listed in GALLERY but not rewritten here. The gallery's thumbnails are made by nnviz.ui.shell.start_page.
 """
 
 from __future__ import annotations

@@ -59,8 +59,8 @@ def install_help(window: QMainWindow, first_run: bool = True) -> None:
     """Add Help entries, "What's This" texts on every dock, View > Language and View > Theme.
 
     first_run: show the tour if this user has never finished it (False for screenshots and tests)."""
-    from nnviz.ui.i18n import language_menu
-    from nnviz.ui.theme_mode import theme_menu
+    from nnviz.ui.widgets.i18n import language_menu
+    from nnviz.ui.widgets.theme_mode import theme_menu
 
     if getattr(window, "_nnviz_help_installed", False):
         return  # installed once per window, whoever calls first

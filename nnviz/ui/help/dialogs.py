@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.resources import resource_path
-from nnviz.ui.i18n import current_language
+from nnviz.ui.widgets.i18n import current_language
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

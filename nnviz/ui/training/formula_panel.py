@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from nnviz.engine.formulas import Formula
-from nnviz.ui.i18n import formula_tr  # the formulas' words in the UI language (symbols stay)
+from nnviz.ui.widgets.i18n import formula_tr  # the formulas' words in the UI language (symbols stay)
 
 _CSS = """
 <style>

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
 
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import DTYPES, LOSSES, OPTIMIZERS, SettingsError, TrainingSettings
-from nnviz.ui.i18n import core_tr
+from nnviz.ui.widgets.i18n import core_tr
 
 # field -> (label, minimum, maximum, decimals, step)
 FLOATS = {

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 if TYPE_CHECKING:
-    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.shell.main_window import MainWindow
 
 Std = QKeySequence.StandardKey
 

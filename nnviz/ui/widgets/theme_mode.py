@@ -4,7 +4,7 @@ for signed tensors that colour-blind learners can read.
 Mode "system" follows QStyleHints.colorScheme() (Qt >= 6.5) and its change signal; "light" and "dark"
 force one. Widgets get the Fusion style with a matching QPalette (Fusion draws every control from the
 palette, so one palette restyles the whole window consistently on every platform); the canvas colours
-in nnviz.ui.theme are swapped for their dark counterparts, since the canvas items read them at paint time.
+in nnviz.ui.widgets.theme are swapped for their dark counterparts, since the canvas items read them at paint time.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QStyleFactory, QWidget
 
-from nnviz.ui import theme
+from nnviz.ui.widgets import theme
 
 MODES = ("system", "light", "dark")
 SETTINGS_KEY = "ui/theme"
 
-# The canvas colours of nnviz.ui.theme, light (as defined there) and dark.
+# The canvas colours of nnviz.ui.widgets.theme, light (as defined there) and dark.
 _CANVAS_NAMES = ("ERROR_FILL", "BODY_FILL", "BODY_BORDER", "TEXT_COLOR", "MUTED_TEXT", "EDGE_COLOR",
                  "CANVAS_BACKGROUND", "GRID_COLOR")
 _LIGHT_CANVAS = {name: QColor(getattr(theme, name)) for name in _CANVAS_NAMES}

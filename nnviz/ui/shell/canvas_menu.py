@@ -9,13 +9,13 @@ from PySide6.QtCore import QCoreApplication, QPoint, QPointF
 from PySide6.QtWidgets import QMenu
 
 from nnviz.graph import CATEGORIES, all_specs
-from nnviz.ui.edge_item import EdgeItem
-from nnviz.ui.i18n import core_tr
-from nnviz.ui.icons import category_icon
-from nnviz.ui.node_item import NodeItem, PortItem
+from nnviz.ui.canvas.edge_item import EdgeItem
+from nnviz.ui.canvas.node_item import NodeItem, PortItem
+from nnviz.ui.widgets.i18n import core_tr
+from nnviz.ui.widgets.icons import category_icon
 
 if TYPE_CHECKING:
-    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.shell.main_window import MainWindow
 
 
 def build_menu(window: MainWindow, scene_pos: QPointF) -> QMenu:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.data.dataset import Dataset
 from nnviz.graph.registry import fmt_shape
-from nnviz.ui.qt_images import array_to_qimage
+from nnviz.ui.widgets.qt_images import array_to_qimage
 
 # Ten colours that stay apart for most colour-blind readers too (Tableau 10).
 CLASS_COLORS = ["#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",

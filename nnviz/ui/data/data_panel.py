@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 from nnviz.data.dataset import DataError, Dataset, load_dataset
 from nnviz.data.fit import check_fit
 from nnviz.graph.document import Change, GraphDocument
-from nnviz.ui.data_choices import CHOICES, CONTEXT, Field, choice_index
-from nnviz.ui.data_preview import DataPreview
-from nnviz.ui.path_edit import PathEdit
-from nnviz.ui.qt_images import decode_image, install_decoder
+from nnviz.ui.data.data_choices import CHOICES, CONTEXT, Field, choice_index
+from nnviz.ui.data.data_preview import DataPreview
+from nnviz.ui.widgets.path_edit import PathEdit
+from nnviz.ui.widgets.qt_images import decode_image, install_decoder
 
 __all__ = ["DataPanel", "PathEdit"]
 

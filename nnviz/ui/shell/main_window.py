@@ -39,18 +39,18 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.graph import Change, GraphDocument
-from nnviz.ui.controller import GraphController
-from nnviz.ui.data_panel import DataPanel
-from nnviz.ui.edit_actions import EditActions
-from nnviz.ui.file_actions import FileActions
-from nnviz.ui.icons import app_icon
-from nnviz.ui.inspector import Inspector
-from nnviz.ui.palette import Palette
-from nnviz.ui.problems import ProblemsPanel
-from nnviz.ui.recovery import DEFAULT_INTERVAL_S, Autosaver, default_recovery_dir, find_recoverable
-from nnviz.ui.scene import GraphScene
-from nnviz.ui.summary_dialog import SummaryDialog
-from nnviz.ui.view import GraphView
+from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.canvas.inspector import Inspector
+from nnviz.ui.canvas.palette import Palette
+from nnviz.ui.canvas.scene import GraphScene
+from nnviz.ui.canvas.view import GraphView
+from nnviz.ui.data.data_panel import DataPanel
+from nnviz.ui.shell.edit_actions import EditActions
+from nnviz.ui.shell.file_actions import FileActions
+from nnviz.ui.shell.problems import ProblemsPanel
+from nnviz.ui.shell.recovery import DEFAULT_INTERVAL_S, Autosaver, default_recovery_dir, find_recoverable
+from nnviz.ui.shell.summary_dialog import SummaryDialog
+from nnviz.ui.widgets.icons import app_icon
 
 MENUS = ("&File", "&Edit", "&View", "&Train", "&Help")
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
                  autosave_interval_s: float = DEFAULT_INTERVAL_S, training: bool = True,
                  extensions: bool = True, first_run: bool = False) -> None:
         super().__init__()
-        from nnviz.ui.defaults import default_document
+        from nnviz.ui.shell.defaults import default_document
 
         self.settings = settings or app_settings()
         self.document = document if document is not None else default_document()
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(why)
 
     def _context_menu(self, pos) -> None:
-        from nnviz.ui.canvas_menu import show_menu
+        from nnviz.ui.shell.canvas_menu import show_menu
 
         show_menu(self, pos)
 
@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        from nnviz.ui.window_actions import build_actions
+        from nnviz.ui.shell.window_actions import build_actions
 
         build_actions(self)
 
@@ -284,9 +284,10 @@ class MainWindow(QMainWindow):
         is optional so the window also works while one of them is absent."""
         import importlib
 
-        for module_name, function, kwargs in (("nnviz.ui.export_dialog", "install_export_action", {}),
-                                              ("nnviz.ui.help", "install_help", {"first_run": first_run}),
-                                              ("nnviz.ui.start_page", "install_start_page", {"first_run": first_run})):
+        extensions = (("nnviz.ui.export.export_dialog", "install_export_action", {}),
+                      ("nnviz.ui.help", "install_help", {"first_run": first_run}),
+                      ("nnviz.ui.shell.start_page", "install_start_page", {"first_run": first_run}))
+        for module_name, function, kwargs in extensions:
             try:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError as exc:

@@ -15,10 +15,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from nnviz.ui import theme
-from nnviz.ui.edge_item import EdgeItem
-from nnviz.ui.palette import LAYER_MIME
-from nnviz.ui.scene import GraphScene
+from nnviz.ui.canvas.edge_item import EdgeItem
+from nnviz.ui.canvas.palette import LAYER_MIME
+from nnviz.ui.canvas.scene import GraphScene
+from nnviz.ui.widgets import theme
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
 

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.graph import Change, Edge, GraphDocument, fmt_shape
-from nnviz.ui import theme
-from nnviz.ui.controller import GraphController
-from nnviz.ui.edge_item import EdgeItem, WireItem
-from nnviz.ui.i18n import core_tr  # the core's strings in the UI language
-from nnviz.ui.node_item import NodeInfo, NodeItem, PortItem
+from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.canvas.edge_item import EdgeItem, WireItem
+from nnviz.ui.canvas.node_item import NodeInfo, NodeItem, PortItem
+from nnviz.ui.widgets import theme
+from nnviz.ui.widgets.i18n import core_tr  # the core's strings in the UI language
 
 GRID = 24
 

@@ -14,9 +14,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from nnviz.graph import Edge, GraphDocument, GraphEditError, TrainingSettings, get_spec
-from nnviz.ui import commands as c
-from nnviz.ui.clipboard import parse_payload
-from nnviz.ui.layout import layered_layout
+from nnviz.ui.canvas import commands as c
+from nnviz.ui.canvas.clipboard import parse_payload
+from nnviz.ui.canvas.layout import layered_layout
 
 PASTE_OFFSET = (40.0, 40.0)
 

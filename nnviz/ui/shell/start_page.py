@@ -3,7 +3,7 @@ its title and what to watch while stepping it (in English or Chinese, following 
 One click on an example emits `exampleChosen(path)`; in the main window that opens it as an untitled copy.
 
     install_start_page(window, first_run=False)   Help > Examples Gallery..., and the page at first start
-    python -m nnviz.ui.start_page [FOLDER]        re-render resources/examples/thumbnails/*.png
+    python -m nnviz.ui.shell.start_page [FOLDER]        re-render resources/examples/thumbnails/*.png
 
 The thumbnails are the canvas's own drawing of each example (GraphScene rendered to an image), made at
 build time and committed, so the page opens without building nine scenes; an example without one is
@@ -55,7 +55,7 @@ TEXTS = {
 
 def _lang(language: str | None) -> str:
     if language is None:
-        from nnviz.ui.i18n import current_language
+        from nnviz.ui.widgets.i18n import current_language
 
         language = current_language()
     return "zh" if language.startswith("zh") else "en"
@@ -86,9 +86,9 @@ def render_thumbnail(path: Path, size: QSize = THUMB_SIZE) -> QImage:
     from PySide6.QtGui import QUndoStack
 
     from nnviz import io as nio
-    from nnviz.ui import theme
-    from nnviz.ui.controller import GraphController
-    from nnviz.ui.scene import GraphScene
+    from nnviz.ui.canvas.controller import GraphController
+    from nnviz.ui.canvas.scene import GraphScene
+    from nnviz.ui.widgets import theme
 
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(theme.CANVAS_BACKGROUND)
@@ -329,7 +329,7 @@ def install_start_page(window: QMainWindow, first_run: bool = False) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Re-render the thumbnails (offscreen): python -m nnviz.ui.start_page [EXAMPLES_FOLDER]."""
+    """Re-render the thumbnails (offscreen): python -m nnviz.ui.shell.start_page [EXAMPLES_FOLDER]."""
     import os
 
     args = sys.argv[1:] if argv is None else argv

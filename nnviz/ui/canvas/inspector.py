@@ -7,10 +7,10 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from nnviz.graph import Change, GraphDocument, fmt_shape
-from nnviz.ui.controller import GraphController
-from nnviz.ui.i18n import core_tr  # the core's strings in the UI language
-from nnviz.ui.param_editors import make_editor
-from nnviz.ui.weights_table import WeightsTable
+from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.canvas.weights_table import WeightsTable
+from nnviz.ui.widgets.i18n import core_tr  # the core's strings in the UI language
+from nnviz.ui.widgets.param_editors import make_editor
 
 
 class Inspector(QScrollArea):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.engine.initializers import initialise
 from nnviz.graph import GraphDocument
-from nnviz.ui.controller import GraphController
+from nnviz.ui.canvas.controller import GraphController
 
 MAX_VALUES = 256  # larger layers are better read as images (the training panels' job)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nnviz.graph import GraphDocument
 from nnviz.resources import resource_path
-from nnviz.ui.layout import layered_layout
+from nnviz.ui.canvas.layout import layered_layout
 
 
 def default_document() -> GraphDocument:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
 from nnviz.graph import ParamSpec
-from nnviz.ui.i18n import core_tr  # the core's strings in the UI language
+from nnviz.ui.widgets.i18n import core_tr  # the core's strings in the UI language
 
 BIG = 1_000_000_000
 

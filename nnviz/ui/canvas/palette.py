@@ -7,8 +7,8 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from nnviz.graph import CATEGORIES, all_specs
-from nnviz.ui.i18n import core_tr  # the core's strings in the UI language
-from nnviz.ui.icons import category_icon
+from nnviz.ui.widgets.i18n import core_tr  # the core's strings in the UI language
+from nnviz.ui.widgets.icons import category_icon
 
 LAYER_MIME = "application/x-nnviz-layer"
 KEY_ROLE = Qt.ItemDataRole.UserRole

@@ -8,9 +8,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from nnviz.graph import Edge
-from nnviz.ui import theme
-from nnviz.ui.layout import COLUMN_GAP
-from nnviz.ui.node_item import NodeItem
+from nnviz.ui.canvas.layout import COLUMN_GAP
+from nnviz.ui.canvas.node_item import NodeItem
+from nnviz.ui.widgets import theme
 
 LABEL_FONT = QFont()
 LABEL_FONT.setPointSizeF(8.0)

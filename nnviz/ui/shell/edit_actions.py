@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMimeData, QObject
 from PySide6.QtGui import QGuiApplication
 
-from nnviz.ui.clipboard import MIME_NODES, copy_payload
+from nnviz.ui.canvas.clipboard import MIME_NODES, copy_payload
 
 if TYPE_CHECKING:
-    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.shell.main_window import MainWindow
 
 
 class EditActions(QObject):

@@ -10,12 +10,12 @@ from pathlib import Path
 
 def _install_translator(app, lang: str | None) -> None:
     """The UI language: --lang, else the one chosen in the Language menu, else the system's."""
-    from nnviz.ui.i18n import choose_language, install_translators
-    from nnviz.ui.main_window import app_settings
+    from nnviz.ui.shell.main_window import app_settings
+    from nnviz.ui.widgets.i18n import choose_language, install_translators
 
     language = choose_language(lang, app_settings())
     app._nnviz_translators = install_translators(app, language)  # keep them alive as long as the app
-    from nnviz.ui.theme_mode import apply_theme, saved_mode  # light/dark: NNVIZ_THEME, View > Theme, system
+    from nnviz.ui.widgets.theme_mode import apply_theme, saved_mode  # light/dark: NNVIZ_THEME, View > Theme, system
 
     apply_theme(os.environ.get("NNVIZ_THEME") or saved_mode(app_settings()), app)
 
@@ -31,7 +31,7 @@ def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: in
     app.setOrganizationName("nnviz")
     app.setApplicationName("nnviz")
     _install_translator(app, lang)
-    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.shell.main_window import MainWindow
 
     if screenshot:
         # A screenshot must not depend on (or change) the user's saved layout, recent files or autosaves.

@@ -14,7 +14,7 @@ from nnviz.graph import GraphDocument
 from nnviz.resources import resource_path
 
 if TYPE_CHECKING:
-    from nnviz.ui.main_window import MainWindow
+    from nnviz.ui.shell.main_window import MainWindow
 
 MAX_RECENT = 8
 FILTER = "nnviz networks (*.nnviz);;All files (*)"

@@ -1,0 +1,2 @@
+"""The canvas: the graph scene, its node and edge items, the view, undo commands, the edit controller, the
+palette, the clipboard and the inspector of the selected layer."""
