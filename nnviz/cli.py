@@ -20,12 +20,12 @@ from nnviz import __version__
 COMMAND_MODULES = ("nnviz.export.command",)
 
 
-def _load(path: str):
-    """The document at path, or a one-line message and exit 1."""
-    from nnviz.io import load
+def _load(path: str, *, with_state: bool = False):
+    """The document at path (with its saved training state: (doc, state)), or a one-line message and exit 1."""
+    from nnviz.io import load, read
 
     try:
-        return load(Path(path))
+        return read(Path(path)) if with_state else load(Path(path))
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
     except (OSError, ValueError) as exc:
@@ -64,9 +64,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------- train
 def cmd_train(args: argparse.Namespace) -> int:
     from nnviz.engine.session import NonFiniteError
+    from nnviz.engine.training_state import restore_training
 
-    doc = _load(args.file)
+    doc, state = _load(args.file, with_state=True)
     session = _session(doc, args.seed)
+    if args.seed is None:  # a file saved after training continues; another seed starts afresh
+        restored = restore_training(session, state)
+        if restored.message:
+            print(f"note: {restored.message}", file=sys.stderr)
+        elif restored.outcome == "continued":
+            print(f"continuing the saved training from step {session.steps_done}", file=sys.stderr)
     total = args.steps if args.steps is not None else (args.epochs or doc.training.epochs) * session.n_batches
     progress = None if args.json else _progress(total)
     status = 0
@@ -116,12 +123,14 @@ def _progress(total: int):
 
 
 def _save_trained(doc, session, out: str) -> None:
+    from nnviz.engine.training_state import training_state
     from nnviz.io import save
 
-    for nid, tensors in session.weights().items():
-        for name, value in tensors.items():
-            doc.nodes[nid].weights[name] = np.asarray(value, dtype=np.float64)
-    save(doc, Path(out))
+    # The document as it was (with the seed trained with), the trained state beside it: reopened,
+    # training continues exactly.
+    if session.settings != doc.training:
+        doc.set_training(session.settings)
+    save(doc, Path(out), state=training_state(session))
     print(f"saved the trained network to {out}", file=sys.stderr)
 
 

@@ -71,12 +71,32 @@ def test_train_steps_seed_and_save_round_trip(capsys, tmp_path):
     code, out, err = run(capsys, "train", str(EXAMPLES / "xor.nnviz"), "--steps", "5", "--seed", "7",
                          "--save", str(out_path))
     assert code == 0 and "after 5 steps" in out
-    trained = io.load(out_path)
-    original = io.load(EXAMPLES / "xor.nnviz")
-    dense = next(n.id for n in original.nodes.values() if n.type == "dense")
-    assert "weight" in trained.nodes[dense].weights
-    # Training from the saved weights starts where the run ended, not from fresh ones.
-    assert not original.nodes[dense].weights
+    # The saved file holds the document as it was and the trained state: reopened, training continues
+    # exactly as if the run had gone on (the same seed, 5 + 4 steps in one go).
+    from nnviz.engine.session import Session
+    from nnviz.engine.training_state import restore_training
+
+    doc, state = io.read(out_path)
+    assert doc.training.seed == 7  # the seed it was trained with
+    reopened = Session(doc)
+    assert restore_training(reopened, state).outcome == "continued"
+    assert reopened.steps_done == 5
+    reopened.run(steps=4)
+    straight = Session(doc)
+    straight.run(steps=9)
+    for nid, tensors in straight.weights().items():
+        for name, value in tensors.items():
+            assert np.array_equal(reopened.weights()[nid][name], value)
+    # Exporting the saved file exports the trained weights, not the starting ones.
+    code, _, _ = run(capsys, "export", str(out_path), "-o", str(tmp_path / "out"))
+    from safetensors.numpy import load_file
+
+    exported = load_file(str(tmp_path / "out" / "weights.safetensors"))
+    trained = Session(doc)
+    trained.run(steps=5)
+    first = next(nid for nid, t in trained.weights().items() if "weight" in t)
+    name = next(k for k in exported if k.endswith("weight"))
+    assert code == 0 and any(np.array_equal(v, trained.weights()[first]["weight"]) for v in exported.values()), name
 
 
 def test_trace_json_follows_the_tensor_contract(capsys):
@@ -105,3 +125,16 @@ def test_no_command_prints_help_and_bad_usage_exits_2(capsys):
     with pytest.raises(SystemExit) as info:
         main(["train", "x.nnviz", "--steps", "0"])
     assert info.value.code == 2
+
+
+def test_train_on_a_saved_training_continues_it(capsys, tmp_path):
+    once, twice, straight = tmp_path / "once.nnviz", tmp_path / "twice.nnviz", tmp_path / "straight.nnviz"
+    run(capsys, "train", str(EXAMPLES / "xor.nnviz"), "--steps", "3", "--save", str(once))
+    code, _, err = run(capsys, "train", str(once), "--steps", "4", "--save", str(twice))
+    assert code == 0 and "continuing the saved training from step 3" in err
+    run(capsys, "train", str(EXAMPLES / "xor.nnviz"), "--steps", "7", "--save", str(straight))
+    a, b = io.read(twice)[1], io.read(straight)[1]
+    assert a["step"] == b["step"] == 7
+    for nid, tensors in b["weights"].items():
+        for name, value in tensors.items():
+            assert np.array_equal(a["weights"][nid][name], value)

@@ -105,6 +105,8 @@ class Session:
         # Goes up whenever any weight may have changed (an update, rewind, reset, new weights): views
         # that depend only on the weights (a decision boundary) redraw when it moves, not every micro-step.
         self.weights_version = getattr(self, "weights_version", 0) + 1
+        # The step-0 weights when they are not the document's own (carried over by load_weights).
+        self.start_weights: dict[str, dict[str, np.ndarray]] | None = None
         self.optimizer = make_optimizer(self.settings)
         self.data_rng = stream(self.settings.seed, DATA_STREAM)
         self.metrics = Metrics()
@@ -121,13 +123,14 @@ class Session:
         self._make_plan()
         self.history.add(self._checkpoint())
 
-    def _rngs(self) -> list[np.random.Generator]:
+    def random_streams(self) -> list[np.random.Generator]:
+        """Every random stream training draws from: the data order's, then each stochastic layer's."""
         return [self.data_rng, *(layer.rng for layer in self.layers.values() if layer.rng is not None)]
 
     def _checkpoint(self) -> Checkpoint:
         return Checkpoint(self.steps_done, self.micro, self.epoch, self.batch_in_epoch,
                           None if self.perm is None else self.perm.copy(), self.net.state(),
-                          self.optimizer.state_copy(), [g.bit_generator.state for g in self._rngs()],
+                          self.optimizer.state_copy(), [g.bit_generator.state for g in self.random_streams()],
                           self.metrics.lengths())
 
     def _restore(self, cp: Checkpoint) -> None:
@@ -137,7 +140,7 @@ class Session:
         self.perm = None if cp.perm is None else cp.perm.copy()
         self.net.load_state(cp.network)
         self.optimizer.load_state(cp.optimizer)
-        for g, state in zip(self._rngs(), cp.rng_states):
+        for g, state in zip(self.random_streams(), cp.rng_states):
             g.bit_generator.state = state
         self.metrics.truncate(cp.metric_lengths)
         self._gen = None
@@ -145,6 +148,24 @@ class Session:
         self.last_event = None
         self._next = ("batch", None)
         self._cursor = 0
+
+    def resume_point(self) -> Checkpoint:
+        """The state at the start of the current training step (what a saved file continues from)."""
+        if not self.mid_step and not self.halted:
+            return self._checkpoint()
+        cp = self.history.at_or_before(self.steps_done)
+        if cp is None:  # pragma: no cover - step 0 is always kept
+            raise SessionError("no checkpoint to save from")
+        return cp
+
+    def restore_checkpoint(self, cp: Checkpoint, metrics: dict[str, list[Any]]) -> None:
+        """Continue from a saved state (nnviz.engine.training_state): its metrics, then its checkpoint.
+
+        The checkpoint joins the history, so rewinding before it replays from step 0."""
+        for name, values in metrics.items():
+            setattr(self.metrics, name, list(values))
+        self._restore(cp)
+        self.history.add(cp)
 
     @property
     def mid_step(self) -> bool:
@@ -169,10 +190,16 @@ class Session:
             if here and set(here) == set(tensors) and all(here[k].shape == np.shape(v) for k, v in tensors.items()):
                 keep[nid] = {k: np.asarray(v, dtype=here[k].dtype) for k, v in tensors.items()}
         if keep:
+            # Values equal to this session's own fresh ones (an untrained session rebuilt after an edit)
+            # change nothing: the start stays the document's, and a saved file needs no state for it.
+            same = all(np.array_equal(v, current[nid][k]) for nid, t in keep.items() for k, v in t.items())
             self.weights_version += 1
             self.net.load_state(keep)
             self.history = History(self.history.limit)
-            self.history.add(self._checkpoint())
+            start = self._checkpoint()
+            self.history.add(start)
+            if not same or self.start_weights is not None:
+                self.start_weights = start.network
         return list(keep)
 
     def weights(self) -> dict[str, dict[str, np.ndarray]]:

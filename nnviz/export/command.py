@@ -42,12 +42,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """`nnviz export`."""
+    from nnviz.engine.training_state import state_weights
+    from nnviz.export.weights import initial_state
     from nnviz.export.writer import export_pytorch
-    from nnviz.io import load
+    from nnviz.io import read
 
     try:
-        doc = load(Path(args.file))
-        result = export_pytorch(doc, args.out, source_name=Path(args.file).name)
+        doc, state = read(Path(args.file))
+        # A file saved after training exports its trained weights (those the saved state holds).
+        trained = state_weights(state)
+        weights = {**initial_state(doc), **trained} if trained else None
+        result = export_pytorch(doc, args.out, weights=weights, source_name=Path(args.file).name)
     except FileNotFoundError:
         return _fail(f"{args.file}: no such file")
     except (ExportError, OSError, ValueError) as exc:
@@ -60,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from nnviz.export.verify import verify_export
 
     try:
-        report = verify_export(doc, result.directory, steps=args.steps)
+        report = verify_export(doc, result.directory, steps=args.steps, weights=weights)
     except ExportError as exc:
         return _fail(str(exc))
     print(report.text())

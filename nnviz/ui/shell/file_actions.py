@@ -62,15 +62,15 @@ class FileActions(QObject):
         return self.load(path)
 
     def load(self, path: str, as_untitled: bool = False) -> bool:
-        from nnviz.io import NnvizFileError, load
+        from nnviz.io import NnvizFileError, read
 
         try:
-            doc = load(path)
+            doc, state = read(path)
         except NnvizFileError as exc:
             QMessageBox.warning(self.window, self.tr("Cannot open"), str(exc))
             self.forget_recent(path)
             return False
-        self.window.set_document(doc, "" if as_untitled else str(path))
+        self.window.set_document(doc, "" if as_untitled else str(path), state)
         if as_untitled:
             self.window.untitled_name = Path(path).stem
             self.window.update_title()
@@ -101,12 +101,14 @@ class FileActions(QObject):
         from nnviz.io import save
 
         try:
-            save(self.window.document, path)
+            save(self.window.document, path, state=self.window.training_state())
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self.window, self.tr("Cannot save"), self.tr("Saving %s failed: %s") % (path, exc))
             return False
         self.window.file_path = str(path)
         self.window.undo_stack.setClean()
+        if self.window.training is not None:
+            self.window.training.mark_saved()
         self.window.autosaver.clear()
         self.add_recent(str(path))
         self.window.update_title()

@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.edits = EditActions(self)
         self._build_actions()
         self.autosaver = Autosaver(recovery_dir or default_recovery_dir(), autosave_interval_s, self)
-        self.autosaver.start(lambda: (self.document, self.file_path, not self.undo_stack.isClean()))
+        self.autosaver.start(lambda: (self.document, self.file_path, self.has_unsaved_work(), self.training_state))
 
         self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.canvas.customContextMenuRequested.connect(self._context_menu)
@@ -170,8 +170,9 @@ class MainWindow(QMainWindow):
         self._valid_actions.append(action)
         self._update_valid_actions()
 
-    def set_document(self, document: GraphDocument, file_path: str = "") -> None:
-        """Replace the document (New, Open, Revert, recovery); the history starts afresh."""
+    def set_document(self, document: GraphDocument, file_path: str = "", state: dict | None = None) -> None:
+        """Replace the document (New, Open, Revert, recovery); the history starts afresh. `state`: the
+        training state saved with it (the training panels continue from it)."""
         self.document.unsubscribe(self._on_change)
         self.document = document
         self.file_path = file_path
@@ -186,7 +187,19 @@ class MainWindow(QMainWindow):
         self.update_title()
         self._update_valid_actions()
         self.canvas.fit_all()
-        self.documentReplaced.emit(document)
+        self.opened_state = state  # read by the training panels while documentReplaced is delivered
+        try:
+            self.documentReplaced.emit(document)
+        finally:
+            self.opened_state = None
+
+    def training_state(self) -> dict | None:
+        """The trained state to save with the document (weights, optimiser, position, metrics, random)."""
+        return self.training.saved_state() if self.training is not None else None
+
+    def has_unsaved_work(self) -> bool:
+        """Edits not saved, or training done since the last save (autosave keeps both)."""
+        return not self.undo_stack.isClean() or (self.training is not None and self.training.unsaved_training())
 
     def select_node(self, node_id: str) -> None:
         self.scene.select_nodes([node_id])
@@ -204,7 +217,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ recovery
     def offer_recovery(self) -> bool:
         """At start: if a crashed session left unsaved work, ask whether to restore it."""
-        from nnviz.io import NnvizFileError, load
+        from nnviz.io import NnvizFileError, read
 
         for found in find_recoverable(self.autosaver.folder):
             what = Path(found.original).name if found.original else self.tr("an untitled network")
@@ -216,15 +229,15 @@ class MainWindow(QMainWindow):
                 found.discard()
                 continue
             try:
-                doc = load(found.autosave)
+                doc, state = read(found.autosave)
             except NnvizFileError as exc:
                 QMessageBox.warning(self, self.tr("Cannot recover"), str(exc))
                 found.discard()
                 continue
-            self.set_document(doc, found.original)
+            self.set_document(doc, found.original, state)
             self.undo_stack.resetClean()  # recovered work is not saved anywhere yet
             self.update_title()
-            self.autosaver.write(doc, found.original)  # keep it safe under this process's name
+            self.autosaver.write(doc, found.original, state)  # keep it safe under this process's name
             found.discard()
             self.status(self.tr("Recovered unsaved work"))
             return True

@@ -77,23 +77,24 @@ class Autosaver(QObject):
         self._provider = None
 
     def start(self, provider) -> None:
-        """provider() -> (document, file path or "", has unsaved changes)."""
+        """provider() -> (document, file path or "", has unsaved work, state() -> training state or None)."""
         self._provider = provider
         self.timer.start()
 
     def _tick(self) -> None:
         if self._provider is not None:
-            doc, file, dirty = self._provider()
+            doc, file, dirty, state = self._provider()
             if dirty:
-                self.write(doc, file)
+                self.write(doc, file, state())
             else:
                 self.clear()
 
-    def write(self, doc: GraphDocument, file: str) -> Path:
+    def write(self, doc: GraphDocument, file: str, state: dict | None = None) -> Path:
+        """Save the document (and the trained state) as this process's autosave."""
         from nnviz.io import save
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        save(doc, self.path)
+        save(doc, self.path, state=state)
         self.path.with_suffix(".json").write_text(json.dumps({"file": file}), "utf-8")
         return self.path
 

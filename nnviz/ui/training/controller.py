@@ -20,6 +20,7 @@ from nnviz.data.dataset import DataError
 from nnviz.engine.formulas import Formula, formula_for
 from nnviz.engine.network import SessionError
 from nnviz.engine.session import MicroStep, NonFiniteError, Session
+from nnviz.engine.training_state import kept_weights_state, restore_training, state_weights, training_state
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import SettingsError, TrainingSettings
 
@@ -67,6 +68,9 @@ class TrainingController(QObject):
         self._run_started = 0.0
         self.halt_node: str | None = None
         self._kept: dict[str, dict[str, np.ndarray]] = {}
+        self._unbuilt_state: dict | None = None
+        self._builds = 0  # sessions built so far: a new one may hold other weights than the saved ones
+        self._saved_at: tuple[int, int, int] = (0, 0, 0)
         self.halt_text = ""
         self._run_steps = 0
         self._slice_end = 0.0
@@ -75,14 +79,34 @@ class TrainingController(QObject):
         self.set_document(doc)
 
     # ------------------------------------------------------------------ document
-    def set_document(self, doc: GraphDocument) -> None:
+    def set_document(self, doc: GraphDocument, state: dict | None = None) -> None:
+        """A new document (New, Open, recovery); `state`: the training state saved with it, to continue."""
         if self.doc is not None:
             self.doc.unsubscribe(self._on_change)
         self.doc = doc
         doc.subscribe(self._on_change)
         self.pause()
         self.session = None
-        self.rebuild(keep_weights=False)
+        self.rebuild(keep_weights=False, saved=state)
+        self.mark_saved()
+
+    # ------------------------------------------------------------------ saving
+    def saved_state(self) -> dict | None:
+        """The training state to save with the document (None when there is nothing beyond it)."""
+        if self.session is not None:
+            return training_state(self.session)
+        return self._unbuilt_state or kept_weights_state(self._kept)
+
+    def mark_saved(self) -> None:
+        self._saved_at = self._progress()
+
+    def unsaved_training(self) -> bool:
+        """Training (or weights carried over) happened since the last save or open."""
+        return self._progress() != self._saved_at
+
+    def _progress(self) -> tuple[int, int, int]:
+        s = self.session
+        return (self._builds, s.micro, s.weights_version) if s is not None else (self._builds, 0, 0)
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("moved",):
@@ -101,10 +125,14 @@ class TrainingController(QObject):
                     and self.session.settings.seed != self.doc.training.seed)
         self.rebuild(keep_weights=change.kind != "replaced" and not new_seed, fresh=fresh)
 
-    def rebuild(self, keep_weights: bool = True, fresh: set[str | None] | None = None) -> None:
+    def rebuild(self, keep_weights: bool = True, fresh: set[str | None] | None = None,
+                saved: dict | None = None) -> None:
         """A new Session for the document; with keep_weights, layers whose weight shapes did not change
-        keep their current values (and those become the weights Reset returns to)."""
-        if not keep_weights:
+        keep their current values (and those become the weights Reset returns to). `saved`: a training
+        state read from a file, continued exactly when it fits the document."""
+        if saved is not None:
+            self._kept = state_weights(saved)  # kept for a later build if this one fails
+        elif not keep_weights:
             self._kept = {}
         elif self.session is not None:
             self._kept = self.session.weights()
@@ -112,6 +140,9 @@ class TrainingController(QObject):
         old = {nid: t for nid, t in self._kept.items() if nid not in (fresh or set())}
         self._kept = old
         self.session, self.problem, self.current = None, None, None
+        # A file opened with a graph that cannot be built yet: saved again unchanged, nothing is lost.
+        self._unbuilt_state = saved
+        self._builds += 1
         self._seen.clear()
         try:
             session = Session(self.doc)
@@ -119,9 +150,14 @@ class TrainingController(QObject):
             self.problem = str(exc)
             self.message.emit(self.problem)
         else:
-            if old:
+            if saved is not None:
+                restored = restore_training(session, saved)
+                if restored.message:
+                    self.message.emit(restored.message)
+            elif old:
                 _carry_weights(session, old)
             self.session = session
+            self._unbuilt_state = None
         self.sessionChanged.emit()
         self.changed.emit(True)
 

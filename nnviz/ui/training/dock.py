@@ -64,7 +64,9 @@ def attach_training(window: Any) -> TrainingController:
     if canvas is not None:
         views.space_tap = SpaceTap(canvas, controller.toggle_run)
     if hasattr(window, "documentReplaced"):
-        window.documentReplaced.connect(lambda doc: (controller.set_document(doc), views.settings.set_document(doc)))
+        # A document opened from a file brings its saved training state (window.opened_state) with it.
+        window.documentReplaced.connect(lambda doc: (
+            controller.set_document(doc, getattr(window, "opened_state", None)), views.settings.set_document(doc)))
     if hasattr(window, "selectionChanged"):
         window.selectionChanged.connect(views.select_node)
     if hasattr(window, "status"):
