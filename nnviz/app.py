@@ -74,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(exc.code or 0)
     parser = gui_parser()
     args = parser.parse_args(argv)
+    if args.file and not os.path.exists(args.file) and not os.path.splitext(args.file)[1]:
+        # `nnviz frobnicate`: a mistyped command, not a file to open in a window
+        parser.error(f"{args.file!r} is neither a file nor a command; the commands are: "
+                     + ", ".join(sorted(cli_commands())))
     try:
         size = parse_size(args.size)
     except argparse.ArgumentTypeError as exc:

@@ -67,11 +67,18 @@ def test_screenshot_writes_png_of_requested_size(tmp_path: Path, size: str) -> N
 
 
 @pytest.mark.gui
-def test_screenshot_of_missing_file_fails(tmp_path: Path, monkeypatch) -> None:
+def test_screenshot_of_missing_file_fails_without_a_dialog(tmp_path: Path) -> None:
+    """Offscreen nobody can click a dialog away: the error goes to stderr and the process exits 1 (it used to
+    wait for ever on an invisible message box)."""
     result = _run("--screenshot", str(tmp_path / "x.png"), str(tmp_path / "missing.nnviz"),
-                  code="import sys; from PySide6.QtWidgets import QMessageBox; "
-                  "QMessageBox.warning = staticmethod(lambda *a, **k: print('warned:', a[2])); "
-                  "from nnviz.app import main; raise SystemExit(main(sys.argv[1:]))")
+                  code="from nnviz.app import main; import sys; raise SystemExit(main(sys.argv[1:]))")
     assert result.returncode == 1
-    assert "missing.nnviz" in result.stdout
+    assert "missing.nnviz" in result.stderr and "error:" in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_a_mistyped_command_is_a_usage_error_not_a_window() -> None:
+    result = _run("frobnicate")
+    assert result.returncode == 2
+    assert "'frobnicate' is neither a file nor a command" in result.stderr
+    assert "gradcheck" in result.stderr  # the commands are listed

@@ -24,6 +24,13 @@ def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: in
             size: tuple[int, int] = (1280, 800), lang: str | None = None) -> int:
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    else:
+        from nnviz.ui.shell.qt_platform import check_platform
+
+        problem = check_platform()
+        if problem is not None:  # Qt would abort with a misleading hint; say what is missing instead
+            print(problem.message, file=sys.stderr)
+            return 1
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -31,6 +38,8 @@ def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: in
     app.setOrganizationName("nnviz")
     app.setApplicationName("nnviz")
     _install_translator(app, lang)
+    headless = screenshot is not None or app.platformName() in ("offscreen", "minimal")
+    guard = HeadlessDialogs(app) if headless else None
     from nnviz.ui.shell.main_window import MainWindow
 
     if screenshot:
@@ -43,10 +52,45 @@ def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: in
     if file and not window.files.load(file):
         return 1
     if screenshot:
-        return _screenshot(app, window, screenshot, steps, size)
+        status = _screenshot(app, window, screenshot, steps, size)
+        return 1 if guard is not None and guard.refused else status
     window.show()
-    window.offer_recovery()
+    if guard is None:  # with nobody at the screen there is nobody to ask about a recovered file
+        window.offer_recovery()
     return app.exec()
+
+
+class HeadlessDialogs:
+    """With no screen (offscreen, --screenshot) a modal dialog would wait for ever for a click nobody can
+    make. Every dialog that is shown is answered at once instead: its text goes to stderr as an error and
+    it is rejected (Cancel/No/close), so the caller takes its failure path and the process exits 1."""
+
+    def __init__(self, app) -> None:
+        from PySide6.QtCore import QObject
+
+        self.refused: list[str] = []
+
+        class _Filter(QObject):
+            def eventFilter(filter_self, watched, event) -> bool:  # Qt calls it with its own self
+                self._on_event(watched, event)
+                return False
+
+        self._filter = _Filter(app)
+        app.installEventFilter(self._filter)
+
+    def _on_event(self, watched, event) -> None:
+        from PySide6.QtCore import QEvent, QTimer
+        from PySide6.QtWidgets import QDialog, QMessageBox
+
+        if event.type() != QEvent.Type.Show or not isinstance(watched, QDialog) or not watched.isModal():
+            return
+        parts = [watched.windowTitle()]
+        if isinstance(watched, QMessageBox):
+            parts += [watched.text(), watched.informativeText()]
+        text = ": ".join(p for p in parts if p)
+        self.refused.append(text)
+        print(f"error: {text}", file=sys.stderr)
+        QTimer.singleShot(0, watched.reject)
 
 
 def _screenshot(app, window, out: str, steps: int, size: tuple[int, int]) -> int:
