@@ -17,7 +17,7 @@ import numpy as np
 from nnviz import __version__
 
 # Modules that add subcommands: each has register(subparsers) and sets func=run on its parser.
-COMMAND_MODULES = ("nnviz.export.command",)
+COMMAND_MODULES = ("nnviz.export.command", "nnviz.data.fetch_command")
 
 
 def _load(path: str, *, with_state: bool = False):

@@ -4,3 +4,6 @@ from nnviz.data import arrays, cifar, csvfile, digits, generated, idx, images, i
 
 # isort: split
 from nnviz.data import text  # noqa: F401  (the "text" kind: tokenised sentences)
+
+# isort: split
+from nnviz.data import cifar_python, known_source  # noqa: F401  (the guides' sets: issue 18)

@@ -1,0 +1,93 @@
+"""CIFAR-10's Python batches (cifar-10-batches-py, as Keras and torchvision keep them), read without running code.
+
+Each batch is a pickled dict {b"labels": [int, ...], b"data": uint8 array (n, 3072), ...}. A general
+pickle can run any code, so batches are read with an unpickler that builds only plain containers and
+NumPy arrays: find_class answers for NumPy's array reconstruction (and text-to-bytes) and nothing else, so any other
+callable in the file (os.system, eval...) stops the load with a message instead of running.
+Spec: {"kind": "cifar10_python", "folder": "~/.keras/datasets/cifar-10-batches-py", "limit": 0, "seed": 0}
+x: (n, 3, 32, 32) float64 in [0, 1]; y: (n,) int64 0-9; test_batch is the validation part.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.data.cifar import CIFAR10_NAMES
+from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_int, register_source
+
+try:  # NumPy 2 moved it; pickles name either place
+    from numpy._core.multiarray import _reconstruct
+except ImportError:  # NumPy 1
+    from numpy.core.multiarray import _reconstruct
+
+MAX_BATCH_BYTES = 200 << 20  # a real batch is about 31 MB
+_ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+            ("numpy", "ndarray"), ("numpy", "dtype"),
+            ("_codecs", "encode")}  # how protocol-2 pickles written by Python 3 store bytes; turns text into bytes
+
+
+class _ArraysOnly(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"it asks to run {module}.{name}, which a data batch never needs")
+        if name == "_reconstruct":
+            return _reconstruct
+        if module == "_codecs":
+            return codecs.encode
+        return getattr(np, name)
+
+
+def read_python_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 3, 32, 32) uint8 images and (n,) int64 labels of one pickled batch."""
+    try:
+        if not path.is_file():
+            raise DataError(f"{path}: the file does not exist")
+        if path.stat().st_size > MAX_BATCH_BYTES:
+            raise DataError(f"{path} is larger than a CIFAR-10 batch can be")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        batch = _ArraysOnly(io.BytesIO(raw), encoding="bytes").load()
+    except Exception as exc:  # a broken pickle raises many kinds of errors; all mean "not a batch"
+        raise DataError(f"{path} is not a CIFAR-10 Python batch: {exc}") from None
+    if not isinstance(batch, dict):
+        raise DataError(f"{path} is not a CIFAR-10 Python batch (it holds a {type(batch).__name__})")
+    data, labels = batch.get(b"data", batch.get("data")), batch.get(b"labels", batch.get("labels"))
+    if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3072:
+        raise DataError(f"{path}: its 'data' is not uint8 rows of 3072 pixels (32x32, 3 colours)")
+    try:
+        y = np.asarray(labels, dtype=np.int64).reshape(-1)
+    except (TypeError, ValueError):
+        raise DataError(f"{path}: its 'labels' are not whole numbers") from None
+    if len(y) != len(data):
+        raise DataError(f"{path} has {len(data)} images but {len(y)} labels")
+    if y.size and (y.min() < 0 or y.max() > 9):
+        raise DataError(f"{path}: CIFAR-10 labels are 0-9, found {int(y.min())}..{int(y.max())}")
+    return data.reshape(-1, 3, 32, 32), y
+
+
+@register_source("cifar10_python")
+def load_cifar10_python(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
+    folder = ctx.path(spec, "folder", "folder with the CIFAR-10 Python batches")
+    limit = opt_int(spec, "limit", 0, 0, 100_000_000)
+    train = [folder / f"data_batch_{i}" for i in range(1, 6)]
+    missing = [p.name for p in train if not p.is_file()]
+    if missing:
+        raise DataError(f"{folder} has no {', '.join(missing)} (the Python version of CIFAR-10)")
+    parts = [read_python_batch(p) for p in train]
+    x = np.concatenate([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    test = folder / "test_batch"
+    x_va, y_va = read_python_batch(test) if test.is_file() else (x[:0], y[:0])
+    if limit:
+        x, y, x_va, y_va = x[:limit], y[:limit], x_va[:limit], y_va[:limit]
+    order = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1)).permutation(len(x))
+    return Dataset(x[order] / 255.0, y[order], x_va / 255.0, y_va, "classification", name="cifar10",
+                   class_names=list(CIFAR10_NAMES), description=f"CIFAR-10 (Python batches) from {folder}")

@@ -1,0 +1,60 @@
+"""The "known" data kind: a guide's data set wherever it already is, or a shipped stand-in until it is fetched.
+
+Spec: {"kind": "known", "name": "mnist" | "fashion-mnist" | "cifar10",
+       "folder": null,            # also look here first (the set's files, or a Keras/torchvision layout)
+       "flat": false, "limit": 0, "seed": 0,
+       "fallback": {"kind": "digits", ...}}   # used, and said so, while the set is not on this computer
+Where it looks and in which order: nnviz.data.locate. The Dataset's description says which copy was used
+and where it came from (or that the stand-in is used, and how to fetch the real set).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nnviz.data.dataset import DataError, Dataset, LoadContext, load_dataset, opt_bool, opt_int, register_source
+from nnviz.data.known_sets import STAND_IN_WORDS, known_set, set_folder
+from nnviz.data.locate import find_copies
+
+PASSED_ON = ("limit", "seed", "val_split")
+
+
+def real_copy(spec: dict[str, Any], ctx: LoadContext | None = None):
+    """The copy a "known" spec would load (a locate.Copy), or None when the set is not on this computer."""
+    known = known_set(str(spec.get("name", "")))
+    folders = [ctx.path(spec, "folder", "folder")] if (ctx and spec.get("folder")) else []
+    if not ctx and spec.get("folder"):
+        folders = [Path(str(spec["folder"])).expanduser()]
+    copies = find_copies(known.key, folders)
+    return copies[0] if copies else None
+
+
+@register_source("known")
+def load_known(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
+    try:
+        known = known_set(str(spec.get("name", "")))
+    except KeyError as exc:
+        raise DataError(exc.args[0]) from None
+    flat = opt_bool(spec, "flat", False)
+    opt_int(spec, "limit", 0, 0, 100_000_000)
+    copy = real_copy(spec, ctx)
+    if copy is None:
+        fallback = spec.get("fallback")
+        how = (f"fetch it with the Data panel's Fetch button or `nnviz data fetch {known.key}` (about "
+               f"{known.size_mb} MB), or put its files in {set_folder(known)}")
+        if not isinstance(fallback, dict):
+            raise DataError(f"{known.title} is not on this computer yet: {how}.")
+        ds = load_dataset(fallback, base_dir=ctx.base_dir, decode=ctx.decode)
+        stand_in = STAND_IN_WORDS.get(str(fallback.get("kind")), f"the {fallback.get('kind')} data")
+        ds.description = (f"{known.title} is not on this computer yet, so this uses {stand_in}. "
+                          f"To use {known.title}, {how}.")
+        return ds
+    inner = {**copy.spec, **{k: spec[k] for k in PASSED_ON if k in spec}}
+    ds = load_dataset(inner, base_dir=ctx.base_dir)
+    if flat:
+        ds.x_train = ds.x_train.reshape(len(ds.x_train), -1)
+        ds.x_val = ds.x_val.reshape(len(ds.x_val), -1)
+    ds.name = known.key.replace("-", "_")
+    ds.description = f"{known.title} from {copy.words}"
+    return ds

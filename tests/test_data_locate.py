@@ -1,0 +1,135 @@
+"""Finding the guides' data sets the learner already has (Keras' cache, torchvision's folders, a chosen
+folder, what nnviz fetched), saying where each came from, and the "known" kind's stand-in until then."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnviz.data import DataError, load_dataset
+from nnviz.data.cifar_python import read_python_batch
+from nnviz.data.locate import CHOSEN, FETCHED, KERAS, TORCHVISION, find_copies
+from tests.loopback import cifar_python_batch, mnist_files
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """An empty home folder, Keras home and nnviz data folder, and a working folder without ./data."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KERAS_HOME", raising=False)
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "nnviz-data"))
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    (tmp_path / "home").mkdir()
+    return tmp_path / "home"
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def keras_mnist_npz(path: Path, n: int = 50) -> None:
+    rng = np.random.default_rng(1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, x_train=rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), y_train=rng.integers(0, 10, n),
+             x_test=rng.integers(0, 256, (10, 28, 28), dtype=np.uint8), y_test=rng.integers(0, 10, 10))
+
+
+def cifar_py_folder(folder: Path, n: int = 4) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(1, 6):
+        (folder / f"data_batch_{i}").write_bytes(cifar_python_batch(n, seed=i))
+    (folder / "test_batch").write_bytes(cifar_python_batch(n, seed=9))
+    return folder
+
+
+def test_nothing_found_in_an_empty_home(home):
+    for name in ("mnist", "fashion-mnist", "cifar10"):
+        assert find_copies(name) == []
+
+
+def test_keras_cache_is_found_and_loaded_for_each_set(home):
+    datasets = home / ".keras" / "datasets"
+    keras_mnist_npz(datasets / "mnist.npz")
+    write_files(datasets / "fashion-mnist", mnist_files(30, 10, seed=2))
+    cifar_py_folder(datasets / "cifar-10-batches-py")
+    for name, shape in (("mnist", (50, 1, 28, 28)), ("fashion-mnist", (30, 1, 28, 28)), ("cifar10", (20, 3, 32, 32))):
+        copies = find_copies(name)
+        assert [c.origin for c in copies] == [KERAS], name
+        ds = load_dataset({"kind": "known", "name": name})
+        assert ds.x_train.shape == shape, name
+        assert "Keras' cache" in ds.description and str(datasets) in ds.description
+
+
+def test_torchvision_raw_folders_are_found(home):
+    write_files(home / "data" / "MNIST" / "raw", mnist_files(20, 5))
+    write_files(home / "data" / "FashionMNIST" / "raw", mnist_files(20, 5, seed=3))
+    cifar_py_folder(home / "data" / "cifar-10-batches-py")
+    for name in ("mnist", "fashion-mnist", "cifar10"):
+        copies = find_copies(name)
+        assert [c.origin for c in copies] == [TORCHVISION], name
+    ds = load_dataset({"kind": "known", "name": "fashion-mnist", "flat": True})
+    assert ds.x_train.shape == (20, 784) and ds.class_names[0] == "T-shirt/top"
+
+
+def test_an_incomplete_copy_does_not_count(home):
+    files = mnist_files(20, 5)
+    del files["t10k-labels-idx1-ubyte.gz"]
+    write_files(home / "data" / "MNIST" / "raw", files)
+    assert find_copies("mnist") == []
+
+
+def test_a_chosen_folder_comes_first_and_says_so(home, tmp_path):
+    keras_mnist_npz(home / ".keras" / "datasets" / "mnist.npz")
+    mine = write_files(tmp_path / "my mnist", mnist_files(25, 5))
+    copies = find_copies("mnist", [mine])
+    assert [c.origin for c in copies] == [CHOSEN, KERAS]
+    ds = load_dataset({"kind": "known", "name": "mnist", "folder": str(mine)})
+    assert len(ds.x_train) == 25 and "the folder you chose" in ds.description
+
+
+def test_what_nnviz_fetched_is_found(home, tmp_path):
+    write_files(tmp_path / "nnviz-data" / "mnist", mnist_files(15, 5))
+    assert [c.origin for c in find_copies("mnist")] == [FETCHED]
+
+
+def test_without_the_set_the_stand_in_is_used_and_the_description_says_how_to_fetch(home):
+    ds = load_dataset({"kind": "known", "name": "mnist", "fallback": {"kind": "digits", "limit": 100}})
+    assert ds.x_train.shape[1:] == (1, 8, 8)
+    assert "not on this computer" in ds.description and "nnviz data fetch mnist" in ds.description
+    assert "8x8 handwritten digits" in ds.description
+
+
+def test_without_the_set_or_a_stand_in_the_message_says_what_to_do(home):
+    with pytest.raises(DataError, match="nnviz data fetch cifar10"):
+        load_dataset({"kind": "known", "name": "cifar10"})
+    with pytest.raises(DataError, match="can fetch: mnist, fashion-mnist, cifar10"):
+        load_dataset({"kind": "known", "name": "imagenet"})
+
+
+class _Boom:
+    def __reduce__(self):
+        return (print, ("this must never run",))
+
+
+def test_a_python_batch_that_would_run_code_is_refused(tmp_path, capsys):
+    path = tmp_path / "data_batch_1"
+    path.write_bytes(pickle.dumps({b"data": _Boom(), b"labels": [1]}, protocol=2))
+    with pytest.raises(DataError, match=r"print, which a data batch never needs"):
+        read_python_batch(path)
+    assert "must never run" not in capsys.readouterr().out
+
+
+def test_a_python_batch_reads_as_images_and_labels(tmp_path):
+    path = tmp_path / "b"
+    path.write_bytes(cifar_python_batch(3, seed=4))
+    x, y = read_python_batch(path)
+    original = pickle.loads(cifar_python_batch(3, seed=4))
+    assert x.shape == (3, 3, 32, 32) and x.dtype == np.uint8
+    assert np.array_equal(x.reshape(3, -1), original[b"data"]) and y.tolist() == original[b"labels"]
