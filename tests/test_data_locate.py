@@ -121,7 +121,7 @@ class _Boom:
 def test_a_python_batch_that_would_run_code_is_refused(tmp_path, capsys):
     path = tmp_path / "data_batch_1"
     path.write_bytes(pickle.dumps({b"data": _Boom(), b"labels": [1]}, protocol=2))
-    with pytest.raises(DataError, match=r"print, which a data batch never needs"):
+    with pytest.raises(DataError, match=r"print, which plain data never needs"):
         read_python_batch(path)
     assert "must never run" not in capsys.readouterr().out
 
@@ -133,3 +133,51 @@ def test_a_python_batch_reads_as_images_and_labels(tmp_path):
     original = pickle.loads(cifar_python_batch(3, seed=4))
     assert x.shape == (3, 3, 32, 32) and x.dtype == np.uint8
     assert np.array_equal(x.reshape(3, -1), original[b"data"]) and y.tolist() == original[b"labels"]
+
+
+# ------------------------------------------------------------------ the pickle-free reader of plain data
+@pytest.mark.parametrize("protocol", [0, 1, 2, 3, 4])
+def test_plain_data_reads_as_pickle_would_read_it(protocol):
+    from nnviz.data.pickle_data import loads_data
+
+    rng = np.random.default_rng(protocol)
+    value = {b"data": rng.integers(0, 256, (3, 12), dtype=np.uint8), "labels": [1, 2, 300, -5, 2**40],
+             "t": (1.5, None, True, False), "f": [b"a.png", "b\u00e9"], "big": rng.standard_normal((2, 3)),
+             "fortran": np.asfortranarray(np.arange(6, dtype=">i4").reshape(2, 3)), "empty": {}}
+    got = loads_data(pickle.dumps(value, protocol=protocol))
+    want = pickle.loads(pickle.dumps(value, protocol=protocol))
+    assert got.keys() == want.keys()
+    for key, expected in want.items():
+        if isinstance(expected, np.ndarray):
+            # (pickle itself may hand back a non-native byte order as native: same numbers either way)
+            assert got[key].dtype.newbyteorder("=") == expected.dtype.newbyteorder("="), key
+            assert np.array_equal(got[key], expected), key
+        else:
+            assert got[key] == expected, key
+
+
+def test_a_python2_cifar_batch_stream_reads():
+    """The bytes the original CIFAR-10 files start with (Python 2, protocol 2, str as SHORT_BINSTRING)."""
+    from nnviz.data.pickle_data import loads_data
+
+    raw = (b"\x80\x02}q\x01(U\x06labelsq\x02]q\x03(K\x06K\te"
+           b"U\x04dataq\x04cnumpy.core.multiarray\n_reconstruct\nq\x05cnumpy\nndarray\nq\x06K\x00\x85U\x01b\x87R"
+           b"q\x07(K\x01K\x02K\x02\x86cnumpy\ndtype\nq\x08U\x02u1K\x00K\x01\x87Rq\t(K\x03U\x01|NNNJ\xff\xff\xff\xff"
+           b"J\xff\xff\xff\xffK\x00tb\x89U\x04\x01\x02\x03\x04tbu.")
+    batch = loads_data(raw)
+    assert batch[b"labels"] == [6, 9]
+    assert batch[b"data"].dtype == np.uint8 and batch[b"data"].tolist() == [[1, 2], [3, 4]]
+
+
+@pytest.mark.parametrize("payload", [
+    pickle.dumps(_Boom(), protocol=2),
+    b"cos\nsystem\n(S'echo hacked'\ntR.",
+    pickle.dumps([1, 2, 3])[:-3],
+    b"\x80\x02K\x01K\x02R.",
+])
+def test_anything_but_plain_data_is_refused_without_running(payload, capsys):
+    from nnviz.data.pickle_data import PickleDataError, loads_data
+
+    with pytest.raises(PickleDataError):
+        loads_data(payload)
+    assert "must never run" not in capsys.readouterr().out

@@ -1,18 +1,14 @@
 """CIFAR-10's Python batches (cifar-10-batches-py, as Keras and torchvision keep them), read without running code.
 
-Each batch is a pickled dict {b"labels": [int, ...], b"data": uint8 array (n, 3072), ...}. A general
-pickle can run any code, so batches are read with an unpickler that builds only plain containers and
-NumPy arrays: find_class answers for NumPy's array reconstruction (and text-to-bytes) and nothing else, so any other
-callable in the file (os.system, eval...) stops the load with a message instead of running.
+Each batch is a pickled dict {b"labels": [int, ...], b"data": uint8 array (n, 3072), ...}. Python's
+unpickler can run any code a file names, so batches are read by nnviz.data.pickle_data, which builds
+only plain containers and NumPy arrays: a file naming anything else stops with a message.
 Spec: {"kind": "cifar10_python", "folder": "~/.keras/datasets/cifar-10-batches-py", "limit": 0, "seed": 0}
 x: (n, 3, 32, 32) float64 in [0, 1]; y: (n,) int64 0-9; test_batch is the validation part.
 """
 
 from __future__ import annotations
 
-import codecs
-import io
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -20,27 +16,9 @@ import numpy as np
 
 from nnviz.data.cifar import CIFAR10_NAMES
 from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_int, register_source
-
-try:  # NumPy 2 moved it; pickles name either place
-    from numpy._core.multiarray import _reconstruct
-except ImportError:  # NumPy 1
-    from numpy.core.multiarray import _reconstruct
+from nnviz.data.pickle_data import PickleDataError, loads_data
 
 MAX_BATCH_BYTES = 200 << 20  # a real batch is about 31 MB
-_ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
-            ("numpy", "ndarray"), ("numpy", "dtype"),
-            ("_codecs", "encode")}  # how protocol-2 pickles written by Python 3 store bytes; turns text into bytes
-
-
-class _ArraysOnly(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _ALLOWED:
-            raise pickle.UnpicklingError(f"it asks to run {module}.{name}, which a data batch never needs")
-        if name == "_reconstruct":
-            return _reconstruct
-        if module == "_codecs":
-            return codecs.encode
-        return getattr(np, name)
 
 
 def read_python_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -54,8 +32,8 @@ def read_python_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     except OSError as exc:
         raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     try:
-        batch = _ArraysOnly(io.BytesIO(raw), encoding="bytes").load()
-    except Exception as exc:  # a broken pickle raises many kinds of errors; all mean "not a batch"
+        batch = loads_data(raw)
+    except PickleDataError as exc:
         raise DataError(f"{path} is not a CIFAR-10 Python batch: {exc}") from None
     if not isinstance(batch, dict):
         raise DataError(f"{path} is not a CIFAR-10 Python batch (it holds a {type(batch).__name__})")
