@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from nnviz.data.dataset import DataError, Dataset, load_dataset
 from nnviz.data.fit import check_fit
 from nnviz.graph.document import Change, GraphDocument
+from nnviz.ui.data.csv_columns import fill_columns, mark_target
 from nnviz.ui.data.data_choices import CHOICES, CONTEXT, Field, choice_index
 from nnviz.ui.data.data_preview import DataPreview
 from nnviz.ui.widgets.path_edit import PathEdit
@@ -210,61 +210,19 @@ class DataPanel(QWidget):
         self.reload()
 
     def _fill_columns(self) -> None:
-        """Once a CSV is chosen, offer its columns (the header's names, or "column 1", ...) as the target
-        and as features, keeping what was chosen before where the new file has it."""
         combo, path = self.editors.get("target"), self.editors.get("path")
-        features = self.editors.get("features")
         if not isinstance(combo, QComboBox) or not isinstance(path, PathEdit) or not path.text():
-            return
-        from nnviz.data.csvfile import column_names
-
-        try:
-            names = column_names(self._resolve(path.text()), {})
-        except DataError:
             return
         self._loading_form = True
         try:
-            current = combo.currentData()
-            combo.clear()
-            combo.addItem(self.tr("(last column)"), None)
-            for name in names:
-                combo.addItem(name, name)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
-            if isinstance(features, QListWidget):
-                wanted = features.property("wanted")
-                features.clear()
-                for name in names:
-                    item = QListWidgetItem(name)
-                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                    ticked = wanted is None or name in wanted
-                    item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-                    features.addItem(item)
-                self._mark_target()
+            fill_columns(self._resolve(path.text()), combo, self.editors.get("features"))
         finally:
             self._loading_form = False
 
     def _mark_target(self) -> None:
-        """The target column cannot also be a feature: grey it out in the feature list."""
-        combo, features = self.editors.get("target"), self.editors.get("features")
-        if not isinstance(combo, QComboBox) or not isinstance(features, QListWidget) or not features.count():
-            return
-        target = combo.currentData() or features.item(features.count() - 1).text()
         was_loading, self._loading_form = self._loading_form, True  # setFlags emits itemChanged
         try:
-            for row in range(features.count()):
-                item = features.item(row)
-                flags = item.flags()
-                is_target = item.text() == target
-                if is_target and flags & Qt.ItemFlag.ItemIsEnabled:
-                    # Shown unticked while it is the target; its own tick comes back if it stops being one.
-                    item.setData(Qt.ItemDataRole.UserRole, item.checkState())
-                    item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
-                    item.setCheckState(Qt.CheckState.Unchecked)
-                elif not is_target and not flags & Qt.ItemFlag.ItemIsEnabled:
-                    item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
-                    saved = item.data(Qt.ItemDataRole.UserRole)
-                    item.setCheckState(Qt.CheckState.Unchecked if saved == Qt.CheckState.Unchecked
-                                       else Qt.CheckState.Checked)
+            mark_target(self.editors.get("target"), self.editors.get("features"))
         finally:
             self._loading_form = was_loading
 
