@@ -10,6 +10,7 @@ import pytest
 
 from nnviz.io import load
 from nnviz.ui.training.controller import TrainingController
+from nnviz.ui.training.position import position_text
 from nnviz.ui.training.views import TrainingViews
 
 pytestmark = pytest.mark.gui
@@ -113,7 +114,7 @@ def test_diverging_run_pauses_and_names_the_node(qtbot):
     assert controller.halt_node == node.id
     assert "'neuron'" in controller.halt_text
     assert not views.controls.banner.isHidden() and "neuron" in views.controls.banner_text.text()
-    assert "neuron" in controller.position_text()
+    assert "neuron" in position_text(controller)
     views.refresh_all()
     assert views.tensors.current_name == err.tensor
     assert not np.all(np.isfinite(views.tensors.tensors[err.tensor]))

@@ -15,6 +15,7 @@ from nnviz.engine.session import Session
 from nnviz.io import load
 from nnviz.ui.training.controller import TrainingController
 from nnviz.ui.training.csv_export import read_csv
+from nnviz.ui.training.position import position_text
 from nnviz.ui.training.views import TrainingViews
 
 pytestmark = pytest.mark.gui
@@ -57,7 +58,7 @@ def test_each_micro_step_shows_the_engines_tensors_and_formula(ui):
                 views.tensors.table.values().shape))
             np.testing.assert_array_equal(np.nan_to_num(views.heatmap_values(name)),
                                           np.asarray(value, dtype=float).reshape(views.heatmap_values(name).shape))
-        assert controller.position_text().startswith(f"step {ref.step} · {ref.phase}")
+        assert position_text(controller).startswith(f"step {ref.step} · {ref.phase}")
     assert phases == ["batch", "forward", "forward", "loss", "backward"]
 
 

@@ -346,41 +346,6 @@ class TrainingController(QObject):
         return seed
 
     # ------------------------------------------------------------------ reading
-    def position_text(self) -> str:
-        """'step 12 · backward · dense_2 · epoch 1 · loss 0.0405' — where we are, always visible."""
-        s = self.session
-        if s is None:
-            if not self.problem:
-                return self.tr("no network to train")
-            # The first concrete reason, not the "problems to fix first:" heading (the tooltip has all).
-            lines = [line.strip() for line in self.problem.splitlines() if line.strip()]
-            reason = lines[1] if len(lines) > 1 and lines[0].endswith(":") else lines[0]
-            return self.tr("Cannot train: %s") % reason
-        if self.current is not None:
-            e = self.current.event
-            parts = [self.tr("step %d") % e.step, self.phase_name(e.phase)]
-            if self.current.node_name:
-                parts.append(self.current.node_name)
-            epoch = e.epoch
-        else:
-            p = s.position
-            parts = [self.tr("step %d") % p.step, self.tr("ready") if p.next_phase == "batch"
-                     else self.tr("next: %s") % self.phase_name(p.next_phase)]
-            epoch = s.epoch
-        parts.append(self.tr("epoch %d") % epoch)
-        if s.metrics.step_loss:
-            parts.append(self.tr("loss %s") % f"{s.metrics.step_loss[-1]:.4g}")
-        if s.halted is not None and self.halt_node is not None:
-            parts.append(self.tr("stopped: %s is not finite ('%s')") % (s.halted.tensor,
-                                                                        s.net.names.get(self.halt_node)))
-        return " · ".join(parts)
-
-    def phase_name(self, phase: str) -> str:
-        """A micro-step phase in the UI language."""
-        names = {"batch": self.tr("batch"), "forward": self.tr("forward"), "loss": self.tr("loss"),
-                 "backward": self.tr("backward"), "update": self.tr("update")}
-        return names.get(phase, phase)
-
     def node_tensors(self, node: str) -> dict[str, np.ndarray]:
         """Everything known about a node now: this step's recorded tensors, else its live state."""
         s = self.session

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.ui.training.controller import SPEEDS, TrainingController
+from nnviz.ui.training.position import position_text
 
 
 def _speed_label(index: int) -> str:
@@ -145,7 +146,7 @@ class ControlsBar(QWidget):
         self.banner.show()
 
     def refresh(self) -> None:
-        text = self.controller.position_text()
+        text = position_text(self.controller)
         self._position_text = " ".join(text.split())  # one line: a problem may span several
         self._show_position()
         c = self.controller

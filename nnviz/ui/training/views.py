@@ -24,6 +24,7 @@ from nnviz.ui.training.formula_panel import FormulaPanel
 from nnviz.ui.training.glyphs import output_glyph
 from nnviz.ui.training.health import HealthPanel
 from nnviz.ui.training.neuron_view import NeuronView
+from nnviz.ui.training.position import phase_name
 from nnviz.ui.training.sequence_view import SequenceView
 from nnviz.ui.training.settings_panel import TrainingSettingsPanel
 from nnviz.ui.training.tensor_panel import TensorPanel
@@ -213,7 +214,7 @@ class TrainingViews(QObject):
                 return
             e = cur.event
             step = QCoreApplication.translate("TrainingController", "step %d") % e.step
-            where = f"{step} · {c.phase_name(e.phase)}" + (
+            where = f"{step} · {phase_name(e.phase)}" + (
                 f" · {cur.node_name}" if cur.node_name else "")
             highlights = cur.formula.highlights if cur.formula is not None else {}
             header = {"step": str(e.step), "epoch": str(e.epoch), "phase": e.phase,
