@@ -57,12 +57,23 @@ def single_threaded_blas() -> None:
         os.environ.setdefault(var, "1")
 
 
+def _first_word(argv: list[str]) -> str | None:
+    """The first argument that is not `--lang VALUE` (the language option goes before a command too)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("--lang="):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     single_threaded_blas()
     from nnviz import cli
 
-    if argv and argv[0] in cli_commands():
+    if _first_word(argv) in cli_commands():
         return cli.main(argv)
     if argv and argv[0] in ("-h", "--help", "--version"):
         if argv[0] != "--version":

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nnviz import __version__
+from nnviz.i18n import language_from_environment, set_language, translate
 
 # Modules that add subcommands: each has register(subparsers) and sets func=run on its parser.
 COMMAND_MODULES = ("nnviz.export.command", "nnviz.data.fetch_command")
@@ -57,7 +58,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not analysis.valid:
         return 1
     _session(doc, None)  # the data must fit the network too
-    print("OK: the network and its data fit together.")
+    print(translate("OK: the network and its data fit together."))
     return 0
 
 
@@ -193,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nnviz", description="Draw a neural network, step through its training, export it to PyTorch. "
         "Without a command, `nnviz` opens the app.")
     parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    parser.add_argument("--lang", help="language of the messages, e.g. zh_CN (default: the locale, LANG)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("check", help="print the model summary; exit 1 if the network has errors")
@@ -249,6 +251,11 @@ def _non_negative(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # --lang may stand before or after the command: take it first, wherever it is.
+    language_option = argparse.ArgumentParser(add_help=False)
+    language_option.add_argument("--lang")
+    chosen, argv = language_option.parse_known_args(argv)
+    set_language(chosen.lang or language_from_environment())
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

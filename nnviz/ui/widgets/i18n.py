@@ -22,25 +22,14 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QProcess, QS
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
+from nnviz import i18n as core_i18n
+from nnviz.i18n import CHINESE, ENGLISH, normalise
 from nnviz.resources import resource_path
 
-ENGLISH = "en"
-CHINESE = "zh_CN"
 LANGUAGES = {ENGLISH: "English", CHINESE: "简体中文"}  # each name in its own language, as menus do
 SETTINGS_KEY = "ui/language"
 
 _current = ENGLISH
-
-
-def normalise(name: str | None) -> str | None:
-    """'zh_CN', 'zh-Hans', 'zh_SG', 'zh' -> 'zh_CN'; 'en_GB', 'C' -> 'en'; '' or None -> None."""
-    if not name:
-        return None
-    lowered = name.replace("-", "_").lower()
-    if lowered.startswith("zh"):
-        # Traditional-script locales read Simplified Chinese, but poorly; English stays their default.
-        return ENGLISH if lowered in ("zh_tw", "zh_hk", "zh_mo", "zh_hant") else CHINESE
-    return ENGLISH
 
 
 def choose_language(cli: str | None = None, settings: QSettings | None = None, system: str | None = None) -> str:
@@ -69,6 +58,7 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     Returns the installed translators (kept alive on the app). English installs none."""
     global _current
     _current = language if language in LANGUAGES else ENGLISH
+    core_i18n.set_language(_current)  # the core's messages (errors, summaries) follow the window
     for old in getattr(app, "_nnviz_translators", []):
         app.removeTranslator(old)
     installed: list[QTranslator] = []

@@ -1,0 +1,115 @@
+"""The language of every message the core writes for a person (no Qt).
+
+The core's sentences (errors, warnings, the model summary, the command line's reports) are English
+message ids in the code, translated through GNU gettext catalogues:
+resources/locale/<lang>/LC_MESSAGES/nnviz.mo, compiled from the .po beside it, which Babel keeps in
+step with the code (`python packaging/core_translations.py extract|compile|check`, docs/translating.md).
+
+Two ways to write a message:
+
+    translate("Saved {path}", path=out)        a str in the current language, now
+    Message("Dense {name!r} needs ...", name=n) the id and its parameters, rendered in the current
+                                              language whenever it is shown (str(message)); use it for
+                                              anything that may be displayed later, such as exceptions
+
+Parameters are str.format fields, so a translation may reorder them. The language is process-wide:
+the command line sets it from --lang or the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext
+reads them), the app from its own choice. Only English (the source language) and Simplified Chinese
+exist; any other language falls back to English.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from nnviz.resources import resource_path
+
+DOMAIN = "nnviz"
+ENGLISH = "en"
+CHINESE = "zh_CN"
+
+_current = ENGLISH
+
+
+def normalise(name: str | None) -> str | None:
+    """'zh_CN', 'zh-Hans', 'zh_SG', 'zh', 'zh_CN.UTF-8' -> 'zh_CN'; 'en_GB', 'C' -> 'en'; '' or None -> None."""
+    if not name:
+        return None
+    lowered = name.split(".")[0].split("@")[0].replace("-", "_").lower()
+    if lowered.startswith("zh"):
+        # Traditional-script locales read Simplified Chinese, but poorly; English stays their default.
+        return ENGLISH if lowered in ("zh_tw", "zh_hk", "zh_mo", "zh_hant") else CHINESE
+    return ENGLISH
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The language the locale asks for, read in gettext's order of precedence."""
+    env = os.environ if environ is None else environ
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        first = value.split(":")[0]
+        chosen = normalise(first)
+        if chosen is not None:
+            return chosen
+    return ENGLISH
+
+
+def set_language(language: str | None) -> str:
+    """Use this language from now on for every message; returns the one chosen (normalised)."""
+    global _current
+    _current = normalise(language) or ENGLISH
+    return _current
+
+
+def current_language() -> str:
+    return _current
+
+
+@cache
+def _catalogue(language: str) -> gettext.NullTranslations:
+    if language == ENGLISH:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=str(resource_path("locale")), languages=[language], fallback=True)
+
+
+def translate(message: str, /, **params: Any) -> str:
+    """The message in the current language, its {fields} filled in."""
+    text = _catalogue(_current).gettext(message)
+    return text.format(**params) if params else text
+
+
+def mark(message: str) -> str:
+    """Marks a constant for extraction without translating it yet (translate it where it is shown)."""
+    return message
+
+
+class Message:
+    """A message id with its parameters, rendered in the language current when it is shown.
+
+    Raise exceptions with a Message, so that an error raised before the language is known (or shown in
+    a window whose language changes) still reads in the learner's language: str(exc) renders it."""
+
+    __slots__ = ("message", "params")
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return translate(self.message, **{k: str(v) if isinstance(v, Message) else v
+                                          for k, v in self.params.items()})
+
+    def __repr__(self) -> str:
+        return f"Message({self.message!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Message):
+            return (self.message, self.params) == (other.message, other.params)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.message)
