@@ -281,7 +281,7 @@ def cnn_batchnorm() -> GraphDocument:
                "subtract it again. Batch size 32 splits the 1,438 training digits into 44 batches of 32 and "
                "one of 30: a batch of one sample cannot be normalised. The loss falls within a few dozen steps "
                "and the validation accuracy passes 95 %."),
-        "zh": ("8x8 手写数字上带批归一化的小型 CNN：Conv2d(1, 8, 3, padding 1, 无偏置) -> BatchNorm2d(8) -> "
+        "zh": ("8x8 手写数字上带批量归一化的小型 CNN：Conv2d(1, 8, 3, padding 1, 无偏置) -> BatchNorm2d(8) -> "
                "ReLU -> MaxPool(2, 2) -> Flatten -> Linear(128, 10)，带动量的 SGD。单步进入 'batchnorm'：对 8 "
                "个通道中的每一个，它显示在整个批次和 8x8 个位置上求出的 'mean'（均值）和 'var'（方差），以及 "
                "'x_hat'，即归一化为均值 0、方差 1 的输入；输出是 x_hat 乘以 weight（gamma）再加上 bias（beta）。"
@@ -313,7 +313,7 @@ TITLES: dict[str, dict[str, str]] = {
     "spirals": {"en": "Two spirals", "zh": "双螺旋"},
     "residual-mlp": {"en": "A skip connection (residual MLP)", "zh": "跳跃连接（残差 MLP）"},
     "seed-mnist-mlp": {"en": "Handwritten digits: the MNIST MLP", "zh": "手写数字：MNIST 多层感知机"},
-    "cnn-batchnorm": {"en": "Batch normalisation in a small CNN", "zh": "小型卷积网络中的批归一化"},
+    "cnn-batchnorm": {"en": "Batch normalisation in a small CNN", "zh": "小型卷积网络中的批量归一化"},
     "seed-lenet": {"en": "LeNet on colour images", "zh": "彩色图像上的 LeNet"},
     "seed-text-lstm": {"en": "Sentence sentiment with an LSTM", "zh": "用 LSTM 判断句子情感"},
 }
