@@ -148,7 +148,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
                       "node": event.node, "name": session.net.names.get(event.node) if event.node else None,
                       "t": event.t, "tensors": {k: v.tolist() for k, v in event.tensors.items()}}
             if event.formula is not None:
-                record["formula"] = {"symbolic": event.formula.symbolic, "numeric": event.formula.numeric}
+                record["formula"] = {"title": event.formula.title, "symbolic": event.formula.symbolic,
+                                     "numeric": event.formula.numeric, "lines": event.formula.lines()}
             if args.json:
                 print(json.dumps(record))
             else:
@@ -158,8 +159,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
                 for name, value in event.tensors.items():
                     text = np.array2string(value, precision=5, threshold=20)
                     print(f"  {name} {tuple(value.shape)}: {text}")
-                if event.formula is not None:
-                    print(f"  formula: {event.formula.numeric or event.formula.symbolic}")
+                if event.formula is not None:  # the lines the window's Formula panel shows
+                    print("  formula:")
+                    for line in event.formula.lines():
+                        print(f"    {line}")
     except NonFiniteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

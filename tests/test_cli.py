@@ -106,7 +106,7 @@ def test_trace_json_follows_the_tensor_contract(capsys):
     assert [e["phase"] for e in events] == ["batch", "forward", "forward", "loss", "backward", "update"]
     assert set(events[0]["tensors"]) == {"x", "y"}
     assert {"input", "z", "output"} <= set(events[2]["tensors"])
-    assert set(events[3]["tensors"]) == {"prediction", "target", "loss"}
+    assert set(events[3]["tensors"]) == {"prediction", "target", "loss", "grad_prediction"}
     assert {"grad_output", "delta", "grad_weight", "grad_bias", "grad_input"} <= set(events[4]["tensors"])
     assert {"weight", "bias", "update_weight", "update_bias"} <= set(events[5]["tensors"])
     np.testing.assert_allclose(events[5]["tensors"]["weight"], [[0.58706, -0.49033]], atol=1e-5)

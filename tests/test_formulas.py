@@ -1,14 +1,17 @@
-"""formula_for: symbolic rules and the engine's own numbers substituted (seed example 2, by hand)."""
+"""Each layer's, loss's and optimiser's formula: symbolic rules and the engine's own numbers substituted
+(seed example 2, by hand)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from nnviz.engine.formulas import SMALL, Formula, fmt_array, fmt_number, formula_for
+from nnviz.engine.formula_text import SMALL, Formula, fmt_array, fmt_number
 from nnviz.engine.layers.core import Dense
 from nnviz.engine.losses import make_loss
+from nnviz.engine.optimizers import make_optimizer
 from nnviz.graph.settings import TrainingSettings
+from tests.test_engine_helpers import make_layer
 
 SETTINGS = TrainingSettings(loss="mse", optimizer="sgd", lr=1.0, batch_size=1)
 HP = {"units": 1, "activation": "sigmoid", "use_bias": True}
@@ -34,19 +37,25 @@ def neuron():
         layer.params[k] -= SETTINGS.lr * layer.grads[k]
     upd = {"weight": layer.params["weight"], "bias": layer.params["bias"],
            "update_weight": layer.params["weight"] - old["weight"],
-           "update_bias": layer.params["bias"] - old["bias"]}
-    return {"forward": fwd, "loss": {"prediction": out, "target": y, "loss": np.array(value)},
+           "update_bias": layer.params["bias"] - old["bias"],
+           "grad_weight": layer.grads["weight"], "grad_bias": layer.grads["bias"]}
+    return {"forward": fwd, "loss": {"prediction": out, "target": y, "loss": np.array(value), "grad_prediction": grad},
             "backward": bwd, "update": upd, "layer": layer, "grad": grad}
+
+
+def update_formula(settings, tensors):
+    return make_optimizer(settings).formula(tensors)
 
 
 def test_fmt_number_uses_four_significant_digits_and_unicode_minus():
     assert fmt_number(0.598687660112452) == "0.5987"
     assert fmt_number(-0.5) == "−0.5"
     assert fmt_array(np.array([[1.0, -2.0]])) == "[[1, −2]]"
+    assert fmt_number(-0.0) == "0" and fmt_array(np.array([-0.0, 0.0])) == "[0, 0]"  # never "−0"
 
 
 def test_forward_shows_weighted_sum_and_sigmoid_with_engine_numbers(neuron):
-    f = formula_for("dense", HP, "forward", neuron["forward"], SETTINGS)
+    f = neuron["layer"].formula("forward", neuron["forward"])
     assert isinstance(f, Formula)
     assert "z = W·x + b" in f.symbolic and "a = σ(z)" in f.symbolic
     z, a = neuron["forward"]["z"][0, 0], neuron["forward"]["output"][0, 0]
@@ -58,15 +67,15 @@ def test_forward_shows_weighted_sum_and_sigmoid_with_engine_numbers(neuron):
 
 
 def test_loss_shows_squared_error_and_its_gradient(neuron):
-    f = formula_for("dense", HP, "loss", neuron["loss"], SETTINGS)
+    f = make_loss("mse").formula(neuron["loss"])
     assert f.symbolic.startswith("L = mean((ŷ − y)²)")
     value = float(neuron["loss"]["loss"])
     assert f"= {fmt_number(value)}" in f.numeric.splitlines()[0]
-    assert fmt_array(neuron["grad"][0]) in f.numeric.splitlines()[1]
+    assert f.numeric.splitlines()[1].endswith(f"= {fmt_number(neuron['grad'][0, 0])}")
 
 
 def test_backward_uses_true_sigmoid_derivative_and_outer_product(neuron):
-    f = formula_for("dense", HP, "backward", neuron["backward"], SETTINGS)
+    f = neuron["layer"].formula("backward", neuron["backward"])
     assert "δ = ∂L/∂a ⊙ f'(z)" in f.symbolic and "∂L/∂W = δ·xᵀ" in f.symbolic
     b = neuron["backward"]
     a = b["output"][0, 0]
@@ -80,8 +89,7 @@ def test_backward_uses_true_sigmoid_derivative_and_outer_product(neuron):
 
 
 def test_sgd_update_shows_old_minus_lr_times_gradient(neuron):
-    context = {"grad_weight": neuron["backward"]["grad_weight"], "grad_bias": neuron["backward"]["grad_bias"]}
-    f = formula_for("dense", HP, "update", {**context, **neuron["update"]}, SETTINGS)
+    f = update_formula(SETTINGS, neuron["update"])
     assert "W ← W − η·g" in f.symbolic
     new_w = neuron["update"]["weight"]
     expected = (f"W = [[0.5, −0.5]] − 1 × {fmt_array(neuron['backward']['grad_weight'])} = "
@@ -91,15 +99,14 @@ def test_sgd_update_shows_old_minus_lr_times_gradient(neuron):
 
 
 @pytest.mark.parametrize("opt, marker", [("adam", "m̂"), ("rmsprop", "α·v"), ("adamw", "m ←")])
-def test_other_optimisers_name_their_rule_and_show_the_applied_change(neuron, opt, marker):
-    f = formula_for("dense", HP, "update", neuron["update"], SETTINGS.with_(optimizer=opt))
-    assert marker in f.symbolic
-    assert f"ΔW {fmt_array(neuron['update']['update_weight'])}" in f.numeric
+def test_other_optimisers_name_their_rule(opt, marker):
+    f = update_formula(SETTINGS.with_(optimizer=opt), {})
+    assert marker in f.symbolic and f.numeric is None
 
 
 def test_momentum_and_weight_decay_appear_in_the_rule():
     s = SETTINGS.with_(momentum=0.9, nesterov=True, weight_decay=0.01)
-    f = formula_for("dense", HP, "update", {}, s)
+    f = update_formula(s, {})
     assert "v ← μ·v + g" in f.symbolic and "λ·W" in f.symbolic and "μ·v)" in f.symbolic
 
 
@@ -107,7 +114,7 @@ def test_large_operands_give_symbolic_only():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(4, SMALL + 1))
     hp = {"units": 3, "activation": "relu", "use_bias": True}
-    f = formula_for("dense", hp, "forward", {"input": x, "z": x[:, :3], "output": x[:, :3]}, SETTINGS)
+    f = make_layer("dense", [(SMALL + 1,)], **hp).formula("forward", {"input": x, "z": x[:, :3], "output": x[:, :3]})
     assert f.numeric is None and "ReLU" in f.symbolic
 
 
@@ -115,8 +122,8 @@ def test_many_units_are_cut_after_a_few_lines():
     rng = np.random.default_rng(1)
     w, x = rng.normal(size=(10, 2)), rng.normal(size=(1, 2))
     z = x @ w.T
-    f = formula_for("dense", {"units": 10, "activation": "none", "use_bias": False}, "forward",
-                    {"input": x, "output": z, "weight": w}, SETTINGS)
+    layer = make_layer("dense", [(2,)], units=10, activation="none", use_bias=False)
+    f = layer.formula("forward", {"input": x, "output": z, "weight": w})
     assert f.numeric.count("z") == 4 and "6 more units" in f.numeric
     assert f"= {fmt_number(z[0, 3])}" in f.numeric
 
@@ -126,38 +133,35 @@ def test_cross_entropy_first_sample():
     target = np.array([0, 2])
     loss = make_loss("cross_entropy")
     value = loss.forward(logits, target)
-    f = formula_for("dense", {}, "loss", {"prediction": logits, "target": target, "loss": np.array(value)},
-                    SETTINGS.with_(loss="cross_entropy"))
+    f = loss.formula({"prediction": logits, "target": target, "loss": np.array(value),
+                      "grad_prediction": loss.backward()})
     p0 = np.exp(2) / (np.exp(2) + 1 + np.exp(-1))
     assert f"−log({fmt_number(p0)})" in f.numeric and f"= {fmt_number(value)}" in f.numeric
+    # the fused softmax and cross-entropy: p − onehot(y), the gradient the output layer receives
+    assert f"∂L/∂z (sample 1) = ({fmt_array(np.exp(logits[0]) / np.exp(logits[0]).sum())} − [1, 0, 0]) / 2" in f.numeric
 
 
 def test_activation_node_and_other_layers():
     z = np.array([[0.4, -1.0]])
-    f = formula_for("tanh", {}, "forward", {"input": z, "output": np.tanh(z)}, SETTINGS)
+    f = make_layer("tanh", [(2,)]).formula("forward", {"input": z, "output": np.tanh(z)})
     assert f.numeric == f"a = tanh({fmt_array(z[0])}) = {fmt_array(np.tanh(z[0]))}"
-    assert "max" in formula_for("maxpool2d", {}, "forward", {}, SETTINGS).symbolic
-    assert "W[o,c,u,v]" in formula_for("conv2d", {"activation": "none"}, "forward", {}, SETTINGS).symbolic
-    assert formula_for("input", {}, "backward", {}, SETTINGS) is None
-    assert "2 samples" in formula_for("input", {}, "batch", {"x": np.zeros((2, 2))}, SETTINGS).symbolic
+    assert "max" in make_layer("maxpool2d", [(1, 4, 4)], kernel_size=2).formula("forward", {}).symbolic
+    conv = make_layer("conv2d", [(1, 4, 4)], out_channels=1, kernel_size=3)
+    assert "W[o,c,u,v]" in conv.formula("forward", {}).symbolic
+    assert make_layer("input", [], shape=(2,)).formula("backward", {}) is None
 
 
 def test_conv_forward_shows_the_first_window_with_the_engines_numbers():
-    import nnviz.engine.layers  # noqa: F401  (registers the layer classes)
-    from nnviz.engine.base import LAYERS
-
-    hp = {"out_channels": 2, "kernel_size": (3, 3), "stride": (1, 1), "padding": (1, 1), "activation": "relu",
-          "use_bias": True}
-    layer = LAYERS["conv2d"](hp, [(1, 4, 4)], (2, 4, 4), np.float64)
+    layer = make_layer("conv2d", [(1, 4, 4)], out_channels=2, kernel_size=3, padding=1, activation="relu")
     rng = np.random.default_rng(3)
     layer.params = {"weight": rng.normal(size=(2, 1, 3, 3)), "bias": rng.normal(size=2)}
     x = rng.normal(size=(2, 1, 4, 4))
     out = layer.forward([x])
     t = {"input": x, "z": layer.z, "output": out, **layer.params}
-    f = formula_for("conv2d", hp, "forward", t, SETTINGS)
+    f = layer.formula("forward", t)
     assert f.numeric is not None
     assert f.numeric.splitlines()[0].endswith(f"= {fmt_number(layer.z[0, 0, 0, 0])}")
     assert f"ReLU({fmt_number(layer.z[0, 0, 0, 0])}) = {fmt_number(out[0, 0, 0, 0])}" in f.numeric
     # padding 1: the first window overlaps the input only at rows/columns 0..1
     assert sorted(f.highlights["input"]) == [(0, 0, i, j) for i in range(2) for j in range(2)]
-    assert formula_for("conv2d", hp, "forward", {"input": x, "z": layer.z, "output": out}, SETTINGS).numeric is None
+    assert layer.formula("forward", {"input": x, "z": layer.z, "output": out}).numeric is None

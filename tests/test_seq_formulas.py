@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnviz.data.dataset import Dataset
-from nnviz.engine.formulas import fmt_number
+from nnviz.engine.formula_text import fmt_number
 from nnviz.engine.session import Session
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.settings import TrainingSettings

@@ -20,12 +20,10 @@ CHECK = r'''
 import re, sys
 import numpy as np
 blocks = re.findall(r"```python\n(.*?)```", open(sys.argv[1], encoding="utf-8").read(), re.S)
-spec_code, engine_code, formula_code, emitter_code, test_code = blocks
+spec_code, engine_code, emitter_code, test_code = blocks
 import nnviz.graph.specs, nnviz.engine.layers  # the built-in types first, as in the app
 exec(spec_code, {})
 exec(engine_code, {})
-from nnviz.engine import formulas
-formulas._SYMBOLIC.update(eval("{" + formula_code + "}"))
 from nnviz.export.registry import load_emitters
 load_emitters()
 exec(emitter_code, {})
@@ -58,7 +56,7 @@ exec(test_code, namespace)
 for padding in [(1, 1), (0, 2)]:
     namespace["test_zeropad2d"](padding)
 
-f = formulas.formula_for("zeropad2d", {"padding": (1, 1)}, "forward", {}, None)
+f = make_layer("zeropad2d", [(1, 4, 4)], padding=(1, 1)).formula("forward", {})
 assert f is not None and "zeros" in f.symbolic
 
 from nnviz.export.model_code import plan_model

@@ -176,16 +176,26 @@ ALLOWED = {  # maths and layer names that stay as they are in Chinese textbooks
 }
 
 
+FORMULA_MODULES = ["nnviz/engine/formula_text.py", "nnviz/engine/formula_activation.py",
+                   "nnviz/engine/sequence_formulas.py", "nnviz/engine/losses.py", "nnviz/engine/optimizers.py",
+                   *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "nnviz" / "engine" / "layers").glob("*.py"))]
+
+
 def formula_strings() -> list[str]:
-    """Every text constant of the formula module that a learner can see (docstrings and keys left out)."""
+    """Every text constant of the formula code that a learner can see: the modules where formulas are
+    written (each layer's, loss's and optimiser's own), docstrings, keys, error messages (raise) and
+    class names built with type() left out."""
     texts = []
-    for module in ("nnviz/engine/formulas.py", "nnviz/engine/activations.py"):
+    for module in FORMULA_MODULES:
         tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
         docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                       if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
                       and isinstance(n.body[0], ast.Expr)}
+        skipped = {id(c) for n in ast.walk(tree) for c in ast.walk(n)
+                   if isinstance(n, ast.Raise) or (isinstance(n, ast.Call) and getattr(n.func, "id", "") == "type")}
         for node in ast.walk(tree):
             if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                    and id(node) not in skipped
                     and re.search("[A-Za-z]{3}", node.value) and not re.fullmatch(r"[a-z_0-9]+", node.value)
                     and "unknown" not in node.value):
                 texts.append(node.value)

@@ -90,18 +90,3 @@ def backward(name: str, z: np.ndarray, a: np.ndarray, grad: np.ndarray, hp: dict
     if name == "softmax":
         return a * (grad - (grad * a).sum(axis=-1, keepdims=True))
     raise ValueError(f"unknown activation {name!r}")
-
-
-def derivative_text(name: str) -> str:
-    """f'(z) in words for the formula panel."""
-    return {
-        "sigmoid": "f'(z) = s(z)(1 - s(z))",
-        "tanh": "f'(z) = 1 - tanh(z)^2",
-        "relu": "f'(z) = 1 if z > 0 else 0",
-        "leaky_relu": "f'(z) = 1 if z > 0 else slope",
-        "elu": "f'(z) = 1 if z > 0 else f(z) + alpha",
-        "gelu": "f'(z) = Phi(z) + z phi(z)",
-        "softmax": "df_i/dz_j = s_i (1[i=j] - s_j)",
-        "identity": "f'(z) = 1",
-        "none": "f'(z) = 1",
-    }[name]

@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nnviz.engine import activations, initializers
+from nnviz.engine import formula_activation as fa
+from nnviz.engine.formula_text import Context, Formula, Tensors, titled
 
 Shape = tuple[int, ...]
 
@@ -28,6 +30,10 @@ def register_layer(cls: type[Layer]) -> type[Layer]:
 
 class Layer:
     key: ClassVar[str] = ""
+    # The rule of each phase for the Formula panel; a layer that substitutes numbers overrides formula()
+    # too (symbols where possible: they read the same in every language).
+    forward_formula: ClassVar[str] = ""
+    backward_formula: ClassVar[str] = ""
     # True where _forward draws random numbers (Dropout): the session hands it a Generator.
     stochastic: ClassVar[bool] = False
 
@@ -102,3 +108,16 @@ class Layer:
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
         """Layer-specific tensors worth showing in a micro-step (BatchNorm's batch mean, a dropout mask)."""
         return {}
+
+    def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
+        """The formula of this layer's forward or backward micro-step, from the tensors it carries."""
+        ctx = ctx or Context()
+        text = {"forward": self.forward_formula, "backward": self.backward_formula}.get(phase)
+        if not text:
+            return None
+        if self.activation != "none":
+            extra = [f"a = {fa.symbol(self.activation)}(z)"] if phase == "forward" else fa.backward_rule(
+                self.activation, ctx)
+            text = "\n".join([text, *extra])
+        return Formula(text, None, {}, titled(phase, self.key))
+

@@ -12,6 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from nnviz.engine.activations import sigmoid
+from nnviz.engine.formula_text import SMALL, Formula, Tensors, fmt_array, fmt_number, term
 
 LOSSES: dict[str, type[Loss]] = {}
 _TORCH_BCE_EPSILON = float(np.float32(1e-12))
@@ -34,7 +35,7 @@ def _mean(x: np.ndarray) -> np.ndarray:
 
 class Loss:
     key: ClassVar[str] = ""
-    symbol: ClassVar[str] = ""  # the formula, for the formula panel
+    rule: ClassVar[str] = ""  # the formula panel's symbolic lines
     integer_targets: ClassVar[bool] = False
 
     def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
@@ -53,6 +54,22 @@ class Loss:
     def _forward(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    # ------------------------------------------------------------------ formula
+    def formula(self, tensors: Tensors) -> Formula:
+        """The loss micro-step's formula from the tensors it carries: prediction, target, loss and
+        grad_prediction (∂L/∂ŷ, what the output node's backward receives)."""
+        p, y, loss, grad = (tensors.get(k) for k in ("prediction", "target", "loss", "grad_prediction"))
+        title = f"Loss · {self.key}"
+        if p is None or y is None or loss is None or grad is None or not len(p):
+            return Formula(self.rule, None, {}, title)
+        p, y, grad = np.asarray(p), np.asarray(y), np.asarray(grad)
+        lines, hl = self._numbers(p, y, grad, fmt_number(np.asarray(loss).item()))
+        return Formula(self.rule, "\n".join(lines), {**hl, "loss": [()]}, title)
+
+    def _numbers(self, p: np.ndarray, y: np.ndarray, grad: np.ndarray, value: str) -> tuple[list[str], dict]:
+        """(numeric lines ending the loss's value, highlights); value is the loss already formatted."""
+        return [f"L = {value}"], {}
+
     def _backward(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
@@ -60,7 +77,7 @@ class Loss:
 @_register
 class MSE(Loss):
     key = "mse"
-    symbol = "L = mean((y_hat - y)^2)"
+    rule = "L = mean((ŷ − y)²)\n∂L/∂ŷ = 2(ŷ − y) / n"
 
     def _forward(self, pred, target):
         self._diff = pred - target
@@ -69,17 +86,23 @@ class MSE(Loss):
     def _backward(self, pred, target):
         return (2.0 / pred.size) * self._diff
 
+    def _numbers(self, p, y, grad, value):
+        return _elementwise_numbers(p, y, grad, value, "({p} − {y})²", "2×({p} − {y})/{n}")
+
 
 @_register
 class L1(Loss):
     key = "l1"
-    symbol = "L = mean(|y_hat - y|)"
+    rule = "L = mean(|ŷ − y|)\n∂L/∂ŷ = sign(ŷ − y) / n"
 
     def _forward(self, pred, target):
         return _mean(np.abs(pred - target))
 
     def _backward(self, pred, target):
         return np.sign(pred - target) / pred.size
+
+    def _numbers(self, p, y, grad, value):
+        return _elementwise_numbers(p, y, grad, value, "|{p} − {y}|", "sign({p} − {y})/{n}")
 
 
 class _Binary(Loss):
@@ -94,7 +117,7 @@ class BCE(_Binary):
     """On probabilities. Like torch.nn.BCELoss, each log is clamped at -100 so p = 0 or 1 stays finite."""
 
     key = "bce"
-    symbol = "L = -mean(y log(y_hat) + (1 - y) log(1 - y_hat))"
+    rule = "L = −mean(y·log ŷ + (1 − y)·log(1 − ŷ))\n∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)) / n"
 
     def _forward(self, pred, target):
         with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped like PyTorch
@@ -107,11 +130,15 @@ class BCE(_Binary):
         # EPSILON is the float 1e-12 (9.99999996e-13 even in float64 arithmetic).
         return (pred - target) / np.maximum((1 - pred) * pred, _TORCH_BCE_EPSILON) / pred.size
 
+    def _numbers(self, p, y, grad, value):
+        return _elementwise_numbers(p, y, grad, value, "−({y}·log {p} + (1 − {y})·log(1 − {p}))",
+                                    "({p} − {y}) / ({p}×(1 − {p})) / {n}")
+
 
 @_register
 class BCEWithLogits(_Binary):
     key = "bce_logits"
-    symbol = "L = -mean(y log(s(z)) + (1 - y) log(1 - s(z)))"
+    rule = "L = −mean(y·log σ(z) + (1 − y)·log(1 − σ(z)))\n∂L/∂z = (σ(z) − y) / n"
     threshold = 0.0
 
     def _forward(self, pred, target):
@@ -119,6 +146,12 @@ class BCEWithLogits(_Binary):
 
     def _backward(self, pred, target):
         return (sigmoid(pred) - target) / pred.size
+
+    def _numbers(self, p, y, grad, value):
+        lines, hl = _elementwise_numbers(p, y, grad, value, "−({y}·log σ({p}) + (1 − {y})·log(1 − σ({p})))",
+                                         "(σ({p}) − {y})/{n}", grad_name="∂L/∂z")
+        s = sigmoid(p.reshape(-1)[:_SHOWN].astype(float))
+        return [f"σ(z) = {fmt_array(s)}", *lines], hl
 
 
 class _Categorical(Loss):
@@ -133,7 +166,7 @@ class CrossEntropy(_Categorical):
     """On logits (batch, classes) with class ids (batch,): softmax and log in one stable step."""
 
     key = "cross_entropy"
-    symbol = "L = -mean(log softmax(z)[y])"
+    rule = "L = −mean(log softmax(z)[y])\n∂L/∂z = (softmax(z) − onehot(y)) / N"
 
     def _forward(self, pred, target):
         shifted = pred - np.maximum.reduce(pred, axis=1, keepdims=True)
@@ -146,13 +179,27 @@ class CrossEntropy(_Categorical):
         grad[np.arange(len(target)), target] -= 1
         return grad / len(target)
 
+    def _numbers(self, p, y, grad, value):
+        if p.ndim != 2 or p.shape[1] > SMALL:
+            return super()._numbers(p, y, grad, value)
+        cls, n = int(y.reshape(-1)[0]), len(p)
+        shifted = p[0].astype(float) - p[0].max()
+        prob = np.exp(shifted) / np.exp(shifted).sum()
+        onehot = np.eye(p.shape[1])[cls]
+        return ([f"sample 1 (class {cls}): softmax({fmt_array(p[0])}) = {fmt_array(prob)}; "
+                 f"−log({fmt_number(prob[cls])}) = {fmt_number(-np.log(prob[cls]))}",
+                 f"∂L/∂z (sample 1) = ({fmt_array(prob)} − {fmt_array(onehot)}) / {n} = {fmt_array(grad[0])}",
+                 f"L = mean over {n} samples = {value}"],
+                {"prediction": [(0, j) for j in range(p.shape[1])], "target": [(0,)],
+                 "grad_prediction": [(0, j) for j in range(p.shape[1])]})
+
 
 @_register
 class NLLOfProbabilities(_Categorical):
     """On probabilities from a softmax output: -mean(log p[y]), PyTorch's nll_loss(log(p), y)."""
 
     key = "nll_probs"
-    symbol = "L = -mean(log(y_hat[y]))"
+    rule = "L = −mean(log ŷ[y])\n∂L/∂ŷ[y] = −1 / (ŷ[y]·N),  0 for the other classes"
 
     def _forward(self, pred, target):
         with np.errstate(divide="ignore"):
@@ -164,3 +211,35 @@ class NLLOfProbabilities(_Categorical):
         with np.errstate(divide="ignore"):
             grad[rows, target] = -1.0 / (pred[rows, target] * len(target))
         return grad
+
+    def _numbers(self, p, y, grad, value):
+        if p.ndim != 2:
+            return super()._numbers(p, y, grad, value)
+        cls, n = int(y.reshape(-1)[0]), len(p)
+        with np.errstate(divide="ignore"):
+            nll = -np.log(float(p[0, cls]))
+        return ([f"sample 1 (class {cls}): −log({fmt_number(p[0, cls])}) = {fmt_number(nll)}",
+                 f"∂L/∂ŷ[1,{cls + 1}] = −1 / ({fmt_number(p[0, cls])}×{n}) = {fmt_number(grad[0, cls])}",
+                 f"L = mean over {n} samples = {value}"],
+                {"prediction": [(0, cls)], "target": [(0,)], "grad_prediction": [(0, cls)]})
+
+
+_SHOWN = 4  # entries of an element-wise loss written out
+
+
+def _elementwise_numbers(p: np.ndarray, y: np.ndarray, grad: np.ndarray, value: str, each: str, derivative: str,
+                         grad_name: str = "∂L/∂ŷ") -> tuple[list[str], dict]:
+    """Per-entry losses ℓ and gradients for the first entries (all of them when small), by the rules
+    `each` and `derivative` written with {p}, {y} and {n} (the number of entries averaged)."""
+    if p.shape != y.shape:
+        return [f"L = {value}"], {}
+    pv, yv, gv, n = p.reshape(-1), y.reshape(-1), grad.reshape(-1), p.size
+    shown = min(n, _SHOWN)
+    terms = [each.format(p=fmt_number(pv[k]), y=term(yv[k]), n=n) for k in range(shown)]
+    grads = [derivative.format(p=fmt_number(pv[k]), y=term(yv[k]), n=n) for k in range(shown)]
+    more = " + …" if n > shown else ""
+    lines = [f"L = ({' + '.join(terms)}{more}) / {n} = {value}" if n > 1 else f"L = {terms[0]} = {value}"]
+    lines += [f"{grad_name}[{k + 1}] = {grads[k]} = {fmt_number(gv[k])}" for k in range(shown)]
+    index = [tuple(int(i) for i in np.unravel_index(k, p.shape)) for k in range(shown)]
+    hl = {"prediction": index, "target": index, "grad_prediction": index}
+    return lines, hl

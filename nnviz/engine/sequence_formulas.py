@@ -1,6 +1,6 @@
 """Formulas of the recurrent layers' micro-steps: each time step's equations, with the numbers of the
 first sample's first unit substituted (the entries the tensor table then highlights), and the node's
-summary step. Tensor names as in docs/sequence.md. No Qt; called by nnviz.engine.formulas."""
+summary step. Tensor names as in docs/sequence.md. No Qt; called by the recurrent layers' formula()."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.formulas import Formula, fmt_number
+from nnviz.engine.formula_text import Formula, fmt_number
 
 RECURRENT = ("rnn", "lstm", "gru")
 

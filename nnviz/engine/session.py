@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nnviz.data.dataset import Dataset, load_dataset
-from nnviz.engine import formulas
+from nnviz.engine.formula_text import Context, Formula
 from nnviz.engine.history import Checkpoint, History
 from nnviz.engine.losses import make_loss
 from nnviz.engine.metrics import EpochRow, Metrics
@@ -44,7 +44,7 @@ class MicroStep:
     phase: str  # batch | forward | loss | backward | update
     node: str | None
     tensors: dict[str, np.ndarray] = field(default_factory=dict)
-    formula: formulas.Formula | None = None
+    formula: Formula | None = None
     t: int | None = None  # time step inside a recurrent node
     loss: float | None = None
 
@@ -215,13 +215,16 @@ class Session:
         return self.x_train[idx], self.y_train[idx]
 
     def _event(self, phase: str, node: str | None, tensors: dict[str, np.ndarray], **kw: Any) -> MicroStep:
-        if node is not None and phase != "batch":
-            layer = self.layers[node]
-            formula = formulas.formula_for(layer.key, layer.hp, phase, tensors, self.settings)
+        """The micro-step record; its formula is computed here, once, from the tensors it carries."""
+        if phase == "update":
+            formula = self.optimizer.formula(tensors)
+        elif node is not None and phase != "batch":
+            ctx = Context(self.settings.loss, node == self.net.output_id)
+            formula = self.layers[node].formula(phase, tensors, ctx)
         elif phase == "loss":
-            formula = formulas.formula_for("loss", {"loss": self.settings.loss}, phase, tensors, self.settings)
+            formula = self.loss_fn.formula(tensors)
         else:
-            formula = None
+            formula = Formula(f"x, y = the next batch ({len(tensors['x'])} samples)", None, {}, "Batch")
         return MicroStep(self.micro, self.steps_done + 1, self.epoch, phase, node, tensors, formula, **kw)
 
     def _train_step(self) -> Iterator[MicroStep | None]:
@@ -247,6 +250,7 @@ class Session:
                 if layer.z is not None and layer.activation != "none":
                     tensors["z"] = layer.z.copy()
                 tensors["output"] = acts[nid].copy()
+                tensors.update(_copies(layer.params))  # the W and b the formula substitutes
                 tensors.update(_copies(layer.extra_tensors("forward")))
                 yield self._event("forward", nid, tensors)
             else:
@@ -255,12 +259,13 @@ class Session:
         pred = acts[net.output_id]
         loss = self.loss_fn.forward(pred, y)
         accuracy = self.loss_fn.accuracy(pred, y)
+        grads = {net.output_id: self.loss_fn.backward()}
         self._advance()
         yield (self._event("loss", None, {"prediction": pred.copy(), "target": y.copy(),
-                                          "loss": np.asarray(loss, dtype=self.dtype)}, loss=loss)
+                                          "loss": np.asarray(loss, dtype=self.dtype),
+                                          "grad_prediction": grads[net.output_id].copy()}, loss=loss)
                if self._record else None)
 
-        grads = {net.output_id: self.loss_fn.backward()}
         for nid in self._backward_nodes:
             layer, feeds = layers[nid], net.feeds[nid]
             g = grads.pop(nid)
@@ -278,6 +283,12 @@ class Session:
                 tensors = {"grad_output": g.copy(), "delta": layer.delta.copy()}
                 tensors.update({f"grad_{k}": v.copy() for k, v in layer.grads.items()})
                 tensors.update(_inputs("grad_input", gins))
+                # What the formula substitutes: the forward pass's x, z and a, and the W it multiplies by.
+                tensors.update(_inputs("input", [acts[s] for s in feeds]))
+                if layer.z is not None and layer.activation != "none":
+                    tensors["z"] = layer.z.copy()
+                tensors["output"] = acts[nid].copy()
+                tensors.update(_copies(layer.params))
                 tensors.update(_copies(layer.extra_tensors("backward")))
                 yield self._event("backward", nid, tensors)
             else:
@@ -287,12 +298,16 @@ class Session:
             layer = layers[nid]
             self._advance()
             old = {k: v.copy() for k, v in layer.params.items()} if self._record else None
+            before = self.optimizer.state_tensors(nid) if self._record else None
             self.optimizer.update(nid, layer.params, layer.grads)
             self.weights_version += 1
             if self._record:
                 tensors = {k: v.copy() for k, v in layer.params.items()}
                 tensors.update({f"update_{k}": layer.params[k] - old[k] for k in layer.params})
                 tensors.update({f"grad_{k}": v.copy() for k, v in layer.grads.items()})
+                # The buffers or moments the step used, before (prev_) and after it.
+                tensors.update({f"prev_{k}": v for k, v in before.items()})
+                tensors.update(self.optimizer.state_tensors(nid))
                 yield self._event("update", nid, tensors)
             else:
                 yield None

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnviz.engine import formula_activation as fa
 from nnviz.engine.base import Layer, register_layer
+from nnviz.engine.formula_text import SMALL, Context, Formula, Index, Tensors, fmt_number, term
 
 Pair = tuple[int, int]
 
@@ -84,6 +86,9 @@ class Conv2d(Layer):
     """x: (N, C, H, W) -> (N, O, Ho, Wo); weight (O, C, kh, kw), bias (O,)."""
 
     key = "conv2d"
+    forward_formula = "z[o,i,j] = b[o] + Σ_c Σ_u Σ_v W[o,c,u,v]·x[c, i·s+u, j·s+v]"
+    backward_formula = ("∂L/∂W[o,c,u,v] = Σ_n Σ_i Σ_j δ[o,i,j]·x[c, i·s+u, j·s+v]\n"
+                        "∂L/∂b[o] = Σ δ[o,·,·]\n∂L/∂x = δ convolved with the flipped W")
 
     def weight_fans(self) -> tuple[int, int]:
         # torch.nn.init._calculate_fan_in_and_fan_out: fans include the receptive field size.
@@ -120,3 +125,48 @@ class Conv2d(Layer):
         gxp = col2im(gcols, self._padded_hw, self.hp["stride"])
         (ph, pw), (_, h, w) = self.hp["padding"], self.in_shapes[0]
         return [gxp[:, ph:ph + h, pw:pw + w].transpose(3, 0, 1, 2)]
+
+    def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
+        """The numbers of one output position: channel 1, row 1, column 1 of sample 1."""
+        if phase == "forward":
+            return _conv_forward(self, tensors)
+        return super().formula(phase, tensors, ctx)
+
+
+def _conv_forward(layer: Conv2d, t: Tensors) -> Formula:
+    """z at output channel 1, position (1, 1) of sample 1: the window of x times the first filter."""
+    hp, act = layer.hp, layer.activation
+    base = Layer.formula(layer, "forward", t)
+    symbolic, title = base.symbolic, base.title
+    x, w, b = t.get("input"), t.get("weight"), t.get("bias")
+    z = t.get("z") if act != "none" else t.get("output")
+    if x is None or w is None or z is None or np.ndim(x) != 4 or np.ndim(w) != 4:
+        return base
+    kh, kw = w.shape[2:]
+    ph, pw = tuple(hp.get("padding", (0, 0)))
+    patch = np.pad(np.asarray(x[0], dtype=float), ((0, 0), (ph, ph), (pw, pw)))[:, :kh, :kw]
+    value = float(np.sum(w[0] * patch) + (b[0] if b is not None else 0.0))
+    # Recomputed only to guard the layout assumptions (PyTorch's cross-correlation).
+    if not np.isclose(value, float(z[0, 0, 0, 0]), rtol=1e-4, atol=1e-5):
+        return base
+    b_text = f" + {term(b[0])}" if b is not None else ""
+    if w[0].size <= SMALL:
+        terms = " + ".join(f"{term(wv)}×{term(xv)}" for wv, xv in zip(w[0].ravel(), patch.ravel(), strict=True))
+        lines = [f"z[1; 1,1] = {terms}{b_text} = {fmt_number(z[0, 0, 0, 0])}"]
+    else:
+        # Symbols only (no words): the panel translates words, and this line needs none.
+        lines = [f"z[1; 1,1] = Σ W[1]⊙x[:, 1..{kh}, 1..{kw}]{b_text} = {fmt_number(z[0, 0, 0, 0])}"]
+    if act != "none":
+        lines.append(f"a[1; 1,1] = {fa.symbol(act)}({fmt_number(z[0, 0, 0, 0])}) = "
+                     f"{fmt_number(t['output'][0, 0, 0, 0])}")
+    hl: dict[str, list[Index]] = {
+        "weight": [(0, *i) for i in np.ndindex(*w.shape[1:])],
+        "input": [(0, c, i - ph, j - pw) for c, i, j in np.ndindex(*patch.shape)
+                  if 0 <= i - ph < x.shape[2] and 0 <= j - pw < x.shape[3]],
+        "output": [(0, 0, 0, 0)],
+    }
+    if act != "none":
+        hl["z"] = [(0, 0, 0, 0)]
+    if b is not None:
+        hl["bias"] = [(0,)]
+    return Formula(symbolic, "\n".join(lines), hl, title)

@@ -19,6 +19,9 @@ class TokenError(ValueError):
 @register_layer
 class Embedding(Layer):
     key = "embedding"
+    # Symbols only: these read the same in every language.
+    forward_formula = "a_t = E[x_t, :]"
+    backward_formula = "∂L/∂E[x_t, :] += ∂L/∂a_t"
 
     def init_params(self, rng: np.random.Generator, shapes: dict[str, Shape],
                     explicit: dict[str, np.ndarray] | None = None) -> None:

@@ -12,6 +12,8 @@ class Add(Layer):
     """k inputs of one shape (N, ...) -> their element-wise sum (N, ...); each input's gradient is delta."""
 
     key = "add"
+    forward_formula = "a = x₁ + x₂ + …"
+    backward_formula = "∂L/∂xₖ = ∂L/∂a  for every input k"
 
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
         out = xs[0] + xs[1]
@@ -29,6 +31,8 @@ class Concatenate(Layer):
     """Inputs (N, ..., d_i, ...) joined along per-sample axis `axis` (torch.cat dim = axis + 1)."""
 
     key = "concatenate"
+    forward_formula = "a = [x₁, x₂, …]  (joined along the axis)"
+    backward_formula = "∂L/∂xₖ = the slice of ∂L/∂a that came from input k"
 
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(xs, axis=self.hp["axis"] + 1)

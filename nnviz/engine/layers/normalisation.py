@@ -101,8 +101,12 @@ class BatchNorm(Layer):
 @register_layer
 class BatchNorm1d(BatchNorm):
     key = "batchnorm1d"
+    forward_formula = "x̂ = (x − μ_B) / √(σ²_B + ε)\na = γ·x̂ + β"
+    backward_formula = "∂L/∂γ = Σ ∂L/∂a·x̂,  ∂L/∂β = Σ ∂L/∂a\n∂L/∂x through x̂, μ_B and σ²_B"
 
 
 @register_layer
 class BatchNorm2d(BatchNorm):
     key = "batchnorm2d"
+    forward_formula = "x̂ = (x − μ_B) / √(σ²_B + ε)  (per channel)\na = γ·x̂ + β"
+    backward_formula = "∂L/∂γ = Σ ∂L/∂a·x̂,  ∂L/∂β = Σ ∂L/∂a  (per channel)\n∂L/∂x through x̂, μ_B and σ²_B"

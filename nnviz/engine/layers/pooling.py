@@ -29,6 +29,8 @@ class MaxPool2d(_Pool):
     """x: (N, C, H, W) -> (N, C, Ho, Wo), the largest value of each window."""
 
     key = "maxpool2d"
+    forward_formula = "a[c,i,j] = max of x over window (i, j)"
+    backward_formula = "∂L/∂x = ∂L/∂a routed to the position of each window's maximum"
 
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
         (kh, kw), stride, out_hw = self._geometry()
@@ -83,6 +85,8 @@ class AvgPool2d(_Pool):
     """x: (N, C, H, W) -> (N, C, Ho, Wo), the mean of each window including padded zeros."""
 
     key = "avgpool2d"
+    forward_formula = "a[c,i,j] = mean of x over window (i, j)"
+    backward_formula = "∂L/∂x = ∂L/∂a / (k·k) spread evenly over each window"
 
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
         (kh, kw), stride, out_hw = self._geometry()

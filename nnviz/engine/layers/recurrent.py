@@ -22,6 +22,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nnviz.engine.base import Layer, Shape, register_layer
+from nnviz.engine.formula_text import Context, Formula
+from nnviz.engine.sequence_formulas import time_step_formula
 
 Steps = Generator[tuple[int, dict[str, np.ndarray]], None, Any]
 
@@ -45,6 +47,10 @@ class Recurrent(Layer):
     """Shared bookkeeping; subclasses implement the time loops _loop_forward and _loop_backward."""
 
     gates: ClassVar[int] = 1
+
+    def formula(self, phase: str, tensors: dict[str, np.ndarray], ctx: Context | None = None) -> Formula | None:
+        """One time step's equations (or the whole node's summary) with sample 1's numbers."""
+        return time_step_formula(self.key, self.hp, phase, tensors)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -353,6 +359,8 @@ class LastStep(Layer):
     """(N, T, H) -> (N, H): the state of the last time step, x[:, -1]."""
 
     key = "last_step"
+    forward_formula = "a = h_T"
+    backward_formula = "∂L/∂h_T = ∂L/∂a,   ∂L/∂h_t = 0  (t < T)"
 
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
         self._shape = xs[0].shape

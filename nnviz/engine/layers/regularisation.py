@@ -13,6 +13,8 @@ class Dropout(Layer):
     by 1 / (1 - p), so the expected output equals the input and evaluation needs no rescaling."""
 
     key = "dropout"
+    forward_formula = "a = x ⊙ m / (1 − p),  m ~ Bernoulli(1 − p)  (training only)"
+    backward_formula = "∂L/∂x = ∂L/∂a ⊙ m / (1 − p)"
     stochastic = True
 
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:

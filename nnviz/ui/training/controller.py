@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.data.dataset import DataError
-from nnviz.engine.formulas import Formula, formula_for
+from nnviz.engine.formula_text import Formula
 from nnviz.engine.network import SessionError
 from nnviz.engine.session import MicroStep, NonFiniteError, Session
 from nnviz.engine.training_state import kept_weights_state, restore_training, state_weights, training_state
@@ -34,7 +34,7 @@ SPEEDS: list[int | None] = [1, 5, 20, 100, 1000, None]
 
 @dataclass
 class StepView:
-    """What the panels show for the current micro-step: the event and a formula with full context."""
+    """What the panels show for the current micro-step: the event and the engine's formula of it."""
 
     event: MicroStep
     formula: Formula | None
@@ -60,7 +60,7 @@ class TrainingController(QObject):
         self.current: StepView | None = None
         self.speed_index = len(SPEEDS) - 1
         self.selected_node: str | None = None
-        # Tensors seen this training step per node (forward context for the backward formula etc.).
+        # Tensors seen this training step per node (what the neuron and health views draw).
         self._seen: dict[str, dict[str, np.ndarray]] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -214,22 +214,11 @@ class TrainingController(QObject):
         if event.phase == "batch":
             self._seen.clear()
         node = event.node
-        context: dict[str, np.ndarray] = {}
         if node is not None:
-            layer = s.layers[node]
-            context.update(self._seen.get(node, {}))
-            if event.phase != "update":
-                context.update({k: v.copy() for k, v in layer.params.items()})
             self._seen.setdefault(node, {}).update(event.tensors)
-            key, hp = layer.key, layer.hp
-        else:
-            key, hp = "loss", {}
-        try:
-            formula = formula_for(key, hp, event.phase, {**context, **event.tensors}, s.settings)
-        except Exception:
-            formula = event.formula
         name = s.net.names.get(node) if node else None
-        self.current = StepView(event, formula, name, dict(event.tensors))
+        # The engine's formula, the same one `nnviz trace` prints: never recomputed here.
+        self.current = StepView(event, event.formula, name, dict(event.tensors))
         self.stepped.emit(self.current)
         self.changed.emit(True)
 

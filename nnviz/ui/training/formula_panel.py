@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from nnviz.engine.formulas import Formula
+from nnviz.engine.formula_text import Formula
 from nnviz.ui.widgets.i18n import formula_tr  # the formulas' words in the UI language (symbols stay)
 
 _CSS = """
@@ -35,9 +35,7 @@ def formula_html(formula: Formula | None, where: str = "") -> str:
         parts.append(f'<div class="title">{html.escape(formula_tr(title))}</div>')
     parts.append(_lines(formula.symbolic, "sym"))
     if formula.numeric:
-        whole = formula.title.startswith(("Update", "Loss"))  # these use every entry, not one sample
-        note = "with the numbers:" if whole else "with the numbers of sample 1:"
-        parts.append(f'<hr/><div class="note">{formula_tr(note)}</div>')
+        parts.append(f'<hr/><div class="note">{formula_tr(formula.note)}</div>')
         parts.append(_lines(formula.numeric, "num"))
     elif formula.highlights is not None and where:
         parts.append(f'<div class="note">{formula_tr("(every number is in the Tensors panel)")}</div>')
