@@ -181,3 +181,15 @@ def test_anything_but_plain_data_is_refused_without_running(payload, capsys):
     with pytest.raises(PickleDataError):
         loads_data(payload)
     assert "must never run" not in capsys.readouterr().out
+
+
+def test_a_full_idx_copy_loads_once_as_float32_with_the_same_pixels_as_the_mnist_kind(home, tmp_path):
+    mine = write_files(tmp_path / "mine", mnist_files(30, 8, seed=5))
+    fast = load_dataset({"kind": "known", "name": "mnist", "folder": str(mine)})
+    plain = load_dataset({"kind": "mnist", "folder": str(mine)})  # float64, shuffled by its seed
+    assert fast.x_train.dtype == np.float32 and fast.x_train.shape == (30, 1, 28, 28)
+    order = np.lexsort(fast.x_train.reshape(30, -1).T)
+    plain_order = np.lexsort(plain.x_train.reshape(30, -1).T)
+    assert np.allclose(fast.x_train[order], plain.x_train[plain_order], atol=1e-7)
+    assert np.array_equal(fast.y_train[order], plain.y_train[plain_order])
+    assert np.allclose(fast.x_val, plain.x_val, atol=1e-7) and np.array_equal(fast.y_val, plain.y_val)

@@ -120,6 +120,7 @@ def fetch_set(name: str | KnownSet, folder: Path | None = None, *, progress: Pro
     if known.unpack_to and is_ready(known, folder):
         return folder / known.unpack_to  # unpacked earlier from a checked archive: no network needed
     for item in known.files:
+        _stop_if_cancelled(cancel)
         _fetch_file(known, item, folder, progress, cancel, mirror, timeout)
     if known.unpack_to:
         _unpack(known, folder)
@@ -146,9 +147,11 @@ def _fetch_file(known: KnownSet, item: KnownFile, folder: Path, progress: Progre
             except ValueError:  # pooch: the SHA-256 does not match the published one
                 problems.append(f"{url}: the file arrived damaged (its SHA-256 is not the published one)")
             except requests.exceptions.Timeout:
+                _stop_if_cancelled(cancel)
                 problems.append(f"{url}: the server did not answer within {max(timeout):g} seconds")
                 break
             except requests.exceptions.RequestException as exc:
+                _stop_if_cancelled(cancel)
                 problems.append(f"{url}: {_reason(exc, timeout)}")
                 if downloader.resumed_from or not (folder / PARTIAL / item.name).exists():
                     break
@@ -156,6 +159,12 @@ def _fetch_file(known: KnownSet, item: KnownFile, folder: Path, progress: Progre
             except OSError as exc:
                 raise FetchError(f"Cannot write {item.name} into {folder} ({exc.strerror or exc}).") from None
     raise FetchError(offline_message(known, folder, problems))
+
+
+def _stop_if_cancelled(cancel: threading.Event | None) -> None:
+    """A connection that ended while Cancel was pressed ended because of it: say so, not "no connection"."""
+    if cancel is not None and cancel.is_set():
+        raise FetchCancelled("The download was cancelled; fetching again continues where it stopped.")
 
 
 def _reason(exc: Exception, timeout: tuple[float, float]) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from nnviz.data.dataset import DataError, Dataset, LoadContext, load_dataset, opt_bool, opt_int, register_source
 from nnviz.data.known_sets import STAND_IN_WORDS, known_set, set_folder
 from nnviz.data.locate import find_copies
@@ -28,6 +30,34 @@ def real_copy(spec: dict[str, Any], ctx: LoadContext | None = None):
         folders = [Path(str(spec["folder"])).expanduser()]
     copies = find_copies(known.key, folders)
     return copies[0] if copies else None
+
+
+def _idx_float32(folder: Path, kind: str, limit: int) -> Dataset:
+    """A whole MNIST-style folder, fast: each image array is converted once, straight to float32 (what
+    training uses, so the session needs no copy of its own), and kept in the files' order, which is
+    already mixed; training shuffles every epoch. 60,000 images take 188 MB instead of 2 x 376 MB."""
+    from nnviz.data.idx import FASHION_NAMES, read_idx
+    from nnviz.data.locate import IDX_STEMS
+
+    arrays = []
+    for stem in IDX_STEMS:
+        path = next((p for p in (folder / stem, folder / f"{stem}.gz") if p.is_file()), None)
+        if path is None:
+            raise DataError(f"{folder} has no {stem} (gzipped or not)")
+        arrays.append(read_idx(path))
+    parts = []
+    for images, labels in ((arrays[0], arrays[1]), (arrays[2], arrays[3])):
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels) or images.dtype != np.uint8:
+            raise DataError(f"{folder}: the IDX files are not MNIST-style images and labels")
+        if labels.size and (labels.min() < 0 or labels.max() > 9):
+            raise DataError(f"{folder}: MNIST labels are 0-9, found {int(labels.min())}..{int(labels.max())}")
+        if limit:
+            images, labels = images[:limit], labels[:limit]
+        x = np.empty((len(images), 1, *images.shape[1:]), np.float32)
+        np.multiply(images[:, None], np.float32(1 / 255), out=x)
+        parts += [x, labels.astype(np.int64)]
+    names = list(FASHION_NAMES) if kind == "fashion_mnist" else [str(i) for i in range(10)]
+    return Dataset(parts[0], parts[1], parts[2], parts[3], "classification", class_names=names)
 
 
 @register_source("known")
@@ -51,7 +81,10 @@ def load_known(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
                           f"To use {known.title}, {how}.")
         return ds
     inner = {**copy.spec, **{k: spec[k] for k in PASSED_ON if k in spec}}
-    ds = load_dataset(inner, base_dir=ctx.base_dir)
+    if inner["kind"] in ("mnist", "fashion_mnist") and "val_split" not in spec:
+        ds = _idx_float32(Path(inner["folder"]), inner["kind"], opt_int(spec, "limit", 0, 0, 100_000_000))
+    else:
+        ds = load_dataset(inner, base_dir=ctx.base_dir)
     if flat:
         ds.x_train = ds.x_train.reshape(len(ds.x_train), -1)
         ds.x_val = ds.x_val.reshape(len(ds.x_val), -1)

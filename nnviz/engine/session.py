@@ -80,8 +80,8 @@ class Session:
         self.net = Network.build(doc, self.settings.dtype, self.settings.seed)
         self.net.check_data(self.dataset.sample_shape, self.dataset.name or doc.data.get("name", "data"))
         self.loss_fn = make_loss(self.settings.loss)
-        self.x_train = self.dataset.x_train.astype(self.dtype)
-        self.x_val = self.dataset.x_val.astype(self.dtype)
+        self.x_train = self.dataset.x_train.astype(self.dtype, copy=False)  # no second copy of a float32 set
+        self.x_val = self.dataset.x_val.astype(self.dtype, copy=False)
         self.y_train = prepare_targets(self.dataset, self.dataset.y_train, self.settings.loss,
                                        self.net, self.dtype)
         self.y_val = prepare_targets(self.dataset, self.dataset.y_val, self.settings.loss, self.net, self.dtype)

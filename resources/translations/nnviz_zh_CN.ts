@@ -225,6 +225,18 @@
         <translation>每行一个句子的 text,label CSV 文件</translation>
     </message>
     <message>
+        <source>MNIST handwritten digits 28x28 (70,000)</source>
+        <translation>MNIST 手写数字 28x28（70,000 张）</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST clothes 28x28 (70,000)</source>
+        <translation>Fashion-MNIST 服饰 28x28（70,000 张）</translation>
+    </message>
+    <message>
+        <source>CIFAR-10 colour photos 32x32 (60,000)</source>
+        <translation>CIFAR-10 彩色照片 32x32（60,000 张）</translation>
+    </message>
+    <message>
         <source>My CSV file...</source>
         <translation>我的 CSV 文件...</translation>
     </message>
@@ -517,6 +529,33 @@
     <message>
         <source>Export to PyTorch: choose a folder</source>
         <translation>导出为 PyTorch：选择文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>FetchBox</name>
+    <message>
+        <source>Fetch</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1，来自 %2</translation>
+    </message>
+    <message>
+        <source>%1 is not on this computer yet. Fetch downloads it (about %2 MB) into %3 and checks every file.</source>
+        <translation>这台电脑上还没有 %1。点“下载”会把它（约 %2 MB）下载到 %3，并校验每个文件。</translation>
+    </message>
+    <message>
+        <source>Fetching %1...</source>
+        <translation>正在下载 %1...</translation>
+    </message>
+    <message>
+        <source>Cancelled. Fetch again to continue where it stopped.</source>
+        <translation>已取消。再次下载会从中断处继续。</translation>
     </message>
 </context>
 <context>

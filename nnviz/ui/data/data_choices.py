@@ -62,6 +62,15 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
      (Field("path", "file", "", "File",
             tip="a CSV of text,label rows, one sentence per row", required=True),
       *TEXT, *FILE_SPLIT)),
+    # The guides' sets, wherever they already are (nnviz.data.locate), or fetched from the row below the form.
+    # (A folder of the learner's own is the "My ... files" choices below.)
+    *[(label, {"kind": "known", "name": key},
+       (*((Field("flat", "bool", False, "As flat vectors (784,)"),) if key != "cifar10" else ()),
+        Field("limit", "int", 0, "Use at most", 0, 10**7, tip="0 = all; fewer samples load and train faster"),
+        Field("seed", "int", 0, "Seed", 0, 10**6)))
+      for label, key in (("MNIST handwritten digits 28x28 (70,000)", "mnist"),
+                         ("Fashion-MNIST clothes 28x28 (70,000)", "fashion-mnist"),
+                         ("CIFAR-10 colour photos 32x32 (60,000)", "cifar10"))],
     ("My CSV file...", {"kind": "csv"},
      (Field("path", "file", "", "File", tip="CSV with a header row or not; the delimiter is detected"),
       Field("target", "column", None, "Target column"),
@@ -142,6 +151,9 @@ TRANSLATABLE = (
     QT_TRANSLATE_NOOP("DataChoices", "Sentences from my CSV file..."),
     QT_TRANSLATE_NOOP("DataChoices", "File"),
     QT_TRANSLATE_NOOP("DataChoices", "a CSV of text,label rows, one sentence per row"),
+    QT_TRANSLATE_NOOP("DataChoices", "MNIST handwritten digits 28x28 (70,000)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Fashion-MNIST clothes 28x28 (70,000)"),
+    QT_TRANSLATE_NOOP("DataChoices", "CIFAR-10 colour photos 32x32 (60,000)"),
     QT_TRANSLATE_NOOP("DataChoices", "My CSV file..."),
     QT_TRANSLATE_NOOP("DataChoices", "CSV with a header row or not; the delimiter is detected"),
     QT_TRANSLATE_NOOP("DataChoices", "Target column"),

@@ -36,6 +36,7 @@ from nnviz.graph.document import Change, GraphDocument
 from nnviz.ui.data.csv_columns import fill_columns, mark_target
 from nnviz.ui.data.data_choices import CHOICES, CONTEXT, Field, choice_index
 from nnviz.ui.data.data_preview import DataPreview
+from nnviz.ui.data.fetch_box import FetchBox
 from nnviz.ui.widgets.path_edit import PathEdit
 from nnviz.ui.widgets.qt_images import decode_image, install_decoder
 
@@ -75,11 +76,14 @@ class DataPanel(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.preview = DataPreview()
+        self.fetch_box = FetchBox()  # the guides' sets: where each was found, or Fetch with progress and Cancel
+        self.fetch_box.fetched.connect(lambda _folder: self.reload())
         # Everything scrolls together when the dock is short, rather than squeezing the form to nothing.
         content = QWidget()
         self._content_layout = layout = QVBoxLayout(content)
         layout.addWidget(self.choice)
         layout.addWidget(self.form_host)
+        layout.addWidget(self.fetch_box)
         layout.addWidget(self.follow)
         layout.addWidget(self.message)
         layout.addWidget(self.preview, 1)
@@ -273,6 +277,7 @@ class DataPanel(QWidget):
     # ----------------------------------------------------------------- loading
     def reload(self, apply: bool = True) -> None:
         spec = self.spec()
+        self.fetch_box.show_for(spec)
         missing = self._missing_required()
         if missing is not None:
             # Without its file this choice would load something else (the shipped sentences): ask instead.

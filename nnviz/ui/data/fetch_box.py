@@ -1,0 +1,139 @@
+"""The Data panel's Fetch row for the guides' sets: where the set was found, or Fetch with progress and Cancel.
+
+FetchBox.show_for(spec) shows itself for {"kind": "known", ...} specs only. Fetch runs nnviz.data.fetch
+in a worker thread (the window stays responsive); progress arrives through a queued signal. Cancel keeps
+what arrived so the next Fetch continues from there. When the set is ready, `fetched` is emitted and the
+panel reloads the data.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from nnviz.data.fetch import CONNECT_TIMEOUT, READ_TIMEOUT, FetchCancelled, FetchError, fetch_set
+from nnviz.data.known_sets import known_set, set_folder
+
+
+class FetchBox(QWidget):
+    fetched = Signal(str)  # the folder the set is in
+    _progress = Signal(int, int, str)
+    _finished = Signal(str, str)  # (folder, "") on success, ("", message) on failure
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = ""
+        self.cancel_event: threading.Event | None = None
+        self.worker: threading.Thread | None = None
+        self.timeout = (CONNECT_TIMEOUT, READ_TIMEOUT)  # seconds: connecting, then waiting for each piece
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        self.fetch_button = QPushButton(self.tr("Fetch"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.bar = QProgressBar()
+        self.bar.setFormat("%p %")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.fetch_button)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.where)
+        layout.addLayout(row)
+        self.fetch_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self._progress.connect(self._show_progress)
+        self._finished.connect(self._done)
+        self._idle()
+        self.hide()
+
+    # ----------------------------------------------------------------- what is shown
+    def show_for(self, spec: dict[str, Any]) -> None:
+        """Show the row for a "known" spec (where its set is, or the Fetch button); hide it otherwise."""
+        if spec.get("kind") != "known" or self.busy:
+            self.setVisible(spec.get("kind") == "known")
+            return
+        try:
+            known = known_set(str(spec.get("name", "")))
+        except KeyError:
+            self.hide()
+            return
+        from nnviz.data.known_source import real_copy
+
+        self.name = known.key
+        copy = real_copy(spec)
+        if copy is not None:
+            self.where.setText(self.tr("%1 from %2").replace("%1", known.title).replace("%2", copy.words))
+            self.fetch_button.setVisible(False)
+        else:
+            self.where.setText(self.tr("%1 is not on this computer yet. Fetch downloads it (about %2 MB) "
+                                       "into %3 and checks every file.").replace("%1", known.title)
+                               .replace("%2", str(known.size_mb)).replace("%3", str(set_folder(known))))
+            self.fetch_button.setVisible(True)
+        self.show()
+
+    @property
+    def busy(self) -> bool:
+        return self.worker is not None and self.worker.is_alive()
+
+    def _idle(self) -> None:
+        self.bar.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self.fetch_button.setEnabled(True)
+
+    # ----------------------------------------------------------------- fetching
+    def start(self) -> None:
+        if self.busy or not self.name:
+            return
+        self.cancel_event = threading.Event()
+        self.bar.setRange(0, 0)  # busy until the first byte says how much is coming
+        self.bar.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.fetch_button.setEnabled(False)
+        self.where.setText(self.tr("Fetching %1...").replace("%1", known_set(self.name).title))
+        name, cancel = self.name, self.cancel_event
+        self.worker = threading.Thread(target=self._work, args=(name, cancel), daemon=True,
+                                       name=f"nnviz-fetch-{name}")
+        self.worker.start()
+
+    def _work(self, name: str, cancel: threading.Event) -> None:
+        # Runs in the worker thread: only signals (queued to the GUI thread) touch the widgets.
+        try:
+            folder = fetch_set(name, progress=lambda done, total, file: self._progress.emit(done, total, file),
+                               cancel=cancel, timeout=self.timeout)
+        except FetchCancelled:
+            self._finished.emit("", self.tr("Cancelled. Fetch again to continue where it stopped."))
+        except FetchError as exc:
+            self._finished.emit("", str(exc))
+        except Exception as exc:  # a worker thread must always report back, or the row stays busy
+            self._finished.emit("", f"{type(exc).__name__}: {exc}")
+        else:
+            self._finished.emit(str(folder), "")
+
+    def cancel(self) -> None:
+        if self.cancel_event is not None:
+            self.cancel_event.set()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Block until the worker ends (tests, closing the window)."""
+        if self.worker is not None:
+            self.worker.join(timeout)
+
+    def _show_progress(self, done: int, total: int, file: str) -> None:
+        if total:
+            # QProgressBar holds ints: count kilobytes so a 170 MB archive fits.
+            self.bar.setRange(0, max(total // 1024, 1))
+            self.bar.setValue(done // 1024)
+        self.bar.setFormat(f"{file}: %p %" if total else f"{file}: {done >> 20} MB")
+
+    def _done(self, folder: str, problem: str) -> None:
+        self._idle()
+        if problem:
+            self.where.setText(problem)
+            self.fetch_button.setVisible(True)
+            return
+        self.fetched.emit(folder)

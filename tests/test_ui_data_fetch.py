@@ -1,0 +1,110 @@
+"""The Data panel's Fetch row (issue 18): choosing MNIST when it is not on the computer offers Fetch; Fetch
+shows progress and fills the preview; Cancel keeps what arrived and the next Fetch resumes; a silent server
+ends in the message. Against the loopback server only (tests/loopback.py)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QUndoStack
+
+from nnviz.data.known_sets import SETS
+from nnviz.graph.document import GraphDocument
+from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.data.data_choices import CHOICES
+from nnviz.ui.data.data_panel import DataPanel
+from tests.loopback import Loopback, mnist_files, refuse_non_loopback, with_hashes
+
+pytestmark = pytest.mark.gui
+TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch):
+    refuse_non_loopback(monkeypatch)
+    server = Loopback()
+    files = mnist_files(300, 20)
+    for name, data in files.items():
+        server.files[f"/mnist/{name}"] = data
+    monkeypatch.setitem(SETS, "mnist", with_hashes("mnist", files))
+    monkeypatch.setenv("NNVIZ_DATA_MIRROR", server.url)
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "kept"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    yield server, files, tmp_path
+    server.close()
+
+
+def mnist_panel(qtbot):
+    doc = GraphDocument()
+    i = doc.add_node("input", params={"shape": (2,)})
+    f = doc.add_node("flatten")
+    o = doc.add_node("dense", params={"units": 10})
+    doc.connect(i.id, f.id)
+    doc.connect(f.id, o.id)
+    doc.set_data({"kind": "known", "name": "mnist", "limit": 0, "seed": 0, "flat": False})
+    panel = DataPanel(doc, GraphController(doc, QUndoStack()))
+    qtbot.addWidget(panel)
+    panel.resize(460, 640)
+    panel.show()
+    return panel, doc
+
+
+def test_the_guides_sets_are_offered_in_the_list():
+    labels = {base.get("name"): label for label, base, _ in CHOICES if base.get("kind") == "known"}
+    assert set(labels) == {"mnist", "fashion-mnist", "cifar10"}
+
+
+def test_fetch_shows_progress_then_the_data_and_the_input_follows(qtbot, setup):
+    server, files, tmp = setup
+    panel, doc = mnist_panel(qtbot)
+    box = panel.fetch_box
+    assert box.isVisible() and box.fetch_button.isVisible()
+    assert "not on this computer yet" in box.where.text() and "not on this computer" in panel.message.text()
+    seen = []
+    box._progress.connect(lambda done, total, name: seen.append((done, total, name)))
+    qtbot.mouseClick(box.fetch_button, qtbot_left())
+    with qtbot.waitSignal(box.fetched, timeout=20_000):
+        pass
+    assert any(name == TRAIN_IMAGES and done == total == len(files[TRAIN_IMAGES]) for done, total, name in seen)
+    assert panel.dataset is not None and panel.dataset.x_train.shape == (300, 1, 28, 28)
+    assert "fetched by nnviz" in box.where.text() and not box.fetch_button.isVisible()
+    assert doc.nodes[next(n for n in doc.nodes if doc.nodes[n].type == "input")].params["shape"] == (1, 28, 28)
+
+
+def test_cancel_keeps_what_arrived_and_the_next_fetch_continues(qtbot, setup):
+    server, files, tmp = setup
+    panel, _ = mnist_panel(qtbot)
+    box = panel.fetch_box
+    later = "/mnist/t10k-images-idx3-ubyte.gz"
+    server.behaviour[later] = "hang"  # the training files arrive, then the test images never do
+    box.start()
+    qtbot.waitUntil(lambda: bool(server.requests_for(later)), timeout=10_000)
+    assert box.cancel_button.isVisible()
+    qtbot.mouseClick(box.cancel_button, qtbot_left())
+    server.release.set()  # the server lets go; the worker sees Cancel as soon as its request returns
+    box.wait(30)
+    qtbot.waitUntil(lambda: "Cancelled" in box.where.text(), timeout=10_000)
+    assert (tmp / "kept" / "mnist" / TRAIN_IMAGES).read_bytes() == files[TRAIN_IMAGES]
+    del server.behaviour[later]
+    with qtbot.waitSignal(box.fetched, timeout=20_000):
+        qtbot.mouseClick(box.fetch_button, qtbot_left())
+    assert len(server.requests_for(f"/mnist/{TRAIN_IMAGES}")) == 1  # kept, not fetched again
+    assert panel.dataset is not None and len(panel.dataset.x_train) == 300
+
+
+def test_a_silent_server_ends_in_the_message_and_fetch_stays_offered(qtbot, setup):
+    server, _, _ = setup
+    panel, _ = mnist_panel(qtbot)
+    box = panel.fetch_box
+    box.timeout = (0.5, 0.5)
+    server.behaviour[f"/mnist/{TRAIN_IMAGES}"] = "hang"
+    box.start()
+    qtbot.waitUntil(lambda: "did not answer" in box.where.text(), timeout=15_000)
+    assert box.fetch_button.isVisible() and box.fetch_button.isEnabled()
+    assert "8x8 handwritten digits" in box.where.text()
+
+
+def qtbot_left():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
