@@ -15,6 +15,7 @@ import numpy as np
 from nnviz.engine import activations, initializers
 from nnviz.engine import formula_activation as fa
 from nnviz.engine.formula_text import Context, Formula, Tensors, titled
+from nnviz.graph.registry import Capabilities, get_spec
 
 Shape = tuple[int, ...]
 
@@ -56,6 +57,11 @@ class Layer:
         self.z: np.ndarray | None = None
         self.delta: np.ndarray | None = None
         self._out: np.ndarray | None = None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What generic code may ask about this layer's type (its spec's capabilities)."""
+        return get_spec(self.key).capabilities
 
     # ------------------------------------------------------------------ parameters
     def weight_fans(self) -> tuple[int, int]:

@@ -91,7 +91,7 @@ class Session:
         self.order = self.net.order
         self.n_batches = math.ceil(len(self.x_train) / self.settings.batch_size)
         if len(self.x_train) % self.settings.batch_size == 1 and any(
-                k.startswith("batchnorm") for k in (layer.key for layer in self.net.layers.values())):
+                layer.capabilities.batch_statistics for layer in self.net.layers.values()):
             raise SessionError(
                 f"With {len(self.x_train)} training samples and batch size {self.settings.batch_size}, the last "
                 "batch of every epoch holds one sample, and BatchNorm cannot normalise a single value: "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from nnviz.export.registry import EmitContext, Emitted, apply_activation, pair, register_emitter
+from nnviz.export.emit_one_to_one import fused_activation
+from nnviz.export.registry import EmitContext, Emitted, pair, register_emitter
 
 
 @register_emitter("conv2d")
@@ -16,7 +17,7 @@ def emit_conv2d(ctx: EmitContext) -> Emitted:
         args.append(f"padding={pair(p['padding'])}")
     if not p["use_bias"]:
         args.append("bias=False")
-    expr = apply_activation(p["activation"], ctx.call(ctx.inputs[0]), p)
+    expr = fused_activation(p["activation"], ctx.call(ctx.inputs[0]))
     return Emitted(init=[ctx.module(f"nn.Conv2d({', '.join(args)})")], forward=[ctx.assign(expr)])
 
 

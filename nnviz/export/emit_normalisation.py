@@ -1,4 +1,4 @@
-"""Emitters for BatchNorm1D / BatchNorm2D and Dropout."""
+"""Emitters for BatchNorm1D / BatchNorm2D."""
 
 from __future__ import annotations
 
@@ -29,8 +29,3 @@ def emit_batchnorm2d(ctx: EmitContext) -> Emitted:
     return _batchnorm(ctx, "BatchNorm2d")
 
 
-@register_emitter("dropout")
-def emit_dropout(ctx: EmitContext) -> Emitted:
-    """Any shape; inverted dropout in train(), the identity in eval()."""
-    return Emitted(init=[ctx.module(f"nn.Dropout(p={literal(float(ctx.params['p']))})")],
-                   forward=[ctx.assign(ctx.call(ctx.inputs[0]))])

@@ -4,8 +4,10 @@ A module rule takes the module (an nn.Module instance) and the traced node's inp
 and returns (layer type key, params, weights); it raises ExportError for a setting nnviz cannot
 express. Rules are keyed by the class name of modules defined in torch.nn (checked, so a user's
 own class that happens to be called "Linear" is not mistaken for it). Function and method rules
-map torch.fx call_function / call_method nodes. Another layer family adds its rules with
-@module_rule("LSTM") from its own module (see docs/export.md).
+map torch.fx call_function / call_method nodes. Every rule declares the layer type keys it makes
+(makes=...), so the completeness check (nnviz/export/layer_types.py) sees which types can be
+imported. A layer family adds its rules beside its emitter, e.g. @module_rule("LSTM", makes="lstm")
+in its emit_<family>.py (see docs/adding-a-layer.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from nnviz.export.errors import ExportError
+from nnviz.graph.registry import get_spec
 
 Shape = tuple[int, ...]
 
@@ -59,12 +62,21 @@ MODULE_RULES: dict[str, ModuleRule] = {}
 CUSTOM_MODULE_RULES: dict[str, ModuleRule] = {}  # classes defined outside torch.nn (helpers in model.py)
 METHOD_RULES: dict[str, FunctionRule] = {}
 _FUNCTION_RULES_BY_NAME: dict[str, FunctionRule] = {}  # "torch.relu" -> rule (resolved lazily)
+# Layer type key -> what PyTorch writes that imports as it ("nn.Linear", "torch.relu()", ".relu()").
+IMPORTED_AS: dict[str, list[str]] = {}
 
 
-def module_rule(*class_names: str, custom: bool = False) -> Callable[[ModuleRule], ModuleRule]:
-    """Rules for modules of these class names: torch.nn's own, or with custom=True classes defined
-    elsewhere (e.g. a helper module an emitter writes into model.py). A module with a rule is a
-    leaf of the trace: torch.fx does not look inside it."""
+def _made(makes: str | tuple[str, ...], sources: list[str]) -> None:
+    for key in (makes,) if isinstance(makes, str) else makes:
+        if key != PASS_THROUGH:
+            IMPORTED_AS.setdefault(key, []).extend(sources)
+
+
+def module_rule(*class_names: str, makes: str | tuple[str, ...],
+                custom: bool = False) -> Callable[[ModuleRule], ModuleRule]:
+    """Rules for modules of these class names, making nodes of the layer type(s) `makes`: torch.nn's
+    own, or with custom=True classes defined elsewhere (e.g. a helper module an emitter writes into
+    model.py). A module with a rule is a leaf of the trace: torch.fx does not look inside it."""
     table = CUSTOM_MODULE_RULES if custom else MODULE_RULES
 
     def wrap(fn: ModuleRule) -> ModuleRule:
@@ -72,26 +84,31 @@ def module_rule(*class_names: str, custom: bool = False) -> Callable[[ModuleRule
             if name in table:
                 raise ValueError(f"an import rule for {name} is already registered")
             table[name] = fn
+        _made(makes, [name if custom else f"nn.{name}" for name in class_names])
         return fn
 
     return wrap
 
 
-def function_rule(*qualified: str) -> Callable[[FunctionRule], FunctionRule]:
+def function_rule(*qualified: str, makes: str | tuple[str, ...]) -> Callable[[FunctionRule], FunctionRule]:
     """Rules for call_function targets, named like 'torch.relu' or 'torch.nn.functional.relu'."""
 
     def wrap(fn: FunctionRule) -> FunctionRule:
         for name in qualified:
             _FUNCTION_RULES_BY_NAME[name] = fn
+        _made(makes, [f"{name}()" for name in qualified])
         return fn
 
     return wrap
 
 
-def method_rule(*names: str) -> Callable[[FunctionRule], FunctionRule]:
+def method_rule(*names: str, makes: str | tuple[str, ...]) -> Callable[[FunctionRule], FunctionRule]:
+    """Rules for tensor methods (call_method targets), named like 'relu' for x.relu()."""
+
     def wrap(fn: FunctionRule) -> FunctionRule:
         for name in names:
             METHOD_RULES[name] = fn
+        _made(makes, [f".{name}()" for name in names])
         return fn
 
     return wrap
@@ -132,19 +149,13 @@ def _pair(value: Any) -> tuple[int, int]:
     return (int(value), int(value)) if isinstance(value, int) else (int(value[0]), int(value[1]))
 
 
-def _last_axis(site: Site, dim: int | None) -> None:
-    rank = len(site.out_shape) + 1  # with the batch axis
-    if dim is None or dim not in (-1, rank - 1):
-        raise site.fail(f"softmax over dim={dim}; nnviz applies softmax over the last axis only")
-
-
 # ------------------------------------------------------------------------------------ modules
-@module_rule("Linear")
+@module_rule("Linear", makes="dense")
 def _linear(m: Any, site: Site) -> Converted:
     return Converted("dense", {"units": m.out_features, "use_bias": m.bias is not None}, tensors(m))
 
 
-@module_rule("Conv2d")
+@module_rule("Conv2d", makes="conv2d")
 def _conv2d(m: Any, site: Site) -> Converted:
     if m.groups != 1:
         raise site.fail(f"groups={m.groups}; nnviz's Conv2D has no groups")
@@ -172,21 +183,22 @@ def _pool_params(m: Any, site: Site) -> dict[str, Any]:
     return {"kernel_size": _pair(m.kernel_size), "stride": _pair(stride), "padding": _pair(m.padding)}
 
 
-@module_rule("MaxPool2d")
+@module_rule("MaxPool2d", makes="maxpool2d")
 def _maxpool(m: Any, site: Site) -> Converted:
     if _pair(m.dilation) != (1, 1) or m.return_indices:
         raise site.fail("dilation or return_indices is set; nnviz's MaxPool2D has neither")
     return Converted("maxpool2d", _pool_params(m, site))
 
 
-@module_rule("AvgPool2d")
+@module_rule("AvgPool2d", makes="avgpool2d")
 def _avgpool(m: Any, site: Site) -> Converted:
     if not m.count_include_pad or m.divisor_override is not None:
         raise site.fail("count_include_pad=False or divisor_override; nnviz averages over the whole window")
     return Converted("avgpool2d", _pool_params(m, site))
 
 
-@module_rule("BatchNorm1d", "BatchNorm2d")
+@module_rule("BatchNorm1d", makes="batchnorm1d")
+@module_rule("BatchNorm2d", makes="batchnorm2d")
 def _batchnorm(m: Any, site: Site) -> Converted:
     if not m.track_running_stats or m.momentum is None:
         raise site.fail("it keeps no running statistics (or a cumulative average); nnviz uses momentum")
@@ -195,90 +207,12 @@ def _batchnorm(m: Any, site: Site) -> Converted:
                      tensors(m))
 
 
-@module_rule("Dropout")
-def _dropout(m: Any, site: Site) -> Converted:
-    return Converted("dropout", {"p": float(m.p)})
-
-
-@module_rule("Flatten")
-def _flatten(m: Any, site: Site) -> Converted:
-    if m.start_dim != 1 or m.end_dim != -1:
-        raise site.fail(f"start_dim={m.start_dim}, end_dim={m.end_dim}; nnviz flattens each whole sample")
-    return Converted("flatten")
-
-
-@module_rule("Unflatten")
+@module_rule("Unflatten", makes="reshape")
 def _unflatten(m: Any, site: Site) -> Converted:
     return Converted("reshape", {"shape": tuple(site.out_shape)})
 
 
-@module_rule("ReLU", "Sigmoid", "Tanh", "Identity")
-def _plain_activation(m: Any, site: Site) -> Converted:
-    return Converted(type(m).__name__.lower())
-
-
-@module_rule("LeakyReLU")
-def _leaky(m: Any, site: Site) -> Converted:
-    return Converted("leaky_relu", {"negative_slope": float(m.negative_slope)})
-
-
-@module_rule("ELU")
-def _elu(m: Any, site: Site) -> Converted:
-    return Converted("elu", {"alpha": float(m.alpha)})
-
-
-@module_rule("GELU")
-def _gelu(m: Any, site: Site) -> Converted:
-    return Converted("gelu", {"approximate": m.approximate})
-
-
-@module_rule("Softmax")
-def _softmax(m: Any, site: Site) -> Converted:
-    _last_axis(site, m.dim)
-    return Converted("softmax")
-
-
 # ------------------------------------------------------------------------------------ functions
-@function_rule("torch.relu", "torch.nn.functional.relu")
-@method_rule("relu")
-def _f_relu(site: Site) -> Converted:
-    return Converted("relu")
-
-
-@function_rule("torch.sigmoid", "torch.nn.functional.sigmoid")
-@method_rule("sigmoid")
-def _f_sigmoid(site: Site) -> Converted:
-    return Converted("sigmoid")
-
-
-@function_rule("torch.tanh", "torch.nn.functional.tanh")
-@method_rule("tanh")
-def _f_tanh(site: Site) -> Converted:
-    return Converted("tanh")
-
-
-@function_rule("torch.nn.functional.leaky_relu")
-def _f_leaky(site: Site) -> Converted:
-    return Converted("leaky_relu", {"negative_slope": float(site.arg(1, "negative_slope", 0.01))})
-
-
-@function_rule("torch.nn.functional.elu")
-def _f_elu(site: Site) -> Converted:
-    return Converted("elu", {"alpha": float(site.arg(1, "alpha", 1.0))})
-
-
-@function_rule("torch.nn.functional.gelu")
-def _f_gelu(site: Site) -> Converted:
-    return Converted("gelu", {"approximate": site.arg(1, "approximate", "none")})
-
-
-@function_rule("torch.softmax", "torch.nn.functional.softmax")
-@method_rule("softmax")
-def _f_softmax(site: Site) -> Converted:
-    _last_axis(site, site.arg(1, "dim", None))
-    return Converted("softmax")
-
-
 def _f_pool(site: Site, key: str) -> Converted:
     kernel = site.arg(1, "kernel_size", None)
     stride = site.arg(2, "stride", None)
@@ -292,31 +226,18 @@ def _f_pool(site: Site, key: str) -> Converted:
                            "padding": _pair(site.arg(3 if key == "maxpool2d" else 2, "padding", 0))})
 
 
-@function_rule("torch.nn.functional.max_pool2d", "torch.max_pool2d")
+@function_rule("torch.nn.functional.max_pool2d", "torch.max_pool2d", makes="maxpool2d")
 def _f_maxpool(site: Site) -> Converted:
     return _f_pool(site, "maxpool2d")
 
 
-@function_rule("torch.nn.functional.avg_pool2d")
+@function_rule("torch.nn.functional.avg_pool2d", makes="avgpool2d")
 def _f_avgpool(site: Site) -> Converted:
     return _f_pool(site, "avgpool2d")
 
 
-@function_rule("torch.nn.functional.dropout")
-def _f_dropout(site: Site) -> Converted:
-    return Converted("dropout", {"p": float(site.arg(1, "p", 0.5))})
-
-
-@function_rule("torch.flatten")
-@method_rule("flatten")
-def _f_flatten(site: Site) -> Converted:
-    if site.arg(1, "start_dim", 0) != 1 or site.arg(2, "end_dim", -1) != -1:
-        raise site.fail("flattens other axes than one whole sample; use flatten(x, 1)")
-    return Converted("flatten")
-
-
-@function_rule("torch.reshape")
-@method_rule("reshape", "view")
+@function_rule("torch.reshape", makes="reshape")
+@method_rule("reshape", "view", makes="reshape")
 def _f_reshape(site: Site) -> Converted:
     return Converted("reshape", {"shape": tuple(site.out_shape)})
 
@@ -324,20 +245,42 @@ def _f_reshape(site: Site) -> Converted:
 CASTS = ("float", "double", "long", "int", "contiguous", "clone", "detach")
 
 
-@method_rule(*CASTS)
+@method_rule(*CASTS, makes=PASS_THROUGH)
 def _f_cast(site: Site) -> Converted:
     """Casts and copies change no values nnviz shows (token ids are floats in nnviz): passed through."""
     return Converted(PASS_THROUGH)
 
 
-@function_rule("_operator.add", "_operator.iadd", "torch.add")
+ADD = "add"
+
+
+@function_rule("_operator.add", "_operator.iadd", "torch.add", makes=ADD)
 def _f_add(site: Site) -> Converted:
     if len(site.in_shapes) != 2 or site.kwargs.get("alpha", 1) != 1:
         raise site.fail("adds a constant or scales a term; nnviz's Add sums layer outputs only")
-    return Converted("add", {"num_inputs": 2}, inputs=2)
+    return Converted(ADD, {"num_inputs": 2}, inputs=2)
 
 
-@function_rule("torch.cat", "torch.concat", "torch.concatenate")
+def merge_sums(pending: dict[str, Any], readers: dict[str, list[str]]) -> None:
+    """a + b + c traces as (a + b) + c: one Add node of three inputs, as it was drawn (same order of
+    summation, so the same rounding).
+
+    pending: the importer's nodes by key, each with .converted and .sources; readers: key -> keys reading it."""
+    most = get_spec(ADD).param("num_inputs").maximum
+    for key in list(pending):
+        node = pending[key]
+        if node.converted.type != ADD or not node.sources:
+            continue
+        inner = pending.get(node.sources[0])
+        if (inner is None or inner.converted.type != ADD or readers[node.sources[0]] != [key]
+                or len(inner.sources) + len(node.sources) - 1 > most):
+            continue
+        del pending[node.sources[0]]
+        node.sources = [*inner.sources, *node.sources[1:]]
+        node.converted.params["num_inputs"] = len(node.sources)
+
+
+@function_rule("torch.cat", "torch.concat", "torch.concatenate", makes="concatenate")
 def _f_cat(site: Site) -> Converted:
     dim = int(site.arg(1, "dim", 0))
     rank = len(site.out_shape) + 1

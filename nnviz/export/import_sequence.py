@@ -20,9 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from nnviz.export.import_rules import Converted, Site, function_rule, module_rule, tensors
+from nnviz.graph.registry import get_spec
 
 RECURRENT = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
+LAST_STEP = "last_step"
 LAST_STEP_INDEX = "[:, -1]"
+SEQUENCE = ""  # what follow() returns for the recurrent node's own output sequence
 
 
 def _recurrent(m: Any, site: Site, *, dropout: float = 0.0) -> Converted:
@@ -48,12 +51,15 @@ def _recurrent(m: Any, site: Site, *, dropout: float = 0.0) -> Converted:
     return Converted(key, params, tensors(m))
 
 
-@module_rule(*RECURRENT)
 def _torch_recurrent(m: Any, site: Site) -> Converted:
     return _recurrent(m, site)
 
 
-@module_rule("WithInputDropout", custom=True)
+for _class_name, _key in RECURRENT.items():
+    module_rule(_class_name, makes=_key)(_torch_recurrent)
+
+
+@module_rule("WithInputDropout", custom=True, makes=tuple(RECURRENT.values()))
 def _with_input_dropout(m: Any, site: Site) -> Converted:
     """The exporter's helper for Keras-style input dropout (emit_sequence.py): SequenceDropout(p) then
     the recurrent module at .rnn. It comes back as the recurrent node with its dropout setting."""
@@ -65,7 +71,7 @@ def _with_input_dropout(m: Any, site: Site) -> Converted:
     return _recurrent(rnn, site, dropout=drop.p)
 
 
-@module_rule("Embedding")
+@module_rule("Embedding", makes="embedding")
 def _embedding(m: Any, site: Site) -> Converted:
     if m.max_norm is not None:
         raise site.fail(f"max_norm={m.max_norm}; nnviz's Embedding does not renormalise its vectors")
@@ -87,12 +93,12 @@ def is_last_step_index(index: Any) -> bool:
     return all(isinstance(s, slice) and s == slice(None) for s in (index[0], *index[2:]))
 
 
-@function_rule("_operator.getitem", "operator.getitem")
+@function_rule("_operator.getitem", "operator.getitem", makes=LAST_STEP)
 def _getitem(site: Site) -> Converted:
     """Indexing a tensor: only the last time step of a sequence has an nnviz form (LastStep)."""
     index = site.args[1] if len(site.args) > 1 else None
     if len(site.in_shapes) == 1 and len(site.in_shapes[0]) == 2 and is_last_step_index(index):
-        return Converted("last_step")
+        return Converted(LAST_STEP)
     raise site.fail(f"indexes a tensor of shape {tuple(site.in_shapes[0]) if site.in_shapes else '?'} per "
                     f"sample; nnviz's only indexing is the last time step of a sequence, x{LAST_STEP_INDEX}")
 
@@ -111,21 +117,21 @@ class RecurrentValue:
 
 
 def follow(value: RecurrentValue, op: str, target: Any, args: tuple) -> RecurrentValue | str | None:
-    """What `value[...]` or `value.method(...)` gives: another RecurrentValue; "sequence" (the
-    recurrent node's output sequence); "last_step"; or None (no nnviz form)."""
+    """What `value[...]` or `value.method(...)` gives: another RecurrentValue; SEQUENCE (the
+    recurrent node's output sequence); LAST_STEP (a node of that type reading it); or None (no nnviz form)."""
     index = args[1] if len(args) > 1 else None
     if op == "call_function" and getattr(target, "__name__", "") == "getitem":
         if value.part == "result" and index == 0:
-            return "sequence"
+            return SEQUENCE
         if value.part == "result" and index == 1:
             return RecurrentValue("states" if value.layer == "lstm" else "h_n", value.key, value.layer)
         if value.part == "states" and index in (0, 1):
             return RecurrentValue("h_n" if index == 0 else "c_n", value.key, value.layer)
         if value.part == "h_n" and index in (0, -1):
-            return "last_step"  # one layer, one direction: h_n[0] is the output at the last step
+            return LAST_STEP  # one layer, one direction: h_n[0] is the output at the last step
         return None
     if op == "call_method" and target == "squeeze" and value.part == "h_n" and index in (0, -3):
-        return "last_step"
+        return LAST_STEP
     return None
 
 
@@ -139,3 +145,23 @@ def refusal(value: RecurrentValue, label: str, name: str) -> str:
         what = "the final states (h_n, c_n)" if value.part == "states" else "the final hidden state h_n as it is"
     return (f"{label} uses {what} of {name!r}; nnviz's recurrent layers pass on their output sequence "
             f"(out, h = rnn(x): use out) or its last step (out{LAST_STEP_INDEX} or h[-1])")
+
+
+def fold_last_steps(pending: dict[str, Any], readers: dict[str, list[str]], output: str) -> str:
+    """A recurrent node read only by LastStep nodes (out[:, -1], h[-1]) returns its last step itself
+    (return_sequences off), as nnviz draws it and the exporter writes it. Returns the output's key.
+
+    pending: the importer's nodes by key, each with .converted and .sources; readers: key -> keys reading it."""
+    for key, node in list(pending.items()):
+        if not get_spec(node.converted.type).capabilities.steps_through_time or key == output or not readers[key]:
+            continue
+        lasts = readers[key]
+        if any(pending[r].converted.type != LAST_STEP for r in lasts):
+            continue  # the whole sequence is used too: keep the LastStep nodes
+        node.converted.params["return_sequences"] = False
+        for r in lasts:
+            del pending[r]
+        for p in pending.values():
+            p.sources = [key if s in lasts else s for s in p.sources]
+        output = key if output in lasts else output
+    return output

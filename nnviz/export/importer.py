@@ -25,20 +25,15 @@ from nnviz.export.import_rules import (
     Converted,
     Site,
     function_rules,
+    merge_sums,
     rule_for_module,
 )
-from nnviz.export.import_sequence import RecurrentValue, follow, refusal
+from nnviz.export.import_sequence import SEQUENCE, RecurrentValue, fold_last_steps, follow, refusal
 from nnviz.export.registry import load_emitters
 from nnviz.graph.document import MAX_NAME_LENGTH as _MAX_NAME
 from nnviz.graph.document import GraphDocument, GraphEditError
 from nnviz.graph.layout import layered_layout
 from nnviz.graph.registry import Shape, get_spec
-from nnviz.graph.specs.common import ACTIVATIONS
-
-FUSABLE = {"dense", "conv2d"}
-RECURRENT_TYPES = {"rnn", "lstm", "gru"}
-# Activations whose node has only default settings can be fused (Dense/Conv2D fuse with defaults).
-_DEFAULTS = {"leaky_relu": {"negative_slope": 0.01}, "elu": {"alpha": 1.0}, "gelu": {"approximate": "none"}}
 
 
 @dataclass
@@ -153,10 +148,10 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
                 unsupported.append(refusal(value, _describe(node, traced), pending[value.key].name))
             elif isinstance(followed, RecurrentValue):
                 recurrent[node.name] = followed
-            elif followed == "sequence":
+            elif followed == SEQUENCE:
                 alias[node.name] = value.key
-            else:
-                pending[node.name] = _Pending(node.name, Converted("last_step"), [value.key])
+            else:  # a layer type reading the recurrent node's output (LastStep)
+                pending[node.name] = _Pending(node.name, Converted(followed), [value.key])
             continue
         if not is_tensor(node) and not returns_tuple(node):
             continue  # sizes and other numbers (x.size(0)) only parameterise a reshape
@@ -200,10 +195,10 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
         output = alias.get(output.name, output.name)
     if not isinstance(output, str) or output not in pending:
         raise ExportError("The model must return one tensor; nnviz networks have exactly one output")
-    _merge_sums(pending)
+    merge_sums(pending, _readers(pending))
     if fuse:
         _fuse_activations(pending)
-        output = _fold_last_steps(pending, output)
+        output = fold_last_steps(pending, _readers(pending), output)
     doc = _build(pending, output)
     doc.training = doc.training.with_(dtype="float64" if dtype == torch.float64 else "float32")
     return doc
@@ -281,21 +276,15 @@ def _readers(pending: dict[str, _Pending]) -> dict[str, list[str]]:
     return readers
 
 
-def _merge_sums(pending: dict[str, _Pending]) -> None:
-    """a + b + c traces as (a + b) + c: one Add node of three inputs, as it was drawn (same order of
-    summation, so the same rounding)."""
-    readers = _readers(pending)
-    for key in list(pending):
-        node = pending[key]
-        if node.converted.type != "add" or not node.sources:
-            continue
-        inner = pending.get(node.sources[0])
-        if (inner is None or inner.converted.type != "add" or readers[node.sources[0]] != [key]
-                or len(inner.sources) + len(node.sources) - 1 > 8):
-            continue
-        del pending[node.sources[0]]
-        node.sources = [*inner.sources, *node.sources[1:]]
-        node.converted.params["num_inputs"] = len(node.sources)
+def _can_fuse(layer: Converted, act: Converted) -> bool:
+    """A layer that fuses an activation (Dense, Conv2D), none fused yet, and an activation among its
+    choices whose node keeps the default settings (a fused activation has no settings of its own)."""
+    spec = get_spec(layer.type)
+    if not spec.capabilities.fuses_activation or layer.params.get("activation", "none") != "none":
+        return False
+    defaults = get_spec(act.type).defaults()
+    return (act.type in spec.param("activation").choices
+            and all(value == defaults[name] for name, value in act.params.items()))
 
 
 def _fuse_activations(pending: dict[str, _Pending]) -> None:
@@ -303,39 +292,17 @@ def _fuse_activations(pending: dict[str, _Pending]) -> None:
     readers = _readers(pending)
     for key in list(pending):
         act = pending.get(key)
-        if act is None or act.converted.type not in ACTIVATIONS or len(act.sources) != 1:
+        if act is None or not get_spec(act.converted.type).is_activation or len(act.sources) != 1:
             continue
         src = act.sources[0]
         layer = pending[src]
-        if (layer.converted.type not in FUSABLE or layer.converted.params.get("activation", "none") != "none"
-                or readers[src] != [key] or act.converted.params != {
-                    k: v for k, v in _DEFAULTS.get(act.converted.type, {}).items()
-                    if k in act.converted.params}):
+        if readers[src] != [key] or not _can_fuse(layer.converted, act.converted):
             continue
         layer.converted.params["activation"] = act.converted.type
         del pending[key]
         for p in pending.values():  # readers of the activation now read the fused layer
             p.sources = [src if s == key else s for s in p.sources]
         readers[src] = list(readers.get(key, []))
-
-
-def _fold_last_steps(pending: dict[str, _Pending], output: str) -> str:
-    """A recurrent node read only by LastStep nodes (out[:, -1], h[-1]) returns its last step itself
-    (return_sequences off), as nnviz draws it and the exporter writes it. Returns the output's key."""
-    readers = _readers(pending)
-    for key, node in list(pending.items()):
-        if node.converted.type not in RECURRENT_TYPES or key == output or not readers[key]:
-            continue
-        lasts = readers[key]
-        if any(pending[r].converted.type != "last_step" for r in lasts):
-            continue  # the whole sequence is used too: keep the LastStep nodes
-        node.converted.params["return_sequences"] = False
-        for r in lasts:
-            del pending[r]
-        for p in pending.values():
-            p.sources = [key if s in lasts else s for s in p.sources]
-        output = key if output in lasts else output
-    return output
 
 
 def _build(pending: dict[str, _Pending], output: str) -> GraphDocument:

@@ -84,9 +84,9 @@ def plan_model(doc: GraphDocument, *, source_name: str = "") -> ModelPlan:
     check_exportable(doc)
     analysis = doc.analysis()
     node_ids = _exported_nodes(doc)
-    inputs = [nid for nid in node_ids if doc.nodes[nid].type == "input"]
+    inputs = [nid for nid in node_ids if doc.nodes[nid].spec.is_source]
     output = analysis.outputs[0]
-    layers = [nid for nid in node_ids if doc.nodes[nid].type != "input"]
+    layers = [nid for nid in node_ids if not doc.nodes[nid].spec.is_source]
     attrs = _name_attributes(doc, layers)
 
     consumers: dict[str, int] = {}

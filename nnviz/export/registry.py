@@ -140,24 +140,3 @@ def pair(value: Any) -> str:
     return str(int(a)) if a == b else f"({int(a)}, {int(b)})"
 
 
-def apply_activation(name: str, expr: str, params: dict[str, Any], *, dim: int = -1) -> str:
-    """`expr` wrapped in the functional form of an activation (fused activations, activation nodes)."""
-    if name in ("none", "identity"):
-        return expr
-    if name == "relu":
-        return f"F.relu({expr})"
-    if name == "sigmoid":
-        return f"torch.sigmoid({expr})"
-    if name == "tanh":
-        return f"torch.tanh({expr})"
-    if name == "leaky_relu":
-        return f"F.leaky_relu({expr}, negative_slope={literal(float(params.get('negative_slope', 0.01)))})"
-    if name == "elu":
-        return f"F.elu({expr}, alpha={literal(float(params.get('alpha', 1.0)))})"
-    if name == "gelu":
-        approximate = params.get("approximate", "none")
-        return f"F.gelu({expr})" if approximate == "none" else f"F.gelu({expr}, approximate={literal(approximate)})"
-    if name == "softmax":
-        # nnviz's softmax is over the last axis of each sample, whatever its rank.
-        return f"F.softmax({expr}, dim={dim})"
-    raise ExportError(f"no PyTorch form for activation {name!r}")

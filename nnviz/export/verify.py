@@ -188,14 +188,18 @@ def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20,
 
     dropouts = {}
     for nid in plan.node_ids:
-        if doc.nodes[nid].type == "dropout":
-            dropouts[nid] = _injected_dropout(torch, float(doc.nodes[nid].params["p"]))
-            setattr(model, plan.attrs[nid], dropouts[nid])
-        elif session.layers[nid].stochastic and hasattr(getattr(model, plan.attrs[nid]), "input_dropout"):
-            # A recurrent layer's input dropout (emit_sequence.WithInputDropout): the engine's (N, 1, F)
-            # mask, reported as "mask" like Dropout's, broadcasts over the time steps.
-            dropouts[nid] = _injected_dropout(torch, float(doc.nodes[nid].params["dropout"]))
-            getattr(model, plan.attrs[nid]).input_dropout = dropouts[nid]
+        if not (session.layers[nid].capabilities.random_masks and session.layers[nid].stochastic):
+            continue
+        # The module drawing the masks: the node's own (nn.Dropout), or the input dropout of a recurrent
+        # layer's helper (emit_sequence.WithInputDropout), where the engine's (N, 1, F) mask broadcasts
+        # over the time steps. Both have their probability as .p; the engine reports its mask as "mask".
+        owner, attr = model, plan.attrs[nid]
+        if hasattr(getattr(owner, attr), "input_dropout"):
+            owner, attr = getattr(owner, attr), "input_dropout"
+        p = getattr(getattr(owner, attr), "p", None)
+        if isinstance(p, float):
+            dropouts[nid] = _injected_dropout(torch, p)
+            setattr(owner, attr, dropouts[nid])
     stochastic = [nid for nid in plan.node_ids if session.layers[nid].stochastic and nid not in dropouts]
     if stochastic:
         names = ", ".join(doc.nodes[n].name for n in stochastic)

@@ -100,9 +100,9 @@ def analyse(doc: GraphDocument) -> Analysis:
     for nid in order:
         node = nodes[nid]
         spec = get_spec(node.type)
-        if spec.key == "input":
+        if spec.is_source:
             result.inputs.append(nid)
-        if not succ[nid] and spec.key != "input":
+        if not succ[nid] and not spec.is_source:
             result.outputs.append(nid)
         if nid in result.errors:
             continue

@@ -37,6 +37,32 @@ def _no_weights(in_shapes: list[Shape], params: dict[str, Any]) -> dict[str, Sha
     return {}
 
 
+# What a layer type's neuron view role is (Capabilities.neuron_view).
+NEURON_UNITS = "units"  # its output is drawn as a column of neurons (Input, Dense)
+NEURON_ELEMENTWISE = "elementwise"  # applied neuron by neuron, drawn inside the neurons (activations)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What code outside a layer's own modules may ask about a layer type, instead of testing its key.
+
+    Every flag is read by a generic part of nnviz: the importer (fuses_activation, steps_through_time),
+    the session (batch_statistics), the export check (random_masks) and the training views
+    (steps_through_time, neuron_view)."""
+
+    # Has an `activation` parameter applied to its output (Dense, Conv2D); the importer fuses a
+    # following activation node into it.
+    fuses_activation: bool = False
+    # Computes one micro-step per time step and keeps its states per step (SimpleRNN, LSTM, GRU).
+    steps_through_time: bool = False
+    # May draw random masks while training (Dropout; a recurrent layer's input dropout).
+    random_masks: bool = False
+    # Normalises over the batch, so a batch of one sample cannot be normalised (BatchNorm).
+    batch_statistics: bool = False
+    # NEURON_UNITS, NEURON_ELEMENTWISE, or "" for a layer the neuron view cannot draw.
+    neuron_view: str = ""
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """Everything the document, the canvas and the exporter know about one layer type."""
@@ -56,7 +82,16 @@ class LayerSpec:
     variadic: bool = False
     # Short name used for automatic node names ("dense" -> dense_1, dense_2 ...).
     stem: str = ""
+    capabilities: Capabilities = Capabilities()
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The flag and the parameter are one fact; a spec that disagrees with itself is a bug.
+        if self.capabilities.fuses_activation != any(p.name == "activation" for p in self.params):
+            raise ValueError(f"layer type {self.key!r}: fuses_activation must be set exactly when it has an "
+                             "'activation' parameter")
+        if self.capabilities.neuron_view not in ("", NEURON_UNITS, NEURON_ELEMENTWISE):
+            raise ValueError(f"layer type {self.key!r}: unknown neuron_view {self.capabilities.neuron_view!r}")
 
     def param(self, name: str) -> ParamSpec:
         for p in self.params:
@@ -87,6 +122,16 @@ class LayerSpec:
     @property
     def name_stem(self) -> str:
         return self.stem or self.key
+
+    @property
+    def is_activation(self) -> bool:
+        """An activation function as a node of its own (the palette's Activations group)."""
+        return self.category == "Activations"
+
+    @property
+    def is_source(self) -> bool:
+        """Where data enters the network (Input): no input ports; a forward() argument in PyTorch."""
+        return self.inputs == 0 and not self.variadic
 
 
 class Registry:

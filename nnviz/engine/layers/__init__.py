@@ -1,13 +1,11 @@
-"""NumPy implementations of every layer type, one module per family; importing registers them."""
+"""NumPy implementations of every layer type, one module per family; importing the package registers them.
 
-from nnviz.engine.layers import (  # noqa: F401
-    activation,
-    conv,
-    core,
-    embedding,
-    merge,
-    normalisation,
-    pooling,
-    recurrent,
-    regularisation,
-)
+The modules are found by name (like the exporter's emit_*.py), so a new family is a new module here
+and nothing else in this package changes.
+"""
+
+import importlib
+import pkgutil
+
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+    importlib.import_module(f"{__name__}.{_info.name}")

@@ -42,5 +42,5 @@ class ActivationLayer(Layer):
                                                    "grad_input": sample_indices(tensors["grad_input"])}, title)
 
 
-for _key in ("identity", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softmax"):
+for _key in activations.MATHS:
     register_layer(type(f"{_key.title().replace('_', '')}Layer", (ActivationLayer,), {"key": _key}))

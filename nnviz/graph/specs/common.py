@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from nnviz.graph.params import ParamSpec
-from nnviz.graph.registry import Shape, ShapeError, fmt_shape
+from nnviz.graph.registry import Capabilities, Shape, ShapeError, fmt_shape
+from nnviz.graph.specs.activations import FUSABLE_ACTIVATIONS as ACTIVATIONS
 
-ACTIVATIONS = ("none", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softmax")
 WEIGHT_INITS = ("default", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "zeros", "constant")
 BIAS_INITS = ("default", "zeros", "constant")
 
@@ -22,6 +22,8 @@ BIAS_INIT = ParamSpec("bias_init", "choice", "default", "How the bias starts", c
 INIT_VALUE = ParamSpec("init_value", "float", 0.0, "The value used by the 'constant' initialiser", label="constant")
 
 TRAINABLE = (ACTIVATION, USE_BIAS, WEIGHT_INIT, BIAS_INIT, INIT_VALUE)
+# The capability that goes with TRAINABLE's activation parameter.
+FUSES_ACTIVATION = Capabilities(fuses_activation=True)
 
 
 def single(in_shapes: list[Shape]) -> Shape:

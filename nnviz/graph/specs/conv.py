@@ -6,7 +6,7 @@ from typing import Any
 
 from nnviz.graph.params import ParamSpec
 from nnviz.graph.registry import LayerSpec, Shape, ShapeError, register
-from nnviz.graph.specs.common import TRAINABLE, need_rank, single
+from nnviz.graph.specs.common import FUSES_ACTIVATION, TRAINABLE, need_rank, single
 
 
 def window_out(size: int, kernel: int, stride: int, pad: int, axis: str) -> int:
@@ -52,5 +52,5 @@ register(LayerSpec(
     description="Slides learnable filters over an image; each filter makes one output channel",
     params=(ParamSpec("out_channels", "int", 8, "Number of filters (output channels)", minimum=1,
                       maximum=4096, key=True, label="filters"), KERNEL, STRIDE, PADDING, *TRAINABLE),
-    infer=_conv_out, weight_shapes=_conv_weights,
+    infer=_conv_out, weight_shapes=_conv_weights, capabilities=FUSES_ACTIVATION,
 ))

@@ -6,7 +6,7 @@ from math import prod
 from typing import Any
 
 from nnviz.graph.params import ParamSpec
-from nnviz.graph.registry import LayerSpec, Shape, ShapeError, fmt_shape, register
+from nnviz.graph.registry import NEURON_UNITS, Capabilities, LayerSpec, Shape, ShapeError, fmt_shape, register
 from nnviz.graph.specs.common import TRAINABLE, need_rank, single
 
 
@@ -19,7 +19,7 @@ register(LayerSpec(
     description="Where the data enters: one sample's shape, without the batch dimension",
     params=(ParamSpec("shape", "ints", (2,), "Shape of one sample, e.g. 2 for points, 1,28,28 for images",
                       minimum=1, key=True),),
-    infer=_input_shape,
+    infer=_input_shape, capabilities=Capabilities(neuron_view=NEURON_UNITS),
 ))
 
 
@@ -41,6 +41,7 @@ register(LayerSpec(
     params=(ParamSpec("units", "int", 8, "Number of neurons (output features)", minimum=1, maximum=100_000,
                       key=True), *TRAINABLE),
     infer=_dense_out, weight_shapes=_dense_weights,
+    capabilities=Capabilities(fuses_activation=True, neuron_view=NEURON_UNITS),
 ))
 
 

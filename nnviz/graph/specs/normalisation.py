@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nnviz.graph.params import ParamSpec
-from nnviz.graph.registry import LayerSpec, Shape, ShapeError, fmt_shape, register
+from nnviz.graph.registry import Capabilities, LayerSpec, Shape, ShapeError, fmt_shape, register
 from nnviz.graph.specs.common import single
 
 _PARAMS = (
@@ -14,6 +14,9 @@ _PARAMS = (
               maximum=1.0),
     ParamSpec("affine", "bool", True, "Learn a scale (weight) and shift (bias) per channel"),
 )
+
+
+_BATCH_STATISTICS = Capabilities(batch_statistics=True)
 
 
 def _features(in_shapes: list[Shape]) -> int:
@@ -50,9 +53,11 @@ register(LayerSpec(
     key="batchnorm1d", label="BatchNorm1D", category="Normalisation", stem="bn",
     description="Normalises each feature over the batch, then scales and shifts it",
     params=_PARAMS, infer=_bn1d_out, weight_shapes=_weights, buffer_shapes=_buffers,
+    capabilities=_BATCH_STATISTICS,
 ))
 register(LayerSpec(
     key="batchnorm2d", label="BatchNorm2D", category="Normalisation", stem="bn",
     description="Normalises each channel over the batch and all pixels, then scales and shifts it",
     params=_PARAMS, infer=_bn2d_out, weight_shapes=_weights, buffer_shapes=_buffers,
+    capabilities=_BATCH_STATISTICS,
 ))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from nnviz.graph.params import ParamSpec
-from nnviz.graph.registry import LayerSpec, Shape, ShapeError, fmt_shape, register
+from nnviz.graph.registry import Capabilities, LayerSpec, Shape, ShapeError, fmt_shape, register
 from nnviz.graph.specs.common import single
 
 # Gate blocks stacked in each weight matrix, in PyTorch's order.
@@ -105,6 +105,8 @@ for _key, (_label, _stem, _description) in _RECURRENT.items():
         key=_key, label=_label, category="Sequence", stem=_stem, description=_description,
         params=_recurrent_params(_key), infer=_recurrent_out, weight_shapes=_recurrent_weights(_key),
         extra={"gates": GATES[_key]},
+        # Input dropout (the dropout parameter) draws one mask per sample while training.
+        capabilities=Capabilities(steps_through_time=True, random_masks=True),
     ))
 
 

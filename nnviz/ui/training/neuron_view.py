@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.graph.registry import NEURON_ELEMENTWISE, NEURON_UNITS
 from nnviz.ui.training.glyphs import tensor_rgb
 from nnviz.ui.training.widgets import StatusLine
 
@@ -33,7 +34,6 @@ MAX_UNITS = 16
 PLANE = 24  # cells per side of a neuron's own output picture
 COL_GAP, ROW_GAP, RADIUS = 150.0, 44.0, 15.0
 POSITIVE, NEGATIVE = QColor(245, 130, 32), QColor(31, 119, 180)
-ACTIVATION_KEYS = {"identity", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softmax"}
 
 
 def neuron_columns(session) -> list[tuple[str, int]] | None:
@@ -42,9 +42,10 @@ def neuron_columns(session) -> list[tuple[str, int]] | None:
     cols = []
     for nid in session.order:
         layer = session.layers[nid]
-        if layer.key == "input" or layer.key == "dense":
+        role = layer.capabilities.neuron_view
+        if role == NEURON_UNITS:
             shape = layer.out_shape
-        elif layer.key in ACTIVATION_KEYS:
+        elif role == NEURON_ELEMENTWISE:
             continue
         else:
             return None
@@ -206,7 +207,7 @@ class NeuronView(QWidget):
         nid = self.columns[c][0]
         order = session.order
         k = order.index(nid) + 1
-        while k < len(order) and session.layers[order[k]].key in ACTIVATION_KEYS:
+        while k < len(order) and session.layers[order[k]].capabilities.neuron_view == NEURON_ELEMENTWISE:
             nid = order[k]
             k += 1
         return nid

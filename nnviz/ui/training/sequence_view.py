@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLay
 
 from nnviz.ui.training.heatmap import HeatmapView
 
-RECURRENT = ("rnn", "lstm", "gru")
 # Quantity label -> (name in extra_tensors, phase that computes it); the labels are shown translated
 QUANTITIES = {
     QT_TRANSLATE_NOOP("SequenceView", "hidden state h_t"): ("hidden_states", "forward"),
@@ -36,7 +35,7 @@ QUANTITIES = {
 
 def recurrent_nodes(session: Any) -> list[str]:
     """Ids of the session's recurrent nodes, in forward order."""
-    return [nid for nid in session.order if session.layers[nid].key in RECURRENT]
+    return [nid for nid in session.order if session.layers[nid].capabilities.steps_through_time]
 
 
 def available(layer: Any) -> dict[str, np.ndarray]:

@@ -1,0 +1,112 @@
+"""Every layer type has every facet (spec, engine class, formula, PyTorch emitter, import rule), and
+code outside a layer's own modules asks for capabilities instead of testing layer keys by string."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from nnviz.export.layer_types import FACETS, layer_type, layer_types, missing_facets
+from nnviz.graph.params import ParamSpec
+from nnviz.graph.registry import REGISTRY, Capabilities, LayerSpec, all_specs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_registered_layer_type_has_every_facet():
+    assert missing_facets() == {}
+    assert len(layer_types()) == len(all_specs()) >= 25
+
+
+def test_a_type_with_only_a_spec_is_reported_with_each_missing_facet(monkeypatch):
+    orphan = LayerSpec(key="orphan_for_test", label="Orphan", category="Core", description="only a spec",
+                       infer=lambda in_shapes, p: in_shapes[0])
+    monkeypatch.setitem(REGISTRY._specs, orphan.key, orphan)
+    assert missing_facets() == {"orphan_for_test": ["engine", "formula", "emitter", "import rule"]}
+    assert layer_type("orphan_for_test").missing() == list(FACETS[1:])
+
+
+def test_an_engine_class_without_a_spec_is_reported(monkeypatch):
+    from nnviz.engine.base import LAYERS, Layer
+
+    monkeypatch.setitem(LAYERS, "ghost_for_test", type("Ghost", (Layer,), {"key": "ghost_for_test"}))
+    assert missing_facets() == {"ghost_for_test": ["spec"]}
+
+
+def test_the_capabilities_are_those_generic_code_relies_on():
+    caps = {t.key: t.capabilities for t in layer_types()}
+    assert {k for k, c in caps.items() if c.fuses_activation} == {"dense", "conv2d"}
+    assert {k for k, c in caps.items() if c.steps_through_time} == {"rnn", "lstm", "gru"}
+    assert {k for k, c in caps.items() if c.batch_statistics} == {"batchnorm1d", "batchnorm2d"}
+    assert {k for k, c in caps.items() if c.random_masks} == {"dropout", "rnn", "lstm", "gru"}
+    assert {k for k, c in caps.items() if c.neuron_view == "units"} == {"input", "dense"}
+    assert {k for k, c in caps.items() if c.neuron_view == "elementwise"} == {
+        s.key for s in all_specs() if s.is_activation}
+
+
+def test_a_spec_that_contradicts_its_own_activation_parameter_is_refused():
+    activation = ParamSpec("activation", "choice", "none", "fused", choices=("none", "relu"))
+    with pytest.raises(ValueError, match="fuses_activation"):
+        LayerSpec(key="x", label="X", category="Core", description="", infer=lambda s, p: s[0],
+                  params=(activation,))
+    with pytest.raises(ValueError, match="fuses_activation"):
+        LayerSpec(key="x", label="X", category="Core", description="", infer=lambda s, p: s[0],
+                  capabilities=Capabilities(fuses_activation=True))
+
+
+# ------------------------------------------------------------------ no layer keys tested by string
+# A layer's own modules may name its key; everything else reads capabilities.
+OWN_MODULES = ("nnviz/graph/specs/", "nnviz/engine/layers/", "nnviz/engine/activations.py",
+               "nnviz/engine/formula_activation.py", "nnviz/engine/sequence_formulas.py",
+               "nnviz/export/emit_", "nnviz/export/import_rules.py", "nnviz/export/import_sequence.py")
+# Left to the engineers who own them this session; each entry must still be true (so it is removed
+# once fixed), and no other module may join.
+KNOWN = {
+    "nnviz/data/fit.py": "data: which target encoding an output activation wants",
+    "nnviz/data/text.py": "data: which Input feeds an Embedding",
+    "nnviz/ui/data_panel.py": "data panel: the Input node whose shape the data sets",
+    "nnviz/graph/document.py": "the name stem 'input' (automatic node names), not a type test",
+}
+
+
+def _strings(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return [s for element in node.elts for s in _strings(element)]
+    return []
+
+
+def _key_tests(source: str, keys: set[str]) -> list[tuple[int, str]]:
+    """(line, key) for each comparison, membership test or startswith() against a layer key."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            found += [(node.lineno, s) for side in (node.left, *node.comparators) for s in _strings(side) if s in keys]
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "startswith":
+            found += [(node.lineno, s) for arg in node.args for s in _strings(arg)
+                      if any(k.startswith(s) for k in keys)]
+    return found
+
+
+def test_the_scan_finds_a_key_test_in_each_form_it_looks_for():
+    keys = {"dense", "batchnorm1d"}
+    source = ('a = t == "dense"\nb = t in ("dense", "x")\nc = t.startswith("batchnorm")\nd = t == "densely"\n'
+              'e = t == "batch"\n')
+    assert [line for line, _ in _key_tests(source, keys)] == [1, 2, 3]
+
+
+def test_no_module_outside_a_layers_own_tests_layer_keys_by_string():
+    keys = {s.key for s in all_specs()}
+    offenders = {}
+    for path in sorted((ROOT / "nnviz").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(OWN_MODULES):
+            continue
+        hits = _key_tests(path.read_text(encoding="utf-8"), keys)
+        if hits:
+            offenders[rel] = hits
+    assert set(offenders) - set(KNOWN) == set(), {k: v for k, v in offenders.items() if k not in KNOWN}
+    assert set(KNOWN) - set(offenders) == set(), "fixed: remove these from KNOWN"
