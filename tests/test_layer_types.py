@@ -66,7 +66,7 @@ OWN_MODULES = ("nnviz/graph/specs/", "nnviz/engine/layers/", "nnviz/engine/activ
 KNOWN = {
     "nnviz/data/fit.py": "data: which target encoding an output activation wants",
     "nnviz/data/text.py": "data: which Input feeds an Embedding",
-    "nnviz/ui/data_panel.py": "data panel: the Input node whose shape the data sets",
+    "nnviz/ui/data/data_panel.py": "data panel: the Input node whose shape the data sets",
     "nnviz/graph/document.py": "the name stem 'input' (automatic node names), not a type test",
 }
 
