@@ -172,23 +172,20 @@ def cmd_trace(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------- gradcheck
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     from nnviz.data.dataset import DataError
-    from nnviz.engine.gradcheck import TOLERANCE, gradcheck
+    from nnviz.engine.gradcheck import gradcheck
     from nnviz.engine.network import SessionError
 
     doc = _load(args.file)
-    tolerance = args.tolerance if args.tolerance is not None else TOLERANCE
+    tolerances = {k: v for k, v in (("atol", args.atol), ("rtol", args.rtol)) if v is not None}
     try:
-        results = gradcheck(doc)
+        report = gradcheck(doc, samples=args.samples, seed=args.seed, **tolerances)
     except (DataError, SessionError) as exc:
         raise CliError(str(exc)) from None
-    worst = 0.0
-    for r in results:
-        mark = "ok" if r.rel_error <= tolerance else "FAIL"
-        print(f"{r.node_name:<20} {r.param:<22} relative error {r.rel_error:.2e}  "
-              f"({r.checked} entries)  {mark}")
-        worst = max(worst, r.rel_error)
-    print(f"largest relative error {worst:.2e} (tolerance {tolerance:.0e})")
-    return 0 if worst <= tolerance else 1
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        print("\n".join(report.lines()))
+    return 0 if report.ok else 1
 
 
 # -------------------------------------------------------------------------------------------- main
@@ -221,9 +218,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per micro-step")
     p.set_defaults(func=cmd_trace)
 
-    p = sub.add_parser("gradcheck", help="compare gradients with finite differences; exit 1 above tolerance")
+    from nnviz.engine import gradcheck as gc
+
+    p = sub.add_parser("gradcheck", help="compare backprop's gradients with finite differences, in float64; "
+                       "exit 1 if any differs")
     p.add_argument("file")
-    p.add_argument("--tolerance", type=float, default=None, help="largest relative error allowed (1e-5)")
+    p.add_argument("--samples", type=_positive, default=gc.SAMPLES,
+                   help=f"tensors of at most N entries are checked whole, larger ones on N random entries "
+                   f"(default {gc.SAMPLES})")
+    p.add_argument("--seed", type=_non_negative, default=0, help="seed of the random sample (default 0)")
+    p.add_argument("--atol", type=float, help=f"absolute tolerance per entry (default {gc.ATOL:g})")
+    p.add_argument("--rtol", type=float, help=f"relative tolerance per entry (default {gc.RTOL:g})")
+    p.add_argument("--json", action="store_true", help="the whole report as one JSON object")
     p.set_defaults(func=cmd_gradcheck)
 
     import importlib

@@ -114,9 +114,22 @@ def test_trace_json_follows_the_tensor_contract(capsys):
 
 def test_gradcheck_exit_codes(capsys):
     code, out, _ = run(capsys, "gradcheck", str(EXAMPLES / "spirals.nnviz"))
-    assert code == 0 and "largest relative error" in out
-    code, out, _ = run(capsys, "gradcheck", str(EXAMPLES / "spirals.nnviz"), "--tolerance", "0")
+    assert code == 0 and out.splitlines()[-1].startswith("OK: every checked gradient matches")
+    assert "hidden_2 weight: 256 of 1,024 entries (random sample)" in out and "all 64 entries" in out
+    code, out, _ = run(capsys, "gradcheck", str(EXAMPLES / "spirals.nnviz"), "--atol", "0", "--rtol", "0")
     assert code == 1 and "FAIL" in out
+
+
+def test_gradcheck_json_says_what_was_sampled(capsys):
+    code, out, _ = run(capsys, "gradcheck", str(EXAMPLES / "seed-lenet.nnviz"), "--samples", "40", "--seed", "5",
+                       "--json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["seed"] == 5 and report["samples"] == 40
+    fc1 = next(t for t in report["tensors"] if t["name"] == "fc1" and t["tensor"] == "weight")
+    assert fc1["sampled"] and len(fc1["sampled_indices"]) == 40 and fc1["entries"] == 48000
+    assert fc1["direction"] == "ok"
+    conv1_bias = next(t for t in report["tensors"] if t["name"] == "conv1" and t["tensor"] == "bias")
+    assert not conv1_bias["sampled"] and conv1_bias["checked"] == 6
 
 
 def test_no_command_prints_help_and_bad_usage_exits_2(capsys):
