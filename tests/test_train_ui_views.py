@@ -177,12 +177,42 @@ def test_health_panel_and_badges_in_a_run(xor):
 def test_gradient_check_marks_the_nodes(xor):
     controller, views = xor
     controller.step_batch()
-    results = views.run_gradcheck()
-    assert results and all(r.ok for r in results)
-    for r in results:
-        assert views.badge(r.node)[0] == "✓"
-        assert r.param in views.badge(r.node)[1]
-    assert views.health.gradcheck_table.rowCount() == len(results)
+    report = views.run_gradcheck()
+    assert report.ok and report.tensors
+    for t in report.tensors:
+        assert views.badge(t.node)[0] == "✓"
+        assert f"{t.param}: all {t.size} entries" in views.badge(t.node)[1]
+    table = views.health.gradcheck_table
+    assert table.rowCount() == len(report.tensors)
+    assert [table.item(0, c).text() for c in (0, 1, 2, 5)] == [report.tensors[0].node_name, "weight",
+                                                                "all 16 entries", "ok"]
+    assert views.health.gradcheck_summary.text().endswith("0 skipped)")
+
+
+def test_gradient_check_shows_a_wrong_gradient_and_what_was_sampled(xor, monkeypatch):
+    from nnviz.engine.layers.core import Dense
+
+    controller, views = xor
+    true_backward = Dense._backward
+
+    def doubled_entry(self, delta):
+        out = true_backward(self, delta)
+        self.grads["bias"][0] *= 2
+        return out
+
+    monkeypatch.setattr(Dense, "_backward", doubled_entry)
+    controller.step_batch()
+    monkeypatch.setattr("nnviz.engine.gradcheck.SAMPLES", 10)  # the hidden weight (16 entries) is sampled
+    report = views.run_gradcheck()
+    assert not report.ok
+    table = views.health.gradcheck_table
+    rows = {(table.item(r, 0).text(), table.item(r, 1).text()): r for r in range(table.rowCount())}
+    hidden = report.tensors[0].node_name
+    assert table.item(rows[hidden, "bias"], 5).text() == "FAIL"
+    assert "[0]: backprop" in table.item(rows[hidden, "bias"], 5).toolTip()
+    assert table.item(rows[hidden, "weight"], 2).text().startswith("10 of 16 entries (random sample)")
+    assert views.badge(report.tensors[0].node)[0] == "✗"
+    assert views.health.gradcheck_summary.text().splitlines()[-1].startswith("FAIL")
 
 
 def test_badge_priority_nan_over_gradcheck_over_health(xor):

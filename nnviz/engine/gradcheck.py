@@ -178,11 +178,13 @@ class _Probe:
 
 
 def gradcheck(doc: GraphDocument, dataset: Dataset | None = None, *, batch: int = BATCH,
-              samples: int = SAMPLES, seed: int = 0, atol: float = ATOL, rtol: float = RTOL, h: float = STEP,
+              samples: int | None = None, seed: int = 0, atol: float = ATOL, rtol: float = RTOL, h: float = STEP,
               weights: dict[str, dict[str, np.ndarray]] | None = None) -> GradCheckReport:
     """Check backprop against central differences on the first `batch` training samples.
 
-    `weights` (node -> name -> array) starts from a trained state instead of the initial one."""
+    `weights` (node -> name -> array) starts from a trained state instead of the initial one;
+    `samples` defaults to SAMPLES."""
+    samples = SAMPLES if samples is None else samples
     if dataset is None:
         from nnviz.engine.session import document_dataset
 

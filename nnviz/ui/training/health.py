@@ -124,10 +124,15 @@ class HealthPanel(QWidget):
         self.gradcheck_button = QPushButton(self.tr("Gradient check"))
         self.gradcheck_button.setToolTip(self.tr("Compare every gradient with central finite differences, in float64"))
         self.gradcheck_button.clicked.connect(self.gradcheckRequested)
-        self.gradcheck_table = QTableWidget(0, 3)
-        self.gradcheck_table.setHorizontalHeaderLabels([self.tr("layer"), self.tr("tensor"), self.tr("relative error")])
-        self.gradcheck_table.setMaximumHeight(130)
+        self.gradcheck_table = QTableWidget(0, 6)
+        self.gradcheck_table.setHorizontalHeaderLabels(
+            [self.tr("layer"), self.tr("tensor"), self.tr("entries checked"), self.tr("skipped"),
+             self.tr("worst / allowed"), self.tr("result")])
+        self.gradcheck_table.setMaximumHeight(160)
         self.gradcheck_table.hide()
+        self.gradcheck_summary = QLabel()  # the rule an entry passes by, and the verdict
+        self.gradcheck_summary.setWordWrap(True)
+        self.gradcheck_summary.hide()
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("Histograms of")))
         row.addWidget(self.layer_choice, 1)
@@ -137,6 +142,7 @@ class HealthPanel(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addLayout(row)
         layout.addWidget(self.warning)
+        layout.addWidget(self.gradcheck_summary)
         layout.addWidget(self.gradcheck_table)
         self.histograms: dict[str, np.ndarray] = {}
 
@@ -146,6 +152,7 @@ class HealthPanel(QWidget):
             self.ratio_plot.removeItem(curve)
         self.curves.clear()
         self.gradcheck_table.hide()
+        self.gradcheck_summary.hide()
 
     def refresh(self, session, seen: dict[str, dict[str, np.ndarray]] | None = None) -> None:
         if session is None:
@@ -196,13 +203,24 @@ class HealthPanel(QWidget):
             self.histograms[name] = counts
             self.hist_curves[name].setData(edges, counts)
 
-    def show_gradcheck(self, results, names: dict[str, str]) -> None:
-        self.gradcheck_table.setRowCount(len(results))
-        for r, res in enumerate(results):
-            for c, text in enumerate((names.get(res.node, res.node), res.param, f"{res.rel_error:.2e}")):
+    def show_gradcheck(self, report) -> None:
+        """One row per tensor: how many entries were compared (all, or a random sample), how many were
+        skipped and why, the worst difference as a fraction of the allowed one, ok or FAIL."""
+        lines = report.lines()
+        self.gradcheck_summary.setText(lines[0] + "\n" + lines[-1])
+        self.gradcheck_summary.show()
+        self.gradcheck_table.setRowCount(len(report.tensors))
+        for r, t in enumerate(report.tensors):
+            texts = (t.node_name, t.param, t.coverage(), t.skipped() or "-", f"{t.worst:.2g}",
+                     self.tr("ok") if t.ok else self.tr("FAIL"))
+            tip = "\n".join(f"{f.where}: backprop {f.analytic:.6g}, finite difference {f.numeric:.6g}"
+                            for f in t.failures)
+            for c, text in enumerate(texts):
                 item = QTableWidgetItem(text)
-                if c == 2:
-                    item.setForeground(pg.mkColor("#1b7f2a" if res.ok else "#b00020"))
+                if tip:
+                    item.setToolTip(tip)
+                if c == 5:
+                    item.setForeground(pg.mkColor("#1b7f2a" if t.ok else "#b00020"))
                 self.gradcheck_table.setItem(r, c, item)
         self.gradcheck_table.resizeColumnsToContents()
         self.gradcheck_table.show()

@@ -275,9 +275,9 @@ class TrainingViews(QObject):
             if np.size(out) and np.all(np.isfinite(out)):
                 self.canvas.set_node_glyph(nid, output_glyph(out))
 
-    def run_gradcheck(self) -> list | None:
-        """Finite differences against the analytic gradients at the current weights; results on the
-        nodes (✓ or ✗ badges) and in the health panel."""
+    def run_gradcheck(self):
+        """Finite differences against the analytic gradients at the current weights, in float64; the
+        report on the nodes (✓ or ✗ badges) and in the health panel. Returns the GradCheckReport."""
         c = self.controller
         s = c.session
         if s is None:
@@ -286,23 +286,26 @@ class TrainingViews(QObject):
         from nnviz.engine.gradcheck import gradcheck
 
         try:
-            results = gradcheck(c.doc, s.dataset, weights=s.weights())
+            report = gradcheck(c.doc, s.dataset, weights=s.weights())
         except Exception as exc:
             c.message.emit(self.tr("Gradient check failed: %s") % exc)
             return None
-        self.health.show_gradcheck(results, s.net.names)
+        self.health.show_gradcheck(report)
         by_node: dict[str, list] = {}
-        for r in results:
-            by_node.setdefault(r.node, []).append(r)
-        for nid, rs in by_node.items():
-            worst = max(rs, key=lambda r: r.rel_error)
-            tip = "Gradient check (relative error, finite differences vs backprop):\n" + "\n".join(
-                f"{r.param}: {r.rel_error:.2e}" for r in rs)
-            self.set_badge(nid, "gradcheck", "✓" if worst.ok else f"✗ {worst.rel_error:.0e}", tip)
-        ok = all(r.ok for r in results)
-        c.message.emit(self.tr("Gradient check: every gradient matches finite differences") if ok else
-                       self.tr("Gradient check: some gradients differ from finite differences (see the nodes)"))
-        return results
+        for t in report.tensors:
+            by_node.setdefault(t.node, []).append(t)
+        for nid, ts in by_node.items():
+            tip = "Gradient check (backprop vs finite differences, float64):\n" + "\n".join(
+                f"{t.param}: {t.coverage()}, worst {t.worst:.2g} of the allowed difference"
+                + (f", skipped {t.skipped()}" if t.skipped() else "") + ("" if t.ok else " FAIL") for t in ts)
+            self.set_badge(nid, "gradcheck", "✓" if all(t.ok for t in ts) else "✗", tip)
+        if report.problem():
+            c.message.emit(self.tr("Gradient check: %s") % report.problem())
+        elif report.ok:
+            c.message.emit(self.tr("Gradient check: every gradient matches finite differences"))
+        else:
+            c.message.emit(self.tr("Gradient check: some gradients differ from finite differences (see the nodes)"))
+        return report
 
     def refresh_curves(self) -> None:
         s = self.controller.session
