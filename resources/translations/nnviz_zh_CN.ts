@@ -707,8 +707,28 @@
         <translation>张量</translation>
     </message>
     <message>
-        <source>relative error</source>
-        <translation>相对误差</translation>
+        <source>entries checked</source>
+        <translation>已检验条目</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>worst / allowed</source>
+        <translation>最大差 / 允许差</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Histograms of</source>
@@ -1881,6 +1901,10 @@
     <message>
         <source>Gradient check failed: %s</source>
         <translation>梯度检验失败：%s</translation>
+    </message>
+    <message>
+        <source>Gradient check: %s</source>
+        <translation>梯度检验：%s</translation>
     </message>
     <message>
         <source>Gradient check: every gradient matches finite differences</source>
