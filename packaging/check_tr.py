@@ -125,7 +125,7 @@ def untranslated(paths: list[Path] | None = None) -> list[Finding]:
                     findings.append(Finding(path, node.lineno, f"{ast.unparse(owner)}.tr", text))
                 continue
             if name == "_action":
-                continue  # translated inside MainWindow._action; collected by dynamic_strings()
+                continue  # translated inside WindowActions._action; collected by dynamic_strings()
             for index in VISIBLE_CALLS.get(name, ()):
                 if index < len(node.args):
                     text = _literal(node.args[index])
@@ -135,7 +135,7 @@ def untranslated(paths: list[Path] | None = None) -> list[Finding]:
 
 
 def dynamic_strings(paths: list[Path] | None = None) -> list[tuple[str, str]]:
-    """(context, text) pairs that reach self.tr() through a variable: MainWindow._action's text and tip
+    """(context, text) pairs that reach self.tr() through a variable: WindowActions._action's text and tip
     arguments, the main window's menu titles and dock titles (add_dock(widget, "Title"), and the
     `title = "..."` class attribute of panels docked by title)."""
     found: list[tuple[str, str]] = []

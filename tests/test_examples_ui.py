@@ -147,10 +147,10 @@ def test_an_example_without_a_thumbnail_is_drawn_on_the_fly(qtbot, tmp_path):
 
 # ---------------------------------------------------------------- in the main window
 def test_help_menu_opens_the_gallery_and_a_click_opens_the_example(window, qtbot):
-    action = window.act_examples_gallery
+    action = window.start_page.action
     assert action in window.menu("&Help").actions()
     action.trigger()
-    dialog = window._nnviz_start_page
+    dialog = window.start_page.dialog
     assert isinstance(dialog, StartDialog) and dialog.isVisible()
     card = dialog.page.cards["seed-lenet"]
     qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
@@ -162,7 +162,7 @@ def test_help_menu_opens_the_gallery_and_a_click_opens_the_example(window, qtbot
     assert not dialog.isVisible()
     # Opening the gallery again reuses the page.
     action.trigger()
-    assert window._nnviz_start_page is dialog and dialog.isVisible()
+    assert window.start_page.dialog is dialog and dialog.isVisible()
     dialog.close()
 
 
@@ -171,16 +171,16 @@ def test_gallery_shows_once_at_first_start(qapp, qtbot, tmp_path):
     win.show()  # the tour waits for the window to be on screen
     try:
         # A first start shows the tour once the window is on screen; the gallery waits until it is done.
-        qtbot.waitUntil(lambda: getattr(win, "_nnviz_tour", None) is not None and win._nnviz_tour.isVisible(),
+        qtbot.waitUntil(lambda: win.help_actions.tour is not None and win.help_actions.tour.isVisible(),
                         timeout=3000)
-        tour = win._nnviz_tour
+        tour = win.help_actions.tour
         qapp.processEvents()
-        assert getattr(win, "_nnviz_start_page", None) is None
+        assert win.start_page.dialog is None
         tour.finish()
-        qtbot.waitUntil(lambda: getattr(win, "_nnviz_start_page", None) is not None, timeout=3000)
-        assert win._nnviz_start_page.isVisible()
+        qtbot.waitUntil(lambda: win.start_page.dialog is not None, timeout=3000)
+        assert win.start_page.dialog.isVisible()
         assert str(win.settings.value(SETTINGS_KEY)).lower() == "true"
-        win._nnviz_start_page.close()
+        win.start_page.dialog.close()
     finally:
         win.undo_stack.setClean()
         win.close()
@@ -188,7 +188,7 @@ def test_gallery_shows_once_at_first_start(qapp, qtbot, tmp_path):
     again = make_window(tmp_path, first_run=True)
     try:
         qapp.processEvents()
-        assert getattr(again, "_nnviz_start_page", None) is None
+        assert again.start_page.dialog is None
     finally:
         again.undo_stack.setClean()
         again.close()
@@ -197,5 +197,5 @@ def test_gallery_shows_once_at_first_start(qapp, qtbot, tmp_path):
 
 def test_windows_for_tests_and_screenshots_do_not_show_it(window, qapp):
     qapp.processEvents()
-    assert getattr(window, "_nnviz_start_page", None) is None
+    assert window.start_page.dialog is None
     assert window.settings.value(SETTINGS_KEY) is None

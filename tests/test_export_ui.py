@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication
 
 from nnviz.graph.document import GraphDocument
 from nnviz.resources import resource_path
-from nnviz.ui.export.export_dialog import ExportPanel, install_export_action
+from nnviz.ui.export.export_dialog import ExportPanel
 from nnviz.ui.shell.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -46,8 +46,10 @@ def _action(window, text: str):
 
 
 def test_the_preview_follows_edits_and_copies(window, qtbot):
-    actions = install_export_action(window)
-    assert install_export_action(window) is actions  # installing twice adds nothing
+    actions = window.export_actions  # the window installed it once, and keeps it
+    entries = [a for sub in (a.menu() for a in window.menu("&File").actions() if a.menu() is not None)
+               for a in sub.actions() if a.text() == "PyTorch..."]
+    assert len(entries) == 1  # File > Export > PyTorch..., once
     _action(window, "PyTorch...").trigger()
     panel = actions.panel
     assert panel is not None and actions.dock.isVisible()
@@ -80,7 +82,7 @@ def test_the_preview_follows_edits_and_copies(window, qtbot):
 
 
 def test_an_invalid_graph_shows_why_and_cannot_be_exported(window, qtbot):
-    panel = install_export_action(window).show_preview()
+    panel = window.export_actions.show_preview()
     logits = window.document.node_by_name("logits").id
     edge = window.document.inputs_of(logits)[0]
     good = panel.model_view.toPlainText()
@@ -95,7 +97,7 @@ def test_an_invalid_graph_shows_why_and_cannot_be_exported(window, qtbot):
 def test_export_writes_the_sessions_current_weights(window, tmp_path):
     from safetensors.numpy import load_file
 
-    panel = install_export_action(window).show_preview()
+    panel = window.export_actions.show_preview()
     session = window.training.session
     assert session is not None
     for _ in range(3):
@@ -110,7 +112,7 @@ def test_export_writes_the_sessions_current_weights(window, tmp_path):
 
 
 def test_a_replaced_document_is_followed(window, qtbot):
-    panel = install_export_action(window).show_preview()
+    panel = window.export_actions.show_preview()
     doc = GraphDocument()
     inp = doc.add_node("input", params={"shape": (3,)})
     out = doc.add_node("dense", name="only", params={"units": 1})
@@ -165,7 +167,7 @@ def test_verify_button_shows_the_side_by_side_report(window):
     from tests.torch_util import require_torch
 
     require_torch()
-    panel = install_export_action(window).show_preview()
+    panel = window.export_actions.show_preview()
     window.training.session.step_batch()  # trained weights: verification starts from them
     report = panel.verify()
     assert report is not None and report.passed and report.steps == 20

@@ -17,12 +17,9 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
-    from nnviz.ui.help import install_help
-
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(settings=settings, recovery_dir=tmp_path / "recovery")
     qtbot.addWidget(win)
-    install_help(win, first_run=False)
     win.resize(1280, 800)
     win.show()
     qtbot.waitExposed(win)
@@ -40,8 +37,8 @@ def test_help_menu_has_every_entry_once(window) -> None:
                    "&Keyboard Shortcuts", "&About nnviz"):
         assert texts.count(wanted) == 1, texts
     # F1 belongs to exactly one action: the full shortcut list replaced the window's simple one.
-    f1 = [a for a in window.findChildren(type(window.act_shortcuts)) if a.shortcut().toString() == "F1"]
-    assert f1 == [window.act_shortcuts]
+    f1 = [a for a in window.findChildren(type(window.help_actions.shortcuts)) if a.shortcut().toString() == "F1"]
+    assert f1 == [window.help_actions.shortcuts]
 
 
 def test_every_dock_of_the_real_window_is_explained(window) -> None:

@@ -336,7 +336,10 @@ def test_wheel_zooms_and_fit_limits(window: MainWindow) -> None:
 
 
 def test_context_menu_adds_layer_and_removes_connection(window: MainWindow) -> None:
-    from nnviz.ui.shell.canvas_menu import build_menu
+    from nnviz.ui.canvas.canvas_menu import build_menu as build
+
+    def build_menu(window, pos):
+        return build(window.canvas, window.controller, window.menu_actions.canvas_menu(), pos)
 
     def find(menu, text):
         for action in menu.actions():

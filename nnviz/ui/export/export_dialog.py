@@ -3,7 +3,7 @@
 The preview shows the model.py and train.py that `nnviz export` would write, regenerated (after a
 short pause) on every edit of the graph, syntax-highlighted, with Copy and Export... buttons. When
 the network cannot be exported the message says why and the last good code is dimmed.
-install_export_action(window) adds the menu entries; the main window or the lead calls it once.
+install_export_action(window) adds the menu entries; the main window calls it once and keeps the result.
 """
 
 from __future__ import annotations
@@ -263,12 +263,8 @@ class ExportActions:
 
 
 def install_export_action(window: Any) -> ExportActions:
-    """Add File > Export > PyTorch... and File > Import > PyTorch model... (once per window)."""
-    existing = getattr(window, "export_actions", None)
-    if isinstance(existing, ExportActions):
-        return existing
-    window.export_actions = ExportActions(window)
-    return window.export_actions
+    """Add File > Export > PyTorch... and File > Import > PyTorch model...; the caller keeps what it returns."""
+    return ExportActions(window)
 
 
 def import_pytorch(window: Any, path: str | None = None, factory: str | None = None,

@@ -231,7 +231,6 @@ def start_tour(window: QMainWindow, settings: QSettings) -> Tour:
     tour = Tour(window, settings)
     tour.show()
     tour.raise_()
-    window._nnviz_tour = tour  # keep it alive while shown
     return tour
 
 

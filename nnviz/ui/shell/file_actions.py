@@ -4,7 +4,7 @@ unsaved-changes prompt. Recent files live in the window's QSettings."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -14,14 +14,37 @@ from nnviz.graph import GraphDocument
 from nnviz.resources import resource_path
 
 if TYPE_CHECKING:
-    from nnviz.ui.shell.main_window import MainWindow
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+
+    from nnviz.ui.shell.recovery import Autosaver
+    from nnviz.ui.training.controller import TrainingController
+
+
+class DocumentWindow(Protocol):
+    """What the File actions need of the window that shows the document (the main window; a test double)."""
+
+    document: GraphDocument
+    file_path: str
+    settings: QSettings
+    undo_stack: QUndoStack
+    autosaver: Autosaver
+    training: TrainingController | None
+
+    def set_document(self, document: GraphDocument, file_path: str = "", state: dict | None = None,
+                     untitled_name: str = "") -> None: ...
+    def set_file_path(self, path: str) -> None: ...
+    def training_state(self) -> dict | None: ...
+    def display_name(self) -> str: ...
+    def update_title(self) -> None: ...
+    def status(self, message: str, msecs: int = 6000) -> None: ...
 
 MAX_RECENT = 8
 FILTER = "nnviz networks (*.nnviz);;All files (*)"
 
 
 class FileActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: DocumentWindow) -> None:
         super().__init__(window)
         self.window = window
         self.recent_menu = QMenu(self.tr("Open &Recent"), window)
@@ -70,11 +93,10 @@ class FileActions(QObject):
             QMessageBox.warning(self.window, self.tr("Cannot open"), str(exc))
             self.forget_recent(path)
             return False
-        self.window.set_document(doc, "" if as_untitled else str(path), state)
         if as_untitled:
-            self.window.untitled_name = Path(path).stem
-            self.window.update_title()
+            self.window.set_document(doc, "", state, untitled_name=Path(path).stem)
         else:
+            self.window.set_document(doc, str(path), state)
             self.add_recent(str(path))
         self.window.status(self.tr("Opened %s") % path)
         return True
@@ -105,7 +127,7 @@ class FileActions(QObject):
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self.window, self.tr("Cannot save"), self.tr("Saving %s failed: %s") % (path, exc))
             return False
-        self.window.file_path = str(path)
+        self.window.set_file_path(str(path))
         self.window.undo_stack.setClean()
         if self.window.training is not None:
             self.window.training.mark_saved()

@@ -20,10 +20,11 @@ Public surface for other panels (the training panels attach through `attach_trai
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QDockWidget,
@@ -39,18 +40,25 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.graph import Change, GraphDocument
+from nnviz.ui.canvas.canvas_menu import show_menu
 from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.canvas.edit_actions import EditActions
 from nnviz.ui.canvas.inspector import Inspector
 from nnviz.ui.canvas.palette import Palette
 from nnviz.ui.canvas.scene import GraphScene
 from nnviz.ui.canvas.view import GraphView
 from nnviz.ui.data.data_panel import DataPanel
-from nnviz.ui.shell.edit_actions import EditActions
 from nnviz.ui.shell.file_actions import FileActions
 from nnviz.ui.shell.problems import ProblemsPanel
 from nnviz.ui.shell.recovery import DEFAULT_INTERVAL_S, Autosaver, default_recovery_dir, find_recoverable
 from nnviz.ui.shell.summary_dialog import SummaryDialog
+from nnviz.ui.shell.window_actions import WindowActions
 from nnviz.ui.widgets.icons import app_icon
+
+if TYPE_CHECKING:
+    from nnviz.ui.export.export_dialog import ExportActions
+    from nnviz.ui.help import HelpActions
+    from nnviz.ui.shell.start_page import StartPageEntry
 
 MENUS = ("&File", "&Edit", "&View", "&Train", "&Help")
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -89,6 +97,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("toolbar_main")
         self.addToolBar(self.toolbar)
         self._valid_actions: list[QAction] = []
+        self.menu_actions: WindowActions | None = None  # built once the parts it acts on exist
 
         self.palette = Palette()
         self.inspector = Inspector(self.controller)
@@ -107,8 +116,11 @@ class MainWindow(QMainWindow):
         self.problems_dock.raise_()
 
         self.files = FileActions(self)
-        self.edits = EditActions(self)
-        self._build_actions()
+        self.edits = EditActions(self.scene, self.controller, self.status, self)
+        self.menu_actions = WindowActions(
+            self, self.menu, self.toolbar, self.files, self.edits, self.canvas, self.controller, self.undo_stack,
+            self.palette, [self.palette_dock, self.data_dock, self.inspector_dock, self.problems_dock,
+                           self.history_dock], self.show_summary)
         self.autosaver = Autosaver(recovery_dir or default_recovery_dir(), autosave_interval_s, self)
         self.autosaver.start(lambda: (self.document, self.file_path, self.has_unsaved_work(), self.training_state))
 
@@ -131,6 +143,9 @@ class MainWindow(QMainWindow):
         from nnviz.ui.training import attach_training
 
         self.training = attach_training(self) if training else None
+        self.export_actions: ExportActions | None = None
+        self.help_actions: HelpActions | None = None
+        self.start_page: StartPageEntry | None = None
         if extensions:
             self._install_extensions(first_run)
         self._sized = False
@@ -159,8 +174,8 @@ class MainWindow(QMainWindow):
             widget = scroller
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
-        if "&View" in getattr(self, "_menus", {}) and hasattr(self, "_docks_menu"):
-            self._docks_menu.addAction(dock.toggleViewAction())
+        if self.menu_actions is not None:
+            self.menu_actions.panels_menu.addAction(dock.toggleViewAction())
         return dock
 
     def status(self, message: str, msecs: int = 6000) -> None:
@@ -170,13 +185,15 @@ class MainWindow(QMainWindow):
         self._valid_actions.append(action)
         self._update_valid_actions()
 
-    def set_document(self, document: GraphDocument, file_path: str = "", state: dict | None = None) -> None:
+    def set_document(self, document: GraphDocument, file_path: str = "", state: dict | None = None,
+                     untitled_name: str = "") -> None:
         """Replace the document (New, Open, Revert, recovery); the history starts afresh. `state`: the
-        training state saved with it (the training panels continue from it)."""
+        training state saved with it (the training panels continue from it); `untitled_name`: the title of
+        a document not saved anywhere yet (an example opened as a copy)."""
         self.document.unsubscribe(self._on_change)
         self.document = document
         self.file_path = file_path
-        self.untitled_name = ""
+        self.untitled_name = untitled_name
         self.controller.set_document(document)
         self.scene.set_document(document)
         self.inspector.set_document(document)
@@ -192,6 +209,11 @@ class MainWindow(QMainWindow):
             self.documentReplaced.emit(document)
         finally:
             self.opened_state = None
+
+    def set_file_path(self, path: str) -> None:
+        """The document now lives in `path` (after Save As)."""
+        self.file_path = path
+        self.update_title()
 
     def training_state(self) -> dict | None:
         """The trained state to save with the document (weights, optimiser, position, metrics, random)."""
@@ -260,9 +282,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(why)
 
     def _context_menu(self, pos) -> None:
-        from nnviz.ui.shell.canvas_menu import show_menu
-
-        show_menu(self, pos)
+        show_menu(self.canvas, self.controller, self.menu_actions.canvas_menu(), pos)
 
     def _selection_changed(self) -> None:
         if not shiboken6.isValid(self.scene) or not shiboken6.isValid(self.inspector):
@@ -274,42 +294,15 @@ class MainWindow(QMainWindow):
             self.inspector_dock.raise_()  # a click on a node asks what it is: show its editors
         self.selectionChanged.emit(node_id)
 
-    def _action(self, menu: str, text: str, slot, shortcut=None, tip: str = "", toolbar: bool = False) -> QAction:
-        action = QAction(self.tr(text), self)
-        if shortcut is not None:
-            keys = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(k) for k in keys])
-        if tip:
-            action.setStatusTip(self.tr(tip))
-        action.triggered.connect(lambda checked=False: slot())
-        self.menu(menu).addAction(action)
-        if toolbar:
-            self.toolbar.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        from nnviz.ui.shell.window_actions import build_actions
-
-        build_actions(self)
-
     def _install_extensions(self, first_run: bool) -> None:
-        """Menus and panels other modules contribute (export, help and language, examples gallery); each
-        is optional so the window also works while one of them is absent."""
-        import importlib
+        """The File menu's export and import, Help with the tour, language and theme, the examples gallery."""
+        from nnviz.ui.export.export_dialog import install_export_action
+        from nnviz.ui.help import install_help
+        from nnviz.ui.shell.start_page import install_start_page
 
-        extensions = (("nnviz.ui.export.export_dialog", "install_export_action", {}),
-                      ("nnviz.ui.help", "install_help", {"first_run": first_run}),
-                      ("nnviz.ui.shell.start_page", "install_start_page", {"first_run": first_run}))
-        for module_name, function, kwargs in extensions:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
-                continue
-            installer = getattr(module, function, None)
-            if installer is not None:
-                installer(self, **kwargs)
+        self.export_actions = install_export_action(self)
+        self.help_actions = install_help(self, first_run=first_run)
+        self.start_page = install_start_page(self, self.files.open_example, self.help_actions, first_run=first_run)
 
     def _arrange_docks(self) -> None:
         """First-show layout of this window's own docks (panels added by others arrange themselves)."""

@@ -2,8 +2,8 @@
 its title and what to watch while stepping it (in English or Chinese, following the UI language).
 One click on an example emits `exampleChosen(path)`; in the main window that opens it as an untitled copy.
 
-    install_start_page(window, first_run=False)   Help > Examples Gallery..., and the page at first start
-    python -m nnviz.ui.shell.start_page [FOLDER]        re-render resources/examples/thumbnails/*.png
+    install_start_page(window, open_example, ...)   Help > Examples Gallery..., and the page at first start
+    python -m nnviz.ui.shell.start_page [FOLDER]     re-render resources/examples/thumbnails/*.png
 
 The thumbnails are the canvas's own drawing of each example (GraphScene rendered to an image), made at
 build time and committed, so the page opens without building nine scenes; an example without one is
@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,6 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.io.examples import gallery_files, title_of
+
+if TYPE_CHECKING:
+    from nnviz.ui.help import HelpActions
 
 THUMB_SIZE = QSize(480, 270)  # rendered size; shown at half size so it stays sharp on high-DPI screens
 SHOWN_SIZE = QSize(240, 135)
@@ -287,45 +292,54 @@ class StartDialog(QDialog):
         self.resize(1240, 720)
 
 
-def show_start_page(window: QMainWindow) -> StartDialog:
-    """Open (or raise) the gallery over `window`; choosing an example opens it in the window."""
-    dialog = getattr(window, "_nnviz_start_page", None)
-    if dialog is None:
-        dialog = StartDialog(window)
+class StartPageEntry(QObject):
+    """Help > Examples Gallery... and the gallery it opens over the window (kept here while it exists);
+    choosing an example hands its path to `open_example`, which says whether it opened."""
 
-        def chosen(path: str) -> None:
-            files = getattr(window, "files", None)
-            opened = files.open_example(path) if files is not None else False
-            if opened:
-                dialog.close()
+    def __init__(self, window: QMainWindow, open_example: Callable[[str], bool]) -> None:
+        from PySide6.QtGui import QAction
 
-        dialog.page.exampleChosen.connect(chosen)
-        window._nnviz_start_page = dialog
-    dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
-    return dialog
+        super().__init__(window)
+        self.window = window
+        self.open_example = open_example
+        self.dialog: StartDialog | None = None
+        self.action = QAction(TEXTS[_lang(None)]["action"], window)
+        self.action.setObjectName("act_examples_gallery")
+        self.action.triggered.connect(lambda checked=False: self.show())
+        help_menu = window.menu("&Help")
+        first = help_menu.actions()[0] if help_menu.actions() else None
+        help_menu.insertAction(first, self.action)  # first in Help: it is where a new learner starts
+
+    def show(self) -> StartDialog:
+        """Open (or raise) the gallery over the window; choosing an example opens it in the window."""
+        if self.dialog is None:
+            dialog = self.dialog = StartDialog(self.window)
+
+            def chosen(path: str) -> None:
+                if self.open_example(path):
+                    dialog.close()
+
+            dialog.page.exampleChosen.connect(chosen)
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog
 
 
-def install_start_page(window: QMainWindow, first_run: bool = False) -> None:
+def install_start_page(window: QMainWindow, open_example: Callable[[str], bool],
+                       help_actions: HelpActions | None = None, first_run: bool = False) -> StartPageEntry:
     """Help > Examples Gallery...; with first_run, also show the gallery the first time nnviz starts
-    (after the tour, when the tour is showing), once per user (QSettings "startPage/shown")."""
-    from PySide6.QtGui import QAction
-
-    action = QAction(TEXTS[_lang(None)]["action"], window)
-    action.setObjectName("act_examples_gallery")
-    action.triggered.connect(lambda checked=False: show_start_page(window))
-    help_menu = window.menu("&Help")
-    first = help_menu.actions()[0] if help_menu.actions() else None
-    help_menu.insertAction(first, action)  # first in Help: it is where a new learner starts
-    window.act_examples_gallery = action
+    (after the tour, when the help's first-run tour is showing), once per user (QSettings "startPage/shown")."""
+    entry = StartPageEntry(window, open_example)
     settings = getattr(window, "settings", None)
     if not first_run or settings is None or str(settings.value(SETTINGS_KEY, "false")).lower() in ("true", "1"):
-        return
+        return entry
     settings.setValue(SETTINGS_KEY, True)
-    from nnviz.ui.help import after_first_run_tour
-
-    after_first_run_tour(window, lambda: show_start_page(window))
+    if help_actions is not None:
+        help_actions.after_first_run_tour(entry.show)
+    else:
+        QTimer.singleShot(0, entry.show)
+    return entry
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,40 +3,55 @@ on empty space (add any layer where the user clicked)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QPoint, QPointF
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from nnviz.graph import CATEGORIES, all_specs
+from nnviz.ui.canvas.controller import GraphController
 from nnviz.ui.canvas.edge_item import EdgeItem
 from nnviz.ui.canvas.node_item import NodeItem, PortItem
+from nnviz.ui.canvas.view import GraphView
 from nnviz.ui.widgets.i18n import core_tr
 from nnviz.ui.widgets.icons import category_icon
 
-if TYPE_CHECKING:
-    from nnviz.ui.shell.main_window import MainWindow
+
+@dataclass(frozen=True)
+class CanvasMenuActions:
+    """The Edit and View menus' actions this menu offers too (the same actions, so shortcuts show alike)."""
+
+    duplicate: QAction
+    copy: QAction
+    cut: QAction
+    delete: QAction
+    paste: QAction
+    select_all: QAction
+    auto_layout: QAction
+    fit: QAction
 
 
-def build_menu(window: MainWindow, scene_pos: QPointF) -> QMenu:
+def build_menu(view: GraphView, controller: GraphController, actions: CanvasMenuActions,
+               scene_pos: QPointF) -> QMenu:
     """The menu for what lies under scene_pos; selecting the item under the cursor first, as file managers do."""
-    scene = window.scene
-    menu = QMenu(window)
+    scene = view.graph_scene
+    menu = QMenu(view)
     under = next((i for i in scene.items(scene_pos) if isinstance(i, NodeItem | EdgeItem | PortItem)), None)
     if isinstance(under, PortItem):
         under = under.node
     if isinstance(under, NodeItem):
         if not under.isSelected():
             scene.select_nodes([under.node_id])
-        menu.addAction(window.act_duplicate)
-        menu.addAction(window.act_copy)
-        menu.addAction(window.act_cut)
+        menu.addAction(actions.duplicate)
+        menu.addAction(actions.copy)
+        menu.addAction(actions.cut)
         menu.addSeparator()
-        menu.addAction(window.act_delete)
+        menu.addAction(actions.delete)
     elif isinstance(under, EdgeItem):
         edge = under.edge
         menu.addAction(QCoreApplication.translate("CanvasMenu", "Remove connection"),
-                       lambda: window.controller.disconnect(edge))
+                       lambda: controller.disconnect(edge))
     else:
         add = menu.addMenu(QCoreApplication.translate("CanvasMenu", "Add layer here"))
         groups: dict[str, list] = {c: [] for c in CATEGORIES}
@@ -49,15 +64,15 @@ def build_menu(window: MainWindow, scene_pos: QPointF) -> QMenu:
             for spec in specs:
                 action = sub.addAction(core_tr(spec.label))
                 action.setStatusTip(core_tr(spec.description))
-                action.triggered.connect(lambda checked=False, k=spec.key: window.canvas.drop_layer(k, scene_pos))
-        menu.addAction(window.act_paste)
+                action.triggered.connect(lambda checked=False, k=spec.key: view.drop_layer(k, scene_pos))
+        menu.addAction(actions.paste)
         menu.addSeparator()
-        menu.addAction(window.act_select_all)
-        menu.addAction(window.act_layout)
-        menu.addAction(window.act_fit)
+        menu.addAction(actions.select_all)
+        menu.addAction(actions.auto_layout)
+        menu.addAction(actions.fit)
     return menu
 
 
-def show_menu(window: MainWindow, view_pos: QPoint) -> None:
-    menu = build_menu(window, window.canvas.mapToScene(view_pos))
-    menu.exec(window.canvas.viewport().mapToGlobal(view_pos))
+def show_menu(view: GraphView, controller: GraphController, actions: CanvasMenuActions, view_pos: QPoint) -> None:
+    menu = build_menu(view, controller, actions, view.mapToScene(view_pos))
+    menu.exec(view.viewport().mapToGlobal(view_pos))
