@@ -99,7 +99,7 @@ def test_every_layer_type_round_trips_with_its_default_params():
 def test_the_file_is_readable_json_with_format_version_and_unicode_unescaped():
     text = nio.dumps(lenet_like())
     tree = json.loads(text)
-    assert (tree["format"], tree["version"]) == ("nnviz", nio.FORMAT_VERSION)
+    assert (tree["format"], tree["version"]) == ("nnviz", nio.PLAIN_VERSION)  # no sidecar: version 1
     assert list(tree)[:2] == ["format", "version"]
     assert "卷积层" in text  # not \\u escapes: a person can read and diff it
     assert text.startswith('{\n  "format": "nnviz",\n  "version": 1,\n')
@@ -183,7 +183,7 @@ def test_version_0_files_migrate_on_load():
     assert (doc.training.lr, doc.training.optimizer, doc.training.loss) == (0.5, "adam", "mse")
     assert doc.description == {"en": "old notes"}
     # Saving writes the current version.
-    assert json.loads(nio.dumps(doc))["version"] == nio.FORMAT_VERSION
+    assert json.loads(nio.dumps(doc))["version"] == nio.PLAIN_VERSION  # the version a plain file is written in
 
 
 def test_a_broken_version_0_file_names_the_place_in_its_migrated_form():

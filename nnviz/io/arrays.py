@@ -5,11 +5,12 @@ Two encodings of an array:
 - large: {"dtype": "float64", "shape": [128, 784], "base64": "..."}: the raw little-endian bytes in
   C order, base64-encoded. Only plain numeric dtypes are accepted, so reading never builds objects.
 
-Node weights are always float64 in the document, so they need no dtype when small. Session state is
-an arbitrary tree (optimiser moments, BatchNorm buffers, step counters); its arrays keep their dtype
-and are tagged: {"$array": "float32", "shape": [2], "values": [0.5, 0.25]} or {..., "base64": "..."}.
+Node weights are always float64 in the document, so they need no dtype when small; large ones are
+stored as float32 bytes when every value is exactly a float32 (half the size), else as float64. Session
+state is an arbitrary tree (optimiser moments, BatchNorm buffers, step counters); its arrays keep their
+dtype and are tagged: {"$array": "float32", "shape": [2], "values": [0.5, 0.25]} or {..., "base64": "..."}.
 Floats are written with repr(), which reads back to the identical float64, so every value round-trips
-exactly, float32 included.
+exactly, float32 included. With a sidecar (nnviz.io.sidecar), large arrays are references into it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 
 from nnviz.io.errors import NnvizFileError, key_path
 from nnviz.io.jsontext import MAX_FILE_BYTES, type_name
+from nnviz.io.sidecar import ArrayStore, SidecarReader
 
 # Arrays with at most this many values are written as nested lists; larger ones as base64.
 SMALL_ARRAY = 256
@@ -34,30 +36,51 @@ DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64",
 
 
 # ---------------------------------------------------------------------------------------- weights
-def encode_weight(array: np.ndarray) -> Any:
-    """A node's weight tensor (float64) as nested lists when small, else the base64 object."""
+def encode_weight(array: np.ndarray, where: str = "", store: ArrayStore | None = None) -> Any:
+    """A node's weight tensor (float64) as nested lists when small, else bytes: float32 when that holds
+    every value exactly (weights imported from PyTorch, trained in float32), in the sidecar when large."""
     array = np.asarray(array, dtype=np.float64)
     if 0 < array.size <= SMALL_ARRAY and array.ndim >= 1 and np.all(np.isfinite(array)):
         return array.tolist()
+    narrow = array.astype(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.array_equal(narrow.astype(np.float64), array):
+            array = narrow
+    if store is not None and store.wants(array):
+        return {"dtype": array.dtype.name, "shape": list(array.shape), "sidecar": store.add(where, array)}
     return _packed(array)
 
 
-def decode_weight(value: Any, where: str) -> np.ndarray:
+def decode_weight(value: Any, where: str, sidecar: SidecarReader | None = None) -> np.ndarray:
     """The float64 array a weight entry holds; NnvizFileError naming `where` if it is malformed."""
     if isinstance(value, dict):
+        if "sidecar" in value:
+            return _from_sidecar(value, "dtype", where, sidecar).astype(np.float64)
         return decode_packed(value, where, allowed_keys=("dtype", "shape", "base64")).astype(np.float64)
     return _from_nested(value, where, np.dtype(np.float64))
 
 
+def _from_sidecar(value: dict[str, Any], dtype_key: str, where: str, sidecar: SidecarReader | None) -> np.ndarray:
+    _only(value, (dtype_key, "shape", "sidecar"), where)
+    if sidecar is None:
+        raise NnvizFileError('refers to a sidecar file, but the file names none (no "arrays" entry)', where)
+    dtype = np.dtype(_check_dtype(value.get(dtype_key), key_path(where, dtype_key)))
+    shape = _shape(value.get("shape"), key_path(where, "shape"))
+    return sidecar.get(value["sidecar"], dtype, shape, key_path(where, "sidecar"))
+
+
 # ---------------------------------------------------------------------------------------- state
-def encode_state(value: Any, where: str = "state", depth: int = 0) -> Any:
+def encode_state(value: Any, where: str = "state", depth: int = 0, store: ArrayStore | None = None) -> Any:
     """A session-state tree as JSON: dicts (text keys), lists/tuples, numbers, text, None, arrays.
 
-    Tuples come back as lists, NumPy scalars as Python numbers.
+    Tuples come back as lists, NumPy scalars as Python numbers; large arrays go to `store` if given.
     """
     if depth > MAX_STATE_DEPTH:
         raise NnvizFileError(f"is nested more than {MAX_STATE_DEPTH} levels deep", where)
     if isinstance(value, np.ndarray):
+        if store is not None and store.wants(value):
+            dtype = _check_dtype(value.dtype.name, where)
+            return {"$array": dtype, "shape": list(value.shape), "sidecar": store.add(where, value)}
         return _tagged_array(value, where)
     if isinstance(value, np.generic):
         value = value.item()
@@ -72,19 +95,21 @@ def encode_state(value: Any, where: str = "state", depth: int = 0) -> Any:
                 raise NnvizFileError(f"keys must be text to be saved, not {key!r}", where)
             if key.startswith("$"):
                 raise NnvizFileError(f"keys starting with '$' are reserved, cannot save {key!r}", where)
-            out[key] = encode_state(item, key_path(where, key), depth + 1)
+            out[key] = encode_state(item, key_path(where, key), depth + 1, store)
         return out
     if isinstance(value, (list, tuple)):
-        return [encode_state(item, key_path(where, i), depth + 1) for i, item in enumerate(value)]
+        return [encode_state(item, key_path(where, i), depth + 1, store) for i, item in enumerate(value)]
     raise NnvizFileError(f"cannot save a {type(value).__name__} in a .nnviz file", where)
 
 
-def decode_state(value: Any, where: str = "state", depth: int = 0) -> Any:
+def decode_state(value: Any, where: str = "state", depth: int = 0, sidecar: SidecarReader | None = None) -> Any:
     """Inverse of encode_state; NnvizFileError naming the place of anything malformed."""
     if depth > MAX_STATE_DEPTH:
         raise NnvizFileError(f"is nested more than {MAX_STATE_DEPTH} levels deep", where)
     if isinstance(value, dict):
         if "$array" in value:
+            if "sidecar" in value:
+                return _from_sidecar(value, "$array", where, sidecar)
             return _decode_tagged(value, where)
         if "$float" in value:
             if set(value) != {"$float"} or value["$float"] not in ("nan", "inf", "-inf"):
@@ -93,9 +118,9 @@ def decode_state(value: Any, where: str = "state", depth: int = 0) -> Any:
         for key in value:
             if key.startswith("$"):
                 raise NnvizFileError(f"unknown tag {key!r}", where)
-        return {k: decode_state(v, key_path(where, k), depth + 1) for k, v in value.items()}
+        return {k: decode_state(v, key_path(where, k), depth + 1, sidecar) for k, v in value.items()}
     if isinstance(value, list):
-        return [decode_state(v, key_path(where, i), depth + 1) for i, v in enumerate(value)]
+        return [decode_state(v, key_path(where, i), depth + 1, sidecar) for i, v in enumerate(value)]
     return value
 
 

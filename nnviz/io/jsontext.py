@@ -18,6 +18,7 @@ from typing import Any
 from nnviz.io.errors import NnvizFileError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+NUMBER_TYPES = {int, float}
 # Lines shorter than this stay on one line when every item in them is a scalar.
 INLINE_WIDTH = 100
 
@@ -129,7 +130,15 @@ def _is_flat(value: Any) -> bool:
     return _is_scalar(value) or (isinstance(value, list) and all(_is_scalar(v) for v in value))
 
 
+def _number_row(value: Any) -> bool:
+    return isinstance(value, list) and set(map(type, value)) <= NUMBER_TYPES
+
+
 def _inline(value: Any) -> str:
+    if _number_row(value):
+        # A row of numbers (inline data holds millions): json's C encoder writes floats with repr and
+        # ints as digits, as _scalar does, and refuses NaN and infinity (a ValueError, as _scalar raises).
+        return json.dumps(value, allow_nan=False)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_scalar(str(k))}: {_inline(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
@@ -141,12 +150,14 @@ def _emit(value: Any, depth: int, lead: int = 0) -> str:
     """`lead`: characters already on this line (indent and key), to decide what fits on it."""
     pad = "  " * (depth + 1)
     end = "  " * depth
-    if isinstance(value, list) and all(_is_scalar(v) for v in value):
+    if _number_row(value) or (isinstance(value, list) and all(_is_scalar(v) for v in value)):
         # A row of numbers stays on one line however long: one row, one line in a diff.
         return _inline(value)
     if isinstance(value, (dict, list)) and value:
         items = value.values() if isinstance(value, dict) else value
-        if all(_is_flat(v) for v in items):  # a small object or matrix: one line if it fits
+        # A small object or matrix: one line if it fits (each item takes at least 3 characters with
+        # its separator, so a long list is not joined into one line only to find it does not fit).
+        if lead + 3 * len(value) <= INLINE_WIDTH + 2 and all(_is_flat(v) for v in items):
             text = _inline(value)
             if lead + len(text) <= INLINE_WIDTH:
                 return text

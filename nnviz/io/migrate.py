@@ -23,7 +23,13 @@ from nnviz.io.errors import NnvizFileError, key_path
 from nnviz.io.jsontext import type_name
 
 FORMAT_NAME = "nnviz"
-FORMAT_VERSION = 1
+# Version 2 adds the large-array sidecar (top-level "arrays", array references): the newest this reads.
+FORMAT_VERSION = 2
+# What a file that needs nothing newer is written as, so that an older nnviz still opens it.
+PLAIN_VERSION = 1
+# From this version on, the layout of nodes, edges and settings is the same: an error's place in the
+# file is the place the message names, with no "after updating it" note.
+SAME_LAYOUT_FROM = 1
 
 Tree = dict[str, Any]
 
@@ -70,7 +76,12 @@ def migrate_v0_to_v1(tree: Tree) -> Tree:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[Tree], Tree]] = {0: migrate_v0_to_v1}
+def migrate_v1_to_v2(tree: Tree) -> Tree:
+    """Nothing to rewrite: version 2 only adds the sidecar, which a version-1 file does not use."""
+    return tree
+
+
+MIGRATIONS: dict[int, Callable[[Tree], Tree]] = {0: migrate_v0_to_v1, 1: migrate_v1_to_v2}
 
 
 def migrate(tree: Tree) -> tuple[Tree, int]:

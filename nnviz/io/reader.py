@@ -9,6 +9,7 @@ A graph whose shapes do not fit still loads (the errors show on the nodes); a ma
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from nnviz.graph.document import MAX_NAME_LENGTH, GraphDocument, GraphEditError
@@ -18,7 +19,8 @@ from nnviz.graph.settings import TrainingSettings
 from nnviz.io.arrays import decode_state, decode_weight
 from nnviz.io.errors import NnvizFileError, key_path
 from nnviz.io.jsontext import type_name
-from nnviz.io.migrate import migrate
+from nnviz.io.migrate import SAME_LAYOUT_FROM, migrate
+from nnviz.io.sidecar import SidecarReader
 
 # The document API checks names and cycles by scanning the whole graph on every edit, so loading is
 # quadratic in its size: these limits keep a hostile file's load to a few seconds. Real networks in
@@ -29,32 +31,35 @@ MAX_TEXT = 100_000  # characters of one description
 MAX_POS = 1e9
 MAX_DEPTH = 32  # nesting of the free-form parts (data, meta)
 
-TOP_KEYS = ("format", "version", "description", "nodes", "edges", "data", "training", "meta", "state")
+TOP_KEYS = ("format", "version", "description", "nodes", "edges", "data", "training", "meta", "state", "arrays")
 NODE_KEYS = ("id", "type", "name", "params", "pos", "weights")
 EDGE_KEYS = ("src", "dst", "port")
 
 
-def read_tree(tree: dict[str, Any], *, want_state: bool = True) -> tuple[GraphDocument, dict[str, Any] | None]:
-    """The document (and the saved session state, or None) a parsed .nnviz JSON object describes."""
+def read_tree(tree: dict[str, Any], *, want_state: bool = True, folder: Path | None = None
+              ) -> tuple[GraphDocument, dict[str, Any] | None]:
+    """The document (and the saved session state, or None) a parsed .nnviz JSON object describes.
+    `folder`: where the file is, to find its sidecar of large arrays (None: reading text in memory)."""
     tree, original = migrate(tree)
     try:
-        return _read(tree, want_state)
+        return _read(tree, want_state, folder)
     except NnvizFileError as exc:
-        if original == tree["version"]:
+        if original >= SAME_LAYOUT_FROM:
             raise
         # Paths name the migrated layout; say so, or "nodes[2]" in a file with "layers" would puzzle.
         raise NnvizFileError(f"{exc.message} (in this version-{original} file after updating it to "
                              f"version {tree['version']})", exc.where) from None
 
 
-def _read(tree: dict[str, Any], want_state: bool) -> tuple[GraphDocument, dict[str, Any] | None]:
+def _read(tree: dict[str, Any], want_state: bool, folder: Path | None) -> tuple[GraphDocument, dict[str, Any] | None]:
     _known_keys(tree, TOP_KEYS, "")
+    sidecar = SidecarReader(folder, tree["arrays"]) if "arrays" in tree else None
     nodes = _list(tree, "nodes", "", MAX_NODES, "layers")
     edges = _list(tree, "edges", "", MAX_EDGES, "connections")
     doc = GraphDocument()
     places: dict[str, str] = {}
     for i, raw in enumerate(nodes):
-        node_id = _read_node(doc, raw, key_path("nodes", i))
+        node_id = _read_node(doc, raw, key_path("nodes", i), sidecar)
         places[node_id] = key_path("nodes", i)
     for i, raw in enumerate(edges):
         _read_edge(doc, raw, key_path("edges", i))
@@ -71,13 +76,15 @@ def _read(tree: dict[str, Any], want_state: bool) -> tuple[GraphDocument, dict[s
         doc.meta = {k: v for k, v in meta.items() if k != "path"}
     state = None
     if "state" in tree:
-        # Decoded even when unwanted: a file with broken state is a broken file, whoever opens it.
-        state = decode_state(_object(tree["state"], "state"))
+        # Decoded even when unwanted: a file with broken state is a broken file, whoever opens it. (Its
+        # arrays in the sidecar are then only checked against the sidecar's header, not read.)
+        state = decode_state(_object(tree["state"], "state"),
+                             sidecar=sidecar if sidecar is None or want_state else sidecar.headers_only())
     return doc, state if want_state else None
 
 
 # ---------------------------------------------------------------------------------------- nodes
-def _read_node(doc: GraphDocument, raw: Any, where: str) -> str:
+def _read_node(doc: GraphDocument, raw: Any, where: str, sidecar: SidecarReader | None) -> str:
     raw = _object(raw, where)
     _known_keys(raw, NODE_KEYS, where)
     node_id = _text(raw.get("id"), key_path(where, "id"), MAX_NAME_LENGTH)
@@ -104,7 +111,7 @@ def _read_node(doc: GraphDocument, raw: Any, where: str) -> str:
         raise NnvizFileError(str(exc), key_path(where, "name")) from None
     for wname, value in weights.items():
         wplace = key_path(key_path(where, "weights"), wname)
-        array = decode_weight(value, wplace)
+        array = decode_weight(value, wplace, sidecar)
         try:
             doc.set_weight(node_id, wname, array)
         except GraphEditError as exc:

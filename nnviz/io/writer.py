@@ -1,15 +1,14 @@
 """Writing: GraphDocument (+ optional session state) -> JSON text, saved atomically.
 
 Keys are written in one fixed order (format, version, description, nodes, edges, data, training,
-meta, state), each node's as id, type, name, params, pos, weights, so saving the same document
+meta, state, arrays), each node's as id, type, name, params, pos, weights, so saving the same document
 twice gives the same bytes and a diff shows only what changed.
 """
 
 from __future__ import annotations
 
-import contextlib
+import math
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,21 @@ import numpy as np
 from nnviz.graph.document import GraphDocument
 from nnviz.io.arrays import encode_state, encode_weight
 from nnviz.io.errors import NnvizFileError, key_path
-from nnviz.io.jsontext import emit
-from nnviz.io.migrate import FORMAT_NAME, FORMAT_VERSION
+from nnviz.io.files import AtomicWriter, clean_leftovers, real_target, sidecar_name
+from nnviz.io.jsontext import MAX_FILE_BYTES, emit
+from nnviz.io.migrate import FORMAT_NAME, FORMAT_VERSION, PLAIN_VERSION
+from nnviz.io.sidecar import INLINE_ARRAY_BYTES, ArrayStore, arrays_in
 
+NUMBER_TYPES = {int, float}
 # meta keys that describe this run, not the network: load() sets "path" to where the file was read from.
 RUNTIME_META = ("path",)
 
 
-def document_to_tree(doc: GraphDocument, state: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON tree of a document; `state` (a session's optimiser state, buffers...) goes last."""
-    tree: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+def document_to_tree(doc: GraphDocument, state: dict[str, Any] | None = None,
+                     store: ArrayStore | None = None) -> dict[str, Any]:
+    """The JSON tree of a document; `state` (a session's optimiser state, buffers...) goes last. With
+    `store`, large arrays go there (save() names it as the file's sidecar)."""
+    tree: dict[str, Any] = {"format": FORMAT_NAME, "version": PLAIN_VERSION}
     if doc.description:
         tree["description"] = {lang: str(text) for lang, text in doc.description.items()}
     nodes = []
@@ -46,7 +50,7 @@ def document_to_tree(doc: GraphDocument, state: dict[str, Any] | None = None) ->
                     # that cannot be opened again.
                     raise NnvizFileError(f"{name} holds NaN or infinite values; only finite weights can "
                                          "be saved", key_path(key_path(where, "weights"), name))
-                weights[name] = encode_weight(values)
+                weights[name] = encode_weight(values, key_path(key_path(where, "weights"), name), store)
             entry["weights"] = weights
         nodes.append(entry)
     tree["nodes"] = nodes
@@ -59,7 +63,7 @@ def document_to_tree(doc: GraphDocument, state: dict[str, Any] | None = None) ->
     if state is not None:
         if not isinstance(state, dict):
             raise NnvizFileError(f"session state must be a dict, not {type(state).__name__}", "state")
-        tree["state"] = encode_state(state)
+        tree["state"] = encode_state(state, store=store)
     return tree
 
 
@@ -77,12 +81,27 @@ def plain(value: Any, where: str) -> Any:
             out[key] = plain(item, key_path(where, key))
         return out
     if isinstance(value, (list, tuple)):
+        if _finite_numbers(value):  # a row of inline data: one pass, no per-value path text
+            return list(value)
         return [plain(item, key_path(where, i)) for i, item in enumerate(value)]
     if isinstance(value, float) and not np.isfinite(value):
         raise NnvizFileError(f"{value} cannot be saved: only finite numbers can", where)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise NnvizFileError(f"cannot save a {type(value).__name__}", where)
+
+
+def _finite_numbers(values: list[Any] | tuple[Any, ...]) -> bool:
+    """True when every item is an int or a finite float (bool and NumPy scalars take the slow path).
+
+    Both tests run at C speed: the set of types, then the sum, which is finite when every value is
+    (a sum that overflows only sends finite values down the slow path, which accepts them)."""
+    if not set(map(type, values)) <= NUMBER_TYPES:
+        return False
+    try:
+        return math.isfinite(sum(values))
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def dumps(doc: GraphDocument, *, state: dict[str, Any] | None = None) -> str:
@@ -93,54 +112,40 @@ def dumps(doc: GraphDocument, *, state: dict[str, Any] | None = None) -> str:
 def save(doc: GraphDocument, path: str | os.PathLike[str], *, state: dict[str, Any] | None = None) -> None:
     """Write the document to `path` atomically: the old file stays intact until the new one is complete.
 
-    The whole text is built in memory first (an error while serialising touches no file), written to
-    a temporary file in the same folder, flushed and fsync'ed, then renamed over the target with
-    os.replace, which is atomic on one file system.
+    The whole text is built in memory first (an error while serialising touches no file). Large arrays
+    (a trained state of a big network) go to a sidecar .safetensors file beside it, written first; then
+    the .nnviz file replaces the old one with os.replace, which is atomic on one file system. Leftovers of
+    earlier saves that were killed (temporary files, sidecars no file names) are deleted afterwards.
+    A file nnviz could not open again is refused here, with the reason, before anything is written.
     """
-    data = dumps(doc, state=state).encode("utf-8")
-    write_atomic(Path(path), data)
+    target = real_target(path)
+    weights = sum(arrays_in(node.weights) for node in doc.nodes.values())
+    store = ArrayStore(sidecar_name(target)) if weights + arrays_in(state) > INLINE_ARRAY_BYTES else None
+    tree = document_to_tree(doc, state, store)
+    if store is not None and store.arrays:
+        tree["version"] = FORMAT_VERSION
+        tree["arrays"] = {"file": store.file_name}
+    else:
+        store = None
+    data = emit(tree).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise NnvizFileError(_too_large(tree, len(data)), path=str(path))
+    with AtomicWriter(str(path)) as writer:
+        if store is not None:
+            writer.write(target.parent / store.file_name, store.chunks())
+        writer.write(target, iter([data]))
+        clean_leftovers(target, keep=store.file_name if store is not None else None)
+
+
+def _too_large(tree: dict[str, Any], size: int) -> str:
+    data = len(emit(tree.get("data", {})).encode("utf-8"))
+    what = (f"; its data, written into it, takes {data / 2**20:.0f} MB: keep a data set this large in a "
+            "file of its own (CSV, .npz, images) and choose it as the data source" if data > size / 2 else "")
+    return (f"cannot save: the file would be {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
+            f"nnviz can open again{what}")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash at any moment leaves either the old or the new file."""
-    target = Path(os.path.realpath(path))  # through a symlink, replace the file it points at
-    folder = target.parent
-    try:
-        mode: int | None = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise NnvizFileError(f"cannot save: {exc.strerror or exc}", path=str(path)) from None
-    tmp_name = str(folder / f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        # 0o666 minus the umask, as for any new file; O_EXCL so we never write into someone else's file.
-        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as exc:
-        raise NnvizFileError(f"cannot save: {exc.strerror or exc}", path=str(path)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp_name, mode)  # keep the permissions the old file had
-        os.replace(tmp_name, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        if isinstance(exc, OSError):
-            raise NnvizFileError(f"cannot save: {exc.strerror or exc}", path=str(path)) from None
-        raise
-    _sync_folder(folder)
-
-
-def _sync_folder(folder: Path) -> None:
-    # The rename itself lives in the folder's entry; fsync it so it survives a power cut (POSIX only).
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    with AtomicWriter(str(path)) as writer:
+        writer.write(real_target(path), iter([data]))

@@ -43,8 +43,10 @@ class Recoverable:
     original: str  # the file the work belonged to, or "" for an untitled document
 
     def discard(self) -> None:
-        for path in (self.autosave, self.autosave.with_suffix(".json")):
-            path.unlink(missing_ok=True)
+        from nnviz.io import remove_with_sidecars
+
+        remove_with_sidecars(self.autosave)  # and the large arrays of a big trained network beside it
+        self.autosave.with_suffix(".json").unlink(missing_ok=True)
 
 
 def find_recoverable(folder: Path) -> list[Recoverable]:
