@@ -70,12 +70,14 @@ def unit_forward_lines(key: str, z: np.ndarray, a: np.ndarray, shown: int) -> li
     return [f"a{sub(j)} = {symbol(key)}({fmt_number(z[j])}) = {fmt_number(a[j])}" for j in range(shown)]
 
 
-def _fprime_text(key: str, zj: float, aj: float, fpj: float) -> str:
+def entry_line(key: str, hp: dict[str, Any], lhs: str, g: float, z: float, a: float, d: float) -> str:
+    """δ of one entry of an element-wise activation: ∂L/∂a × f'(z) = δ, f'(z) from z and a."""
     if key == "sigmoid":
-        return f"{fmt_number(aj)}×(1 − {fmt_number(aj)})"
+        return f"{lhs} = {term(g)} × {fmt_number(a)}×(1 − {fmt_number(a)}) = {fmt_number(d)}"
     if key == "tanh":
-        return f"(1 − {term(aj)}²)"
-    return f"f'({fmt_number(zj)}) = {fmt_number(fpj)}"
+        return f"{lhs} = {term(g)} × (1 − {term(a)}²) = {fmt_number(d)}"
+    fp = float(derivative(key, hp, np.array([z]), np.array([a]))[0])
+    return f"{lhs} = {term(g)} × f'({fmt_number(z)}) = {term(g)} × {term(fp)} = {fmt_number(d)}"
 
 
 def derivative(key: str, hp: dict[str, Any], z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -92,10 +94,8 @@ def backward_lines(key: str, hp: dict[str, Any], ctx: Context, g: np.ndarray, z:
         return [f"{lhs} = {fmt_array(d)}"]
     if key == "softmax":
         return _softmax_backward_lines(ctx, g, a, d, batch, lhs)
-    fp = derivative(key, hp, z, a)
     shown = min(len(d), MAX_UNIT_LINES)
-    lines = [f"{lhs}{sub(j)} = {term(g[j])} × {_fprime_text(key, z[j], a[j], fp[j])} = {fmt_number(d[j])}"
-             for j in range(shown)]
+    lines = [entry_line(key, hp, f"{lhs}{sub(j)}", g[j], z[j], a[j], d[j]) for j in range(shown)]
     if len(d) > shown:
         lines.append(f"… {len(d) - shown} more units (see the tensor panel)")
     return lines
@@ -110,7 +110,7 @@ def _softmax_backward_lines(ctx: Context, g: np.ndarray, a: np.ndarray, d: np.nd
             onehot[nonzero[0]] = 1.0
             fused = (a - onehot) / batch
             if np.allclose(fused, d, rtol=1e-4, atol=1e-7 * float(np.abs(d).max(initial=0))):
-                return [f"y = {nonzero[0]}: {lhs} = ({fmt_array(a)} − {fmt_array(onehot)}) / {batch} = "
+                return [f"{lhs} = (a − onehot(y)) / N = ({fmt_array(a)} − {fmt_array(onehot)}) / {batch} = "
                         f"{fmt_array(d)}"]
     dot = float(np.dot(g, a))
     products = " + ".join(f"{term(gk)}×{term(ak)}" for gk, ak in zip(g, a, strict=True))

@@ -131,7 +131,7 @@ class BCE(_Binary):
         return (pred - target) / np.maximum((1 - pred) * pred, _TORCH_BCE_EPSILON) / pred.size
 
     def _numbers(self, p, y, grad, value):
-        return _elementwise_numbers(p, y, grad, value, "−({y}·log {p} + (1 − {y})·log(1 − {p}))",
+        return _elementwise_numbers(p, y, grad, value, "−({y}·log({p}) + (1 − {y})·log(1 − {p}))",
                                     "({p} − {y}) / ({p}×(1 − {p})) / {n}")
 
 
@@ -148,7 +148,7 @@ class BCEWithLogits(_Binary):
         return (sigmoid(pred) - target) / pred.size
 
     def _numbers(self, p, y, grad, value):
-        lines, hl = _elementwise_numbers(p, y, grad, value, "−({y}·log σ({p}) + (1 − {y})·log(1 − σ({p})))",
+        lines, hl = _elementwise_numbers(p, y, grad, value, "−({y}·log(σ({p})) + (1 − {y})·log(1 − σ({p})))",
                                          "(σ({p}) − {y})/{n}", grad_name="∂L/∂z")
         s = sigmoid(p.reshape(-1)[:_SHOWN].astype(float))
         return [f"σ(z) = {fmt_array(s)}", *lines], hl

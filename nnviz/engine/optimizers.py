@@ -171,8 +171,8 @@ class Adam(Optimizer):
         return [*lines,
                 f"m = {b1}×{term(m0)} + (1 − {b1})×{term(g)} = {fmt_number(m)}",
                 f"v = {b2}×{term(v0)} + (1 − {b2})×{term(g)}² = {fmt_number(v)}",
-                f"t = {t}: m̂ = {term(m)} / (1 − {b1}^{t}) = {fmt_number(m_hat)},  "
-                f"v̂ = {term(v)} / (1 − {b2}^{t}) = {fmt_number(v_hat)}",
+                f"m̂ = m / (1 − β₁ᵗ) = {term(m)} / (1 − {b1}^{t}) = {fmt_number(m_hat)}",
+                f"v̂ = v / (1 − β₂ᵗ) = {term(v)} / (1 − {b2}^{t}) = {fmt_number(v_hat)}",
                 f"{at} = {term(old)} − {fmt_number(s.lr)}×{term(m_hat)} / (√{fmt_number(v_hat)} + "
                 f"{fmt_number(s.eps)}) = {fmt_number(new)}"]
 

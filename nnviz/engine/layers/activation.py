@@ -7,7 +7,17 @@ import numpy as np
 from nnviz.engine import activations
 from nnviz.engine import formula_activation as fa
 from nnviz.engine.base import Layer, register_layer
-from nnviz.engine.formula_text import Context, Formula, Tensors, first, sample_indices, small, titled
+from nnviz.engine.formula_text import (
+    MAX_UNIT_LINES,
+    Context,
+    Formula,
+    Tensors,
+    first,
+    first_unit_indices,
+    sample_indices,
+    small,
+    titled,
+)
 
 
 class ActivationLayer(Layer):
@@ -25,21 +35,27 @@ class ActivationLayer(Layer):
         x, a = first(tensors, "input"), first(tensors, "output")
         if phase == "forward":
             symbolic = "a_i = exp(x_i) / Σ_j exp(x_j)" if key == "softmax" else f"a = {fa.symbol(key)}(x)"
-            if x is None or a is None or not small(x, a):
+            if x is None or a is None or (key == "softmax" and not small(x)):
                 return Formula(symbolic, None, {}, title)
-            return Formula(symbolic, "\n".join(fa.forward_lines(key, x.reshape(-1), a.reshape(-1))),
-                           {"input": sample_indices(tensors["input"]), "output": sample_indices(tensors["output"])},
-                           title)
+            if small(x):
+                return Formula(symbolic, "\n".join(fa.forward_lines(key, x.reshape(-1), a.reshape(-1))),
+                               {"input": sample_indices(tensors["input"]),
+                                "output": sample_indices(tensors["output"])}, title)
+            lines = fa.unit_forward_lines(key, x.reshape(-1), a.reshape(-1), MAX_UNIT_LINES)
+            lines.append(f"… {x.size - MAX_UNIT_LINES} more units (see the tensor panel)")
+            shown = first_unit_indices(tensors["input"], MAX_UNIT_LINES)
+            return Formula(symbolic, "\n".join(lines), {"input": shown, "output": shown}, title)
         if phase != "backward":
             return None
         symbolic = "\n".join(fa.backward_rule(key, ctx, lhs="∂L/∂x", arg="x"))
         g, d = first(tensors, "grad_output"), first(tensors, "grad_input")
-        if g is None or d is None or not small(g, d):
+        if g is None or d is None or (key == "softmax" and not small(g)):
             return Formula(symbolic, None, {}, title)
         flat = [None if v is None else v.reshape(-1) for v in (g, x, a, d)]
         lines = fa.backward_lines(key, self.hp, ctx, *flat[:3], flat[3], len(tensors["grad_output"]), lhs="∂L/∂x")
-        return Formula(symbolic, "\n".join(lines), {"grad_output": sample_indices(tensors["grad_output"]),
-                                                   "grad_input": sample_indices(tensors["grad_input"])}, title)
+        shown = (sample_indices(tensors["grad_output"]) if small(g)
+                 else first_unit_indices(tensors["grad_output"], MAX_UNIT_LINES))
+        return Formula(symbolic, "\n".join(lines), {"grad_output": shown, "grad_input": shown}, title)
 
 
 for _key in activations.MATHS:

@@ -130,7 +130,7 @@ class Conv2d(Layer):
         """The numbers of one output position: channel 1, row 1, column 1 of sample 1."""
         if phase == "forward":
             return _conv_forward(self, tensors)
-        return super().formula(phase, tensors, ctx)
+        return _conv_backward(self, tensors, ctx) if phase == "backward" else None
 
 
 def _conv_forward(layer: Conv2d, t: Tensors) -> Formula:
@@ -152,12 +152,12 @@ def _conv_forward(layer: Conv2d, t: Tensors) -> Formula:
     b_text = f" + {term(b[0])}" if b is not None else ""
     if w[0].size <= SMALL:
         terms = " + ".join(f"{term(wv)}×{term(xv)}" for wv, xv in zip(w[0].ravel(), patch.ravel(), strict=True))
-        lines = [f"z[1; 1,1] = {terms}{b_text} = {fmt_number(z[0, 0, 0, 0])}"]
+        lines = [f"z[1; 1,1,1] = {terms}{b_text} = {fmt_number(z[0, 0, 0, 0])}"]
     else:
         # Symbols only (no words): the panel translates words, and this line needs none.
-        lines = [f"z[1; 1,1] = Σ W[1]⊙x[:, 1..{kh}, 1..{kw}]{b_text} = {fmt_number(z[0, 0, 0, 0])}"]
+        lines = [f"z[1; 1,1,1] = Σ W[1]⊙x[:, 1..{kh}, 1..{kw}]{b_text} = {fmt_number(z[0, 0, 0, 0])}"]
     if act != "none":
-        lines.append(f"a[1; 1,1] = {fa.symbol(act)}({fmt_number(z[0, 0, 0, 0])}) = "
+        lines.append(f"a[1; 1,1,1] = {fa.symbol(act)}({fmt_number(z[0, 0, 0, 0])}) = "
                      f"{fmt_number(t['output'][0, 0, 0, 0])}")
     hl: dict[str, list[Index]] = {
         "weight": [(0, *i) for i in np.ndindex(*w.shape[1:])],
@@ -170,3 +170,51 @@ def _conv_forward(layer: Conv2d, t: Tensors) -> Formula:
     if b is not None:
         hl["bias"] = [(0,)]
     return Formula(symbolic, "\n".join(lines), hl, title)
+
+
+def _conv_backward(layer: Conv2d, t: Tensors, ctx: Context | None) -> Formula:
+    """The numbers of output position (channel 1, row 1, column 1) of sample 1: its δ, its share of
+    ∂L/∂W[1,1,1,1] and ∂L/∂b[1] with their batch sums, and ∂L/∂x[1; 1,1,1] gathered from every window."""
+    hp, act = layer.hp, layer.activation
+    base = Layer.formula(layer, "backward", t, ctx)
+    x, w, g, d = (t.get(k) for k in ("input", "weight", "grad_output", "delta"))
+    if x is None or w is None or g is None or d is None or np.ndim(x) != 4 or np.ndim(d) != 4:
+        return base
+    (ph, pw), (sh, sw) = tuple(hp.get("padding", (0, 0))), tuple(hp.get("stride", (1, 1)))
+    kh, kw = w.shape[2:]
+    o, ho, wo = d.shape[1:]
+    lines = []
+    if act not in ("none", "softmax") and t.get("z") is not None:
+        lines.append(fa.entry_line(act, hp, "δ[1; 1,1,1]", float(g[0, 0, 0, 0]), float(t["z"][0, 0, 0, 0]),
+                                   float(t["output"][0, 0, 0, 0]), float(d[0, 0, 0, 0])))
+    else:
+        lines.append(f"δ[1; 1,1,1] = {fmt_number(d[0, 0, 0, 0])}")
+    x00 = float(x[0, 0, 0, 0])  # window (1,1) meets input (1,1) at tap (ph+1, pw+1), past the padding
+    tap = f"1,1,{ph + 1},{pw + 1}"
+    gw, gb = t.get("grad_weight"), t.get("grad_bias")
+    if gw is not None:
+        lines.append(f"∂L/∂W[{tap}] += δ[1; 1,1,1]×x[1; 1,1,1] = {term(d[0, 0, 0, 0])}×{term(x00)} = "
+                     f"{fmt_number(d[0, 0, 0, 0] * x00)}")
+        lines.append(f"∂L/∂W[{tap}] = Σ_(n,i,j) δ[n; 1,i,j]·x[n; 1, i·s+{1 - ph}, j·s+{1 - pw}] = "
+                     f"{fmt_number(gw[0, 0, ph, pw])}")
+    if gb is not None:
+        lines.append(f"∂L/∂b[1] = Σ_(n,i,j) δ[n; 1,i,j] = {fmt_number(gb[0])}")
+    gi = t.get("grad_input")
+    hl: dict[str, list[Index]] = {"delta": [(0, 0, 0, 0)], "grad_output": [(0, 0, 0, 0)]}
+    if gi is not None and np.ndim(gi) == 4:
+        # Output positions (i, j) whose window covers input (0, 0): tap u = ph − i·sh, v = pw − j·sw.
+        taps = [(c, i, j, ph - i * sh, pw - j * sw) for c in range(o) for i in range(ho) for j in range(wo)
+                if 0 <= ph - i * sh < kh and 0 <= pw - j * sw < kw]
+        if len(taps) <= SMALL:
+            products = " + ".join(f"{term(w[c, 0, u, v])}×{term(d[0, c, i, j])}" for c, i, j, u, v in taps)
+            lines.append(f"∂L/∂x[1; 1,1,1] = Σ W·δ = {products or '0'} = {fmt_number(gi[0, 0, 0, 0])}")
+        else:
+            lines.append(f"∂L/∂x[1; 1,1,1] = Σ_(o,i,j) W[o,1,u,v]·δ[o,i,j] = {fmt_number(gi[0, 0, 0, 0])}")
+        hl["delta"] = [(0, c, i, j) for c, i, j, _, _ in taps] or hl["delta"]
+        hl["weight"] = [(c, 0, u, v) for c, _, _, u, v in taps]
+        hl["grad_input"] = [(0, 0, 0, 0)]
+    if gw is not None:
+        hl["grad_weight"] = [(0, 0, ph, pw)]
+    if gb is not None:
+        hl["grad_bias"] = [(0,)]
+    return Formula(base.symbolic, "\n".join(lines), hl, base.title)

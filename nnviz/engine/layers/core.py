@@ -105,13 +105,18 @@ def _dense_forward(hp: dict, t: Tensors) -> Formula:
     x, out = first(t, "input"), first(t, "output")
     z = first(t, "z") if act != "none" else out
     w, b = t.get("weight"), t.get("bias")
-    if x is None or z is None or out is None or x.size > SMALL:
+    if x is None or z is None or out is None or (act == "softmax" and z.size > SMALL):
         return Formula(symbolic, None, {}, "Forward · Dense")
     z, out, x = z.reshape(-1), out.reshape(-1), x.reshape(-1)
     hl: dict[str, list[Index]] = {"input": sample_indices(t["input"])}
     numeric: list[str] = []
     shown = min(len(z), MAX_UNIT_LINES)
-    if w is not None and w.shape == (len(z), len(x)):
+    if x.size > SMALL:  # too many products to write: the sum, with its result
+        b_text = f" + b{sub(0)}" if bias else ""
+        numeric += [f"z{sub(j)} = Σᵢ W[{j + 1},i]·xᵢ{b_text.replace(sub(0), sub(j))} = {fmt_number(z[j])}"
+                    for j in range(shown)]
+        hl["weight"] = [(0, i) for i in range(len(x))]
+    elif w is not None and w.shape == (len(z), len(x)):
         for j in range(shown):
             products = " + ".join(f"{term(w[j, i])}×{term(x[i])}" for i in range(len(x)))
             b_text = f" + {term(b[j])}" if bias and b is not None else ""
@@ -141,7 +146,7 @@ def _dense_backward(hp: dict, t: Tensors, ctx: Context) -> Formula:
     symbolic = "\n".join(lines)
     g, d, x = first(t, "grad_output"), first(t, "delta"), first(t, "input")
     n = len(t["delta"]) if t.get("delta") is not None else 0
-    if g is None or d is None or not small(g, d) or (x is not None and x.size > SMALL):
+    if g is None or d is None or not small(g, d):
         return Formula(symbolic, None, {}, "Backward · Dense")
     g, d = g.reshape(-1), d.reshape(-1)
     hl: dict[str, list[Index]] = {"grad_output": sample_indices(t["grad_output"]),
@@ -154,7 +159,7 @@ def _dense_backward(hp: dict, t: Tensors, ctx: Context) -> Formula:
         numeric = [f"δ = {fmt_array(d)}"]
     gw = t.get("grad_weight")
     if gw is not None and gw.size <= SMALL:
-        if x is not None:
+        if x is not None and x.size <= SMALL:
             x = x.reshape(-1)
             if n == 1:
                 numeric.append(f"∂L/∂W = δ·xᵀ = {fmt_array(d)}·{fmt_array(x)}ᵀ = {fmt_array(gw)}")
@@ -162,9 +167,16 @@ def _dense_backward(hp: dict, t: Tensors, ctx: Context) -> Formula:
                 numeric.append(f"sample 1: δ·xᵀ = {fmt_array(d)}·{fmt_array(x)}ᵀ = {fmt_array(np.outer(d, x))}")
                 numeric.append(f"∂L/∂W (sum of {n} samples) = {fmt_array(gw)}")
             hl["input"] = sample_indices(t["input"])
-        else:
+        elif x is None:
             numeric.append(f"∂L/∂W = {fmt_array(gw)}")
         hl["grad_weight"] = all_indices(gw)
+    elif gw is not None and x is not None:  # too large to write out: its first entry
+        x = x.reshape(-1)
+        if n == 1:
+            numeric.append(f"∂L/∂W[1,1] = δ₁·x₁ = {term(d[0])}×{term(x[0])} = {fmt_number(gw[0, 0])}")
+        else:
+            numeric.append(f"∂L/∂W[1,1] = Σ_n δ[n,1]·x[n,1] = {fmt_number(gw[0, 0])}")
+        hl["grad_weight"] = [(0, 0)]
     gb = t.get("grad_bias")
     if bias and gb is not None and gb.size <= SMALL:
         numeric.append(f"∂L/∂b = {fmt_array(gb)}" if n == 1 else f"∂L/∂b (sum of {n} samples) = {fmt_array(gb)}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.base import Layer, register_layer
+from nnviz.engine.formula_text import SMALL, Context, Formula, Tensors, fmt_number, position, term
 
 
 class BatchNorm(Layer):
@@ -93,9 +94,58 @@ class BatchNorm(Layer):
         return [invstd * (dxhat - mean_d - xhat * mean_dx)]
 
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
-        if phase != "forward" or not hasattr(self, "batch_mean"):
+        # Backward too: ∂L/∂x goes through x̂ and the batch variance, so its formula needs them.
+        if phase not in ("forward", "backward") or not hasattr(self, "batch_mean"):
             return {}
         return {"mean": self.batch_mean, "var": self.batch_var, "x_hat": self._xhat}
+
+    # ------------------------------------------------------------------ formula
+    def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
+        """Channel 1 with the numbers of sample 1's first value: its batch statistics, x̂ and a; backward
+        ∂L/∂γ, ∂L/∂β and ∂L/∂x through the batch mean and variance."""
+        base = super().formula(phase, tensors, ctx)
+        t = tensors
+        x, mean, var, xhat = (t.get(k) for k in ("input", "mean", "var", "x_hat"))
+        if base is None or x is None or mean is None or var is None or xhat is None or np.ndim(x) < 2:
+            return base
+        eps = self.hp["eps"]
+        gamma = float(t["weight"][0]) if "weight" in t else 1.0
+        beta = float(t["bias"][0]) if "bias" in t else 0.0
+        first = (0, 0) + (0,) * (np.ndim(x) - 2)  # sample 1, channel 1, first position
+        channel = np.asarray(x)[:, 0].ravel()
+        root = f"√({fmt_number(var[0])} + {fmt_number(eps)})"
+        where = f"[1; {position(first[1:])}]"
+        if phase == "forward":
+            out = t.get("output")
+            if out is None:
+                return base
+            values = (f"({' + '.join(term(v) for v in channel)}) / {channel.size}" if channel.size <= SMALL
+                      else f"Σ / {channel.size}")
+            lines = [f"μ_B[1] = {values} = {fmt_number(mean[0])}",
+                     f"σ²_B[1] = Σ(x − μ_B)² / {channel.size} = {fmt_number(var[0])}",
+                     f"x̂{where} = ({term(x[first])} − {term(mean[0])}) / {root} = {fmt_number(xhat[first])}",
+                     f"a{where} = {fmt_number(gamma)}×{term(xhat[first])} + {term(beta)} = {fmt_number(out[first])}"]
+            hl = {"input": [first], "mean": [(0,)], "var": [(0,)], "x_hat": [first], "output": [first]}
+            return Formula(base.symbolic, "\n".join(lines), hl, base.title)
+        g, gi = t.get("grad_output"), t.get("grad_input")
+        if g is None or gi is None:
+            return base
+        gc, hc = np.asarray(g)[:, 0], np.asarray(xhat)[:, 0]
+        lines = []
+        if "grad_weight" in t:
+            lines += [f"∂L/∂γ[1] = Σ ∂L/∂a·x̂ (channel 1) = {fmt_number(t['grad_weight'][0])}",
+                      f"∂L/∂β[1] = Σ ∂L/∂a (channel 1) = {fmt_number(t['grad_bias'][0])}"]
+        dxhat = gc * gamma
+        m1, m2 = float(dxhat.mean()), float((dxhat * hc).mean())
+        lines += [f"∂L/∂x̂{where} = ∂L/∂a·γ = {term(g[first])}×{term(gamma)} = {fmt_number(g[first] * gamma)}",
+                  f"mean(∂L/∂x̂) = {fmt_number(m1)}", f"mean(∂L/∂x̂·x̂) = {fmt_number(m2)}",
+                  f"∂L/∂x{where} = (∂L/∂x̂ − mean(∂L/∂x̂) − x̂·mean(∂L/∂x̂·x̂)) / √(σ²_B + ε)"
+                  f" = ({term(g[first] * gamma)} − {term(m1)} − {term(xhat[first])}×{term(m2)}) / {root}"
+                  f" = {fmt_number(gi[first])}"]
+        hl = {"grad_output": [first], "x_hat": [first], "grad_input": [first]}
+        if "grad_weight" in t:
+            hl.update({"grad_weight": [(0,)], "grad_bias": [(0,)]})
+        return Formula(base.symbolic, "\n".join(lines), hl, base.title)
 
 
 @register_layer

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.base import Layer, register_layer
+from nnviz.engine.formula_text import SMALL, Context, Formula, Index, Tensors, fmt_number, term
 from nnviz.engine.layers.conv import pad_images, unpad_images, window_slice
 
 
@@ -22,6 +23,9 @@ class _Pool(Layer):
         c, h, w = self.in_shapes[0]
         ph, pw = self.hp["padding"]
         return (n, c, h + 2 * ph, w + 2 * pw)
+
+    def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
+        return _pool_formula(self, phase, tensors, ctx)
 
 
 @register_layer
@@ -105,3 +109,51 @@ class AvgPool2d(_Pool):
         for k in range(kh * kw):
             gxp[window_slice(k // kw, k % kw, out_hw, stride)] += share
         return [unpad_images(gxp, self.hp["padding"])]
+
+
+def _pool_formula(layer: _Pool, phase: str, t: Tensors, ctx: Context | None) -> Formula | None:
+    """The numbers of output position (channel 1, row 1, column 1) of sample 1: its window, and backward
+    where ∂L/∂a[1; 1,1,1] goes (the window's first maximum, or each of its k values)."""
+    base = Layer.formula(layer, phase, t, ctx)
+    x = t.get("input")
+    if base is None or x is None or np.ndim(x) != 4:
+        return base
+    (kh, kw), (ph, pw) = layer.hp["kernel_size"], layer.hp["padding"]
+    is_max = layer.key == "maxpool2d"
+    padded = np.pad(np.asarray(x[0, 0], dtype=float), ((ph, ph), (pw, pw)),
+                    constant_values=-np.inf if is_max else 0.0)
+    window = padded[:kh, :kw].ravel()
+    inside = [(0, 0, r - ph, c - pw) for r in range(kh) for c in range(kw)
+              if 0 <= r - ph < x.shape[2] and 0 <= c - pw < x.shape[3]]
+    values = ", ".join("−∞" if np.isneginf(v) else fmt_number(v) for v in window)
+    lines: list[str] = []
+    hl: dict[str, list[Index]] = {"input": inside}
+    if phase == "forward":
+        out = t.get("output")
+        if out is None or window.size > SMALL:
+            return base
+        rule = f"max({values})" if is_max else f"({' + '.join(term(v) for v in window)}) / {window.size}"
+        lines.append(f"a[1; 1,1,1] = {rule} = {fmt_number(out[0, 0, 0, 0])}")
+        hl["output"] = [(0, 0, 0, 0)]
+        return Formula(base.symbolic, "\n".join(lines), hl, base.title)
+    g, gi = t.get("grad_output"), t.get("grad_input")
+    if g is None or gi is None or window.size > SMALL:
+        return base
+    g00 = float(g[0, 0, 0, 0])
+    hl.update({"grad_output": [(0, 0, 0, 0)], "grad_input": inside})
+    if is_max:
+        k = int(np.argmax(window))  # the first maximum in row-major order, as the engine and PyTorch route
+        r, c = k // kw - ph, k % kw - pw
+        lines.append(f"window 1,1 = [{values}]: max at x[1; 1,{r + 1},{c + 1}]")
+        lines.append(f"∂L/∂x[1; 1,{r + 1},{c + 1}] += ∂L/∂a[1; 1,1,1] = {fmt_number(g00)}")
+        lines.append("the other entries of window 1,1 += 0")
+        lines.append(f"∂L/∂x[1; 1,{r + 1},{c + 1}] = {fmt_number(gi[0, 0, r, c])}")
+        hl["grad_input"] = [(0, 0, r, c)]
+    else:
+        lines.append(f"window 1,1 = [{values}]")
+        lines.append(f"∂L/∂x[1; 1,i,j] += ∂L/∂a[1; 1,1,1] / {window.size} = {term(g00)} / {window.size} = "
+                     f"{fmt_number(g00 / window.size)}")
+        if inside:
+            lines.append(f"∂L/∂x[1; 1,{inside[0][2] + 1},{inside[0][3] + 1}] = "
+                         f"{fmt_number(gi[inside[0]])}")
+    return Formula(base.symbolic, "\n".join(lines), hl, base.title)
