@@ -385,3 +385,24 @@ def test_every_formula_of_the_random_networks_reads_in_chinese():
             phase = f.title.split(" · ")[0]  # the rest of the title is a layer key: a name
             for text in (phase, f.note, f.symbolic, f.numeric or ""):
                 assert not english_words(formula_tr(text, "zh_CN")), text
+
+
+def test_embedding_rows_read_and_learnt_are_the_tensors():
+    doc = GraphDocument()
+    chain(doc, [("input", {"shape": (3,)}), ("embedding", {"num_embeddings": 5, "embedding_dim": 3, "padding_idx": 0}),
+                ("flatten", {}), ("dense", {"units": 2})])
+    doc.training = TrainingSettings(loss="mse", optimizer="adam", lr=0.1, batch_size=2, dtype="float64",
+                                    shuffle=False)
+    rng = np.random.default_rng(7)
+    x = np.array([[0, 3, 1], [2, 0, 4], [1, 1, 0], [4, 2, 3]], dtype=float)
+    data = Dataset(x, rng.normal(size=(4, 2)), x[:0], np.zeros((0, 2)), "regression", name="tokens")
+    session, events = run_steps(doc, data, 1)
+    tally: dict = {}
+    for event in events:
+        check_formula(event, session.settings, tally)
+    forward = next(e for e in events if e.phase == "forward" and e.formula.title == "Forward · embedding")
+    backward = next(e for e in events if e.phase == "backward" and e.formula.title == "Backward · embedding")
+    # Sample 1 is [0, 3, 1] and 0 is padding: the rows shown are those of tokens 3 and 1.
+    assert forward.formula.numeric.splitlines()[0] == f"a[1; 2] = E[3, :] = {fmt_array(forward.tensors['weight'][3])}"
+    assert backward.formula.numeric.splitlines()[1].startswith("∂L/∂E[1, :] += ∂L/∂a[1; 3] = ")
+    assert tally[("Forward · embedding", "forward")][1] == 2

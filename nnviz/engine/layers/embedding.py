@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.base import Layer, Shape, register_layer
+from nnviz.engine.formula_text import MAX_UNIT_LINES, SMALL, Context, Formula, Tensors, fmt_array
 
 
 class TokenError(ValueError):
@@ -66,6 +67,28 @@ class Embedding(Layer):
         self.grads["weight"] = grad
         # Token ids are not differentiable: the input receives a zero gradient.
         return [np.zeros_like(self._x)]
+
+    def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
+        """Sample 1's first two tokens: the row of E each one reads, and backward where its gradient goes."""
+        base = super().formula(phase, tensors, ctx)
+        x, rows = tensors.get("input"), tensors.get("output" if phase == "forward" else "grad_output")
+        if base is None or x is None or rows is None or np.ndim(rows) != 3:
+            return base
+
+        def row(v: np.ndarray) -> str:  # a long vector's first entries
+            return fmt_array(v) if v.size <= SMALL else fmt_array(v[:MAX_UNIT_LINES])[:-1] + ", …]"
+
+        ids = [round(float(i)) for i in x[0]]
+        # The first two tokens that are not padding (a padding row neither reads anything nor learns).
+        steps = [t for t, i in enumerate(ids) if i != self.padding_idx][:2] or [0]
+        if phase == "forward":
+            lines = [f"a[1; {t + 1}] = E[{ids[t]}, :] = {row(rows[0, t])}" for t in steps]
+            hl = {"output": [(0, t) for t in steps], "weight": [(ids[t],) for t in steps]}
+        else:
+            lines = [f"∂L/∂E[{ids[t]}, :] += ∂L/∂a[1; {t + 1}] = {row(rows[0, t])}" if ids[t] != self.padding_idx
+                     else f"∂L/∂E[{ids[t]}, :] += 0 (padding)" for t in steps]
+            hl = {"grad_output": [(0, t) for t in steps], "grad_weight": [(ids[t],) for t in steps]}
+        return Formula(base.symbolic, "\n".join(lines), {"input": [(0, t) for t in steps], **hl}, base.title)
 
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
         return {"token_ids": self._ids} if phase == "forward" and hasattr(self, "_ids") else {}

@@ -5,6 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.base import Layer, register_layer
+from nnviz.engine.formula_text import (
+    MAX_UNIT_LINES,
+    Context,
+    Formula,
+    Tensors,
+    first_unit_indices,
+    flat_first,
+    fmt_number,
+    sub,
+    term,
+)
 
 
 @register_layer
@@ -24,6 +35,21 @@ class Add(Layer):
     def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
         # Separate arrays per input, so a caller that accumulates in place cannot alias them.
         return [delta] + [delta.copy() for _ in self.in_shapes[1:]]
+
+    def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
+        """Forward: the first entries of sample 1 added up, input by input."""
+        base = super().formula(phase, tensors, ctx)
+        xs = [flat_first(tensors, f"input_{k}") for k in range(len(self.in_shapes))]
+        out = flat_first(tensors, "output")
+        if phase != "forward" or base is None or out is None or any(x is None for x in xs):
+            return base
+        shown = min(out.size, MAX_UNIT_LINES)
+        lines = [f"a{sub(j)} = {' + '.join(term(x[j]) for x in xs)} = {fmt_number(out[j])}" for j in range(shown)]
+        if out.size > shown:
+            lines.append(f"… {out.size - shown} more units (see the tensor panel)")
+        index = first_unit_indices(tensors["output"], shown)
+        hl = {"output": index, **{f"input_{k}": index for k in range(len(xs))}}
+        return Formula(base.symbolic, "\n".join(lines), hl, base.title)
 
 
 @register_layer

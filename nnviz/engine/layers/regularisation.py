@@ -5,6 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.base import Layer, register_layer
+from nnviz.engine.formula_text import (
+    MAX_UNIT_LINES,
+    Context,
+    Formula,
+    Tensors,
+    first_unit_indices,
+    flat_first,
+    fmt_number,
+    sub,
+    term,
+)
 
 
 @register_layer
@@ -39,3 +50,20 @@ class Dropout(Layer):
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
         mask = getattr(self, "_mask", None)
         return {"mask": mask} if mask is not None and phase in ("forward", "backward") else {}
+
+    def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
+        """The first entries of sample 1: x × m / (1 − p) forward, ∂L/∂a × m / (1 − p) backward."""
+        base = super().formula(phase, tensors, ctx)
+        mask = flat_first(tensors, "mask")
+        names = ("input", "output", "a", "x") if phase == "forward" else ("grad_output", "grad_input", "∂L/∂x",
+                                                                         "∂L/∂a")
+        src, out = flat_first(tensors, names[0]), flat_first(tensors, names[1])
+        if base is None or mask is None or src is None or out is None:
+            return base
+        p, shown = self.hp["p"], min(out.size, MAX_UNIT_LINES)
+        lines = [f"{names[2]}{sub(j)} = {names[3]}{sub(j)}×m{sub(j)} / (1 − p) = {term(src[j])}×{fmt_number(mask[j])}"
+                 f" / (1 − {fmt_number(p)}) = {fmt_number(out[j])}" for j in range(shown)]
+        if out.size > shown:
+            lines.append(f"… {out.size - shown} more units (see the tensor panel)")
+        index = first_unit_indices(tensors[names[0]], shown)
+        return Formula(base.symbolic, "\n".join(lines), {names[0]: index, names[1]: index, "mask": index}, base.title)
