@@ -256,6 +256,12 @@ def check_formula(event, settings: TrainingSettings, tally: dict) -> None:
     assert f is not None, (event.phase, event.node)
     for text in (f.symbolic, f.numeric or ""):
         assert not re.search(r"[−-]0(?![.\de\d])", text), f"'−0' in {text!r}"
+    for name, indices in f.highlights.items():  # the Tensors panel marks these: they must exist
+        assert name in event.tensors, f"{f.title} highlights {name}, which the micro-step does not carry"
+        shape = np.shape(event.tensors[name])
+        for index in indices:
+            assert len(index) == len(shape) and all(0 <= i < n for i, n in zip(index, shape, strict=True)), \
+                f"{f.title}: {name}{list(index)} outside {shape}"
     if not f.numeric:
         return
     reader = Reader(event, settings)
@@ -406,3 +412,44 @@ def test_embedding_rows_read_and_learnt_are_the_tensors():
     assert forward.formula.numeric.splitlines()[0] == f"a[1; 2] = E[3, :] = {fmt_array(forward.tensors['weight'][3])}"
     assert backward.formula.numeric.splitlines()[1].startswith("∂L/∂E[1, :] += ∂L/∂a[1; 3] = ")
     assert tally[("Forward · embedding", "forward")][1] == 2
+
+
+def recurrent_case(key: str) -> tuple[GraphDocument, Dataset]:
+    doc = GraphDocument()
+    chain(doc, [("input", {"shape": (4, 2)}), (key, {"hidden_size": 3}), ("dense", {"units": 1})])
+    doc.training = TrainingSettings(loss="mse", optimizer="adam", lr=0.1, batch_size=2, dtype="float64")
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(4, 4, 2)), rng.normal(size=(4, 1))
+    return doc, Dataset(x, y, x[:0], y[:0], "regression", name="series")
+
+
+_GATES = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n"), "rnn": ("",)}
+
+
+@pytest.mark.parametrize("key", ["rnn", "lstm", "gru"])
+def test_every_time_steps_numbers_are_its_tensors(key):
+    doc, data = recurrent_case(key)
+    session, events = run_steps(doc, data, 1)
+    steps = [e for e in events if e.t is not None]
+    checked = 0
+    for event in steps:
+        t, f = event.tensors, event.formula
+        names = {"h_t": "h_t", "c_t": "c_t", "∂L/∂h_t": "grad_h_t", "∂L/∂c_t": "grad_c_t",
+                 **{gate: f"gate_{gate}" for gate in _GATES[key] if gate},
+                 **{f"δ{gate}": ("delta_t", k) for k, gate in enumerate(_GATES[key])}}
+        for line in f.numeric.splitlines():
+            line = line.removeprefix("sample 1, unit 1: ")
+            for equation in line.split(", "):
+                parts = equation.split(" = ")
+                target = names.get(parts[0])
+                if target is None or len(parts) < 2:
+                    continue
+                tensor, column = (target, 0) if isinstance(target, str) else (target[0], target[1] * 3)
+                assert agrees(number(parts[-1]), t[tensor][0, column]), (event.phase, event.t, equation)
+                for segment in parts[1:-1]:
+                    expr = evaluable(segment)
+                    if expr is not None:
+                        value, spread = evaluate(expr)
+                        assert abs(value - number(parts[-1])) <= 1.5 * spread + 6e-4 * abs(value) + 1e-9, equation
+                checked += 1
+    assert checked >= 3 * len(steps) // 2  # every forward h_t, every backward ∂L/∂h_t and δ

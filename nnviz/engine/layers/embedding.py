@@ -81,13 +81,16 @@ class Embedding(Layer):
         ids = [round(float(i)) for i in x[0]]
         # The first two tokens that are not padding (a padding row neither reads anything nor learns).
         steps = [t for t, i in enumerate(ids) if i != self.padding_idx][:2] or [0]
+        dims = range(rows.shape[2])
         if phase == "forward":
             lines = [f"a[1; {t + 1}] = E[{ids[t]}, :] = {row(rows[0, t])}" for t in steps]
-            hl = {"output": [(0, t) for t in steps], "weight": [(ids[t],) for t in steps]}
+            hl = {"output": [(0, t, k) for t in steps for k in dims],
+                  "weight": [(ids[t], k) for t in steps for k in dims]}
         else:
             lines = [f"∂L/∂E[{ids[t]}, :] += ∂L/∂a[1; {t + 1}] = {row(rows[0, t])}" if ids[t] != self.padding_idx
                      else f"∂L/∂E[{ids[t]}, :] += 0 (padding)" for t in steps]
-            hl = {"grad_output": [(0, t) for t in steps], "grad_weight": [(ids[t],) for t in steps]}
+            hl = {"grad_output": [(0, t, k) for t in steps for k in dims],
+                  "grad_weight": [(ids[t], k) for t in steps for k in dims]}
         return Formula(base.symbolic, "\n".join(lines), {"input": [(0, t) for t in steps], **hl}, base.title)
 
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
