@@ -10,9 +10,13 @@ from nnviz.engine.formula_text import (
     Context,
     Formula,
     Tensors,
+    first,
     first_unit_indices,
     flat_first,
+    fmt_array,
     fmt_number,
+    sample_indices,
+    small,
     sub,
     term,
 )
@@ -67,3 +71,19 @@ class Concatenate(Layer):
         axis = self.hp["axis"]
         bounds = np.cumsum([shape[axis] for shape in self.in_shapes])[:-1]
         return np.split(delta, bounds, axis=axis + 1)
+
+    def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
+        """Sample 1's vectors joined (forward) or the slices handed back (backward), when they are short."""
+        base = super().formula(phase, tensors, ctx)
+        k = len(self.in_shapes)
+        parts = [first(tensors, f"{'input' if phase == 'forward' else 'grad_input'}_{i}") for i in range(k)]
+        whole = first(tensors, "output" if phase == "forward" else "grad_output")
+        if base is None or whole is None or any(p is None or p.ndim != 1 for p in parts) or not small(whole):
+            return base
+        if phase == "forward":
+            lines = [f"x{sub(i)} = {fmt_array(p)}" for i, p in enumerate(parts)]
+            lines.append(f"a = [{', '.join(f'x{sub(i)}' for i in range(k))}] = {fmt_array(whole)}")
+            return Formula(base.symbolic, "\n".join(lines), {"output": sample_indices(tensors["output"])}, base.title)
+        lines = [f"∂L/∂x{sub(i)} = {fmt_array(p)}" for i, p in enumerate(parts)]
+        return Formula(base.symbolic, "\n".join(lines), {"grad_output": sample_indices(tensors["grad_output"])},
+                       base.title)
