@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ["graph", "engine", "data", "export", "io"]
+LAYERING = "Layers: graph < io, data < engine < export < cli < ui, never upward"  # the contract's name
 
 
 def test_import_linter_contract_keeps_qt_out_of_the_core():
@@ -24,10 +26,27 @@ def test_import_linter_contract_keeps_qt_out_of_the_core():
     assert result.returncode == 0, result.stdout + result.stderr
     assert ", 0 broken" in result.stdout
     # Each contract by name, so that one dropped from pyproject.toml does not pass unnoticed.
-    for contract in ("The core never imports Qt, pyqtgraph or the UI",
+    for contract in ("The core never imports Qt, pyqtgraph or the UI", LAYERING,
                      "ui: the shell composes the parts; the parts share only widgets, never each other",
                      "ui: no import cycle between modules"):
         assert re.search(re.escape(contract) + r"[^\n]*(\n[^\n]*)?KEPT", result.stdout), result.stdout
+
+
+@pytest.mark.parametrize(("module", "upward"), [("graph/registry.py", "nnviz.engine.base"),
+                                                ("engine/network.py", "nnviz.export.registry"),
+                                                ("io/reader.py", "nnviz.data.dataset"),
+                                                ("export/writer.py", "nnviz.cli")])
+def test_the_layering_contract_breaks_on_an_upward_import(tmp_path, module, upward):
+    """Positive control: the same contract, run on a copy of the package with one import pointing up."""
+    shutil.copytree(ROOT / "nnviz", tmp_path / "nnviz", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "nnviz" / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\nimport {upward}  # noqa\n", encoding="utf-8")
+    result = subprocess.run([shutil.which("lint-imports") or "lint-imports", "--config", "pyproject.toml"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert result.returncode != 0
+    assert re.search(re.escape(LAYERING) + r"\s*BROKEN", result.stdout), result.stdout
 
 
 def test_core_modules_do_not_even_mention_qt_imports():
