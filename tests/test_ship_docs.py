@@ -89,8 +89,8 @@ assert any(not np.array_equal(before[n][k], v) for n, t in session.weights().ite
 # Gradient check of the whole network.
 from nnviz.engine.gradcheck import gradcheck
 
-results = gradcheck(doc, data)
-assert results and all(r.ok for r in results), results
+report = gradcheck(doc, data)
+assert report.tensors and report.ok, "\n".join(report.lines())
 
 # Export, run the generated PyTorch code beside the engine, and import the export back.
 import tempfile
@@ -102,8 +102,8 @@ out = Path(tempfile.mkdtemp())
 export_pytorch(doc, out, dataset=data)
 source = (out / "model.py").read_text(encoding="utf-8")
 assert "nn.ZeroPad2d((1, 1, 1, 1))" in source, source
-report = verify_export(doc, out, steps=5, dataset=data)
-assert report.passed and report.steps == 5, report.text()
+verified = verify_export(doc, out, steps=5, dataset=data)
+assert verified.passed and verified.steps == 5, verified.text()
 exported = load_exported(out)
 back = import_torch_model(exported.model.build_model(out / "weights.safetensors"), python_module=exported.model)
 assert [n.type for n in back.nodes.values()] == [n.type for n in doc.nodes.values()]
@@ -118,7 +118,7 @@ except ExportError as exc:
     assert "ZeroPad2d '0' cannot be imported: padding=(1, 2, 1, 1)" in str(exc), exc
 else:
     raise AssertionError("an uneven padding was imported")
-print("ok", report.max_rel)
+print("ok", verified.max_rel)
 '''
 
 
