@@ -193,3 +193,53 @@ def test_a_full_idx_copy_loads_once_as_float32_with_the_same_pixels_as_the_mnist
     assert np.allclose(fast.x_train[order], plain.x_train[plain_order], atol=1e-7)
     assert np.array_equal(fast.y_train[order], plain.y_train[plain_order])
     assert np.allclose(fast.x_val, plain.x_val, atol=1e-7) and np.array_equal(fast.y_val, plain.y_val)
+
+
+# ------------------------------------------------------------------ the seed examples offer the real sets
+def _example(name: str):
+    from nnviz.io import load
+
+    return load(Path(__file__).resolve().parent.parent / "resources" / "examples" / f"{name}.nnviz")
+
+
+def test_the_examples_offer_their_real_set_and_say_it_is_not_here_yet(home):
+    from nnviz.data.guide_offer import real_offer
+
+    for name, key in (("seed-mnist-mlp", "mnist"), ("seed-lenet", "cifar10")):
+        doc = _example(name)
+        offer = real_offer(doc.data)
+        assert offer is not None and offer.known.key == key and offer.copy is None
+        assert doc.data["kind"] in ("digits", "shapes")  # the stand-in is what they train on until then
+        assert "stand" in doc.description["en"] and f"nnviz data fetch {key}" in doc.description["en"]
+    assert real_offer({"kind": "digits"}) is None
+
+
+def test_using_real_mnist_makes_the_mlp_the_guides_network_with_the_guides_settings(home):
+    from nnviz.data.guide_offer import real_offer, use_real
+    from nnviz.engine.session import Session
+
+    keras_mnist_npz(home / ".keras" / "datasets" / "mnist.npz", n=64)
+    doc = _example("seed-mnist-mlp")
+    offer = real_offer(doc.data)
+    assert offer.copy is not None and offer.copy.origin == KERAS
+    use_real(doc, offer)
+    assert doc.data == {"kind": "known", "name": "mnist"}
+    assert doc.analysis().shapes[doc.node_by_name("flatten").id] == (784,)
+    assert (doc.training.batch_size, doc.training.lr) == (32, 0.001)
+    session = Session(doc)
+    assert session.x_train.shape == (64, 1, 28, 28) and np.isfinite(session.step_batch())
+
+
+def test_using_real_cifar10_gives_lenet_the_guides_learning_rate(home):
+    from nnviz.data.guide_offer import real_offer, use_real
+    from nnviz.engine.session import Session
+
+    cifar_py_folder(home / "data" / "cifar-10-batches-py")
+    doc = _example("seed-lenet")
+    assert doc.training.lr == 0.003
+    offer = real_offer(doc.data)
+    assert offer.copy is not None and offer.copy.origin == TORCHVISION
+    use_real(doc, offer)
+    assert doc.training.lr == 0.001 and doc.training.batch_size == 4
+    session = Session(doc)
+    assert session.x_train.shape == (20, 3, 32, 32) and np.isfinite(session.step_batch())

@@ -108,3 +108,32 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_mnist_example_offers_fetch_then_use_and_undo_goes_back_to_the_stand_in(qtbot, setup):
+    from pathlib import Path
+
+    from nnviz.io import load
+
+    doc = load(Path(__file__).resolve().parent.parent / "resources" / "examples" / "seed-mnist-mlp.nnviz")
+    stack = QUndoStack()
+    panel = DataPanel(doc, GraphController(doc, stack))
+    qtbot.addWidget(panel)
+    panel.show()
+    box = panel.fetch_box
+    assert box.isVisible() and box.fetch_button.isVisible() and not box.use_button.isVisible()
+    assert "stand-in for MNIST" in box.where.text() and "learning rate 0.001" in box.where.text()
+    assert panel.dataset is not None and panel.dataset.sample_shape == (1, 8, 8)  # the stand-in meanwhile
+    with qtbot.waitSignal(box.fetched, timeout=20_000):
+        qtbot.mouseClick(box.fetch_button, qtbot_left())
+    qtbot.waitUntil(box.use_button.isVisible, timeout=5_000)
+    assert "fetched by nnviz" in box.where.text()
+    qtbot.mouseClick(box.use_button, qtbot_left())
+    assert doc.data == {"kind": "known", "name": "mnist"}
+    assert doc.node_by_name("image").params["shape"] == (1, 28, 28)
+    assert doc.training.lr == 0.001 and doc.training.batch_size == 32
+    qtbot.waitUntil(lambda: panel.dataset is not None and panel.dataset.sample_shape == (1, 28, 28), timeout=5_000)
+    while stack.canUndo():
+        stack.undo()
+    assert doc.data["kind"] == "digits" and "real" in doc.data
+    assert tuple(doc.node_by_name("image").params["shape"]) == (1, 8, 8) and doc.training.lr == 0.001

@@ -152,24 +152,31 @@ def seed_mnist_mlp() -> GraphDocument:
                  ("dense", "hidden", {"units": 128, "activation": "relu"}),
                  ("dropout", "dropout", {"p": 0.2}),
                  ("dense", "output", {"units": 10, "activation": "softmax"})])
-    doc.set_data({"kind": "digits", "val_split": 0.2, "seed": 0})
+    # The stand-in offers real MNIST when it is on this computer (nnviz.data.guide_offer): the Input then
+    # takes MNIST's (1, 28, 28) and the guide's batch size and learning rate (the same as here) apply.
+    doc.set_data({"kind": "digits", "val_split": 0.2, "seed": 0,
+                  "real": {"name": "mnist", "input": [1, 28, 28], "training": {"batch_size": 32, "lr": 0.001}}})
     # Keras' defaults: Adam with lr 0.001; "sparse categorical cross-entropy" on a softmax output is nll_probs.
     doc.set_training(TrainingSettings(loss="nll_probs", optimizer="adam", lr=0.001, batch_size=32, epochs=10,
                                       seed=0, dtype="float32"))
     doc.description = {
         "en": ("The beginner guide's MNIST classifier: Flatten -> Dense(128, relu) -> Dropout(0.2) -> "
                "Dense(10, softmax), Adam, sparse categorical cross-entropy (nll_probs: the softmax output's "
-               "-log of the true class), batch size 32, 20 % held out for validation. It runs here on the "
-               "1,797 8x8 handwritten digits that ship with nnviz, as (1, 8, 8) images, so Flatten gives 64 "
-               "values instead of 784. Point the data at MNIST's IDX files (data kind 'mnist') and the Input "
-               "follows the data to (1, 28, 28): then it is the guide's exact network. Step forward and watch "
+               "-log of the true class), batch size 32, 20 % held out for validation. It uses the 1,797 8x8 "
+               "handwritten digits that ship with nnviz as a stand-in for MNIST, as (1, 8, 8) images, so "
+               "Flatten gives 64 values instead of 784. When MNIST is on this computer (the Data panel's Fetch "
+               "or `nnviz data fetch mnist`, or Keras' or torchvision's folders), the Data panel offers it: "
+               "Use MNIST makes the Input (1, 28, 28) with the guide's batch size 32 and learning rate 0.001, "
+               "and it is the guide's exact network. Step forward and watch "
                "'dropout': its 'mask' zeroes about one hidden value in five and scales the rest by 1/0.8; "
                "the loss starts near ln 10 = 2.30 and the validation accuracy passes 90 % within a few epochs."),
         "zh": ("入门教程中的 MNIST 分类器：Flatten -> Dense(128, relu) -> Dropout(0.2) -> Dense(10, softmax)，"
                "Adam，稀疏分类交叉熵（nll_probs：softmax 输出中正确类别的 -log），批大小 32，留出 20 % 做验证。"
-               "这里用的是 nnviz 自带的 1,797 张 8x8 手写数字，形状为 (1, 8, 8)，所以 Flatten 给出 64 个值而"
-               "不是 784 个。把数据指向 MNIST 的 IDX 文件（数据类型 'mnist'），输入层会跟随数据变成 "
-               "(1, 28, 28)，这就是教程中一模一样的网络。逐步执行前向，观察 'dropout'：它的 'mask' 把大约五分之一"
+               "这里用 nnviz 自带的 1,797 张 8x8 手写数字代替 MNIST，形状为 (1, 8, 8)，所以 Flatten 给出 64 个值而"
+               "不是 784 个。当这台电脑上有 MNIST（用数据面板的“下载”或 `nnviz data fetch mnist` 取得，或在 "
+               "Keras、torchvision 的文件夹里）时，数据面板会提供它：点“使用 MNIST”，输入层变成 (1, 28, 28)，"
+               "并采用教程的批大小 32 和学习率 0.001，这就是教程中一模一样的网络。"
+               "逐步执行前向，观察 'dropout'：它的 'mask' 把大约五分之一"
                "的隐藏值置零，其余的乘以 1/0.8；损失从 ln 10 = 2.30 附近开始，几个 epoch 内验证准确率超过 90 %。"),
     }
     return doc
@@ -191,7 +198,10 @@ def seed_lenet() -> GraphDocument:
                        ("dense", "fc3", {"units": 10}, (4, 1.6))])
     for src, dst in pairwise(ids):
         doc.connect(src, dst)
-    doc.set_data({"kind": "shapes", "n": 1000, "noise": 0.05, "seed": 0, "val_split": 0.2})
+    # The stand-in offers real CIFAR-10 when it is on this computer (nnviz.data.guide_offer): same (3, 32, 32)
+    # images, and the guide's learning rate 0.001 applies.
+    doc.set_data({"kind": "shapes", "n": 1000, "noise": 0.05, "seed": 0, "val_split": 0.2,
+                  "real": {"name": "cifar10", "input": [3, 32, 32], "training": {"batch_size": 4, "lr": 0.001}}})
     # The guide's lr 0.001 leaves the loss at 2.29 after 20 epochs on this data; 0.01 learns, then collapses.
     doc.set_training(TrainingSettings(loss="cross_entropy", optimizer="sgd", lr=LENET_LR, momentum=0.9,
                                       batch_size=4, epochs=30, seed=0, dtype="float32"))
@@ -201,7 +211,10 @@ def seed_lenet() -> GraphDocument:
                "Linear(120, 84) -> ReLU -> Linear(84, 10), cross-entropy, SGD with momentum 0.9, batch size 4. "
                "Each ReLU is drawn inside its layer (the tutorial's F.relu(self.conv1(x))), so a step shows "
                "z before and the output after it. The data is nnviz's generated colour shapes (3x32x32, 10 "
-               "classes), standing in for CIFAR-10. Watch the shapes: 32 -> 28 -> 14 -> 10 -> 5, and "
+               "classes), standing in for CIFAR-10; when CIFAR-10 is on this computer (the Data panel's Fetch "
+               "or `nnviz data fetch cifar10`, or Keras' or torchvision's folders), the Data panel offers it, "
+               "and Use CIFAR-10 applies the guide's learning rate 0.001. "
+               "Watch the shapes: 32 -> 28 -> 14 -> 10 -> 5, and "
                "16 x 5 x 5 = 400 into fc1. The learning rate is 0.003, not the guide's 0.001: at 0.001 the "
                "loss is still 2.29 after 20 epochs here, and at 0.01 it learns, then collapses. Even so the "
                "loss sits near ln 10 = 2.30 (every class equally likely) for about 10 epochs, barely lower "
@@ -212,7 +225,9 @@ def seed_lenet() -> GraphDocument:
                "ReLU -> MaxPool(2, 2) -> Flatten -> Linear(400, 120) -> ReLU -> Linear(120, 84) -> ReLU -> "
                "Linear(84, 10)，交叉熵，带动量 0.9 的 SGD，批大小 4。每个 ReLU 画在它所在的层里（就像教程中的 "
                "F.relu(self.conv1(x))），所以每一步都能看到激活前的 z 和激活后的输出。数据是 nnviz 生成的彩色"
-               "形状（3x32x32，10 类），代替 CIFAR-10。观察形状的变化：32 -> 28 -> 14 -> 10 -> 5，"
+               "形状（3x32x32，10 类），代替 CIFAR-10；当这台电脑上有 CIFAR-10（用数据面板的“下载”或 "
+               "`nnviz data fetch cifar10` 取得，或在 Keras、torchvision 的文件夹里）时，数据面板会提供它，"
+               "点“使用 CIFAR-10”即采用教程的学习率 0.001。观察形状的变化：32 -> 28 -> 14 -> 10 -> 5，"
                "16 × 5 × 5 = 400 个值进入 fc1。学习率是 0.003 而不是教程的 0.001：在这个数据上，用 0.001 时"
                "20 个 epoch 后损失仍是 2.29，用 0.01 时先学会、然后崩溃。即便如此，损失在大约 10 个 epoch 里都"
                "停在 ln 10 = 2.30 附近（每一类的概率都一样），前 40 步之后只低了一点点，之后卷积核找到边缘，"

@@ -550,6 +550,58 @@
         <translation>这台电脑上还没有 %1。点“下载”会把它（约 %2 MB）下载到 %3，并校验每个文件。</translation>
     </message>
     <message>
+        <source>This example trains on a stand-in. %1 is on this computer (%2): use it, and the guide&apos;s settings apply (%3).</source>
+        <translation>这个示例用的是替代数据。这台电脑上有 %1（%2）：使用它，并采用教程的设置（%3）。</translation>
+    </message>
+    <message>
+        <source>Use %1</source>
+        <translation>使用 %1</translation>
+    </message>
+    <message>
+        <source>This example trains on a stand-in for %1. Fetch %1 (about %2 MB) to train on the real set with the guide&apos;s settings (%3).</source>
+        <translation>这个示例用替代数据代替 %1。下载 %1（约 %2 MB）后即可按教程的设置（%3）在真实数据上训练。</translation>
+    </message>
+    <message>
+        <source>fetched by nnviz</source>
+        <translation>由 nnviz 下载</translation>
+    </message>
+    <message>
+        <source>Keras&apos; cache</source>
+        <translation>Keras 的缓存</translation>
+    </message>
+    <message>
+        <source>torchvision&apos;s folder</source>
+        <translation>torchvision 的文件夹</translation>
+    </message>
+    <message>
+        <source>the folder you chose</source>
+        <translation>你选择的文件夹</translation>
+    </message>
+    <message>
+        <source>batch size %1</source>
+        <translation>批大小 %1</translation>
+    </message>
+    <message>
+        <source>learning rate %1</source>
+        <translation>学习率 %1</translation>
+    </message>
+    <message>
+        <source>%1 epochs</source>
+        <translation>%1 个 epoch</translation>
+    </message>
+    <message>
+        <source>momentum %1</source>
+        <translation>动量 %1</translation>
+    </message>
+    <message>
+        <source>input %1</source>
+        <translation>输入 %1</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
         <source>Fetching %1...</source>
         <translation>正在下载 %1...</translation>
     </message>

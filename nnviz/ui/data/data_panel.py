@@ -36,7 +36,7 @@ from nnviz.graph.document import Change, GraphDocument
 from nnviz.ui.data.csv_columns import fill_columns, mark_target
 from nnviz.ui.data.data_choices import CHOICES, CONTEXT, Field, choice_index
 from nnviz.ui.data.data_preview import DataPreview
-from nnviz.ui.data.fetch_box import FetchBox
+from nnviz.ui.data.fetch_box import FetchBox, use_offer
 from nnviz.ui.widgets.path_edit import PathEdit
 from nnviz.ui.widgets.qt_images import decode_image, install_decoder
 
@@ -78,6 +78,7 @@ class DataPanel(QWidget):
         self.preview = DataPreview()
         self.fetch_box = FetchBox()  # the guides' sets: where each was found, or Fetch with progress and Cancel
         self.fetch_box.fetched.connect(lambda _folder: self.reload())
+        self.fetch_box.useReal.connect(lambda offer: use_offer(self.controller, self.document, offer))
         # Everything scrolls together when the dock is short, rather than squeezing the form to nothing.
         content = QWidget()
         self._content_layout = layout = QVBoxLayout(content)
@@ -272,6 +273,8 @@ class DataPanel(QWidget):
                     spec[f.key] = list(w.property("wanted"))
             elif isinstance(w, PathEdit) and w.text():
                 spec[f.key] = self._relative(w.text())
+        if "real" in self.document.data and self.document.data.get("kind") == spec.get("kind"):
+            spec["real"] = self.document.data["real"]  # a stand-in keeps offering its real set (guide_offer)
         return spec
 
     # ----------------------------------------------------------------- loading
