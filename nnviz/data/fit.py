@@ -17,14 +17,19 @@ BINARY_LOSSES = ("bce", "bce_logits")
 CLASS_ID_LOSSES = ("cross_entropy", "nll_probs")
 
 
+def single_input(doc: GraphDocument) -> Node | None:
+    """The document's Input node when it has exactly one (else None: the learner has to say which)."""
+    inputs = [n for n in doc.nodes.values() if n.type == "input"]
+    return inputs[0] if len(inputs) == 1 else None
+
+
 def fit_input(doc: GraphDocument, dataset: Dataset) -> tuple[int, ...] | None:
     """Set the (single) Input node's shape to the data's sample shape through doc.set_param, so the edit
     is observed (and undoable) like any other. Returns the old shape when it changed, else None.
     With no Input node, or several, nothing is changed (the learner has to say which is which)."""
-    inputs = [n for n in doc.nodes.values() if n.type == "input"]
-    if len(inputs) != 1:
+    node = single_input(doc)
+    if node is None:
         return None
-    node = inputs[0]
     shape = tuple(int(d) for d in dataset.sample_shape)
     if tuple(node.params["shape"]) == shape:
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nnviz.data.fit import single_input
 from nnviz.data.known_sets import KnownSet, known_set
 from nnviz.data.locate import Copy, find_copies
 
@@ -53,8 +54,8 @@ def real_offer(spec: dict[str, Any]) -> RealOffer | None:
 def use_real(doc: Any, offer: RealOffer) -> None:
     """Switch a document to the real set: data, Input shape and the guide's training settings."""
     doc.set_data(dict(offer.data))
-    inputs = [n for n in doc.nodes.values() if n.type == "input"]
-    if offer.input_shape and len(inputs) == 1:
-        doc.set_param(inputs[0].id, "shape", offer.input_shape)
+    node = single_input(doc)
+    if offer.input_shape and node is not None:
+        doc.set_param(node.id, "shape", offer.input_shape)
     if offer.training:
         doc.set_training(doc.training.with_(**offer.training))

@@ -587,7 +587,7 @@
     </message>
     <message>
         <source>%1 epochs</source>
-        <translation>%1 个 epoch</translation>
+        <translation>%1 轮</translation>
     </message>
     <message>
         <source>momentum %1</source>

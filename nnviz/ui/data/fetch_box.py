@@ -17,6 +17,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from nnviz.data.fetch import CONNECT_TIMEOUT, READ_TIMEOUT, FetchCancelled, FetchError, fetch_set
+from nnviz.data.fit import single_input
 from nnviz.data.guide_offer import RealOffer, real_offer, use_real
 from nnviz.data.known_sets import known_set, set_folder
 from nnviz.data.locate import CHOSEN, FETCHED, KERAS, TORCHVISION, Copy
@@ -193,7 +194,7 @@ def use_offer(controller: Any, document: Any, offer: RealOffer) -> None:
     staged = document.copy()
     use_real(staged, offer)  # what the document becomes; applied below as undoable edits
     controller.set_data(staged.data)
-    for node_id, node in staged.nodes.items():
-        if node.type == "input" and node.params != document.nodes[node_id].params:
-            controller.set_param(node_id, "shape", node.params["shape"])
+    node = single_input(staged)
+    if node is not None and node.params != document.nodes[node.id].params:
+        controller.set_param(node.id, "shape", node.params["shape"])
     controller.set_training(staged.training)
