@@ -39,13 +39,43 @@ class CliError(Exception):
 
 def _session(doc, seed: int | None):
     from nnviz.data.dataset import DataError
-    from nnviz.engine.session import Session, SessionError
+    from nnviz.data.text import token_problems
+    from nnviz.engine.session import Session, SessionError, document_dataset
 
     settings = doc.training if seed is None else doc.training.with_(seed=seed)
     try:
-        return Session(doc, settings=settings)
+        dataset = document_dataset(doc)
+        # Token ids the Embedding cannot look up would stop training part way: refuse before it starts.
+        problems = token_problems(doc, dataset) if doc.analysis().valid else []
+        if problems:
+            raise CliError("\n".join(problems))
+        return Session(doc, dataset, settings=settings)
     except (DataError, SessionError) as exc:
         raise CliError(str(exc)) from None
+
+
+def _problems(doc) -> list[str]:
+    """Everything wrong between the network, its data and this machine's memory, found without allocating
+    the network: the data cannot load, it does not fit the network, or the network is too big."""
+    from nnviz.data.dataset import DataError
+    from nnviz.data.fit import check_fit
+    from nnviz.engine.footprint import require_fits
+    from nnviz.engine.session import document_dataset
+
+    problems: list[str] = []
+    dataset = None
+    try:
+        dataset = document_dataset(doc)
+    except DataError as exc:
+        problems.append(str(exc))
+    if doc.analysis().valid:
+        try:
+            require_fits(doc)
+        except ValueError as exc:
+            problems.append(str(exc))
+        if dataset is not None:
+            problems += check_fit(doc, dataset)
+    return problems
 
 
 # ------------------------------------------------------------------------------------------- check
@@ -54,10 +84,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     doc = _load(args.file)
     print(summary_text(doc))
-    analysis = doc.analysis()
-    if not analysis.valid:
+    problems = _problems(doc)  # reported even when the graph has errors: every mismatch at once
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems or not doc.analysis().valid:
         return 1
-    _session(doc, None)  # the data must fit the network too
+    _session(doc, None)  # what only building the session finds (targets against the loss)
     print(translate("OK: the network and its data fit together."))
     return 0
 
@@ -67,6 +99,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from nnviz.engine.session import NonFiniteError
     from nnviz.engine.training_state import restore_training
 
+    if args.save:
+        _check_destination(args.save)  # before training: a run must not be lost to a typo in the path
     doc, state = _load(args.file, with_state=True)
     session = _session(doc, args.seed)
     if args.seed is None:  # a file saved after training continues; another seed starts afresh
@@ -83,29 +117,60 @@ def cmd_train(args: argparse.Namespace) -> int:
             loss = session.step_batch()
             if args.json:
                 acc = session.metrics.step_accuracy[-1]
-                print(json.dumps({"step": session.steps_done, "epoch": session.metrics.step_epoch[-1],
+                print(_json({"step": session.steps_done, "epoch": session.metrics.step_epoch[-1],
                                   "loss": loss, "accuracy": acc}))
             elif progress is not None:
                 progress.set_postfix(loss=f"{loss:.4g}", epoch=session.epoch, refresh=False)
                 progress.update(1)
     except NonFiniteError as exc:
+        if progress is not None:
+            progress.close()  # the message on a line of its own, not glued to the bar
         print(f"error: {exc}", file=sys.stderr)
         status = 1
     finally:
         if progress is not None:
             progress.close()
-    train_loss, train_acc = session.evaluate("train")
-    val_loss, val_acc = session.evaluate("val")
+    with np.errstate(all="ignore"):  # a diverged network: the error above said so, the numbers show it
+        train_loss, train_acc = session.evaluate("train")
+        val_loss, val_acc = session.evaluate("val")
     final = {"final": True, "steps": session.steps_done, "epochs": len(session.metrics.epochs),
              "train_loss": train_loss, "train_accuracy": train_acc,
              "val_loss": val_loss, "val_accuracy": val_acc}
     if args.json:
-        print(json.dumps(final))
+        print(_json(final))
     else:
         print(_final_text(final))
     if args.save:
         _save_trained(doc, session, args.save)
     return status
+
+
+def _json(record: dict[str, Any]) -> str:
+    """One line of strict JSON: a NaN or infinite number (a diverged loss) becomes null."""
+    def clean(v: Any) -> Any:
+        if isinstance(v, (float, np.floating)):
+            return float(v) if np.isfinite(v) else None
+        if isinstance(v, np.integer):
+            return int(v)
+        return v
+
+    return json.dumps({k: clean(v) for k, v in record.items()}, allow_nan=False)
+
+
+def _check_destination(out: str) -> None:
+    """CliError when `out` cannot be written: a folder, a missing or read-only folder, a special file."""
+    import os
+
+    path = Path(out).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise CliError(f"--save {out} is a folder: give a file name, e.g. {path / 'trained.nnviz'}")
+    if path.exists() and not path.is_file():
+        raise CliError(f"--save {out} is not a regular file (a pipe or device): choose a file name")
+    if not folder.is_dir():
+        raise CliError(f"--save {out}: the folder {folder} does not exist: create it first, or save elsewhere")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CliError(f"--save {out}: no permission to write there: choose a folder of your own")
 
 
 def _final_text(final: dict[str, Any]) -> str:
@@ -131,7 +196,10 @@ def _save_trained(doc, session, out: str) -> None:
     # training continues exactly.
     if session.settings != doc.training:
         doc.set_training(session.settings)
-    save(doc, Path(out), state=training_state(session))
+    try:
+        save(doc, Path(out), state=training_state(session))
+    except (OSError, ValueError) as exc:
+        raise CliError(f"could not save the trained network to {out}: {exc}") from None
     print(f"saved the trained network to {out}", file=sys.stderr)
 
 
@@ -206,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--steps", type=_positive, help="number of training steps (batches)")
     group.add_argument("--epochs", type=_positive, help="number of epochs (default: the file's setting)")
-    p.add_argument("--seed", type=_non_negative, help="override the file's seed")
+    p.add_argument("--seed", type=_seed, help="override the file's seed (0 to 2147483647)")
     p.add_argument("--json", action="store_true", help="one JSON object per step, then a final summary line")
     p.add_argument("--save", metavar="OUT", help="save the trained network (with its weights) to OUT")
     p.set_defaults(func=cmd_train)
@@ -214,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trace", help="print every micro-step's tensors")
     p.add_argument("file")
     p.add_argument("--steps", type=_positive, default=1, help="training steps to trace (default 1)")
-    p.add_argument("--seed", type=_non_negative)
+    p.add_argument("--seed", type=_seed)
     p.add_argument("--json", action="store_true", help="one JSON object per micro-step")
     p.set_defaults(func=cmd_trace)
 
@@ -256,6 +324,16 @@ def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if not 0 <= value < 2**31:
+        raise argparse.ArgumentTypeError("must be from 0 to 2147483647 (2**31 - 1)")
     return value
 
 

@@ -63,8 +63,10 @@ def test_npz_regression_and_chosen_keys(tmp_path):
     ({"x": np.ones(3), "y": np.zeros(3)}, {}, "one row per sample"),
     ({"x": np.ones((3, 2)), "y": np.zeros(3)}, {"x": "inputs"}, "has no array 'inputs'"),
     ({"x": np.full((3, 2), np.nan), "y": np.zeros(3, int)}, {}, "NaN or infinite"),
-    ({"x": np.ones((3, 2)), "y": np.array([0, -1, 1])}, {}, "class ids in 'y' must be 0 or more"),
-    ({"x": np.ones((3, 2)), "y": np.zeros(3)}, {"task": "classification"}, "must be whole numbers"),
+    ({"x": np.ones((3, 2)), "y": np.array([0, -1, 1])}, {}, "'y': class ids count from 0, but one is -1"),
+    ({"x": np.ones((3, 2)), "y": np.full(3, 0.5)}, {"task": "classification"}, "must be whole numbers"),
+    ({"x": np.ones((3, 2)), "y": np.array([0, 10**12, 1])}, {}, "class id 1e\\+12 is too large"),
+    ({"x": np.ones((3, 2), complex), "y": np.zeros(3, int)}, {}, "complex numbers"),
     ({"x": np.array([["a", "b"]] * 3), "y": np.zeros(3)}, {}, "must be numbers"),
     ({"x": np.ones((2, 2)), "y": np.zeros(2, int)}, {"class_names": ["only"], "y": "y"}, None),
 ])

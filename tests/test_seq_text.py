@@ -103,12 +103,12 @@ def test_user_csv_problems_name_the_file_and_row(tmp_path):
     (tmp_path / "short.csv").write_text("text,label\nfine,1\nmissing label\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"short.csv, row 3: needs two columns"):
         load_dataset({"kind": "text", "path": str(tmp_path / "short.csv")})
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(DataError, match="does not exist"):
         load_dataset({"kind": "text", "path": str(tmp_path / "absent.csv")})
     (tmp_path / "empty.csv").write_text("text,label\n", encoding="utf-8")
     with pytest.raises(DataError, match="no labelled sentences"):
         load_dataset({"kind": "text", "path": str(tmp_path / "empty.csv")})
-    with pytest.raises(DataError, match="must be numbers"):
+    with pytest.raises(DataError, match="must be a whole number"):
         load_dataset({"kind": "text", "maxlen": "long"})
 
 

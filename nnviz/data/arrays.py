@@ -10,15 +10,19 @@ Images stored as uint8 (n, H, W) or (n, H, W, C) (as keras' mnist.npz) become (n
 
 from __future__ import annotations
 
+import zipfile
+from math import prod
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
 from nnviz.data.dataset import (
     DataError,
     Dataset,
     LoadContext,
+    class_ids,
     class_names_for,
     opt_bool,
     opt_int,
@@ -26,14 +30,21 @@ from nnviz.data.dataset import (
     split_spec,
     standardize,
 )
+from nnviz.data.files import regular_file
 
 DEFAULT_KEYS = (("x", "y", None, None), ("X", "y", None, None), ("x_train", "y_train", "x_test", "y_test"))
 
 
+MAX_FILE_BYTES = 4 << 30
+
+
 def read_npz(path: Path) -> dict[str, np.ndarray]:
-    """Every array of the archive; DataError for missing, broken or pickled (object) content."""
-    if not path.exists():
-        raise DataError(f"{path}: the file does not exist")
+    """Every array of the archive; DataError for missing, broken, pickled (object), non-numeric or oversized
+    content. Each member's header is read and its size checked against the memory budget before any
+    member is unpacked."""
+    size = regular_file(path, ".npz file")
+    if size > MAX_FILE_BYTES:
+        raise DataError(f"{path} is {size / 2**20:,.0f} MB; nnviz reads .npz files up to {MAX_FILE_BYTES >> 20:,} MB")
     try:
         with open(path, "rb") as handle:
             magic = handle.read(6)
@@ -45,8 +56,14 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
         # np.load would try anything else as a pickle; say what the file is not instead.
         raise DataError(f"{path} is not a valid .npz archive (a .npz is a zip of arrays, made by np.savez)")
     try:
+        headers = _member_headers(path)
+        need = sum(prod(shape) * (dtype.itemsize + DATA_BYTES_PER_VALUE) for shape, dtype in headers.values())
+        require(need, f"the arrays in {path.name} ({_shapes(headers)}) would need {{}} as numbers",
+                "save a part of the data, or use the 'limit' option", DataError)
         with np.load(path, allow_pickle=False) as archive:
             return {name: archive[name] for name in archive.files}
+    except DataError:
+        raise
     except ValueError as exc:
         if "pickle" in str(exc):
             raise DataError(f"{path} contains Python objects (pickled data), which nnviz does not load "
@@ -56,6 +73,41 @@ def read_npz(path: Path) -> dict[str, np.ndarray]:
         # zipfile and numpy's header parser raise many kinds of errors on damaged archives (BadZipFile,
         # EOFError, RuntimeError for "encrypted", NotImplementedError, SyntaxError...): all mean "broken".
         raise DataError(f"{path} is not a valid .npz archive (broken or truncated: {exc})") from None
+
+
+def _member_headers(path: Path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """name -> (shape, dtype) of every member, read from the .npy headers alone; DataError for a member
+    that is not a number array."""
+    found: dict[str, tuple[tuple[int, ...], np.dtype]] = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+            if not info.filename.endswith(".npy"):
+                raise DataError(f"{path}: the member {info.filename!r} is not a NumPy array (.npy file); a .npz "
+                                "made by np.savez holds only arrays")
+            with archive.open(info) as member:
+                try:
+                    version = np.lib.format.read_magic(member)
+                    read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                            else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = read(member)
+                except ValueError as exc:
+                    raise DataError(f"{path}: the member {info.filename!r} is not a valid .npy array ({exc})") from None
+            if dtype.hasobject:
+                raise DataError(f"{path} contains Python objects (pickled data) in {name!r}, which nnviz does not "
+                                "load because they can run code: store plain number arrays")
+            if dtype.kind == "c":
+                raise DataError(f"{path}: {name!r} holds complex numbers; a network takes real numbers: store the "
+                                "real and imaginary parts as two features")
+            if dtype.kind not in "biuf":
+                raise DataError(f"{path}: {name!r} must be numbers, but holds {dtype} values")
+            found[name] = (tuple(int(d) for d in shape), dtype)
+    return found
+
+
+def _shapes(headers: dict[str, tuple[tuple[int, ...], np.dtype]]) -> str:
+    return ", ".join(f"{name} {' x '.join(f'{d:,}' for d in shape) or 'scalar'}"
+                     for name, (shape, _) in headers.items())
 
 
 def image_layout(x: np.ndarray) -> np.ndarray:
@@ -77,9 +129,13 @@ def _pick(arrays: dict[str, np.ndarray], spec: dict[str, Any], path: Path) -> tu
         if keys is None:
             raise DataError(f"{path} has arrays {', '.join(arrays) or '(none)'}; name the inputs and targets "
                             "with the 'x' and 'y' options (or save them as x and y)")
-        if keys[2] not in arrays or keys[3] not in arrays:
+        if spec.get("x_val") is not None or spec.get("y_val") is not None:
+            keys = (keys[0], keys[1], spec.get("x_val"), spec.get("y_val"))  # named validation arrays
+        elif keys[2] not in arrays or keys[3] not in arrays:
             keys = (keys[0], keys[1], None, None)
     for key in keys:
+        if key is not None and not isinstance(key, str):
+            raise DataError(f"the array names (x, y, x_val, y_val) must be text, not {key!r}")
         if key is not None and key not in arrays:
             raise DataError(f"{path} has no array {key!r}; it has {', '.join(arrays)}")
     return keys
@@ -87,19 +143,17 @@ def _pick(arrays: dict[str, np.ndarray], spec: dict[str, Any], path: Path) -> tu
 
 def _targets(y: np.ndarray, task: str, path: Path, key: str) -> np.ndarray:
     if task == "classification":
-        if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_):
-            raise DataError(f"{path}: class targets {key!r} must be whole numbers, one per sample; "
-                            f"got {y.dtype} of shape {y.shape}")
-        if y.size and y.min() < 0:
-            raise DataError(f"{path}: class ids in {key!r} must be 0 or more, found {int(y.min())}")
-        return y.astype(np.int64)
+        if y.ndim != 1:
+            raise DataError(f"{path}: class targets {key!r} must be one class id per sample; got shape {y.shape}")
+        return class_ids(y, f"{path.name}, {key!r}")
     if not np.issubdtype(y.dtype, np.number) and y.dtype != np.bool_:
         raise DataError(f"{path}: targets {key!r} must be numbers, got {y.dtype}")
     y = y.astype(np.float64)
     return y.reshape(len(y), -1)
 
 
-@register_source("npz")
+@register_source("npz", keys=("path", "x", "y", "x_val", "y_val", "task", "class_names", "standardize", "limit",
+                              "val_split", "seed"))
 def load_npz(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     path = ctx.path(spec, "path", ".npz file")
     arrays = read_npz(path)

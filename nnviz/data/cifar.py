@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.data.budget import DATA_BYTES_PER_VALUE, require, room
 from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_int, register_source, split_spec
-from nnviz.data.idx import read_bytes
+from nnviz.data.idx import MAX_BYTES, read_bytes
 
 RECORD = 1 + 3 * 32 * 32
 CIFAR10_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -25,7 +26,8 @@ CIFAR10_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
 
 def read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """(n, 3, 32, 32) uint8 images and (n,) int64 labels of one binary batch file (gzipped or raw)."""
-    raw = read_bytes(path)
+    # Every byte becomes a float64 (and its split copy): read no more than the memory budget allows.
+    raw = read_bytes(path, min(MAX_BYTES, room(1 + DATA_BYTES_PER_VALUE)), "CIFAR-10 batch file")
     if raw[:1] == b"\x80" and len(raw) % RECORD:
         raise DataError(f"{path} is the Python (pickle) version of CIFAR-10, which nnviz does not read "
                         "because pickle can run code: use the binary version (cifar-10-binary.tar.gz)")
@@ -55,6 +57,10 @@ def _paths(spec: dict[str, Any], ctx: LoadContext, key: str) -> list[Path]:
 
 def _read_all(paths: list[Path], limit: int) -> tuple[np.ndarray, np.ndarray]:
     parts = [read_batch(p) for p in paths]
+    values = sum(p[0].size for p in parts)
+    require(min(values, limit * 3072 if limit else values) * DATA_BYTES_PER_VALUE,
+            f"{values // 3072:,} CIFAR-10 images would need {{}} as numbers", "use a part (the 'limit' option)",
+            DataError)
     images = np.concatenate([p[0] for p in parts])
     labels = np.concatenate([p[1] for p in parts])
     if limit:
@@ -75,7 +81,7 @@ def _class_names(folder: Path | None) -> list[str]:
     return list(CIFAR10_NAMES)
 
 
-@register_source("cifar10")
+@register_source("cifar10", keys=("folder", "files", "val_files", "limit", "val_split", "seed"))
 def load_cifar10(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     limit = opt_int(spec, "limit", 0, 0, 100_000_000)
     folder = None

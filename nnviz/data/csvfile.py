@@ -26,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
 from nnviz.data.dataset import (
+    MAX_CLASSES,
     DataError,
     Dataset,
     LoadContext,
@@ -35,6 +37,7 @@ from nnviz.data.dataset import (
     split_spec,
     standardize,
 )
+from nnviz.data.files import read_file
 
 MAX_BYTES = 512 * 1024 * 1024
 MAX_REPORTED = 5  # how many bad cells one message lists before "and N more"
@@ -43,20 +46,7 @@ _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
 
 def _read_text(path: Path, encoding: str) -> str:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DataError(f"{path}: the file does not exist") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    if path.is_dir():
-        raise DataError(f"{path} is a folder, not a CSV file")
-    if size > MAX_BYTES:
-        raise DataError(f"{path} is {size // 2**20} MB; CSV files up to {MAX_BYTES // 2**20} MB are supported")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    raw = read_file(path, MAX_BYTES, "CSV file")
     try:
         return raw.decode("utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding)
     except UnicodeDecodeError as exc:
@@ -238,7 +228,15 @@ def _class_ids(raw: list[str]) -> tuple[np.ndarray, list[str]]:
     return np.array([lookup[v] for v in labels], dtype=np.int64), names
 
 
-@register_source("csv")
+def _check_class_count(path: Path, names: list[str]) -> None:
+    if len(names) > MAX_CLASSES:
+        raise DataError(f"{path.name}: the target column has {len(names):,} different labels, more than the "
+                        f"{MAX_CLASSES:,} classes nnviz handles: is it really the column of class labels? For "
+                        "numbers to predict, set the task to regression")
+
+
+@register_source("csv", keys=("path", "target", "features", "task", "delimiter", "header", "standardize",
+                              "val_split", "seed", "encoding"))
 def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     path = ctx.path(spec, "path", "CSV file")
     table = open_table(path, spec)
@@ -270,6 +268,9 @@ def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
             raise DataError("classification takes one target column; several targets mean regression")
         task = "regression"
 
+    require(table.size_hint * len(features) * DATA_BYTES_PER_VALUE,
+            f"{path.name} has up to {table.size_hint:,} rows of {len(features)} features, which would need {{}}",
+            "use a part of the file, or fewer feature columns", DataError)
     x = np.empty((table.size_hint, len(features)))
     raw_targets: list[list[str]] = []
     lines: list[int] = []
@@ -304,6 +305,7 @@ def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
                 problems.add(line, targets, [v], "missing class label")
         problems.raise_any()
         y, class_names = _class_ids(raw_target)
+        _check_class_count(path, class_names)
     else:
         y = np.empty((n, len(targets)))
         for i, (line, r) in enumerate(zip(lines, raw_targets, strict=True)):

@@ -7,6 +7,7 @@ files get a LoadContext too (the folder relative paths are resolved against, and
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,15 +94,22 @@ class LoadContext:
 Loader = Callable[..., Dataset]
 SOURCES: dict[str, Loader] = {}
 _WANTS_CONTEXT: set[str] = set()
+# The options each kind reads (besides "kind"): any other key in a spec is a typo, reported with the
+# nearest known name. Kinds registered without keys are not checked.
+SOURCE_KEYS: dict[str, frozenset[str]] = {}
+MAX_CLASSES = 10_000  # class ids run from 0 to below this
 
 
-def register_source(kind: str) -> Callable[[Loader], Loader]:
-    """Register fn(spec) -> Dataset, or fn(spec, context: LoadContext) -> Dataset for file readers."""
+def register_source(kind: str, keys: tuple[str, ...] | None = None) -> Callable[[Loader], Loader]:
+    """Register fn(spec) -> Dataset, or fn(spec, context: LoadContext) -> Dataset for file readers.
+    keys: every option the source reads, so a misspelled one is reported instead of silently ignored."""
 
     def wrap(fn: Loader) -> Loader:
         if kind in SOURCES:
             raise ValueError(f"data source {kind!r} is already registered")
         SOURCES[kind] = fn
+        if keys is not None:
+            SOURCE_KEYS[kind] = frozenset(keys)
         if len(inspect.signature(fn).parameters) >= 2:
             _WANTS_CONTEXT.add(kind)
         return fn
@@ -123,6 +131,7 @@ def load_dataset(spec: dict[str, Any], base_dir: str | Path | None = None,
     kind = spec.get("kind")
     if not isinstance(kind, str) or kind not in SOURCES:
         raise DataError(f"unknown data kind {kind!r}; known: {', '.join(sorted(SOURCES))}")
+    check_keys(spec)
     try:
         if kind in _WANTS_CONTEXT:
             ctx = LoadContext(Path(base_dir) if base_dir is not None else None, decode)
@@ -134,6 +143,40 @@ def load_dataset(spec: dict[str, Any], base_dir: str | Path | None = None,
         # A safety net: a loader missed a case. The app must show a message, not crash (tests look for
         # this wording to find such cases and give them a message of their own).
         raise DataError(f"the {kind} data could not be loaded: {type(exc).__name__}: {exc}") from exc
+
+
+def check_keys(spec: dict[str, Any]) -> None:
+    """DataError naming the first option this kind does not read, with the nearest one it does."""
+    kind = spec.get("kind")
+    known = SOURCE_KEYS.get(kind) if isinstance(kind, str) else None
+    if known is None:
+        return
+    for key in sorted((k for k in spec if k != "kind" and k not in known), key=str):
+        near = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+        hint = f"did you mean {near[0]!r}?" if near else f"{kind} data reads {', '.join(sorted(known))}."
+        raise DataError(f"{kind} data has no option {key!r}: {hint}")
+
+
+def class_ids(values: Any, where: str) -> np.ndarray:
+    """Class ids as int64: whole numbers from 0 to below MAX_CLASSES; DataError naming the first that is not.
+    where: what holds them, e.g. "the inline data's y"."""
+    a = np.asarray(values)
+    if a.dtype == np.bool_:
+        return a.astype(np.int64)
+    if not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
+        what = {"U": "text", "S": "text", "c": "complex numbers", "O": "Python objects"}.get(a.dtype.kind, a.dtype.name)
+        raise DataError(f"{where}: class ids must be whole numbers from 0, not {what}")
+    flat = a.reshape(-1)
+    if np.issubdtype(a.dtype, np.floating):
+        bad = np.nonzero(~np.isfinite(flat) | (flat != np.round(flat)))[0]
+        if len(bad):
+            raise DataError(f"{where}: class ids must be whole numbers, but one is {flat[bad[0]]:g}")
+    if flat.size and flat.min() < 0:
+        raise DataError(f"{where}: class ids count from 0, but one is {flat.min():g}: number the classes 0, 1, 2...")
+    if flat.size and flat.max() >= MAX_CLASSES:
+        raise DataError(f"{where}: class id {flat.max():g} is too large; nnviz handles up to {MAX_CLASSES:,} "
+                        f"classes (ids 0 to {MAX_CLASSES - 1:,}): number the classes 0, 1, 2...")
+    return a.astype(np.int64)
 
 
 def split(x: np.ndarray, y: np.ndarray, val_fraction: float,
@@ -203,11 +246,12 @@ def standardize(x_train: np.ndarray,
 
 def class_names_for(y: np.ndarray, names: Any = None) -> list[str]:
     """Class names: the given ones (checked against the ids), else "0", "1", ... up to the largest id."""
-    top = int(y.max()) + 1 if y.size else 0
+    top = int(class_ids(y, "the targets").max()) + 1 if y.size else 0
     if names is None:
         return [str(i) for i in range(top)]
-    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
-        raise DataError("class_names must be a list of strings")
+    if (not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names)
+            or len(names) > MAX_CLASSES):
+        raise DataError(f"class_names must be a list of at most {MAX_CLASSES:,} strings")
     if len(names) < top:
         raise DataError(f"the data has class id {top - 1} but only {len(names)} class names are given")
     return list(names)

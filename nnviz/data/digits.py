@@ -38,7 +38,7 @@ def _read_digits() -> tuple[np.ndarray, np.ndarray]:
     return table[:, :64].astype(np.uint8), table[:, 64]
 
 
-@register_source("digits")
+@register_source("digits", keys=("flat", "limit", "val_split", "seed"))
 def load_digits(spec: dict[str, Any]) -> Dataset:
     pixels, labels = _read_digits()
     flat = opt_bool(spec, "flat", False)

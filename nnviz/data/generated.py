@@ -121,7 +121,7 @@ def generate(name: str, n: int = 200, noise: float = 0.0, seed: int = 0, **optio
     return GENERATORS[name].fn(n, noise, rng, options)
 
 
-@register_source("generated")
+@register_source("generated", keys=("name", "n", "noise", "seed", "val_split", "cells"))
 def load_generated(spec: dict[str, Any]) -> Dataset:
     name = spec.get("name")
     if not isinstance(name, str) or name not in GENERATORS:

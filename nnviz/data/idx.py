@@ -12,16 +12,15 @@ x: (n, 1, 28, 28) (or (n, 784) with flat) in [0, 1]; y: (n,) int64.
 
 from __future__ import annotations
 
-import gzip
-import io
-import zlib
 from math import prod
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
 from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_bool, opt_int, register_source, split_spec
+from nnviz.data.files import gunzip, head, read_file
 
 IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 FASHION_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
@@ -29,43 +28,40 @@ FASHION_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal"
 MAX_BYTES = 1 << 30
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it starts with the gzip magic; DataError when unreadable."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path}: the file does not exist") from None
-    except IsADirectoryError:
-        raise DataError(f"{path} is a folder, not a file") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            # Read at most a bit over the limit: a tiny hostile .gz could otherwise unpack to gigabytes.
-            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
-                raw = handle.read(MAX_BYTES + 1)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DataError(f"{path}: the gzip data is broken or truncated ({exc})") from None
-        if len(raw) > MAX_BYTES:
-            raise DataError(f"{path} unpacks to more than {MAX_BYTES >> 20} MB")
-    return raw
+def read_bytes(path: Path, limit: int = MAX_BYTES, what: str = "file") -> bytes:
+    """The bytes of a regular file, gunzipped when it starts with the gzip magic, at most `limit` of them
+    unpacked (a tiny hostile .gz could otherwise unpack to gigabytes); DataError when unreadable."""
+    return gunzip(path, read_file(path, min(MAX_BYTES, limit), what), limit)
 
 
-def read_idx(path: Path) -> np.ndarray:
-    """One IDX file as an array of its stored shape and type (native byte order)."""
-    raw = read_bytes(path)
-    if len(raw) < 4:
-        raise DataError(f"{path} is too short to be an IDX file ({len(raw)} bytes)")
-    if raw[0] != 0 or raw[1] != 0 or raw[2] not in IDX_TYPES or not 1 <= raw[3] <= 4:
-        raise DataError(f"{path} is not an IDX file (MNIST format): its magic number is 0x{raw[:4].hex()}, "
+def _header(path: Path, raw: bytes) -> tuple[tuple[int, ...], np.dtype, int]:
+    """(dims, dtype, header length) from the first bytes of an IDX file, gzipped or not."""
+    first = head(path, raw, 4 + 4 * 4)
+    if len(first) < 4:
+        raise DataError(f"{path} is too short to be an IDX file ({len(first)} bytes)")
+    if first[0] != 0 or first[1] != 0 or first[2] not in IDX_TYPES or not 1 <= first[3] <= 4:
+        raise DataError(f"{path} is not an IDX file (MNIST format): its magic number is 0x{first[:4].hex()}, "
                         "expected 0x00000803 for images or 0x00000801 for labels")
-    ndim = raw[3]
+    ndim = first[3]
     header = 4 + 4 * ndim
-    if len(raw) < header:
+    if len(first) < header:
         raise DataError(f"{path} is truncated inside its header")
-    dims = tuple(int(d) for d in np.frombuffer(raw, ">u4", ndim, 4))
-    dtype = np.dtype(IDX_TYPES[raw[2]])
+    dims = tuple(int(d) for d in np.frombuffer(first, ">u4", ndim, 4))
+    return dims, np.dtype(IDX_TYPES[first[2]]), header
+
+
+def read_idx(path: Path, keep: int = 0) -> np.ndarray:
+    """One IDX file as an array of its stored shape and type (native byte order). Its header's shape is
+    checked against the memory budget before the data is unpacked; keep: how many leading records the
+    caller will turn into numbers (0: all)."""
+    raw = read_file(path, MAX_BYTES, "IDX file")
+    dims, dtype, header = _header(path, raw)
     expected = prod(dims) * dtype.itemsize
+    kept = (min(dims[0], keep) if keep else dims[0]) * prod(dims[1:])
+    require(expected + kept * DATA_BYTES_PER_VALUE,
+            f"{path.name} holds {' x '.join(f'{d:,}' for d in dims)} values, which would need {{}}",
+            "use a part of it (the data option 'limit')", DataError)
+    raw = gunzip(path, raw, header + expected + 1)
     found = len(raw) - header
     if found < expected:
         raise DataError(f"{path} is truncated: its header promises {dims} values ({expected} bytes) but "
@@ -84,7 +80,7 @@ def _find(folder: Path, stem: str) -> Path | None:
 
 
 def _pair(images_path: Path, labels_path: Path, flat: bool, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    images, labels = read_idx(images_path), read_idx(labels_path)
+    images, labels = read_idx(images_path, limit), read_idx(labels_path, limit)
     if images.ndim != 3:
         raise DataError(f"{images_path} holds {images.ndim}-D data {images.shape}; images are (n, rows, cols)"
                         " - is this a labels file?")
@@ -136,11 +132,14 @@ def _load(spec: dict[str, Any], ctx: LoadContext, fashion: bool) -> Dataset:
                    class_names=list(names), description=f"{kind} from {train[0].name}")
 
 
-@register_source("mnist")
+IDX_KEYS = ("folder", "images", "labels", "val_images", "val_labels", "flat", "limit", "val_split", "seed")
+
+
+@register_source("mnist", keys=IDX_KEYS)
 def load_mnist(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     return _load(spec, ctx, fashion=False)
 
 
-@register_source("fashion_mnist")
+@register_source("fashion_mnist", keys=IDX_KEYS)
 def load_fashion_mnist(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     return _load(spec, ctx, fashion=True)

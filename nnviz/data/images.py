@@ -11,11 +11,13 @@ x: (n, C, H, W) float64 in [0, 1]; y: (n,) int64, classes in sorted folder-name 
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
 from nnviz.data.dataset import (
     DataError,
     Dataset,
@@ -29,6 +31,9 @@ from nnviz.data.dataset import (
 
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".ppm", ".pgm", ".pbm", ".tif", ".tiff"}
 MAX_IMAGES = 200_000
+# Pixels of one image, read from its header before decoding: a few-KB PNG can claim 12000x12000 (a
+# decompression bomb). 25 million is a 6000x4000 camera photo.
+MAX_PIXELS = 25_000_000
 
 
 _default_decoder: ImageDecoder | None = None
@@ -50,10 +55,21 @@ def pillow_decoder() -> ImageDecoder:
                         "Pillow: pip install pillow") from None
 
     def decode(path: Path) -> np.ndarray:
-        with Image.open(path) as img:
+        with warnings.catch_warnings():  # Pillow's own bomb warning: check_pixels says it in words instead
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+        with img:
+            check_pixels(path, *img.size)
             return np.asarray(img.convert("RGBA" if img.mode in ("RGBA", "LA", "P") else "RGB"))
 
     return decode
+
+
+def check_pixels(path: Path, width: int, height: int) -> None:
+    """DataError when an image's header claims more than MAX_PIXELS, before it is decoded."""
+    if width * height > MAX_PIXELS:
+        raise DataError(f"{path} is {width:,}x{height:,} pixels; nnviz reads images up to {MAX_PIXELS // 10**6} "
+                        "million pixels: shrink it first")
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -132,7 +148,7 @@ def _size(spec: dict[str, Any]) -> tuple[int, int]:
     return int(value[0]), int(value[1])
 
 
-@register_source("image_folder")
+@register_source("image_folder", keys=("path", "size", "grayscale", "limit_per_class", "val_split", "seed"))
 def load_image_folder(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     folder = ctx.path(spec, "path", "folder of class sub-folders")
     height, width = _size(spec)
@@ -140,6 +156,9 @@ def load_image_folder(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     classes, files = scan(folder, opt_int(spec, "limit_per_class", 0, 0, MAX_IMAGES))
     decode = ctx.decode or _default_decoder or pillow_decoder()
     channels = 1 if grayscale else 3
+    require(len(files) * channels * height * width * DATA_BYTES_PER_VALUE,
+            f"{len(files):,} images of {channels}x{height}x{width} would need {{}} as numbers",
+            "use fewer images (limit_per_class) or a smaller size", DataError)
     x = np.empty((len(files), channels, height, width))
     for i, (path, _) in enumerate(files):
         try:
@@ -150,6 +169,8 @@ def load_image_folder(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
             raise DataError(f"{path}: cannot read this image ({exc})") from None
         if pixels is None:
             raise DataError(f"{path}: cannot read this image (broken or unsupported format)")
+        if np.ndim(pixels) >= 2:
+            check_pixels(path, np.shape(pixels)[1], np.shape(pixels)[0])
         x[i] = to_chw(pixels, height, width, grayscale, path)
     y = np.array([cid for _, cid in files], dtype=np.int64)
     x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)

@@ -6,41 +6,62 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import DataError, Dataset, register_source
+from nnviz.data.dataset import DataError, Dataset, class_ids, class_names_for, register_source
 
 
-@register_source("inline")
+@register_source("inline", keys=("x", "y", "task", "x_val", "y_val", "class_names"))
 def load_inline(spec: dict[str, Any]) -> Dataset:
     """spec: {"kind": "inline", "x": [[...], ...], "y": [...], "task": "regression"|"classification",
     optional "x_val", "y_val", "class_names"}. No shuffling or split: what is written is what is used."""
-    try:
-        x = np.asarray(spec["x"], dtype=np.float64)
-        y_raw = np.asarray(spec["y"])
-    except KeyError as exc:
-        raise DataError(f"inline data needs {exc.args[0]!r}") from None
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"inline data must be numbers in nested lists: {exc}") from None
     task = spec.get("task", "regression")
     if task not in ("regression", "classification"):
         raise DataError(f"inline data task must be regression or classification, not {task!r}")
-    if len(x) != len(y_raw) or len(x) == 0:
-        raise DataError(f"inline data has {len(x)} inputs but {len(y_raw)} targets")
-
-    def targets(values: np.ndarray) -> np.ndarray:
-        if task == "classification":
-            return values.astype(np.int64).reshape(-1)
-        values = values.astype(np.float64)
-        return values.reshape(len(values), -1)
-
-    y = targets(y_raw)
+    if ("x_val" in spec) != ("y_val" in spec):
+        raise DataError("inline data needs both 'x_val' and 'y_val' (validation inputs and their targets), "
+                        "or neither")
+    x, y = _part(spec, "x", "y", task)
     if "x_val" in spec:
-        x_val = np.asarray(spec["x_val"], dtype=np.float64)
-        y_val = targets(np.asarray(spec["y_val"]))
+        x_val, y_val = _part(spec, "x_val", "y_val", task)
+        if x_val.shape[1:] != x.shape[1:]:
+            raise DataError(f"each sample of the inline data's x_val has shape {x_val.shape[1:]}, but each "
+                            f"sample of x has shape {x.shape[1:]}: give them the same shape")
+        if y_val.shape[1:] != y.shape[1:]:
+            raise DataError(f"the inline data's y_val has {y_val.shape[1:]} targets per sample but y has "
+                            f"{y.shape[1:]}: give them the same number")
     else:
         x_val, y_val = x[:0], y[:0]
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
-        raise DataError("inline data contains NaN or infinite values")
-    names = list(spec.get("class_names", []))
-    if task == "classification" and not names:
-        names = [str(i) for i in range(int(y.max()) + 1)]
+    names: list[str] = []
+    if task == "classification":
+        names = class_names_for(np.concatenate([y, y_val]), spec.get("class_names"))
     return Dataset(x, y, x_val, y_val, task, name="inline", class_names=names)
+
+
+def _part(spec: dict[str, Any], x_key: str, y_key: str, task: str) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs, targets) from spec[x_key], spec[y_key], checked: numbers, one target per sample, finite."""
+    try:
+        x = np.asarray(spec[x_key], dtype=np.float64)
+        y_raw = np.asarray(spec[y_key])
+    except KeyError as exc:
+        raise DataError(f"inline data needs {exc.args[0]!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"inline data {x_key!r} must be numbers in nested lists of equal length: {exc}") from None
+    if x.ndim == 0 or y_raw.ndim == 0 or len(x) != len(y_raw) or len(x) == 0:
+        raise DataError(f"inline data has {x.size if x.ndim == 0 else len(x)} inputs in {x_key!r} but "
+                        f"{y_raw.size if y_raw.ndim == 0 else len(y_raw)} targets in {y_key!r}: give one target "
+                        "per input (and at least one)")
+    if x.ndim == 1:
+        raise DataError(f"each sample of the inline data's {x_key!r} must be a list of numbers, e.g. "
+                        f"[[0.5], [1.5]] for two samples of one value")
+    if not np.all(np.isfinite(x)):
+        raise DataError(f"inline data {x_key!r} contains NaN or infinite values")
+    if task == "classification":
+        if y_raw.ndim != 1 and y_raw.reshape(len(y_raw), -1).shape[1] != 1:
+            raise DataError(f"inline class targets {y_key!r} must be one class id per sample")
+        return x, class_ids(y_raw.reshape(-1), f"the inline data's {y_key}")
+    try:
+        y = y_raw.astype(np.float64)
+    except (TypeError, ValueError):
+        raise DataError(f"inline data targets {y_key!r} must be numbers") from None
+    if not np.all(np.isfinite(y)):
+        raise DataError(f"inline data {y_key!r} contains NaN or infinite values")
+    return x, y.reshape(len(y), -1)

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import Dataset, opt_float, opt_int, register_source, split_spec
+from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
+from nnviz.data.dataset import DataError, Dataset, opt_float, opt_int, register_source, split_spec
 
 SHAPE_NAMES = ["circle", "square", "triangle", "plus", "ring",
                "horiz. bars", "vert. bars", "diamond", "x", "frame"]
@@ -75,12 +76,14 @@ def make_shapes(n: int, noise: float = 0.05, seed: int = 0, size: int = 32) -> t
     return images, y
 
 
-@register_source("shapes")
+@register_source("shapes", keys=("n", "noise", "seed", "val_split", "size"))
 def load_shapes(spec: dict[str, Any]) -> Dataset:
     n = opt_int(spec, "n", 1000, 10, 200_000)
     noise = opt_float(spec, "noise", 0.05, 0.0, 1.0)
     seed = opt_int(spec, "seed", 0, 0, 2**32 - 1)
     size = opt_int(spec, "size", 32, 8, 128)
+    require(n * 3 * size * size * DATA_BYTES_PER_VALUE, f"{n:,} colour shapes of 3x{size}x{size} would need {{}}",
+            "ask for fewer images (n) or a smaller size", DataError)
     x, y = make_shapes(n, noise, seed, size)
     x_tr, y_tr, x_va, y_va = split_spec(x, y, {**spec, "seed": seed + 1})
     return Dataset(x_tr, y_tr, x_va, y_va, "classification", name="shapes", class_names=list(SHAPE_NAMES),

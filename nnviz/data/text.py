@@ -19,6 +19,7 @@ Samples are token ids stored as floats, shape (maxlen,); labels are class ids.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,9 +28,24 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import DataError, Dataset, LoadContext, register_source, split
+from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
+from nnviz.data.dataset import (
+    MAX_CLASSES,
+    DataError,
+    Dataset,
+    LoadContext,
+    class_ids,
+    opt_float,
+    opt_int,
+    register_source,
+    split,
+)
+from nnviz.data.files import read_file
 
 PAD, OOV = 0, 1
+MAX_TEXT_BYTES = 256 * 2**20
+MAX_LENGTH = 10_000  # tokens a sentence is padded or cut to (the data panel's maximum too)
+MAX_VOCABULARY = 1_000_000  # an Embedding's largest vocabulary
 # CJK ideographs (with extensions A and compatibility), kana, and Hangul syllables.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:'[^\W_{_CJK}]+)*")
@@ -126,12 +142,10 @@ def shipped_corpus_path() -> Path:
 
 def read_labelled_csv(path: Path, language: str = "all") -> tuple[list[str], list[str]]:
     """Rows of (text, label[, lang]); a header row 'text,label' is recognised and skipped."""
+    raw = read_file(path, MAX_TEXT_BYTES, "CSV file of sentences")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.reader(f))
-    except FileNotFoundError:
-        raise DataError(f"text data file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"cannot read text data file {path}: {exc}") from None
     has_header = bool(rows) and [c.strip().lower() for c in rows[0][:2]] == ["text", "label"]
     header = [c.strip().lower() for c in rows[0]] if has_header else ["text", "label"]
@@ -155,10 +169,13 @@ def read_labelled_csv(path: Path, language: str = "all") -> tuple[list[str], lis
 
 def label_ids(labels: list[str]) -> tuple[np.ndarray, list[str]]:
     """Whole-number labels are class ids as written; other labels are named classes in sorted order."""
-    if all(re.fullmatch(r"\d+", s) for s in labels):
-        ids = np.array([int(s) for s in labels], dtype=np.int64)
+    if all(re.fullmatch(r"\d{1,18}", s) for s in labels):
+        ids = class_ids(np.array([int(s) for s in labels], dtype=np.int64), "the text data's labels")
         return ids, [str(i) for i in range(int(ids.max()) + 1)]
     names = sorted(set(labels))
+    if len(names) > MAX_CLASSES:
+        raise DataError(f"the text data has {len(names):,} different labels, more than the {MAX_CLASSES:,} "
+                        "classes nnviz handles: is the second column really the label?")
     index = {n: i for i, n in enumerate(names)}
     return np.array([index[s] for s in labels], dtype=np.int64), names
 
@@ -170,15 +187,22 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
     path = (context or LoadContext()).path(spec, what="CSV of (text, label) rows") if spec.get("path") \
         else shipped_corpus_path()
     texts, labels = read_labelled_csv(path, str(spec.get("language", "all")))
-    try:
-        num_words = int(spec.get("num_words", 100)) or None
-        maxlen = int(spec.get("maxlen", 0)) or None
-        val_split = float(spec.get("val_split", 0.0))
-        seed = int(spec.get("seed", 0))
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"text data settings must be numbers: {exc}") from None
+    num_words = opt_int(spec, "num_words", 100, 0, MAX_VOCABULARY) or None
+    if num_words == 1:
+        raise DataError("data option 'num_words' counts padding and the unknown word too: give at least 2, "
+                        "or 0 for every token")
+    maxlen = opt_int(spec, "maxlen", 0, 0, MAX_LENGTH) or None
+    val_split = opt_float(spec, "val_split", 0.0, 0.0, 0.95)
+    seed = opt_int(spec, "seed", 0, 0, 2**32 - 1)
     tok = Tokenizer(num_words, str(spec.get("level", "words")), bool(spec.get("lower", True))).fit(texts)
-    ids = pad_sequences(tok.texts_to_sequences(texts), maxlen, str(spec.get("padding", "pre")),
+    sequences = tok.texts_to_sequences(texts)
+    length = maxlen or max((len(s) for s in sequences), default=0)
+    if length > MAX_LENGTH:
+        raise DataError(f"the longest sentence has {length:,} tokens, more than the {MAX_LENGTH:,} nnviz pads "
+                        "to: set the data option 'maxlen' to cut them")
+    require(len(texts) * length * DATA_BYTES_PER_VALUE,
+            f"{len(texts):,} sentences padded to {length:,} tokens would need {{}}", "lower maxlen", DataError)
+    ids = pad_sequences(sequences, maxlen, str(spec.get("padding", "pre")),
                         str(spec.get("truncating", "pre")))
     y, class_names = label_ids(labels)
     x = ids.astype(np.float64)  # every batch is a float array; Embedding turns them back into ids
@@ -190,7 +214,8 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
     return data, tok
 
 
-@register_source("text")
+@register_source("text", keys=("path", "language", "level", "lower", "num_words", "maxlen", "padding",
+                               "truncating", "val_split", "seed"))
 def load_text_dataset(spec: dict[str, Any], context: LoadContext) -> Dataset:
     return load_text(spec, context)[0]
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnviz.engine.base import LAYERS, Layer
+from nnviz.engine.footprint import require_fits
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
 
@@ -45,6 +46,8 @@ class Network:
             raise SessionError(f"Training needs exactly one Input node; this network has {len(analysis.inputs)}")
         # Only nodes on a path from the input to the output take part (an unconnected extra Input
         # would otherwise have been reported above).
+        # Sizes first, from the shapes alone: a layer too big for this machine is named, never allocated.
+        require_fits(doc, doc.training.with_(dtype=dtype), SessionError)
         order = list(analysis.order)
         feeds = {nid: [e.src for e in doc.inputs_of(nid)] for nid in order}
         init_rng = stream(seed, INIT_STREAM)

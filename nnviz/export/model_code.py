@@ -51,6 +51,11 @@ def check_exportable(doc: GraphDocument) -> None:
     if not analysis.valid:
         problems = "\n".join(f"  - {m}" for m in analysis.messages())
         raise ExportError(f"The network cannot be exported until these are fixed:\n{problems}")
+    if not doc.nodes:
+        raise ExportError("The network is empty: add an Input and at least one layer, then export it.")
+    if len(analysis.outputs) != 1:
+        raise ExportError(f"The network has {len(analysis.outputs)} output layers; an export needs exactly one "
+                          "(the layer whose output is compared with the targets).")
 
 
 def _exported_nodes(doc: GraphDocument) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -22,6 +23,9 @@ OPTIMIZERS = {
     "rmsprop": "RMSprop",
 }
 DTYPES = ("float32", "float64")
+# Whole-number settings: (name, lowest, highest). The highest are what the settings panel can show and a
+# 32-bit seed what every random generator (NumPy's, PyTorch's) accepts.
+INT_RANGES = (("batch_size", 1, 1_000_000), ("epochs", 1, 1_000_000), ("seed", 0, 2**31 - 1))
 
 
 class SettingsError(ValueError):
@@ -60,10 +64,10 @@ class TrainingSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
                 problems.append(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
-        for name, low in (("batch_size", 1), ("epochs", 1), ("seed", 0)):
+        for name, low, high in INT_RANGES:
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                problems.append(f"{name} must be a whole number >= {low}, not {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                problems.append(f"{name} must be a whole number from {low} to {high:,}, not {value!r}")
         if self.nesterov and (self.optimizer != "sgd" or self.momentum <= 0):
             problems.append("Nesterov needs SGD with a momentum above 0")
         if problems:
@@ -81,7 +85,9 @@ class TrainingSettings:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise SettingsError(f"unknown training setting {unknown[0]!r}")
+            near = difflib.get_close_matches(str(unknown[0]), sorted(known), n=1, cutoff=0.6)
+            hint = f": did you mean {near[0]!r}?" if near else f"; known: {', '.join(sorted(known))}"
+            raise SettingsError(f"unknown training setting {unknown[0]!r}{hint}")
         return cls(**values)
 
     def with_(self, **changes: Any) -> TrainingSettings:

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtGui import QImage, QImageReader
 
+from nnviz.data.images import check_pixels
+
 MAX_SIDE = 8192  # refuse absurd images (a hostile header can claim gigapixels)
 
 
@@ -27,6 +29,8 @@ def decode_image(path: Path | str) -> np.ndarray:
     size = reader.size()
     if size.isValid() and max(size.width(), size.height()) > MAX_SIDE:
         raise ValueError(f"the image is {size.width()}x{size.height()} pixels; at most {MAX_SIDE} per side")
+    if size.isValid():
+        check_pixels(Path(path), size.width(), size.height())  # before decoding: a small file can claim gigapixels
     image = reader.read()
     if image.isNull():
         raise ValueError(reader.errorString() or "Qt cannot read this image")

@@ -1,0 +1,89 @@
+"""What a network will take in memory, computed from the document's shapes alone, before any weight exists.
+
+Network.build calls require_fits first, so a layer too big for this machine is refused with its name,
+its size and what to change, instead of a MemoryError (or NumPy's "array is too big") half way through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+import numpy as np
+
+from nnviz.data.budget import BudgetError, fmt_bytes, memory_budget
+from nnviz.graph.document import GraphDocument
+from nnviz.graph.settings import TrainingSettings
+
+# Per parameter, besides the weight itself: its gradient, and the optimiser's running averages.
+OPTIMISER_SLOTS = {"sgd": 0, "adam": 2, "adamw": 2, "rmsprop": 1}
+# Per value of each layer's output during one training step: the output, what backward keeps, the
+# gradient flowing back, and NumPy's temporaries.
+ACTIVATION_COPIES = 4
+INIT_BYTES = 8  # initialisers draw float64 values before the cast to the training dtype
+
+# What to change, by layer type, when its weights alone are too big.
+_SHRINK = {
+    "dense": "give it fewer units, or feed it a smaller input",
+    "embedding": "give it a smaller vocabulary (num_embeddings) or a shorter vector (embedding_dim)",
+    "lstm": "give it fewer hidden units, or a smaller input",
+    "gru": "give it fewer hidden units, or a smaller input",
+    "rnn": "give it fewer hidden units, or a smaller input",
+    "conv2d": "give it fewer output channels or a smaller kernel",
+}
+
+
+@dataclass(frozen=True)
+class Footprint:
+    parameters: int  # how many trainable values and buffers
+    weights: int  # bytes of the parameters
+    training: int  # bytes of parameters, gradients, optimiser state and one batch's activations
+    activations: int  # bytes of one batch's layer outputs (all copies)
+
+
+def _node_values(shapes: dict[str, tuple[int, ...]]) -> int:
+    return sum(prod(int(d) for d in shape) for shape in shapes.values())
+
+
+def footprint(doc: GraphDocument, settings: TrainingSettings | None = None) -> Footprint:
+    """The memory a valid network needs; Python integers throughout, so absurd shapes cannot overflow."""
+    settings = settings or doc.training
+    analysis = doc.analysis()
+    itemsize = np.dtype(settings.dtype).itemsize
+    values = sum(_node_values(analysis.weight_shapes.get(nid, {})) for nid in analysis.order)
+    outputs = sum(prod(int(d) for d in analysis.shapes.get(nid, ())) for nid in analysis.order)
+    slots = OPTIMISER_SLOTS.get(settings.optimizer, 2)
+    if settings.optimizer == "sgd" and settings.momentum > 0:
+        slots = 1
+    activations = settings.batch_size * outputs * itemsize * ACTIVATION_COPIES
+    return Footprint(values, values * itemsize, values * itemsize * (2 + slots) + activations, activations)
+
+
+def require_fits(doc: GraphDocument, settings: TrainingSettings | None = None,
+                 error: type[Exception] = BudgetError) -> None:
+    """Refuse, naming the first layer whose weights alone exceed the budget, else the whole network when its
+    training would; nothing is allocated."""
+    settings = settings or doc.training
+    budget, source = memory_budget()
+    analysis = doc.analysis()
+    itemsize = np.dtype(settings.dtype).itemsize
+    where = f"but nnviz may use about {fmt_bytes(budget)} here ({source})"
+    for nid in analysis.order:
+        node = doc.nodes[nid]
+        need = _node_values(analysis.weight_shapes.get(nid, {})) * (itemsize + INIT_BYTES)
+        if need > budget:
+            fix = _SHRINK.get(node.type, "make it smaller")
+            raise error(f"{doc.describe(nid)} would need {fmt_bytes(need)} for its weights, {where}: {fix}.")
+        one = prod(int(d) for d in analysis.shapes.get(nid, ())) * itemsize
+        if one > budget:
+            fix = "give it a smaller shape" if node.type == "input" else "make its output smaller"
+            raise error(f"{doc.describe(nid)} would need {fmt_bytes(one)} for the output of a single sample, "
+                        f"{where}: {fix}.")
+    need = footprint(doc, settings)
+    if need.training > budget:
+        what = (f"one batch of {settings.batch_size} samples ({fmt_bytes(need.activations)} for the layers' "
+                "outputs)" if need.activations > need.training / 2 else
+                f"{need.parameters:,} parameters with their gradients and {settings.optimizer} state")
+        fix = ("lower the batch size" if need.activations > need.training / 2 else
+               "make the largest layers smaller")
+        raise error(f"Training this network would need {fmt_bytes(need.training)} for {what}, {where}: {fix}.")
