@@ -73,8 +73,8 @@ EXPECTED = {
     "seed_float": "seed must be a whole number",
     "empty_graph": "Training needs exactly one Input node",
     "input_only": "no layer after its Input",
-    "nnviz_file_is_fifo": "fifo.nnviz: is not a regular file",
-    "nnviz_file_is_dev_zero": "/dev/zero: is not a regular file",
+    "nnviz_file_is_fifo": "fifo.nnviz: cannot open: it is not a regular file",
+    "nnviz_file_is_dev_zero": "/dev/zero: cannot open: it is not a regular file",
     "png_bomb": "",  # headless without Pillow: "needs ... Pillow"; with it: "is 12,000x12,000 pixels"
 }
 SPECIAL = {"dev_zero": "is a device", "dev_urandom": "is a device", "fifo": "is a pipe (FIFO)",
@@ -85,10 +85,8 @@ for _place, _words in SPECIAL.items():
 # Files that are fine for check: what goes wrong (if anything) only shows when training runs.
 VALID = {"npz_val_only", "loss_explodes"}
 # The window: every kind of failure once (the whole corpus through Qt would cost a minute of CPU).
-WINDOW_CASES = ["dense_1e5_by_1e5", "embedding_1e6_by_1e5", "input_1e300", "shapes_allowed_maximum",
-                "idx_gzip_bomb", "npz_member_not_npy", "png_bomb", "inline_class_minus_7", "inline_class_1e12",
-                "inline_x_val_wrong_width", "text_num_words_0", "csv_from_fifo", "text_from_dev_zero",
-                "nnviz_file_is_fifo", "seed_2_64", "empty_graph", "loss_explodes"]
+WINDOW_CASES = ["dense_1e5_by_1e5", "input_1e300", "png_bomb", "inline_class_minus_7", "npz_member_not_npy",
+                "text_num_words_0", "csv_from_fifo", "nnviz_file_is_fifo", "seed_2_64"]
 
 
 def _cap(limit: int):
