@@ -19,7 +19,16 @@ from typing import Any
 import numpy as np
 
 from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
-from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_bool, opt_int, register_source, split_spec
+from nnviz.data.dataset import (
+    DataError,
+    Dataset,
+    LoadContext,
+    class_ids,
+    opt_bool,
+    opt_int,
+    register_source,
+    split_spec,
+)
 from nnviz.data.files import gunzip, head, read_file
 
 IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -95,9 +104,7 @@ def _pair(images_path: Path, labels_path: Path, flat: bool, limit: int) -> tuple
     scale = 255.0 if images.dtype == np.uint8 else max(float(np.abs(images).max()), 1.0)
     x = images.astype(np.float64) / scale
     x = x.reshape(len(x), -1) if flat else x[:, None]
-    if labels.size and (labels.min() < 0 or not np.issubdtype(labels.dtype, np.integer)):
-        raise DataError(f"{labels_path}: labels must be whole numbers 0 or more")
-    return x, labels.astype(np.int64)
+    return x, class_ids(labels, str(labels_path))
 
 
 def _load(spec: dict[str, Any], ctx: LoadContext, fashion: bool) -> Dataset:
