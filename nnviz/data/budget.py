@@ -94,7 +94,7 @@ def require(nbytes: float, what: str, fix: str, error: type[Exception] = BudgetE
     """Refuse (raise `error`) when `what` would need more than the budget.
 
     what: the subject and its need, e.g. "Dense 'fc1' would need {} for its weights" ({} = the size).
-    fix: what to change, e.g. "give it fewer units"."""
+    fix: what to change, e.g. "lower its units"."""
     budget, source = memory_budget()
     if nbytes > budget:
         raise error(f"{what.format(fmt_bytes(nbytes))}, but nnviz may use about {fmt_bytes(budget)} here "

@@ -22,23 +22,21 @@ OPTIMISER_SLOTS = {"sgd": 0, "adam": 2, "adamw": 2, "rmsprop": 1}
 ACTIVATION_COPIES = 4
 INIT_BYTES = 8  # initialisers draw float64 values before the cast to the training dtype
 
-# What to change, by layer type, when its weights alone are too big.
-_SHRINK = {
-    "dense": "give it fewer units, or feed it a smaller input",
-    "embedding": "give it a smaller vocabulary (num_embeddings) or a shorter vector (embedding_dim)",
-    "lstm": "give it fewer hidden units, or a smaller input",
-    "gru": "give it fewer hidden units, or a smaller input",
-    "rnn": "give it fewer hidden units, or a smaller input",
-    "conv2d": "give it fewer output channels or a smaller kernel",
-}
-
-
 @dataclass(frozen=True)
 class Footprint:
     parameters: int  # how many trainable values and buffers
     weights: int  # bytes of the parameters
     training: int  # bytes of parameters, gradients, optimiser state and one batch's activations
     activations: int  # bytes of one batch's layer outputs (all copies)
+
+
+def _shrink_hint(node) -> str:
+    """What to lower, read from the layer's own size parameters (units, hidden units, vocabulary...)."""
+    sizes = [p.label or p.name for p in node.spec.params
+             if p.kind == "int" and p.key and p.name != "num_inputs"]
+    if not sizes:
+        return "make it smaller"
+    return f"lower its {' or its '.join(sizes)}, or feed it a smaller input"
 
 
 def _node_values(shapes: dict[str, tuple[int, ...]]) -> int:
@@ -72,11 +70,11 @@ def require_fits(doc: GraphDocument, settings: TrainingSettings | None = None,
         node = doc.nodes[nid]
         need = _node_values(analysis.weight_shapes.get(nid, {})) * (itemsize + INIT_BYTES)
         if need > budget:
-            fix = _SHRINK.get(node.type, "make it smaller")
+            fix = _shrink_hint(node)
             raise error(f"{doc.describe(nid)} would need {fmt_bytes(need)} for its weights, {where}: {fix}.")
         one = prod(int(d) for d in analysis.shapes.get(nid, ())) * itemsize
         if one > budget:
-            fix = "give it a smaller shape" if node.type == "input" else "make its output smaller"
+            fix = "give it a smaller shape" if nid in analysis.inputs else "make its output smaller"
             raise error(f"{doc.describe(nid)} would need {fmt_bytes(one)} for the output of a single sample, "
                         f"{where}: {fix}.")
     need = footprint(doc, settings)
