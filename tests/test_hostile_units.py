@@ -43,9 +43,9 @@ def test_a_layer_too_big_is_named_before_any_weight_exists(monkeypatch):
     monkeypatch.setenv("NNVIZ_MEMORY_BUDGET", "4GB")
     doc = chain(("dense", {"units": 100_000}), ("dense", {"units": 2}), input_shape=(100_000,))
     tracemalloc.start()
-    with pytest.raises(BudgetError, match=r"Dense 'dense_1' would need 112 GB for its weights, but nnviz may use "
-                                          r"about 4 GB here \(set by NNVIZ_MEMORY_BUDGET\): lower its units, or feed it "
-                                          r"a smaller input"):
+    words = (r"Dense 'dense_1' would need 112 GB for its weights, but nnviz may use about 4 GB here "
+             r"\(set by NNVIZ_MEMORY_BUDGET\): lower its units, or feed it a smaller input")
+    with pytest.raises(BudgetError, match=words):
         require_fits(doc)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
