@@ -98,6 +98,9 @@ _WANTS_CONTEXT: set[str] = set()
 # nearest known name. Kinds registered without keys are not checked.
 SOURCE_KEYS: dict[str, frozenset[str]] = {}
 MAX_CLASSES = 10_000  # class ids run from 0 to below this
+# Keys any spec may hold besides its kind's options: "real" names the full data set a stand-in represents
+# (nnviz.data.guide_offer); the loaders do not read it.
+COMMON_KEYS = frozenset({"kind", "real"})
 
 
 def register_source(kind: str, keys: tuple[str, ...] | None = None) -> Callable[[Loader], Loader]:
@@ -151,7 +154,7 @@ def check_keys(spec: dict[str, Any]) -> None:
     known = SOURCE_KEYS.get(kind) if isinstance(kind, str) else None
     if known is None:
         return
-    for key in sorted((k for k in spec if k != "kind" and k not in known), key=str):
+    for key in sorted((k for k in spec if k not in COMMON_KEYS and k not in known), key=str):
         near = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
         hint = f"did you mean {near[0]!r}?" if near else f"{kind} data reads {', '.join(sorted(known))}."
         raise DataError(f"{kind} data has no option {key!r}: {hint}")
