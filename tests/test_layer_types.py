@@ -110,3 +110,21 @@ def test_no_module_outside_a_layers_own_tests_layer_keys_by_string():
             offenders[rel] = hits
     assert set(offenders) - set(KNOWN) == set(), {k: v for k, v in offenders.items() if k not in KNOWN}
     assert set(KNOWN) - set(offenders) == set(), "fixed: remove these from KNOWN"
+
+
+def test_a_layer_that_draws_random_numbers_says_so():
+    # The session seeds only stochastic layers; verification injects masks only where random_masks is set.
+    for kind in layer_types():
+        if kind.engine is not None and kind.engine.stochastic:
+            assert kind.capabilities.random_masks, kind.key
+
+
+def test_an_activation_is_one_entry_at_each_level():
+    from nnviz.engine.activations import MATHS
+    from nnviz.export.emit_one_to_one import ONE_TO_ONE
+    from nnviz.graph.specs.activations import ACTIVATION_TYPES
+
+    activations = {s.key for s in all_specs() if s.is_activation}
+    assert set(ACTIVATION_TYPES) == activations == set(MATHS)
+    assert activations < set(ONE_TO_ONE)
+    assert {layer_type(k).emitter for k in ONE_TO_ONE} == {layer_type("relu").emitter}  # one emitter for all
