@@ -1,10 +1,17 @@
-"""Training settings stored in the document: loss, optimiser and its hyper-parameters, batching, seed."""
+"""Training settings stored in the document: loss, optimiser and its hyper-parameters, batching, seed.
+
+SETTINGS is their one definition, as typed parameter specs like a layer's (graph/params.py): kind, default,
+range, label, help, and which optimisers read each one. TrainingSettings validates against it, the file
+format reads through it, the settings panel builds its editors from it and `nnviz train --set` parses with it.
+"""
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
+
+from nnviz.graph.params import ParamError, ParamSpec
 
 # key -> (label, PyTorch form). Targets: integer class ids for the cross-entropies, floats otherwise.
 LOSSES = {
@@ -23,9 +30,6 @@ OPTIMIZERS = {
     "rmsprop": "RMSprop",
 }
 DTYPES = ("float32", "float64")
-# Whole-number settings: (name, lowest, highest). The highest are what the settings panel can show and a
-# 32-bit seed what every random generator (NumPy's, PyTorch's) accepts.
-INT_RANGES = (("batch_size", 1, 1_000_000), ("epochs", 1, 1_000_000), ("seed", 0, 2**31 - 1))
 
 
 class SettingsError(ValueError):
@@ -33,42 +37,84 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class SettingSpec(ParamSpec):
+    """A training setting: a typed parameter plus the optimisers that read it (empty: read by every one)."""
+
+    optimizers: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.name  # the key the file and `--set` use; the panel puts its own label beside the message
+
+    def _check_range(self, value: float) -> None:
+        low, high = self.minimum, self.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            if self.kind == "int":
+                raise ParamError(f"{self.name} must be a whole number from {low:,} to {high:,}, not {value!r}")
+            raise ParamError(f"{self.name} must be a number from {low:g} to {high:g}, not {value!r}")
+
+    def read_by(self, optimizer: str) -> bool:
+        return not self.optimizers or optimizer in self.optimizers
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("loss", "choice", "cross_entropy", "How the output is compared with the target",
+                choices=tuple(LOSSES), label="Loss"),
+    SettingSpec("optimizer", "choice", "sgd", "How the gradients change the weights",
+                choices=tuple(OPTIMIZERS), label="Optimiser"),
+    SettingSpec("lr", "float", 0.1, "Step size of every weight update", 0.0, 1e3, label="Learning rate η"),
+    SettingSpec("momentum", "float", 0.0, "Share of the last update carried into the next", 0.0, 1.0,
+                label="Momentum μ", optimizers=("sgd", "rmsprop")),
+    SettingSpec("nesterov", "bool", False, "Look ahead along the momentum before taking the gradient",
+                label="Nesterov", optimizers=("sgd",)),
+    SettingSpec("weight_decay", "float", 0.0, "Pulls every weight towards zero a little each step", 0.0, 10.0,
+                label="Weight decay λ"),
+    SettingSpec("beta1", "float", 0.9, "Smoothing of the gradients' running mean", 0.0, 1.0, label="β₁",
+                optimizers=("adam", "adamw")),
+    SettingSpec("beta2", "float", 0.999, "Smoothing of the squared gradients' running mean", 0.0, 1.0,
+                label="β₂", optimizers=("adam", "adamw")),
+    SettingSpec("eps", "float", 1e-8, "Added to the divisor so that it is never zero", 0.0, 1.0, label="ε",
+                optimizers=("adam", "adamw", "rmsprop")),
+    SettingSpec("alpha", "float", 0.99, "RMSprop's smoothing of the squared gradients", 0.0, 1.0,
+                label="RMSprop α", optimizers=("rmsprop",)),
+    SettingSpec("batch_size", "int", 10, "Samples per training step", 1, 1_000_000, label="Batch size"),
+    SettingSpec("epochs", "int", 100, "Passes over the training data", 1, 1_000_000, label="Epochs"),
+    SettingSpec("seed", "int", 0, "Same seed, same starting weights and data order", 0, 2_147_483_647,
+                label="Seed"),
+    SettingSpec("dtype", "choice", "float32", "Floating-point precision of every tensor", choices=DTYPES,
+                label="Precision"),
+    SettingSpec("shuffle", "bool", True, "Shuffle the training samples every epoch", label="Shuffle every epoch"),
+)
+SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}
+
+
+@dataclass(frozen=True)
 class TrainingSettings:
-    loss: str = "cross_entropy"
-    optimizer: str = "sgd"
-    lr: float = 0.1
-    momentum: float = 0.0
-    nesterov: bool = False
-    weight_decay: float = 0.0
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float = 1e-8
-    alpha: float = 0.99  # RMSprop smoothing constant
-    batch_size: int = 10
-    epochs: int = 100
-    seed: int = 0
-    dtype: str = "float32"
-    shuffle: bool = True
+    loss: str = SPECS["loss"].default
+    optimizer: str = SPECS["optimizer"].default
+    lr: float = SPECS["lr"].default
+    momentum: float = SPECS["momentum"].default
+    nesterov: bool = SPECS["nesterov"].default
+    weight_decay: float = SPECS["weight_decay"].default
+    beta1: float = SPECS["beta1"].default
+    beta2: float = SPECS["beta2"].default
+    eps: float = SPECS["eps"].default
+    alpha: float = SPECS["alpha"].default
+    batch_size: int = SPECS["batch_size"].default
+    epochs: int = SPECS["epochs"].default
+    seed: int = SPECS["seed"].default
+    dtype: str = SPECS["dtype"].default
+    shuffle: bool = SPECS["shuffle"].default
 
     def __post_init__(self) -> None:
         problems = []
-        if self.loss not in LOSSES:
-            problems.append(f"loss must be one of {', '.join(LOSSES)}, not {self.loss!r}")
-        if self.optimizer not in OPTIMIZERS:
-            problems.append(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}")
-        if self.dtype not in DTYPES:
-            problems.append(f"dtype must be float32 or float64, not {self.dtype!r}")
-        for name, low, high in (("lr", 0.0, 1e3), ("momentum", 0.0, 1.0), ("weight_decay", 0.0, 10.0),
-                                ("beta1", 0.0, 1.0), ("beta2", 0.0, 1.0), ("eps", 0.0, 1.0),
-                                ("alpha", 0.0, 1.0)):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-                problems.append(f"{name} must be a number from {low:g} to {high:g}, not {value!r}")
-        for name, low, high in INT_RANGES:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                problems.append(f"{name} must be a whole number from {low} to {high:,}, not {value!r}")
-        if self.nesterov and (self.optimizer != "sgd" or self.momentum <= 0):
+        for spec in SETTINGS:
+            try:
+                # Canonical values (a whole-number 10.0 batch size becomes 10), set once on the frozen instance.
+                object.__setattr__(self, spec.name, spec.validate(getattr(self, spec.name)))
+            except ParamError as exc:
+                problems.append(str(exc))
+        if not problems and self.nesterov and (self.optimizer != "sgd" or self.momentum <= 0):
             problems.append("Nesterov needs SGD with a momentum above 0")
         if problems:
             raise SettingsError("; ".join(problems))
@@ -92,3 +138,31 @@ class TrainingSettings:
 
     def with_(self, **changes: Any) -> TrainingSettings:
         return replace(self, **changes)
+
+
+def parse_setting(text: str) -> tuple[str, Any]:
+    """'lr=0.01' -> ("lr", 0.01), typed and checked by the setting's spec (the command line's --set)."""
+    name, sep, raw = text.partition("=")
+    name, raw = name.strip(), raw.strip()
+    spec = SPECS.get(name)
+    if not sep or spec is None:
+        raise SettingsError(f"{text!r} is not NAME=VALUE with NAME one of {', '.join(SPECS)}")
+    value: Any = raw
+    try:
+        if spec.kind == "int":
+            value = int(raw)
+        elif spec.kind == "float":
+            value = float(raw)
+        elif spec.kind == "bool":
+            if raw.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(raw)
+            value = raw.lower() in ("true", "1", "yes")
+    except ValueError:
+        raise SettingsError(f"{spec.title} needs a {_KIND_WORDS[spec.kind]}, not {raw!r}") from None
+    try:
+        return name, spec.validate(value)
+    except ParamError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+_KIND_WORDS = {"int": "whole number", "float": "number such as 0.01 or 1e-3", "bool": "true or false"}

@@ -14,29 +14,31 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.graph.document import Change, GraphDocument
-from nnviz.graph.settings import DTYPES, LOSSES, OPTIMIZERS, SettingsError, TrainingSettings
+from nnviz.graph.settings import LOSSES, OPTIMIZERS, SETTINGS, SPECS, SettingsError, TrainingSettings
 from nnviz.ui.widgets.i18n import core_tr
 
-# field -> (label, minimum, maximum, decimals, step)
-FLOATS = {
-    "lr": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Learning rate η"), 0.0, 1e3, 6, 0.01),
-    "momentum": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Momentum μ"), 0.0, 1.0, 3, 0.05),
-    "weight_decay": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Weight decay λ"), 0.0, 10.0, 6, 0.0001),
-    "beta1": ("β₁", 0.0, 1.0, 4, 0.01),
-    "beta2": ("β₂", 0.0, 1.0, 5, 0.001),
-    "eps": ("ε", 0.0, 1.0, 10, 1e-8),
-    "alpha": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "RMSprop α"), 0.0, 1.0, 4, 0.01),
-}
-INTS = {"batch_size": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Batch size"), 1, 1_000_000),
-        "epochs": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Epochs"), 1, 1_000_000),
-        "seed": (QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Seed"), 0, 2_147_483_647)}
-USES = {  # which optimiser fields each optimiser reads
-    "sgd": {"momentum", "nesterov", "weight_decay"},
-    "adam": {"beta1", "beta2", "eps", "weight_decay"},
-    "adamw": {"beta1", "beta2", "eps", "weight_decay"},
-    "rmsprop": {"alpha", "eps", "momentum", "weight_decay"},
-}
-OPTIMISER_FIELDS = {"momentum", "nesterov", "weight_decay", "beta1", "beta2", "eps", "alpha"}
+# How each number is shown (decimals, arrow step); what it may be (kind, range, default, label, which optimisers
+# read it) comes from the settings' specs (nnviz.graph.settings.SETTINGS), the one definition.
+FLOAT_DISPLAY = {"lr": (6, 0.01), "momentum": (3, 0.05), "weight_decay": (6, 0.0001), "beta1": (4, 0.01),
+                 "beta2": (5, 0.001), "eps": (10, 1e-8), "alpha": (4, 0.01)}
+FLOATS = [spec.name for spec in SETTINGS if spec.kind == "float"]
+INTS = [spec.name for spec in SETTINGS if spec.kind == "int"]
+
+# lupdate reads literal markers only: the specs' labels, once (tests/test_settings_specs.py keeps this complete).
+TRANSLATABLE = (
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Learning rate η"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Momentum μ"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Weight decay λ"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "RMSprop α"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Nesterov"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Batch size"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Epochs"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Seed"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Loss"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Optimiser"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Precision"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Shuffle every epoch"),
+)
 
 
 class TrainingSettingsPanel(QWidget):
@@ -50,39 +52,42 @@ class TrainingSettingsPanel(QWidget):
         form = QFormLayout()
         self.editors: dict[str, QWidget] = {}
         self.loss = QComboBox()
-        for key, (label, torch_form) in LOSSES.items():
+        for key in SPECS["loss"].choices:
+            label, torch_form = LOSSES[key]
             self.loss.addItem(core_tr(label), key)
             self.loss.setItemData(self.loss.count() - 1, torch_form, 3)  # Qt.ToolTipRole
         self.loss.currentIndexChanged.connect(lambda _: self._edit("loss", self.loss.currentData()))
-        form.addRow(self.tr("Loss"), self.loss)
+        form.addRow(self.tr(SPECS["loss"].label), self.loss)
         self.optimizer = QComboBox()
-        for key, label in OPTIMIZERS.items():
-            self.optimizer.addItem(core_tr(label), key)
+        for key in SPECS["optimizer"].choices:
+            self.optimizer.addItem(core_tr(OPTIMIZERS[key]), key)
         self.optimizer.currentIndexChanged.connect(lambda _: self._edit("optimizer", self.optimizer.currentData()))
-        form.addRow(self.tr("Optimiser"), self.optimizer)
+        form.addRow(self.tr(SPECS["optimizer"].label), self.optimizer)
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
-        for name, (label, low, high, decimals, step) in FLOATS.items():
+        for name in FLOATS:
+            spec, (decimals, step) = SPECS[name], FLOAT_DISPLAY.get(name, (4, 0.01))
             box = QDoubleSpinBox()
-            box.setRange(low, high)
+            box.setRange(spec.minimum, spec.maximum)
             box.setDecimals(decimals)
             box.setSingleStep(step)
             box.setKeyboardTracking(False)  # one edit per finished number, not per keystroke
             box.valueChanged.connect(lambda v, n=name: self._edit(n, float(v)))
-            self._add(form, name, self.tr(label), box)
-        self.nesterov = QCheckBox(self.tr("Nesterov"))
+            self._add(form, name, self.tr(spec.label), box)
+        self.nesterov = QCheckBox(self.tr(SPECS["nesterov"].label))
         self.nesterov.toggled.connect(lambda v: self._edit("nesterov", bool(v)))
         self._add(form, "nesterov", "", self.nesterov)
-        for name, (label, low, high) in INTS.items():
+        for name in INTS:
+            spec = SPECS[name]
             box = QSpinBox()
-            box.setRange(low, high)
+            box.setRange(int(spec.minimum), int(spec.maximum))
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda v, n=name: self._edit(n, int(v)))
-            self._add(form, name, self.tr(label), box)
+            self._add(form, name, self.tr(spec.label), box)
         self.dtype = QComboBox()
-        self.dtype.addItems(list(DTYPES))
+        self.dtype.addItems(list(SPECS["dtype"].choices))
         self.dtype.currentTextChanged.connect(lambda v: self._edit("dtype", v))
-        form.addRow(self.tr("Precision"), self.dtype)
-        self.shuffle = QCheckBox(self.tr("Shuffle every epoch"))
+        form.addRow(self.tr(SPECS["dtype"].label), self.dtype)
+        self.shuffle = QCheckBox(self.tr(SPECS["shuffle"].label))
         self.shuffle.toggled.connect(lambda v: self._edit("shuffle", bool(v)))
         form.addRow("", self.shuffle)
         self.error = QLabel()
@@ -131,9 +136,8 @@ class TrainingSettingsPanel(QWidget):
         finally:
             for w in widgets:
                 w.blockSignals(False)
-        used = USES.get(s.optimizer, set())
         for name, (label, editor) in self.rows.items():
-            visible = name not in OPTIMISER_FIELDS or name in used
+            visible = SPECS[name].read_by(s.optimizer)
             label.setVisible(visible)
             editor.setVisible(visible)
 
