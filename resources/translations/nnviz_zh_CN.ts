@@ -1371,6 +1371,33 @@
     </message>
 </context>
 <context>
+    <name>NumberEdit</name>
+    <message>
+        <source>&apos;%1&apos; is not a number (write e.g. 0.001 or 1e-3)</source>
+        <translation>“%1”不是数字（可写作 0.001 或 1e-3）</translation>
+    </message>
+    <message>
+        <source>Type a finite number</source>
+        <translation>请输入有限的数</translation>
+    </message>
+    <message>
+        <source>Type a whole number</source>
+        <translation>请输入整数</translation>
+    </message>
+    <message>
+        <source>The smallest allowed is %1</source>
+        <translation>允许的最小值是 %1</translation>
+    </message>
+    <message>
+        <source>The largest allowed is %1</source>
+        <translation>允许的最大值是 %1</translation>
+    </message>
+    <message>
+        <source>Too small for this field: it keeps %1 decimals</source>
+        <translation>对此字段来说太小：它只保留 %1 位小数</translation>
+    </message>
+</context>
+<context>
     <name>Palette</name>
     <message>
         <source>Filter layers…</source>

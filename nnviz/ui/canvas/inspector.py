@@ -141,13 +141,20 @@ class Inspector(QScrollArea):
         for pspec in node.spec.params:
             editor = make_editor(pspec)
             editor.edited.connect(lambda value, n=pspec.name: self._edited(n, value))
-            self.form.addRow(core_tr(pspec.title), editor)
+            title = core_tr(pspec.title)
+            if hasattr(editor, "refused"):  # a number it cannot take: say why, beside the form
+                editor.refused.connect(lambda reason, t=title: self._show_refusal(t, reason))
+            self.form.addRow(title, editor)
             self.editors[pspec.name] = editor
         self._editor_type = f"{self.node_id}:{node.type}"
 
     def _edited(self, name: str, value: object) -> None:
         if self.node_id and not self.controller.set_param(self.node_id, name, value):
             self.refresh()  # refused: show the document's value again
+
+    def _show_refusal(self, title: str, reason: str) -> None:
+        self.error.setText(f"{title}: {reason}")
+        self.error.setVisible(True)
 
     def _rename(self) -> None:
         if self.node_id and not self.controller.rename(self.node_id, self.name_edit.text()):

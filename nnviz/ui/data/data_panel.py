@@ -37,6 +37,7 @@ from nnviz.ui.data.csv_columns import fill_columns, mark_target
 from nnviz.ui.data.data_choices import CHOICES, CONTEXT, Field, choice_index
 from nnviz.ui.data.data_preview import DataPreview
 from nnviz.ui.data.fetch_box import FetchBox, use_offer
+from nnviz.ui.widgets.number_edit import NumberSpinBox, WholeSpinBox
 from nnviz.ui.widgets.path_edit import PathEdit
 from nnviz.ui.widgets.qt_images import decode_image, install_decoder
 
@@ -168,12 +169,12 @@ class DataPanel(QWidget):
 
     def _editor(self, f: Field, value: Any) -> QWidget:
         if f.kind == "int":
-            w = QSpinBox()
+            w = WholeSpinBox()
             w.setRange(int(f.low), int(f.high))
             w.setValue(int(value))
             w.valueChanged.connect(self._edited)
         elif f.kind in ("float", "percent"):
-            w = QDoubleSpinBox()
+            w = NumberSpinBox()
             w.setRange(f.low, f.high)
             w.setDecimals(0 if f.kind == "percent" else 2)
             w.setSingleStep(5 if f.kind == "percent" else 0.05)
@@ -203,7 +204,15 @@ class DataPanel(QWidget):
             w = PathEdit(f.kind == "folder", str(value or ""), self)
             w.changed.connect(self._path_chosen)
         w.setToolTip(_translated(f.tip))
+        if isinstance(w, NumberSpinBox | WholeSpinBox):
+            label = _translated(f.label)
+            w.refused.connect(lambda reason: self._refused(label, reason))
         return w
+
+    def _refused(self, label: str, reason: str) -> None:
+        """A number an option's field could not take: said under the form; the data stays as it was."""
+        self.message.setStyleSheet("color: #C62828;")
+        self.message.setText(f"{label}: {reason}")
 
     def _edited(self, *_: Any) -> None:
         if not self._loading_form:

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import LOSSES, OPTIMIZERS, SETTINGS, SPECS, SettingsError, TrainingSettings
 from nnviz.ui.widgets.i18n import core_tr
+from nnviz.ui.widgets.number_edit import NumberSpinBox, WholeSpinBox
 
 # How each number is shown (decimals, arrow step); what it may be (kind, range, default, label, which optimisers
 # read it) comes from the settings' specs (nnviz.graph.settings.SETTINGS), the one definition.
@@ -66,22 +67,24 @@ class TrainingSettingsPanel(QWidget):
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
         for name in FLOATS:
             spec, (decimals, step) = SPECS[name], FLOAT_DISPLAY.get(name, (4, 0.01))
-            box = QDoubleSpinBox()
+            box = NumberSpinBox()
             box.setRange(spec.minimum, spec.maximum)
             box.setDecimals(decimals)
             box.setSingleStep(step)
             box.setKeyboardTracking(False)  # one edit per finished number, not per keystroke
             box.valueChanged.connect(lambda v, n=name: self._edit(n, float(v)))
+            box.refused.connect(lambda reason, t=spec.label: self._refused(t, reason))
             self._add(form, name, self.tr(spec.label), box)
         self.nesterov = QCheckBox(self.tr(SPECS["nesterov"].label))
         self.nesterov.toggled.connect(lambda v: self._edit("nesterov", bool(v)))
         self._add(form, "nesterov", "", self.nesterov)
         for name in INTS:
             spec = SPECS[name]
-            box = QSpinBox()
+            box = WholeSpinBox()
             box.setRange(int(spec.minimum), int(spec.maximum))
             box.setKeyboardTracking(False)
             box.valueChanged.connect(lambda v, n=name: self._edit(n, int(v)))
+            box.refused.connect(lambda reason, t=spec.label: self._refused(t, reason))
             self._add(form, name, self.tr(spec.label), box)
         self.dtype = QComboBox()
         self.dtype.addItems(list(SPECS["dtype"].choices))
@@ -140,6 +143,11 @@ class TrainingSettingsPanel(QWidget):
             visible = SPECS[name].read_by(s.optimizer)
             label.setVisible(visible)
             editor.setVisible(visible)
+
+    def _refused(self, label: str, reason: str) -> None:
+        """A number the field could not take: the reason stays visible until the next accepted edit."""
+        self.error.setText(f"{self.tr(label)}: {reason}")
+        self.error.show()
 
     def _edit(self, name: str, value: Any) -> None:
         s = self.doc.training

@@ -1,20 +1,25 @@
 """One small editor widget per parameter kind. Each emits `edited(value)` only for a user's edit;
-`set_value` blocks signals, so a refresh from the document never bounces back as a new edit."""
+`set_value` blocks signals, so a refresh from the document never bounces back as a new edit. The number
+editors take scientific notation and the locale's decimal sign, and emit `refused(reason)` instead of
+changing what was typed (nnviz.ui.widgets.number_edit)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from nnviz.graph import ParamSpec
 from nnviz.ui.widgets.i18n import core_tr  # the core's strings in the UI language
+from nnviz.ui.widgets.number_edit import INT32, NumberSpinBox, WholeSpinBox
 
-BIG = 1_000_000_000
+BIG = min(1_000_000_000, INT32)
 
 
-class IntEditor(QSpinBox):
+class IntEditor(WholeSpinBox):
+    """Emits `refused(reason)` for a text it cannot take (the inspector shows it); the value stays."""
+
     edited = Signal(object)
 
     def __init__(self, spec: ParamSpec) -> None:
@@ -29,7 +34,7 @@ class IntEditor(QSpinBox):
             self.setValue(int(value))
 
 
-class FloatEditor(QDoubleSpinBox):
+class FloatEditor(NumberSpinBox):
     edited = Signal(object)
 
     def __init__(self, spec: ParamSpec) -> None:
