@@ -188,6 +188,13 @@ def test_palette_filter_and_tooltips(window: MainWindow) -> None:
     assert not palette.items["dense"].icon(0).isNull()
 
 
+def test_find_layer_shows_the_hidden_palette_and_focuses_its_filter(window: MainWindow, qtbot) -> None:
+    window.palette_dock.hide()
+    window.menu_actions.find_layer.trigger()
+    assert window.palette_dock.isVisible()
+    qtbot.waitUntil(lambda: window.palette.filter.hasFocus(), timeout=2000)
+
+
 def test_delete_copy_paste_duplicate(window: MainWindow, qtbot) -> None:
     c = window.controller
     a = c.add_node("input", (0, 0))

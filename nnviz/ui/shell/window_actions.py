@@ -73,7 +73,7 @@ class WindowActions(QObject):
         self.panels_menu = menu("&View").addMenu(QCoreApplication.translate("MainWindow", "&Panels"))
         for dock in docks:
             self.panels_menu.addAction(dock.toggleViewAction())
-        palette_dock = next((d for d in docks if d.widget() is palette or palette.isAncestorOf(d)), None)
+        palette_dock = next((d for d in docks if d.isAncestorOf(palette)), None)
         self.find_layer = self._action("&View", "Find &Layer", lambda: _focus_filter(palette, palette_dock),
                                        Std.Find, "Type to filter the layer palette")
         palette.filter.addAction(self.find_layer, palette.filter.ActionPosition.LeadingPosition)
