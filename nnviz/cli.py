@@ -39,17 +39,11 @@ class CliError(Exception):
 
 def _session(doc, seed: int | None):
     from nnviz.data.dataset import DataError
-    from nnviz.data.text import token_problems
     from nnviz.engine.session import Session, SessionError, document_dataset
 
     settings = doc.training if seed is None else doc.training.with_(seed=seed)
     try:
-        dataset = document_dataset(doc)
-        # Token ids the Embedding cannot look up would stop training part way: refuse before it starts.
-        problems = token_problems(doc, dataset) if doc.analysis().valid else []
-        if problems:
-            raise CliError("\n".join(problems))
-        return Session(doc, dataset, settings=settings)
+        return Session(doc, document_dataset(doc), settings=settings)
     except (DataError, SessionError) as exc:
         raise CliError(str(exc)) from None
 

@@ -185,6 +185,9 @@ def test_export_writes_or_refuses_cleanly(corpus, tmp_path):
 def test_the_window_opens_every_kind_of_case(corpus, tmp_path):
     jobs = [{"id": name, "argv": ["--screenshot", str(tmp_path / f"{name}.png"), str(corpus[name])]}
             for name in WINDOW_CASES]
+    # Stepping too: token ids beyond the Embedding and a diverging loss must stop with a message, not a traceback.
+    jobs += [{"id": f"{name}_steps", "argv": ["--screenshot", str(tmp_path / f"{name}-steps.png"), str(corpus[name]),
+                                              "--steps", "12"]} for name in ("text_num_words_0", "loss_explodes")]
     results = run_batch(jobs, WINDOW_CAP, tmp_path)
     assert problems_of(results) == []
     assert results["nnviz_file_is_fifo"]["rc"] == 1  # said on stderr; no dialog waits for a click offscreen

@@ -225,12 +225,14 @@ def token_problems(doc: Any, dataset: Dataset) -> list[str]:
     """Sentences for the data panel when an Embedding fed straight from the Input cannot look up the
     data's values: fractions, negative ids, or ids beyond its vocabulary (nnviz.data.fit.check_fit)."""
     problems: list[str] = []
+    lookups = [node for node in doc.nodes.values() if node.type == "embedding"
+               and any(doc.nodes[e.src].type == "input" for e in doc.inputs_of(node.id))]
+    if not lookups:
+        return problems  # the session asks this of every network: no copy of the data unless it matters
     x = np.concatenate([np.ravel(dataset.x_train), np.ravel(dataset.x_val)])
     if x.size == 0:
         return problems
-    for node in doc.nodes.values():
-        if node.type != "embedding" or not any(doc.nodes[e.src].type == "input" for e in doc.inputs_of(node.id)):
-            continue
+    for node in lookups:
         n = node.params["num_embeddings"]
         if not np.all(np.isfinite(x)) or not np.array_equal(x, np.rint(x)) or x.min() < 0:
             problems.append(

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from nnviz.data.dataset import Dataset, load_dataset
+from nnviz.data.text import token_problems
 from nnviz.engine.formula_text import Context, Formula
 from nnviz.engine.history import Checkpoint, History
 from nnviz.engine.losses import make_loss
@@ -79,6 +80,9 @@ class Session:
         self.dtype = np.dtype(self.settings.dtype)
         self.net = Network.build(doc, self.settings.dtype, self.settings.seed)
         self.net.check_data(self.dataset.sample_shape, self.dataset.name or doc.data.get("name", "data"))
+        lookups = token_problems(doc, self.dataset)  # ids an Embedding cannot look up would stop a step half way
+        if lookups:
+            raise SessionError(" ".join(lookups))
         self.loss_fn = make_loss(self.settings.loss)
         self.x_train = self.dataset.x_train.astype(self.dtype, copy=False)  # no second copy of a float32 set
         self.x_val = self.dataset.x_val.astype(self.dtype, copy=False)
