@@ -21,7 +21,7 @@ import numpy as np
 from nnviz.data.dataset import Dataset, load_dataset
 from nnviz.data.text import token_problems
 from nnviz.engine.formula_text import Context, Formula
-from nnviz.engine.history import Checkpoint, History
+from nnviz.engine.history import MB, Checkpoint, History
 from nnviz.engine.losses import make_loss
 from nnviz.engine.metrics import EpochRow, Metrics
 from nnviz.engine.network import DATA_STREAM, Network, SessionError, stream
@@ -100,7 +100,8 @@ class Session:
                 f"With {len(self.x_train)} training samples and batch size {self.settings.batch_size}, the last "
                 "batch of every epoch holds one sample, and BatchNorm cannot normalise a single value: "
                 "change the batch size by one")
-        self.history = History(history_limit)
+        self.history = History(self.settings.history_mb * MB, history_limit)
+        self.rewind_note: str | None = None  # set by a rewind that had to replay far (see History)
         self.checkpoint_stride = checkpoint_stride
         self._start()
 
@@ -199,7 +200,7 @@ class Session:
             same = all(np.array_equal(v, current[nid][k]) for nid, t in keep.items() for k, v in t.items())
             self.weights_version += 1
             self.net.load_state(keep)
-            self.history = History(self.history.limit)
+            self.history.clear()
             start = self._checkpoint()
             self.history.add(start)
             if not same or self.start_weights is not None:
@@ -469,6 +470,7 @@ class Session:
         cp = self.history.at_or_before(step)
         if cp is None:  # pragma: no cover - step 0 is always kept
             raise SessionError("no checkpoint to go back to")
+        self.rewind_note = self.history.replay_note(step)
         self._restore(cp)
         self.history.drop_after(step)
         while self.steps_done < step:
@@ -496,7 +498,7 @@ class Session:
         self.settings = self.settings.with_(seed=seed)
         self.net = Network.build(self.doc, self.settings.dtype, seed)
         self.layers = self.net.layers
-        self.history = History(self.history.limit)
+        self.history.clear()
         self._start()
 
     # ----------------------------------------------------------------- using the model

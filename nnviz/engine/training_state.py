@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 KIND = "training"
 LAYOUT = 1
 # Settings that do not change what a training step computes: a saved run continues whatever they are.
-FREE_SETTINGS = ("epochs",)
+FREE_SETTINGS = ("epochs", "history_mb")
 
 Weights = dict[str, dict[str, np.ndarray]]
 

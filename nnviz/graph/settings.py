@@ -84,8 +84,13 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("dtype", "choice", "float32", "Floating-point precision of every tensor", choices=DTYPES,
                 label="Precision"),
     SettingSpec("shuffle", "bool", True, "Shuffle the training samples every epoch", label="Shuffle every epoch"),
+    # The rewind history's checkpoints (nnviz.engine.history) stay within this; beyond it, older steps are
+    # kept sparsely and rewinding to them replays longer.
+    SettingSpec("history_mb", "int", 256, "Memory the rewind history may use; beyond it older steps are "
+                "kept sparsely", 1, 1_000_000, label="Rewind memory (MB)"),
 )
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}
+DEFAULT_HISTORY_MB = SPECS["history_mb"].default
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ class TrainingSettings:
     seed: int = SPECS["seed"].default
     dtype: str = SPECS["dtype"].default
     shuffle: bool = SPECS["shuffle"].default
+    history_mb: int = SPECS["history_mb"].default
 
     def __post_init__(self) -> None:
         problems = []
@@ -124,7 +130,10 @@ class TrainingSettings:
         return self.loss in CLASSIFICATION_LOSSES
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        values = asdict(self)
+        if values["history_mb"] == DEFAULT_HISTORY_MB:
+            del values["history_mb"]  # a memory preference: written only when chosen, so files stay as they were
+        return values
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> TrainingSettings:

@@ -1951,6 +1951,10 @@
         <translation>优化器</translation>
     </message>
     <message>
+        <source>Rewind memory (MB)</source>
+        <translation>回退历史内存 (MB)</translation>
+    </message>
+    <message>
         <source>Nesterov</source>
         <translation>Nesterov</translation>
     </message>

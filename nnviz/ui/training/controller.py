@@ -306,6 +306,8 @@ class TrainingController(QObject):
             return False
         self.pause()
         went = self.session.rewind()
+        if self.session.rewind_note:  # a long replay, because the history kept that far back sparsely
+            self.message.emit(self.session.rewind_note)
         self.current = None
         self._seen.clear()
         self.changed.emit(True)

@@ -39,6 +39,7 @@ TRANSLATABLE = (
     QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Optimiser"),
     QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Precision"),
     QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Shuffle every epoch"),
+    QT_TRANSLATE_NOOP("TrainingSettingsPanel", "Rewind memory (MB)"),
 )
 
 
