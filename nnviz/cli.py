@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nnviz import __version__
+from nnviz.graph.printable import escape
 from nnviz.i18n import language_from_environment, set_language, translate
 
 # Modules that add subcommands: each has register(subparsers) and sets func=run on its parser.
@@ -349,6 +350,21 @@ def _seed(text: str) -> int:
     return value
 
 
+class _Escaped:
+    """Standard output with every unprintable character written as a visible escape (\\x1b, \\u202e;
+    see nnviz.graph.printable): nothing read from a file, a name, a path or data can move the cursor,
+    recolour, or reorder the learner's terminal. Line breaks and tabs pass."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(escape(text, keep="\n\t"))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # --lang may stand before or after the command: take it first, wherever it is.
     language_option = argparse.ArgumentParser(add_help=False)
@@ -360,13 +376,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    stdout, sys.stdout = sys.stdout, _Escaped(sys.stdout)
     try:
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {escape(str(exc), keep=chr(10))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `nnviz trace ... | head`
         return 0
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":

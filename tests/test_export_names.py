@@ -89,7 +89,8 @@ def _hostile_doc() -> GraphDocument:
     doc = GraphDocument()
     prev = doc.add_node("input", name=HOSTILE[0], params={"shape": (3,)})
     for i, name in enumerate(HOSTILE[1:]):
-        node = doc.add_node("dense", name=name, params={"units": 3 + i % 2, "activation": "tanh"})
+        node = doc.add_node("dense", name=f"hostile {i}", params={"units": 3 + i % 2, "activation": "tanh"})
+        node.name = name  # past the document's own checks (which refuse line separators): the exporter is safe alone
         doc.connect(prev.id, node.id)
         prev = node
     doc.training = doc.training.with_(batch_size=4)

@@ -18,6 +18,7 @@ import numpy as np
 
 from nnviz.graph.inference import Analysis, analyse, find_cycle
 from nnviz.graph.params import ParamError
+from nnviz.graph.printable import name_problem
 from nnviz.graph.registry import LayerSpec, get_spec
 from nnviz.graph.settings import TrainingSettings
 
@@ -331,11 +332,12 @@ class GraphDocument:
     def _check_name(self, name: str, node_id: str | None) -> str:
         if not isinstance(name, str) or not name.strip():
             raise GraphEditError("a layer needs a name: type at least one character")
+        problem = name_problem(name)  # before stripping: a trailing U+2028 is refused, not silently cut
+        if problem:
+            raise GraphEditError(problem)
         name = name.strip()
         if len(name) > MAX_NAME_LENGTH:
             raise GraphEditError(f"names may be at most {MAX_NAME_LENGTH} characters long")
-        if any(ch in name for ch in "\n\r\t\x00"):
-            raise GraphEditError("a name cannot contain line breaks, tabs or control characters")
         for other in self.nodes.values():
             if other.name == name and other.id != node_id:
                 raise GraphEditError(f"another layer is already named '{name}': choose a different name")
