@@ -121,8 +121,20 @@ def test_the_rewind_memory_is_set_in_the_settings_panel_and_a_long_replay_is_sai
     panel = TrainingSettingsPanel(controller.doc)
     qtbot.addWidget(panel)
     assert panel.editors["history_mb"].value() == 256
+    session = controller.session
+    while session.steps_done < 4:
+        controller.step()  # by hand: every training step is checkpointed as it opens
+    controller.step()  # into step 5: checkpoints 0 (no Adam moments yet, 0.27 MB) and 1-4 (0.85 MB each)
+    micro = session.micro
+    assert session.history.steps() == [0, 1, 2, 3, 4] and session.history.nbytes > 3 * MB
+    panel.editors["history_mb"].setValue(2)
+    assert controller.doc.training.history_mb == 2
+    # the run goes on where it was, with its history thinned to the new budget
+    assert controller.session is session and session.micro == micro and session.history.budget == 2 * MB
+    assert len(session.history) == 3 and session.history.steps()[::2] == [0, 4]
+    assert session.history.nbytes <= 2 * MB
     panel.editors["history_mb"].setValue(1)
-    assert controller.doc.training.history_mb == 1 and controller.session.history.budget == 1 * MB
+    assert session.history.steps() == [0, 4]
     messages = []
     controller.message.connect(messages.append)
     controller.step_batch()

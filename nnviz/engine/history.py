@@ -63,6 +63,11 @@ class History:
         while (self.nbytes > self.budget or len(self._points) > self.limit) and self._thin():
             pass
 
+    def set_budget(self, budget_bytes: int) -> None:
+        self.budget = budget_bytes
+        while self.nbytes > self.budget and self._thin():
+            pass
+
     def _remove(self, step: int) -> None:
         del self._points[step]
         self.nbytes -= self._sizes.pop(step)

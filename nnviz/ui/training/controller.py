@@ -18,9 +18,16 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.data.dataset import DataError
 from nnviz.engine.formula_text import Formula
+from nnviz.engine.history import MB
 from nnviz.engine.network import SessionError
 from nnviz.engine.session import MicroStep, NonFiniteError, Session
-from nnviz.engine.training_state import kept_weights_state, restore_training, state_weights, training_state
+from nnviz.engine.training_state import (
+    FREE_SETTINGS,
+    kept_weights_state,
+    restore_training,
+    state_weights,
+    training_state,
+)
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import SettingsError, TrainingSettings
 
@@ -114,6 +121,13 @@ class TrainingController(QObject):
         if change.kind == "renamed":
             if self.session is not None and change.node in self.session.net.names:
                 self.session.net.names[change.node] = self.doc.nodes[change.node].name
+            self.changed.emit(True)
+            return
+        s = self.session
+        if change.kind == "training" and s is not None and _same_run(s.settings, self.doc.training):
+            # Only the epochs or the rewind memory changed: the run goes on where it is.
+            s.settings = self.doc.training
+            s.history.set_budget(self.doc.training.history_mb * MB)
             self.changed.emit(True)
             return
         # Any edit of the network, the data or the settings: pause, then rebuild keeping what still fits.
@@ -364,3 +378,8 @@ def _carry_weights(session: Session, old: dict[str, dict[str, np.ndarray]]) -> N
     """Load the old values of every node whose tensors survived the edit unchanged in shape, and make
     that the state Reset returns to."""
     session.load_weights(old)
+
+
+def _same_run(old: TrainingSettings, new: TrainingSettings) -> bool:
+    """True when new differs from old only in settings that do not change what a step computes."""
+    return old.with_(**{k: getattr(new, k) for k in FREE_SETTINGS}) == new
