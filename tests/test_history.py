@@ -35,6 +35,14 @@ def test_the_budget_is_a_training_setting_of_256_mb_by_default():
         TrainingSettings(history_mb=0)
 
 
+def test_the_budget_is_saved_only_when_chosen():
+    from nnviz import io as nio
+
+    assert "history_mb" not in nio.dumps(xor_mlp())  # files written before the setting existed stay the same
+    doc = nio.loads(nio.dumps(xor_mlp(history_mb=64)))
+    assert doc.training.history_mb == 64
+
+
 def test_memory_stays_flat_however_long_training_runs():
     n = 160
     session = Session(adam_mlp(history_mb=8))

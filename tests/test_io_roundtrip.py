@@ -211,7 +211,8 @@ def test_a_graph_with_shape_errors_still_loads_and_shows_them_on_the_node():
 
 
 # ------------------------------------------------------------------------------- property-based
-names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
+# Names hold printable characters only (nnviz.graph.printable): no controls, format characters or separators.
+names = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), min_size=1, max_size=20).filter(
     lambda s: s.strip() == s and s)
 floats32 = st.floats(-1e6, 1e6, allow_nan=False, width=32)
 

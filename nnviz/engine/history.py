@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.graph.settings import DEFAULT_HISTORY_MB
+
 MB = 1024 * 1024
-DEFAULT_BUDGET_MB = 256
 OVERHEAD = 1024  # bytes per checkpoint beyond its arrays (Python objects, random states), a generous guess
 NOTE_AFTER = 64  # replays longer than this many steps are announced
 
@@ -46,7 +47,7 @@ class Checkpoint:
 
 
 class History:
-    def __init__(self, budget_bytes: int = DEFAULT_BUDGET_MB * MB, limit: int = 512) -> None:
+    def __init__(self, budget_bytes: int = DEFAULT_HISTORY_MB * MB, limit: int = 512) -> None:
         self.budget = budget_bytes
         self.limit = limit  # at most this many checkpoints, however small
         self.nbytes = 0

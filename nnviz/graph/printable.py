@@ -6,15 +6,16 @@ to read "OK"), BEL rings, backspace rubs out, U+2028/2029 break lines, and the b
 and isolates (U+202A-202E, U+2066-2069) reorder what follows so that text reads other than it is.
 So names hold printable characters only: no control characters (C0, DEL, C1), no invisible format
 characters (bidi controls, zero-width spaces, byte-order marks; but the zero-width joiners that some
-scripts and emoji need are allowed), no line or paragraph separators, no surrogates or unassigned code
-points.
+scripts and emoji need are allowed), no line or paragraph separators, no surrogates.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Cn"}
+# Unassigned code points (Cn) are allowed: a newer Unicode may have assigned them, and unknown ones show as
+# a box, never as an instruction to the terminal.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
 _ALLOWED_FORMAT = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner: part of how some scripts are spelled
 _CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0A: "LINE FEED",
                   0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE"}
