@@ -65,7 +65,7 @@ def test_the_cli_escapes_what_it_prints(capsys, monkeypatch, tmp_path):
     hidden = doc.node_by_name("hidden")
     hidden.name = "evil\x1b[2J\u202e"  # past the document's checks: the CLI must hold on its own
     monkeypatch.setattr(cli, "_load", lambda path: doc)
-    assert cli.main(["check", "whatever.nnviz"]) == 0
+    assert cli.main(["check", "whatever.nnviz", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "evil\\x1b[2J\\u202e (Dense)" in out and "\x1b" not in out and "\u202e" not in out
     assert out.splitlines()[-1] == "OK: the network and its data fit together."
