@@ -21,6 +21,7 @@ from pathlib import Path
 
 from nnviz.data.dataset import DataError
 from nnviz.data.known_sets import STAND_IN_WORDS, KnownFile, KnownSet, known_set, set_folder
+from nnviz.i18n import mark, translate
 
 # (bytes received so far, total bytes or 0 when the server does not say, file name)
 Progress = Callable[[int, int, str], None]
@@ -28,6 +29,7 @@ Progress = Callable[[int, int, str], None]
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
 CHUNK = 1 << 16
+CANCELLED = mark("The download was cancelled; fetching again continues where it stopped.")
 PARTIAL = ".partial"
 
 
@@ -72,8 +74,7 @@ class ResumableDownloader:
                     self._report(have, total)
                     for chunk in response.iter_content(CHUNK):
                         if self.cancel is not None and self.cancel.is_set():
-                            raise FetchCancelled("The download was cancelled; fetching again continues "
-                                                 "where it stopped.")
+                            raise FetchCancelled(translate(CANCELLED))
                         out.write(chunk)
                         have += len(chunk)
                         self._report(have, total)
@@ -115,8 +116,8 @@ def fetch_set(name: str | KnownSet, folder: Path | None = None, *, progress: Pro
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FetchError(f"Cannot create the folder {folder} for {known.title} ({exc.strerror or exc}): "
-                         "choose another folder.") from None
+        raise FetchError(translate("Cannot create the folder {folder} for {title} ({reason}): choose another "
+                                   "folder.", folder=folder, title=known.title, reason=exc.strerror or exc)) from None
     if known.unpack_to and is_ready(known, folder):
         return folder / known.unpack_to  # unpacked earlier from a checked archive: no network needed
     for item in known.files:
@@ -145,10 +146,12 @@ def _fetch_file(known: KnownSet, item: KnownFile, folder: Path, progress: Progre
             except FetchCancelled:
                 raise
             except ValueError:  # pooch: the SHA-256 does not match the published one
-                problems.append(f"{url}: the file arrived damaged (its SHA-256 is not the published one)")
+                problems.append(translate("{url}: the file arrived damaged (its SHA-256 is not the published one)",
+                                          url=url))
             except requests.exceptions.Timeout:
                 _stop_if_cancelled(cancel)
-                problems.append(f"{url}: the server did not answer within {max(timeout):g} seconds")
+                problems.append(translate("{url}: the server did not answer within {seconds} seconds", url=url,
+                                          seconds=_seconds(timeout)))
                 break
             except requests.exceptions.RequestException as exc:
                 _stop_if_cancelled(cancel)
@@ -157,38 +160,46 @@ def _fetch_file(known: KnownSet, item: KnownFile, folder: Path, progress: Progre
                     break
                 # The connection broke mid-file: the bytes so far are kept, resume once on this mirror.
             except OSError as exc:
-                raise FetchError(f"Cannot write {item.name} into {folder} ({exc.strerror or exc}).") from None
+                raise FetchError(translate("Cannot write {name} into {folder} ({reason}).", name=item.name,
+                                           folder=folder, reason=exc.strerror or exc)) from None
     raise FetchError(offline_message(known, folder, problems))
+
+
+def _seconds(timeout: tuple[float, float]) -> str:
+    return format(max(timeout), "g")
 
 
 def _stop_if_cancelled(cancel: threading.Event | None) -> None:
     """A connection that ended while Cancel was pressed ended because of it: say so, not "no connection"."""
     if cancel is not None and cancel.is_set():
-        raise FetchCancelled("The download was cancelled; fetching again continues where it stopped.")
+        raise FetchCancelled(translate(CANCELLED))
 
 
 def _reason(exc: Exception, timeout: tuple[float, float]) -> str:
     import requests
 
     if "timed out" in str(exc).lower():  # a read timeout inside the body arrives as a ConnectionError
-        return f"the server stopped sending for more than {max(timeout):g} seconds"
+        return translate("the server stopped sending for more than {seconds} seconds", seconds=_seconds(timeout))
     if isinstance(exc, requests.exceptions.HTTPError) and exc.response is not None:
-        return f"the server answered {exc.response.status_code} {exc.response.reason}"
+        return translate("the server answered {code} {reason}", code=exc.response.status_code,
+                         reason=exc.response.reason)
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return "no connection (is this computer offline?)"
+        return translate("no connection (is this computer offline?)")
     return type(exc).__name__
 
 
 def offline_message(known: KnownSet, folder: Path, problems: list[str]) -> str:
     """What went wrong, what to download by hand and where to put it, and the shipped stand-in."""
-    lines = [f"Could not download {known.title} (about {known.size_mb} MB)."]
+    lines = [translate("Could not download {title} (about {size} MB).", title=known.title, size=known.size_mb)]
     lines += [f"  {p}" for p in problems[-3:]]
-    lines.append("To use it without this download, get these files with a browser on any computer:")
+    lines.append(translate("To use it without this download, get these files with a browser on any computer:"))
     lines += [f"  {known.mirrors[0]}/{f.name}" for f in known.files]
-    where = f"{folder}" if not known.unpack_to else f"{folder} (nnviz unpacks it there)"
-    lines.append(f"and put them, unchanged, in {where}; or point nnviz at a folder that already has them.")
+    where = str(folder) if not known.unpack_to else translate("{folder} (nnviz unpacks it there)", folder=folder)
+    lines.append(translate("and put them, unchanged, in {where}; or point nnviz at a folder that already has "
+                           "them.", where=where))
     if known.stand_in:
-        lines.append(f"Meanwhile you can train on {STAND_IN_WORDS[known.stand_in]}.")
+        stand_in = translate(STAND_IN_WORDS[known.stand_in])
+        lines.append(translate("Meanwhile you can train on {stand_in}.", stand_in=stand_in))
     return "\n".join(lines)
 
 
@@ -213,10 +224,12 @@ def _unpack(known: KnownSet, folder: Path) -> None:
                             shutil.copyfileobj(source, out)
                         wanted.discard(base)
         if wanted:
-            raise FetchError(f"{archive} does not hold {', '.join(sorted(wanted))}: delete it and fetch again.")
+            raise FetchError(translate("{archive} does not hold {names}: delete it and fetch again.", archive=archive,
+                                       names=", ".join(sorted(wanted))))
         shutil.rmtree(final, ignore_errors=True)
         os.replace(staging, final)
     except (tarfile.TarError, EOFError, OSError) as exc:
-        raise FetchError(f"Cannot unpack {archive} ({exc}): delete it and fetch again.") from None
+        raise FetchError(translate("Cannot unpack {archive} ({reason}): delete it and fetch again.", archive=archive,
+                                   reason=exc)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 from nnviz.data.known_sets import SETS
+from nnviz.i18n import translate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,7 +66,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         folder = fetch_set(known, Path(args.dir) if args.dir else None, progress=progress, cancel=cancel,
                            timeout=(min(10.0, args.timeout), args.timeout))
     except KeyboardInterrupt:
-        print("\nStopped. Run the same command again to continue where it stopped.", file=sys.stderr)
+        print("\n" + translate("Stopped. Run the same command again to continue where it stopped."), file=sys.stderr)
         return 1
     except FetchCancelled as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -76,8 +77,8 @@ def run_fetch(args: argparse.Namespace) -> int:
     finally:
         for bar in bars.values():
             bar.close()
-    print(f"{known.title} is ready in {folder}")
-    print("Use it in a .nnviz file as:", json.dumps({"kind": known.kind, "folder": str(folder)}))
+    print(translate("{title} is ready in {folder}", title=known.title, folder=folder))
+    print(translate("Use it in a .nnviz file as: {spec}", spec=json.dumps({"kind": known.kind, "folder": str(folder)})))
     return 0
 
 
@@ -95,5 +96,6 @@ def run_find(args: argparse.Namespace) -> int:
             else:
                 print(f"{SETS[name].title}: {copy.path} ({copy.origin})")
         if not copies and not args.json:
-            print(f"{SETS[name].title}: not found; fetch it with `nnviz data fetch {name}`")
+            print(translate("{title}: not found; fetch it with `nnviz data fetch {key}`", title=SETS[name].title,
+                            key=name))
     return 0 if found_any else 1

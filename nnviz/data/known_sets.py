@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nnviz.i18n import mark
+
 DATA_DIR_ENV = "NNVIZ_DATA_DIR"
 MIRROR_ENV = "NNVIZ_DATA_MIRROR"
 
@@ -95,8 +97,9 @@ SETS: dict[str, KnownSet] = {
 # Spellings a learner may type for the same set.
 ALIASES = {"fashion_mnist": "fashion-mnist", "fashion": "fashion-mnist", "cifar-10": "cifar10", "cifar": "cifar10"}
 
-STAND_IN_WORDS = {"digits": "the 8x8 handwritten digits that ship with nnviz (data kind 'digits')",
-                  "shapes": "the generated colour shapes that ship with nnviz (data kind 'shapes')"}
+# Message ids: shown through nnviz.i18n.translate in the learner's language.
+STAND_IN_WORDS = {"digits": mark("the 8x8 handwritten digits that ship with nnviz (data kind 'digits')"),
+                  "shapes": mark("the generated colour shapes that ship with nnviz (data kind 'shapes')")}
 
 
 def known_set(name: str) -> KnownSet:

@@ -18,6 +18,7 @@ import numpy as np
 from nnviz.data.dataset import DataError, Dataset, LoadContext, load_dataset, opt_bool, opt_int, register_source
 from nnviz.data.known_sets import STAND_IN_WORDS, known_set, set_folder
 from nnviz.data.locate import find_copies
+from nnviz.i18n import translate
 
 PASSED_ON = ("limit", "seed", "val_split")
 
@@ -71,14 +72,16 @@ def load_known(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     copy = real_copy(spec, ctx)
     if copy is None:
         fallback = spec.get("fallback")
-        how = (f"fetch it with the Data panel's Fetch button or `nnviz data fetch {known.key}` (about "
-               f"{known.size_mb} MB), or put its files in {set_folder(known)}")
+        how = translate("fetch it with the Data panel's Fetch button or `nnviz data fetch {key}` (about {size} "
+                        "MB), or put its files in {folder}", key=known.key, size=known.size_mb,
+                        folder=set_folder(known))
         if not isinstance(fallback, dict):
-            raise DataError(f"{known.title} is not on this computer yet: {how}.")
+            raise DataError(translate("{title} is not on this computer yet: {how}.", title=known.title, how=how))
         ds = load_dataset(fallback, base_dir=ctx.base_dir, decode=ctx.decode)
-        stand_in = STAND_IN_WORDS.get(str(fallback.get("kind")), f"the {fallback.get('kind')} data")
-        ds.description = (f"{known.title} is not on this computer yet, so this uses {stand_in}. "
-                          f"To use {known.title}, {how}.")
+        kind = str(fallback.get("kind"))
+        stand_in = translate(STAND_IN_WORDS[kind]) if kind in STAND_IN_WORDS else kind
+        ds.description = translate("{title} is not on this computer yet, so this uses {stand_in}. To use {title}, "
+                                   "{how}.", title=known.title, stand_in=stand_in, how=how)
         return ds
     inner = {**copy.spec, **{k: spec[k] for k in PASSED_ON if k in spec}}
     if inner["kind"] in ("mnist", "fashion_mnist") and "val_split" not in spec:
