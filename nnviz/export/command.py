@@ -1,6 +1,6 @@
 """The `nnviz export` and `nnviz import-torch` subcommands (registered by nnviz.cli).
 
-    nnviz export FILE --to pytorch -o DIR [--verify] [--steps N]
+    nnviz export FILE --to pytorch|keras|onnx -o DIR [--verify] [--steps N]
     nnviz import-torch MODULE_FILE:FACTORY -o OUT.nnviz [--input-shape 3,32,32] [--no-fuse]
 
 Exit codes: 0 success; 1 the network, model or file cannot be converted (or --verify found a
@@ -17,15 +17,16 @@ from nnviz.export.errors import ExportError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("export", help="export to PyTorch: model.py, weights, train.py, data",
-                              description="Write DIR/model.py, weights.safetensors, train.py, data.npz "
-                              "and README.md for the network in FILE.")
+    p = subparsers.add_parser("export", help="export to PyTorch, Keras or ONNX: model, weights, train.py, data",
+                              description="Write DIR/model.py, the weights, train.py, data.npz and README.md "
+                              "for the network in FILE (PyTorch or Keras 3), or DIR/model.onnx (ONNX).")
     p.add_argument("file", help="a .nnviz file")
-    p.add_argument("--to", choices=("pytorch",), default="pytorch", help="target framework (pytorch)")
+    p.add_argument("--to", choices=tuple(TARGETS), default="pytorch",
+                   help="target: pytorch (default), keras (Keras 3) or onnx")
     p.add_argument("-o", "--out", required=True, metavar="DIR", help="folder to write (created if needed)")
     p.add_argument("--verify", action="store_true",
-                   help="run the app and PyTorch side by side on the same batches and print the largest "
-                   "differences; exit 1 above the tolerance (needs torch)")
+                   help="run the app and the export side by side on the same batches and print the largest "
+                   "differences; exit 1 above the tolerance (needs torch; keras or onnxruntime for those)")
     p.add_argument("--steps", type=_positive, default=20, help="training steps to compare with --verify (20)")
     p.set_defaults(func=run)
 
@@ -40,19 +41,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_import)
 
 
+# --to value -> (module, export function, module, verify function)
+TARGETS = {
+    "pytorch": ("nnviz.export.writer", "export_pytorch", "nnviz.export.verify", "verify_export"),
+    "keras": ("nnviz.export.keras_writer", "export_keras", "nnviz.export.keras_verify", "verify_keras"),
+    "onnx": ("nnviz.export.onnx_export", "export_onnx", "nnviz.export.onnx_export", "verify_onnx"),
+}
+
+
 def run(args: argparse.Namespace) -> int:
     """`nnviz export`."""
+    import importlib
+
     from nnviz.engine.training_state import state_weights
     from nnviz.export.weights import initial_state
-    from nnviz.export.writer import export_pytorch
     from nnviz.io import read
 
+    writer, export_name, verifier, verify_name = TARGETS[args.to]
     try:
         doc, state = read(Path(args.file))
         # A file saved after training exports its trained weights (those the saved state holds).
         trained = state_weights(state)
         weights = {**initial_state(doc), **trained} if trained else None
-        result = export_pytorch(doc, args.out, weights=weights, source_name=Path(args.file).name)
+        export = getattr(importlib.import_module(writer), export_name)
+        result = export(doc, args.out, weights=weights, source_name=Path(args.file).name)
     except FileNotFoundError:
         return _fail(f"{args.file}: no such file")
     except (ExportError, OSError, ValueError) as exc:
@@ -62,10 +74,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {', '.join(f.name for f in result.files)} to {result.directory}")
     if not args.verify:
         return 0
-    from nnviz.export.verify import verify_export
-
     try:
-        report = verify_export(doc, result.directory, steps=args.steps, weights=weights)
+        verify = getattr(importlib.import_module(verifier), verify_name)
+        report = verify(doc, result.directory, steps=args.steps, weights=weights)
     except ExportError as exc:
         return _fail(str(exc))
     print(report.text())

@@ -47,9 +47,10 @@ class VerifyReport:
     dtype: str
     tolerance: float
     steps: int
-    torch_version: str
+    torch_version: str  # the version of the framework compared (PyTorch's unless `framework` says otherwise)
     worst: dict[str, Difference] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    framework: str = "PyTorch"
 
     @property
     def passed(self) -> bool:
@@ -73,7 +74,7 @@ class VerifyReport:
                 self.worst[category] = Difference(category, name, step, abs_diff, rel)
 
     def text(self) -> str:
-        head = (f"nnviz (NumPy) vs PyTorch {self.torch_version}: {self.dtype}, {self.steps} training steps\n"
+        head = (f"nnviz (NumPy) vs {self.framework} {self.torch_version}: {self.dtype}, {self.steps} training steps\n"
                 f"tolerance {self.tolerance:g}, relative to the largest value of each kind at that step")
         rows = [("compared", "largest difference in", "step", "max abs diff", "max rel diff")]
         for category in CATEGORIES:
@@ -86,7 +87,7 @@ class VerifyReport:
             lines.append("  " + "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
                                           enumerate(zip(r, widths))))
         lines += ["", *[f"note: {n}" for n in self.notes]]
-        verdict = ("PASS: PyTorch reproduces the app's numbers." if self.passed else
+        verdict = (f"PASS: {self.framework.split(' (')[0]} reproduces the app's numbers." if self.passed else
                    f"FAIL: a difference of {self.max_rel:.3g} exceeds the tolerance {self.tolerance:g}.")
         lines.append(verdict)
         return "\n".join(line for line in lines if line is not None)
