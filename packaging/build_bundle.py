@@ -33,7 +33,7 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 EXCLUDES = (
     "torch", "torchvision", "tensorflow", "jax", "scipy", "matplotlib", "pandas", "IPython", "jupyter",
     "notebook", "pytest", "hypothesis", "numba", "cupy", "h5py", "OpenGL", "tkinter", "PyQt5", "PyQt6",
-    "PySide2", "sphinx", "docutils", "setuptools", "pip",
+    "PySide2", "sphinx", "docutils", "setuptools", "pip", "keras", "onnx", "onnxruntime", "onnxscript", "onnx_ir",
 )
 HIDDEN = ("PySide6.QtSvg", "PySide6.QtSvgWidgets", "PySide6.QtPrintSupport", "PySide6.QtOpenGLWidgets")
 
