@@ -96,6 +96,12 @@ def {name}(x):
     return name, code
 
 
+def helper_names(all_params: list[dict[str, Any]]) -> set[str]:
+    """The helper functions model.py may define for these layers, reserved before any layer is named."""
+    return {_leaky_helper(float(p.get("negative_slope", 0.01)))[0] for p in all_params
+            if p.get("activation") == "leaky_relu"}
+
+
 def activation_arg(name: str, params: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """The `activation=` value for a fused activation, and any helper function it needs."""
     if name in ("none", "identity"):

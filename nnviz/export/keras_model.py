@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import nnviz.export.keras_sequence  # noqa: F401  (registers the sequence layers' Keras forms)
 from nnviz.export.errors import ExportError
-from nnviz.export.keras_layers import KERAS_EMITTERS, KerasContext, KerasEmitted, _leaky_helper, name_literal
+from nnviz.export.keras_layers import KERAS_EMITTERS, KerasContext, KerasEmitted, helper_names, name_literal
 from nnviz.export.model_code import _exported_nodes, _short, check_exportable
 from nnviz.export.names import Namespace, comment_text
 from nnviz.export.pycode import INDENT, fit
@@ -65,9 +65,9 @@ def plan_keras(doc: GraphDocument, *, source_name: str = "") -> KerasPlan:
     check_exportable(doc)
     analysis = doc.analysis()
     node_ids = _exported_nodes(doc)
-    inputs = [nid for nid in node_ids if doc.nodes[nid].type == "input"]
+    inputs = [nid for nid in node_ids if doc.nodes[nid].spec.is_source]
     output = analysis.outputs[0]
-    space = Namespace(KERAS_NAMES | _helper_names(doc, node_ids))
+    space = Namespace(KERAS_NAMES | helper_names([doc.nodes[n].params for n in node_ids]))
     # Names already valid identifiers are served first (dense_1 stays dense_1).
     for nid in sorted(node_ids, key=lambda n: _short(doc.nodes[n].name) != doc.nodes[n].name):
         space.create(_short(doc.nodes[nid].name), key=nid)
@@ -90,7 +90,7 @@ def plan_keras(doc: GraphDocument, *, source_name: str = "") -> KerasPlan:
 
     for nid in node_ids:
         node = doc.nodes[nid]
-        if node.type == "input":
+        if node.spec.is_source:
             continue
         sources = [e.src for e in doc.inputs_of(nid)]
         images = [s for s in sources if len(analysis.shapes[s]) == 3]
@@ -118,12 +118,6 @@ def plan_keras(doc: GraphDocument, *, source_name: str = "") -> KerasPlan:
         result = permute(result, "first")
     plan.source = _render(plan, lines, helpers, name, result, source_name)
     return plan
-
-
-def _helper_names(doc: GraphDocument, node_ids: list[str]) -> set[str]:
-    """Helper functions model.py may define, reserved before any layer is named."""
-    return {_leaky_helper(float(doc.nodes[n].params.get("negative_slope", 0.01)))[0] for n in node_ids
-            if doc.nodes[n].params.get("activation") == "leaky_relu"}
 
 
 def _named(call: str, name: str) -> str:

@@ -62,6 +62,10 @@ def _inject_mask(torch: Any, layer: Any, p: float) -> dict[str, Any]:
     return slot
 
 
+def _caps(doc: GraphDocument, nid: str) -> Any:
+    return doc.nodes[nid].spec.capabilities
+
+
 def _numpy(value: Any) -> np.ndarray:
     value = getattr(value, "value", value)
     return value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
@@ -110,8 +114,9 @@ def _verify(keras: Any, doc: GraphDocument, directory: Path, steps: int, dataset
         report.add("outputs (eval mode)", step, [("prediction", session.predict(x_eval), theirs)])
 
     compare_eval(0)
+    # Keras' Dropout layers take the engine's masks; a recurrent layer's input dropout has no place for one.
     masks = {nid: _inject_mask(torch, layers[nid], float(doc.nodes[nid].params["p"]))
-             for nid in plan.node_ids if doc.nodes[nid].type == "dropout"}
+             for nid in plan.node_ids if _caps(doc, nid).random_masks and not _caps(doc, nid).steps_through_time}
     random = [doc.nodes[n].name for n in plan.node_ids if session.layers[n].stochastic and n not in masks]
     reasons = inexact_reasons(doc, plan)
     for reason in reasons:
@@ -122,7 +127,7 @@ def _verify(keras: Any, doc: GraphDocument, directory: Path, steps: int, dataset
     if reasons:
         report.notes.append("compared: the forward pass (one training-mode batch and evaluation mode)")
         steps = 1
-    batchnorm = any(doc.nodes[n].type.startswith("batchnorm") for n in plan.node_ids)
+    batchnorm = any(_caps(doc, n).batch_statistics for n in plan.node_ids)
     if batchnorm and not reasons:
         report.notes.append(f"{MOVING_VARIANCE_NOTE}: moving_variance and the final eval-mode outputs are "
                             "not compared after training")
