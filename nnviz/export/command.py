@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from nnviz.export.errors import ExportError
+from nnviz.export.targets import TARGETS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,30 +42,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_import)
 
 
-# --to value -> (module, export function, module, verify function)
-TARGETS = {
-    "pytorch": ("nnviz.export.writer", "export_pytorch", "nnviz.export.verify", "verify_export"),
-    "keras": ("nnviz.export.keras_writer", "export_keras", "nnviz.export.keras_verify", "verify_keras"),
-    "onnx": ("nnviz.export.onnx_export", "export_onnx", "nnviz.export.onnx_export", "verify_onnx"),
-}
-
-
 def run(args: argparse.Namespace) -> int:
     """`nnviz export`."""
-    import importlib
-
     from nnviz.engine.training_state import state_weights
     from nnviz.export.weights import initial_state
     from nnviz.io import read
 
-    writer, export_name, verifier, verify_name = TARGETS[args.to]
+    target = TARGETS[args.to]
     try:
         doc, state = read(Path(args.file))
         # A file saved after training exports its trained weights (those the saved state holds).
         trained = state_weights(state)
         weights = {**initial_state(doc), **trained} if trained else None
-        export = getattr(importlib.import_module(writer), export_name)
-        result = export(doc, args.out, weights=weights, source_name=Path(args.file).name)
+        result = target.export(doc, args.out, weights=weights, source_name=Path(args.file).name)
     except FileNotFoundError:
         return _fail(f"{args.file}: no such file")
     except (ExportError, OSError, ValueError) as exc:
@@ -75,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.verify:
         return 0
     try:
-        verify = getattr(importlib.import_module(verifier), verify_name)
-        report = verify(doc, result.directory, steps=args.steps, weights=weights)
+        report = target.verify(doc, result.directory, steps=args.steps, weights=weights)
     except ExportError as exc:
         return _fail(str(exc))
     print(report.text())

@@ -503,6 +503,10 @@
         <translation>导出...</translation>
     </message>
     <message>
+        <source>Write model.onnx and its README to a folder</source>
+        <translation>把 model.onnx 和它的 README 写入一个文件夹</translation>
+    </message>
+    <message>
         <source>Write model.py, the weights, train.py and the data to a folder</source>
         <translation>把 model.py、权重、train.py 和数据写入一个文件夹</translation>
     </message>
@@ -513,6 +517,14 @@
     <message>
         <source>Train the app and PyTorch side by side for 20 steps and show the largest differences (needs PyTorch)</source>
         <translation>让本应用和 PyTorch 并排训练 20 步，并显示最大的差异（需要 PyTorch）</translation>
+    </message>
+    <message>
+        <source>Train the app and Keras side by side for 20 steps and show the largest differences (needs Keras and PyTorch)</source>
+        <translation>让本应用和 Keras 并排训练 20 步，并显示最大的差异（需要 Keras 和 PyTorch）</translation>
+    </message>
+    <message>
+        <source>Run the app and onnxruntime on the same samples and show the largest differences (needs onnxruntime)</source>
+        <translation>让本应用和 onnxruntime 计算相同的样本，并显示最大的差异（需要 onnxruntime）</translation>
     </message>
     <message>
         <source>Follows every edit; exports the current weights.</source>
@@ -527,8 +539,24 @@
         <translation>nnviz 与 PyTorch 并排对比</translation>
     </message>
     <message>
+        <source>nnviz and Keras, side by side</source>
+        <translation>nnviz 与 Keras 并排对比</translation>
+    </message>
+    <message>
+        <source>nnviz and onnxruntime, side by side</source>
+        <translation>nnviz 与 onnxruntime 并排对比</translation>
+    </message>
+    <message>
         <source>Export to PyTorch: choose a folder</source>
         <translation>导出为 PyTorch：选择文件夹</translation>
+    </message>
+    <message>
+        <source>Export to Keras: choose a folder</source>
+        <translation>导出为 Keras：选择文件夹</translation>
+    </message>
+    <message>
+        <source>Export to ONNX: choose a folder</source>
+        <translation>导出为 ONNX：选择文件夹</translation>
     </message>
 </context>
 <context>
@@ -1212,6 +1240,10 @@
         <translation>梯度健康</translation>
     </message>
     <message>
+        <source>Keras code</source>
+        <translation>Keras 代码</translation>
+    </message>
+    <message>
         <source>Loss and accuracy</source>
         <translation>损失与准确率</translation>
     </message>
@@ -1222,6 +1254,10 @@
     <message>
         <source>Neurons</source>
         <translation>神经元</translation>
+    </message>
+    <message>
+        <source>ONNX export</source>
+        <translation>ONNX 导出</translation>
     </message>
     <message>
         <source>Open a .nnviz file</source>
@@ -1290,6 +1326,22 @@
     <message>
         <source>Show the PyTorch code of this network and export it</source>
         <translation>显示这个网络的 PyTorch 代码并导出</translation>
+    </message>
+    <message>
+        <source>Keras...</source>
+        <translation>Keras...</translation>
+    </message>
+    <message>
+        <source>Show the Keras 3 code of this network and export it</source>
+        <translation>显示这个网络的 Keras 3 代码并导出</translation>
+    </message>
+    <message>
+        <source>ONNX...</source>
+        <translation>ONNX...</translation>
+    </message>
+    <message>
+        <source>Export this network as an ONNX model (for Netron and inference runtimes)</source>
+        <translation>把这个网络导出为 ONNX 模型（供 Netron 和推理运行时使用）</translation>
     </message>
     <message>
         <source>&amp;Import</source>

@@ -1,8 +1,10 @@
-"""File > Export > PyTorch... and File > Import > PyTorch model...: a live code preview dock.
+"""File > Export > PyTorch... / Keras... / ONNX... and File > Import > PyTorch model...: live preview docks.
 
-The preview shows the model.py and train.py that `nnviz export` would write, regenerated (after a
-short pause) on every edit of the graph, syntax-highlighted, with Copy and Export... buttons. When
-the network cannot be exported the message says why and the last good code is dimmed.
+Each preview shows the files `nnviz export --to TARGET` would write (model.py and train.py; for ONNX
+its README and the PyTorch model it is traced from), regenerated (after a short pause) on every edit
+of the graph, syntax-highlighted, with Copy, Verify... and Export... buttons. When the network cannot
+be exported the message says why and the last good code is dimmed. The targets are
+nnviz.export.targets.TARGETS.
 install_export_action(window) adds the menu entries; the main window calls it once and keeps the result.
 """
 
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.export.errors import ExportError
+from nnviz.export.targets import TARGETS
 from nnviz.graph import Change, GraphDocument
 from nnviz.ui.export.highlighter import code_view
 
@@ -42,21 +45,24 @@ translate = QCoreApplication.translate
 
 
 class ExportPanel(QWidget):
-    """The live preview of model.py and train.py for a document."""
+    """The live preview of one export target's files for a document."""
 
     exported = Signal(str)  # the folder written
 
     def __init__(self, document: GraphDocument, weights: Callable[[], Any] | None = None,
-                 source_name: Callable[[], str] | None = None, parent: QWidget | None = None) -> None:
+                 source_name: Callable[[], str] | None = None, parent: QWidget | None = None,
+                 target: str = "pytorch") -> None:
         super().__init__(parent)
+        self.target = TARGETS[target]
         self._weights = weights or (lambda: None)
         self._source_name = source_name or (lambda: "")
         self.document: GraphDocument | None = None
         self.problem: str | None = None
-        self.model_view, self.train_view = code_view(), code_view()
+        self.views = [code_view() for _ in self.target.files]
+        self.model_view, self.train_view = self.views  # the first and second file shown
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.model_view, "model.py")
-        self.tabs.addTab(self.train_view, "train.py")
+        for view, name in zip(self.views, self.target.files):
+            self.tabs.addTab(view, name)  # file names: the same in every language
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -64,11 +70,18 @@ class ExportPanel(QWidget):
         self.copy_button.setToolTip(self.tr("Copy the file shown to the clipboard"))
         self.copy_button.clicked.connect(self.copy)
         self.export_button = QPushButton(self.tr("Export..."))
-        self.export_button.setToolTip(self.tr("Write model.py, the weights, train.py and the data to a folder"))
+        self.export_button.setToolTip(self.tr("Write model.onnx and its README to a folder") if target == "onnx"
+                                      else self.tr("Write model.py, the weights, train.py and the data to a folder"))
         self.export_button.clicked.connect(self.choose_and_export)
         self.verify_button = QPushButton(self.tr("Verify..."))
-        self.verify_button.setToolTip(self.tr("Train the app and PyTorch side by side for 20 steps and show the "
-                                              "largest differences (needs PyTorch)"))
+        self.verify_button.setToolTip({
+            "pytorch": self.tr("Train the app and PyTorch side by side for 20 steps and show the largest "
+                               "differences (needs PyTorch)"),
+            "keras": self.tr("Train the app and Keras side by side for 20 steps and show the largest "
+                             "differences (needs Keras and PyTorch)"),
+            "onnx": self.tr("Run the app and onnxruntime on the same samples and show the largest "
+                            "differences (needs onnxruntime)"),
+        }[target])
         self.verify_button.clicked.connect(self.verify)
         self.report_dialog: QDialog | None = None
         buttons = QHBoxLayout()
@@ -104,13 +117,10 @@ class ExportPanel(QWidget):
                 self.document.unsubscribe(self._on_change)
 
     def refresh(self) -> None:
-        """Regenerate both files now (the timer calls this after edits)."""
-        from nnviz.export.model_code import plan_model
-        from nnviz.export.train_code import render_train
-
+        """Regenerate the files now (the timer calls this after edits)."""
         self._timer.stop()
         try:
-            source = plan_model(self.document, source_name=self._source_name()).source
+            files = self.target.preview(self.document, self._source_name())
         except ExportError as exc:
             self.problem = str(exc)
             self.message.setText(self.problem)
@@ -125,9 +135,8 @@ class ExportPanel(QWidget):
         self.model_view.setEnabled(True)
         self.export_button.setEnabled(True)
         self.verify_button.setEnabled(True)
-        _set_keeping_scroll(self.model_view, source)
-        _set_keeping_scroll(self.train_view, render_train(self.document.training,
-                                                          source_name=self._source_name()))
+        for view, text in zip(self.views, files.values()):
+            _set_keeping_scroll(view, text)
 
     # ------------------------------------------------------------ actions
     def current_text(self) -> str:
@@ -138,11 +147,9 @@ class ExportPanel(QWidget):
 
     def export_to(self, directory: str | Path) -> Any:
         """Write the export; returns the ExportResult, or None after showing why it failed."""
-        from nnviz.export.writer import export_pytorch
-
         try:
-            result = export_pytorch(self.document, directory, weights=self._weights(),
-                                    source_name=self._source_name())
+            result = self.target.export(self.document, directory, weights=self._weights(),
+                                        source_name=self._source_name())
         except (ExportError, OSError) as exc:
             self.message.setText(str(exc))
             self.message.setStyleSheet("color: #C62828;")
@@ -155,19 +162,16 @@ class ExportPanel(QWidget):
         return result
 
     def verify(self) -> Any:
-        """Export to a temporary folder, compare the app with PyTorch there, show the report.
+        """Export to a temporary folder, compare the app with the target there, show the report.
         Returns the VerifyReport (None when it could not run; the message says why)."""
         import tempfile
-
-        from nnviz.export.verify import verify_export
-        from nnviz.export.writer import export_pytorch
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             with tempfile.TemporaryDirectory(prefix="nnviz-verify-") as folder:
                 weights = self._weights()
-                export_pytorch(self.document, folder, weights=weights)
-                report = verify_export(self.document, folder, weights=weights)
+                self.target.export(self.document, folder, weights=weights)
+                report = self.target.verify(self.document, folder, weights=weights)
         except (ExportError, OSError) as exc:
             self.message.setText(str(exc))
             self.message.setStyleSheet("color: #C62828;")
@@ -182,7 +186,11 @@ class ExportPanel(QWidget):
     def _show_report(self, text: str) -> None:
         if self.report_dialog is None:
             self.report_dialog = QDialog(self)
-            self.report_dialog.setWindowTitle(self.tr("nnviz and PyTorch, side by side"))
+            self.report_dialog.setWindowTitle({
+                "pytorch": self.tr("nnviz and PyTorch, side by side"),
+                "keras": self.tr("nnviz and Keras, side by side"),
+                "onnx": self.tr("nnviz and onnxruntime, side by side"),
+            }[self.target.key])
             view = QPlainTextEdit()
             view.setReadOnly(True)
             view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -199,7 +207,11 @@ class ExportPanel(QWidget):
         self.report_dialog.raise_()
 
     def choose_and_export(self) -> None:
-        directory = QFileDialog.getExistingDirectory(self, self.tr("Export to PyTorch: choose a folder"))
+        directory = QFileDialog.getExistingDirectory(self, {
+            "pytorch": self.tr("Export to PyTorch: choose a folder"),
+            "keras": self.tr("Export to Keras: choose a folder"),
+            "onnx": self.tr("Export to ONNX: choose a folder"),
+        }[self.target.key])
         if directory:
             self.export_to(directory)
 
@@ -214,11 +226,13 @@ def _set_keeping_scroll(view: QPlainTextEdit, text: str) -> None:
 
 
 class ExportActions:
-    """What install_export_action adds to a window: the actions and (once opened) the preview dock."""
+    """What install_export_action adds to a window: the actions and (once opened) a preview dock per target."""
 
     def __init__(self, window: Any) -> None:
         self.window = window
-        self.panel: ExportPanel | None = None
+        self.panels: dict[str, ExportPanel] = {}
+        self.docks: dict[str, Any] = {}
+        self.panel: ExportPanel | None = None  # the preview shown last, and its dock
         self.dock: Any = None
         file_menu = window.menu("&File")
         export_menu = file_menu.addMenu(translate("MainWindow", "E&xport"))
@@ -226,6 +240,15 @@ class ExportActions:
         self.export_action.setToolTip(translate("MainWindow", "Show the PyTorch code of this network and export it"))
         self.export_action.triggered.connect(lambda checked=False: self.show_preview())
         export_menu.addAction(self.export_action)
+        self.keras_action = QAction(translate("MainWindow", "Keras..."), window)
+        self.keras_action.setToolTip(translate("MainWindow", "Show the Keras 3 code of this network and export it"))
+        self.keras_action.triggered.connect(lambda checked=False: self.show_preview("keras"))
+        export_menu.addAction(self.keras_action)
+        self.onnx_action = QAction(translate("MainWindow", "ONNX..."), window)
+        self.onnx_action.setToolTip(translate("MainWindow", "Export this network as an ONNX model (for Netron "
+                                                            "and inference runtimes)"))
+        self.onnx_action.triggered.connect(lambda checked=False: self.show_preview("onnx"))
+        export_menu.addAction(self.onnx_action)
         import_menu = file_menu.addMenu(translate("MainWindow", "&Import"))
         self.import_action = QAction(translate("MainWindow", "PyTorch model..."), window)
         self.import_action.triggered.connect(lambda checked=False: import_pytorch(window))
@@ -233,20 +256,29 @@ class ExportActions:
         if hasattr(window, "documentReplaced"):
             window.documentReplaced.connect(self._document_replaced)
 
-    def show_preview(self) -> ExportPanel:
-        if self.panel is None:
-            self.panel = ExportPanel(self.window.document, weights=self._weights, source_name=self._source_name)
-            self.dock = self.window.add_dock(self.panel, "PyTorch code",
-                                             Qt.DockWidgetArea.RightDockWidgetArea)
-            self.panel.exported.connect(
+    def show_preview(self, target: str = "pytorch") -> ExportPanel:
+        if target not in self.panels:
+            panel = ExportPanel(self.window.document, weights=self._weights, source_name=self._source_name,
+                                target=target)
+            right = Qt.DockWidgetArea.RightDockWidgetArea
+            # Literal titles: packaging/check_tr.py hands add_dock's titles to lupdate.
+            if target == "keras":
+                self.docks[target] = self.window.add_dock(panel, "Keras code", right)
+            elif target == "onnx":
+                self.docks[target] = self.window.add_dock(panel, "ONNX export", right)
+            else:
+                self.docks[target] = self.window.add_dock(panel, "PyTorch code", right)
+            panel.exported.connect(
                 lambda folder: self._status(translate("ExportActions", "exported to %s") % folder))
+            self.panels[target] = panel
+        self.panel, self.dock = self.panels[target], self.docks[target]
         self.dock.show()
         self.dock.raise_()
         return self.panel
 
     def _document_replaced(self, document: GraphDocument) -> None:
-        if self.panel is not None:
-            self.panel.set_document(document)
+        for panel in self.panels.values():
+            panel.set_document(document)
 
     def _weights(self) -> Any:
         # The training session's current (possibly trained) weights; else the initial ones.
@@ -263,7 +295,8 @@ class ExportActions:
 
 
 def install_export_action(window: Any) -> ExportActions:
-    """Add File > Export > PyTorch... and File > Import > PyTorch model...; the caller keeps what it returns."""
+    """Add File > Export > PyTorch... / Keras... / ONNX... and File > Import > PyTorch model...; the caller
+    keeps what it returns."""
     return ExportActions(window)
 
 
