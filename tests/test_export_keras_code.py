@@ -143,3 +143,17 @@ def test_the_seed_keras_examples_train_py_runs_one_epoch(example, tmp_path):
     assert (tmp_path / "trained.weights.h5").is_file()
     losses = [float(part.split()[1]) for part in done.stdout.split(" - ") if part.startswith("loss:")]
     assert losses and all(np.isfinite(losses))
+
+
+def test_every_builtin_layer_type_has_a_keras_form_and_weight_layout():
+    from nnviz.export.keras_layers import KERAS_EMITTERS, KERAS_WEIGHTS
+    from nnviz.graph.registry import all_specs
+    from tests import test_seq_export
+
+    assert {s.key for s in all_specs() if not s.is_source} <= set(KERAS_EMITTERS)
+    for build in [*CASES.values(), *test_seq_export.CASES.values()]:  # together: every layer type
+        doc, _ = build()
+        analysis = doc.analysis()
+        for nid, node in doc.nodes.items():
+            if analysis.weight_shapes.get(nid) or analysis.buffer_shapes.get(nid):
+                assert node.type in KERAS_WEIGHTS, node.type
