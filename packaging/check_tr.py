@@ -41,7 +41,8 @@ TRANSLATORS = {"tr", "translate", "QT_TR_NOOP", "QT_TRANSLATE_NOOP", "core_tr", 
 WORDS = re.compile(r"[A-Za-z]{2,}")
 # Words that read the same in every language: names, symbols and units (a string made only of these,
 # numbers and punctuation needs no translation).
-NEUTRAL = {"nnviz", "PyTorch", "NumPy", "Qt", "CSV", "PNG", "SVG", "JSON", "HTML", "OK", "MIT", "LGPL", "BSD",
+NEUTRAL = {"nnviz", "PyTorch", "Keras", "ONNX", "onnxruntime", "Netron", "NumPy", "Qt", "CSV", "PNG", "SVG",
+           "JSON", "HTML", "OK", "MIT", "LGPL", "BSD",
            "ReLU", "SGD", "Adam", "AdamW", "RMSprop", "Nesterov", "max", "min", "px", "ms", "dtype", "float32",
            "float64", "nnviz_csv", "pt", "lr"}
 
