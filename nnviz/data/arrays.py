@@ -24,13 +24,13 @@ from nnviz.data.dataset import (
     LoadContext,
     class_ids,
     class_names_for,
-    opt_bool,
-    opt_int,
+    read_option,
     register_source,
     split_spec,
     standardize,
 )
 from nnviz.data.files import regular_file
+from nnviz.data.options import LIMIT, SEED, STANDARDIZE
 
 DEFAULT_KEYS = (("x", "y", None, None), ("X", "y", None, None), ("x_train", "y_train", "x_test", "y_test"))
 
@@ -166,7 +166,7 @@ def load_npz(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
         task = "classification" if np.issubdtype(y0.dtype, np.integer) or y0.dtype == np.bool_ else "regression"
     if task not in ("classification", "regression"):
         raise DataError(f"data option 'task' must be auto, classification or regression, not {task!r}")
-    limit = opt_int(spec, "limit", 0, 0, 100_000_000)
+    limit = read_option(spec, LIMIT)
 
     def part(xk: str, yk: str) -> tuple[np.ndarray, np.ndarray]:
         x, y = arrays[xk], arrays[yk]
@@ -191,12 +191,12 @@ def load_npz(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
         x_va, y_va = part(kxv, kyv)
         if x_va.shape[1:] != x_tr.shape[1:]:
             raise DataError(f"{path}: validation samples {x_va.shape[1:]} differ from training ones {x_tr.shape[1:]}")
-        order = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1)).permutation(len(x_tr))
+        order = np.random.default_rng(read_option(spec, SEED)).permutation(len(x_tr))
         x_tr, y_tr = x_tr[order], y_tr[order]
     else:
         x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)
     stats = None
-    if opt_bool(spec, "standardize", False):
+    if read_option(spec, STANDARDIZE):
         x_tr, x_va, stats = standardize(x_tr, x_va)
     names: list[str] = []
     if task == "classification":

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from nnviz.data.budget import DATA_BYTES_PER_VALUE, require, room
-from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_int, register_source, split_spec
+from nnviz.data.dataset import DataError, Dataset, LoadContext, read_option, register_source, split_spec
 from nnviz.data.idx import MAX_BYTES, read_bytes
+from nnviz.data.options import LIMIT, SEED
 
 RECORD = 1 + 3 * 32 * 32
 CIFAR10_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -83,7 +84,7 @@ def _class_names(folder: Path | None) -> list[str]:
 
 @register_source("cifar10", keys=("folder", "files", "val_files", "limit", "val_split", "seed"))
 def load_cifar10(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
-    limit = opt_int(spec, "limit", 0, 0, 100_000_000)
+    limit = read_option(spec, LIMIT)
     folder = None
     if spec.get("folder"):
         folder = ctx.path(spec, "folder", "folder with the CIFAR-10 .bin batches")
@@ -100,7 +101,7 @@ def load_cifar10(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     x, y = _read_all(train, limit)
     if val is not None:
         x_va, y_va = _read_all(val, limit)
-        order = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1)).permutation(len(x))
+        order = np.random.default_rng(read_option(spec, SEED)).permutation(len(x))
         x_tr, y_tr = x[order], y[order]
     else:
         x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from nnviz.data.cifar import CIFAR10_NAMES
-from nnviz.data.dataset import DataError, Dataset, LoadContext, opt_int, register_source
+from nnviz.data.dataset import DataError, Dataset, LoadContext, read_option, register_source
+from nnviz.data.options import LIMIT, SEED
 from nnviz.data.pickle_data import PickleDataError, loads_data
 
 MAX_BATCH_BYTES = 200 << 20  # a real batch is about 31 MB
@@ -54,7 +55,7 @@ def read_python_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
 @register_source("cifar10_python")
 def load_cifar10_python(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     folder = ctx.path(spec, "folder", "folder with the CIFAR-10 Python batches")
-    limit = opt_int(spec, "limit", 0, 0, 100_000_000)
+    limit = read_option(spec, LIMIT)
     train = [folder / f"data_batch_{i}" for i in range(1, 6)]
     missing = [p.name for p in train if not p.is_file()]
     if missing:
@@ -66,6 +67,6 @@ def load_cifar10_python(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     x_va, y_va = read_python_batch(test) if test.is_file() else (x[:0], y[:0])
     if limit:
         x, y, x_va, y_va = x[:limit], y[:limit], x_va[:limit], y_va[:limit]
-    order = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1)).permutation(len(x))
+    order = np.random.default_rng(read_option(spec, SEED)).permutation(len(x))
     return Dataset(x[order] / 255.0, y[order], x_va / 255.0, y_va, "classification", name="cifar10",
                    class_names=list(CIFAR10_NAMES), description=f"CIFAR-10 (Python batches) from {folder}")

@@ -32,12 +32,13 @@ from nnviz.data.dataset import (
     DataError,
     Dataset,
     LoadContext,
-    opt_bool,
+    read_option,
     register_source,
     split_spec,
     standardize,
 )
 from nnviz.data.files import read_file
+from nnviz.data.options import STANDARDIZE
 
 MAX_BYTES = 512 * 1024 * 1024
 MAX_REPORTED = 5  # how many bad cells one message lists before "and N more"
@@ -317,7 +318,7 @@ def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
         problems.raise_any()
     x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)
     stats = None
-    if opt_bool(spec, "standardize", False):
+    if read_option(spec, STANDARDIZE):
         x_tr, x_va, stats = standardize(x_tr, x_va)
     return Dataset(x_tr, y_tr, x_va, y_va, task, name=path.name, class_names=class_names,
                    feature_names=[names[i] for i in features], standardization=stats,

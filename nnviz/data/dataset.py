@@ -10,11 +10,14 @@ from __future__ import annotations
 import difflib
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from nnviz.data.options import SEED, VAL_SPLIT, with_default
+from nnviz.graph.params import ParamError, ParamSpec
 
 
 class DataError(ValueError):
@@ -221,15 +224,24 @@ def opt_bool(spec: dict[str, Any], key: str, default: bool) -> bool:
     return value
 
 
-def val_fraction(spec: dict[str, Any], default: float = 0.2) -> float:
-    value = opt_float(spec, "val_split", default, 0.0, 0.95)
-    return value
+def read_option(spec: dict[str, Any], option: ParamSpec) -> Any:
+    """The value of one option of a data spec (nnviz.data.options), its default when absent, or a DataError
+    naming it."""
+    named = replace(option, label=f"data option {option.name!r}")  # the file's key, as the learner wrote it
+    try:
+        return named.validate(spec.get(option.name, option.default))
+    except ParamError as exc:
+        raise DataError(str(exc)) from None
 
 
-def split_spec(x: np.ndarray, y: np.ndarray, spec: dict[str, Any], default_val: float = 0.2
+def val_fraction(spec: dict[str, Any], default: float = VAL_SPLIT.default) -> float:
+    return read_option(spec, with_default(VAL_SPLIT, default))
+
+
+def split_spec(x: np.ndarray, y: np.ndarray, spec: dict[str, Any], default_val: float = VAL_SPLIT.default
                ) -> tuple[np.ndarray, ...]:
     """Shuffle and split with the spec's seed and val_split; the seed also fixes the order."""
-    rng = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1))
+    rng = np.random.default_rng(read_option(spec, SEED))
     x_tr, y_tr, x_va, y_va = split(x, y, val_fraction(spec, default_val), rng)
     if len(x_tr) == 0:
         raise DataError("no training samples are left after holding out the validation part: "

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import DataError, Dataset, opt_bool, opt_int, register_source, split_spec
+from nnviz.data.dataset import DataError, Dataset, opt_int, read_option, register_source, split_spec
+from nnviz.data.options import FLAT
 from nnviz.resources import resource_path
 
 N_DIGITS = 1797
@@ -41,7 +42,7 @@ def _read_digits() -> tuple[np.ndarray, np.ndarray]:
 @register_source("digits", keys=("flat", "limit", "val_split", "seed"))
 def load_digits(spec: dict[str, Any]) -> Dataset:
     pixels, labels = _read_digits()
-    flat = opt_bool(spec, "flat", False)
+    flat = read_option(spec, FLAT)
     limit = opt_int(spec, "limit", 0, 0, N_DIGITS)
     x = pixels.astype(np.float64) / 16.0
     x = x if flat else x.reshape(-1, 1, 8, 8)

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import DataError, Dataset, opt_float, opt_int, register_source, split_spec
+from nnviz.data.dataset import DataError, Dataset, read_option, register_source, split_spec
+from nnviz.data.options import CELLS, POINTS_N, POINTS_NOISE, SEED
 
 Arrays = tuple[np.ndarray, np.ndarray]
 
@@ -71,7 +72,7 @@ def moons(n: int, noise: float, rng: np.random.Generator, spec: dict[str, Any]) 
 
 def checkerboard(n: int, noise: float, rng: np.random.Generator, spec: dict[str, Any]) -> Arrays:
     """A cells x cells board on [-1, 1]^2 (default 4); class = colour of the square a point is on."""
-    cells = opt_int(spec, "cells", 4, 2, 16)
+    cells = read_option(spec, CELLS)
     x = rng.uniform(-1, 1, size=(n, 2))
     idx = np.floor((x + 1) / 2 * cells).clip(0, cells - 1).astype(np.int64)
     y = ((idx[:, 0] + idx[:, 1]) % 2).astype(np.int64)
@@ -127,9 +128,9 @@ def load_generated(spec: dict[str, Any]) -> Dataset:
     if not isinstance(name, str) or name not in GENERATORS:
         raise DataError(f"unknown generated data set {name!r}; known: {', '.join(GENERATORS)}")
     gen = GENERATORS[name]
-    n = opt_int(spec, "n", 200, 2, 1_000_000)
-    noise = opt_float(spec, "noise", 0.0, 0.0, 10.0)
-    seed = opt_int(spec, "seed", 0, 0, 2**32 - 1)
+    n = read_option(spec, POINTS_N)
+    noise = read_option(spec, POINTS_NOISE)
+    seed = read_option(spec, SEED)
     x, y = gen.fn(n, noise, np.random.default_rng(seed), spec)
     x_tr, y_tr, x_va, y_va = split_spec(x, y, {**spec, "seed": seed + 1})
     classes = ["0", "1"] if gen.task == "classification" else []

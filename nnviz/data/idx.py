@@ -24,12 +24,12 @@ from nnviz.data.dataset import (
     Dataset,
     LoadContext,
     class_ids,
-    opt_bool,
-    opt_int,
+    read_option,
     register_source,
     split_spec,
 )
 from nnviz.data.files import gunzip, head, read_file
+from nnviz.data.options import FLAT, LIMIT, SEED
 
 IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 FASHION_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
@@ -108,8 +108,8 @@ def _pair(images_path: Path, labels_path: Path, flat: bool, limit: int) -> tuple
 
 
 def _load(spec: dict[str, Any], ctx: LoadContext, fashion: bool) -> Dataset:
-    flat = opt_bool(spec, "flat", False)
-    limit = opt_int(spec, "limit", 0, 0, 100_000_000)
+    flat = read_option(spec, FLAT)
+    limit = read_option(spec, LIMIT)
     if spec.get("folder"):
         folder = ctx.path(spec, "folder", "folder with the IDX files")
         paths = [_find(folder, s) for s in ("train-images", "train-labels", "t10k-images", "t10k-labels")]
@@ -128,7 +128,7 @@ def _load(spec: dict[str, Any], ctx: LoadContext, fashion: bool) -> Dataset:
         x_va, y_va = _pair(*val, flat, limit)
         if x_va.shape[1:] != x.shape[1:]:
             raise DataError(f"validation images {x_va.shape[1:]} differ from training images {x.shape[1:]}")
-        order = np.random.default_rng(opt_int(spec, "seed", 0, 0, 2**32 - 1)).permutation(len(x))
+        order = np.random.default_rng(read_option(spec, SEED)).permutation(len(x))
         x_tr, y_tr = x[order], y[order]
     else:
         x_tr, y_tr, x_va, y_va = split_spec(x, y, spec)

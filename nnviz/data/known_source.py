@@ -15,9 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import DataError, Dataset, LoadContext, load_dataset, opt_bool, opt_int, register_source
+from nnviz.data.dataset import (
+    DataError,
+    Dataset,
+    LoadContext,
+    load_dataset,
+    read_option,
+    register_source,
+)
 from nnviz.data.known_sets import STAND_IN_WORDS, known_set, set_folder
 from nnviz.data.locate import find_copies
+from nnviz.data.options import FLAT, LIMIT
 from nnviz.i18n import translate
 
 PASSED_ON = ("limit", "seed", "val_split")
@@ -67,8 +75,8 @@ def load_known(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
         known = known_set(str(spec.get("name", "")))
     except KeyError as exc:
         raise DataError(exc.args[0]) from None
-    flat = opt_bool(spec, "flat", False)
-    opt_int(spec, "limit", 0, 0, 100_000_000)
+    flat = read_option(spec, FLAT)
+    read_option(spec, LIMIT)
     copy = real_copy(spec, ctx)
     if copy is None:
         fallback = spec.get("fallback")
@@ -85,7 +93,7 @@ def load_known(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
         return ds
     inner = {**copy.spec, **{k: spec[k] for k in PASSED_ON if k in spec}}
     if inner["kind"] in ("mnist", "fashion_mnist") and "val_split" not in spec:
-        ds = _idx_float32(Path(inner["folder"]), inner["kind"], opt_int(spec, "limit", 0, 0, 100_000_000))
+        ds = _idx_float32(Path(inner["folder"]), inner["kind"], read_option(spec, LIMIT))
     else:
         ds = load_dataset(inner, base_dir=ctx.base_dir)
     if flat:

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
-from nnviz.data.dataset import DataError, Dataset, opt_float, opt_int, register_source, split_spec
+from nnviz.data.dataset import DataError, Dataset, opt_int, read_option, register_source, split_spec
+from nnviz.data.options import SEED, SHAPES_N, SHAPES_NOISE
 
 SHAPE_NAMES = ["circle", "square", "triangle", "plus", "ring",
                "horiz. bars", "vert. bars", "diamond", "x", "frame"]
@@ -78,9 +79,9 @@ def make_shapes(n: int, noise: float = 0.05, seed: int = 0, size: int = 32) -> t
 
 @register_source("shapes", keys=("n", "noise", "seed", "val_split", "size"))
 def load_shapes(spec: dict[str, Any]) -> Dataset:
-    n = opt_int(spec, "n", 1000, 10, 200_000)
-    noise = opt_float(spec, "noise", 0.05, 0.0, 1.0)
-    seed = opt_int(spec, "seed", 0, 0, 2**32 - 1)
+    n = read_option(spec, SHAPES_N)
+    noise = read_option(spec, SHAPES_NOISE)
+    seed = read_option(spec, SEED)
     size = opt_int(spec, "size", 32, 8, 128)
     require(n * 3 * size * size * DATA_BYTES_PER_VALUE, f"{n:,} colour shapes of 3x{size}x{size} would need {{}}",
             "ask for fewer images (n) or a smaller size", DataError)

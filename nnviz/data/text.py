@@ -12,7 +12,7 @@ scripts form words. Punctuation is dropped in both modes, as Keras' Tokenizer do
 A "text" data spec: {"kind": "text", "path": optional CSV of (text, label) rows (default: the
 shipped bilingual sentiment corpus), "language": "all" | "en" | "zh" (shipped corpus only),
 "level": "words" | "characters", "lower": true, "num_words": 100, "maxlen": 0 (0 = longest),
-"padding": "pre" | "post", "truncating": "pre" | "post", "val_split": 0.0, "seed": 0}.
+"padding": "pre" | "post", "truncating": "pre" | "post", "val_split": 0.0 (0.2 for one's own file), "seed": 0}.
 Samples are token ids stored as floats, shape (maxlen,); labels are class ids.
 """
 
@@ -35,12 +35,13 @@ from nnviz.data.dataset import (
     Dataset,
     LoadContext,
     class_ids,
-    opt_float,
     opt_int,
+    read_option,
     register_source,
     split,
 )
 from nnviz.data.files import read_file
+from nnviz.data.options import SEED, TEXT_VAL_SPLIT
 
 PAD, OOV = 0, 1
 MAX_TEXT_BYTES = 256 * 2**20
@@ -192,8 +193,7 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
         raise DataError("data option 'num_words' counts padding and the unknown word too: give at least 2, "
                         "or 0 for every token")
     maxlen = opt_int(spec, "maxlen", 0, 0, MAX_LENGTH) or None
-    val_split = opt_float(spec, "val_split", 0.0, 0.0, 0.95)
-    seed = opt_int(spec, "seed", 0, 0, 2**32 - 1)
+    val_split, seed = read_option(spec, TEXT_VAL_SPLIT), read_option(spec, SEED)
     tok = Tokenizer(num_words, str(spec.get("level", "words")), bool(spec.get("lower", True))).fit(texts)
     sequences = tok.texts_to_sequences(texts)
     length = maxlen or max((len(s) for s in sequences), default=0)

@@ -12,6 +12,20 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from nnviz.data.generated import GENERATORS
+from nnviz.data.options import (
+    CELLS,
+    FLAT,
+    POINTS_N,
+    POINTS_NOISE,
+    SEED,
+    SHAPES_N,
+    SHAPES_NOISE,
+    STANDARDIZE,
+    TEXT_VAL_SPLIT,
+    VAL_SPLIT,
+)
+from nnviz.data.options import LIMIT as LIMIT_OPTION
+from nnviz.graph.params import ParamSpec
 
 CONTEXT = "DataChoices"
 
@@ -27,14 +41,27 @@ class Field:
     choices: tuple[str, ...] = ()
     tip: str = ""
     required: bool = False  # the data cannot load without it (the panel asks for it instead of loading)
+    source: ParamSpec | None = None  # the data option it edits (nnviz.data.options), where its numbers come from
 
 
-SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90, tip="Share of samples held out to validate"),
-         Field("seed", "int", 0, "Seed", 0, 1_000_000, tip="Same seed, same data and the same shuffle"))
-POINTS = (Field("n", "int", 200, "Samples", 10, 20_000), Field("noise", "float", 0.1, "Noise", 0, 2),
-          *SPLIT)
-FILE_SPLIT = (Field("val_split", "percent", 0.2, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))
-LIMIT = Field("limit", "int", 10_000, "Use at most", 0, 10**7, tip="0 = all; fewer samples load and train faster")
+def option(spec: ParamSpec, label: str = "", kind: str = "") -> Field:
+    """A form field for a data option defined in nnviz.data.options: its default, range and words come from
+    there (label: a more specific one for this choice); a fraction shows as a percentage."""
+    percent = kind == "percent"
+    scale = 100 if percent else 1
+    low = spec.minimum * scale if spec.minimum is not None else 0
+    high = spec.maximum * scale if spec.maximum is not None else 1_000_000
+    if spec.kind == "int":
+        high = min(high, 2**31 - 1)  # a Qt spin box holds 32-bit numbers; larger seeds stay typeable in the file
+    return Field(spec.name, kind or spec.kind, spec.default, label or spec.label, low, high, spec.choices,
+                 tip=spec.help, source=spec)
+
+
+SPLIT = (option(VAL_SPLIT, kind="percent"), option(SEED))
+POINTS = (option(POINTS_N), option(POINTS_NOISE), *SPLIT)
+FILE_SPLIT = SPLIT
+TEXT_SPLIT = (option(TEXT_VAL_SPLIT, kind="percent"), option(SEED))
+LIMIT = option(LIMIT_OPTION)
 # The tokenizer's settings (nnviz.data.text; defaults as there).
 TEXT = (Field("language", "choice", "all", "Language", choices=("all", "en", "zh")),
         Field("level", "choice", "words", "Tokens", choices=("words", "characters"),
@@ -49,14 +76,14 @@ TEXT = (Field("language", "choice", "all", "Language", choices=("all", "en", "zh
 # (label in the list, base spec, fields). Generated sets first: they need nothing from the user.
 CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
     *[(g.label, {"kind": "generated", "name": key},
-       POINTS + ((Field("cells", "int", 4, "Cells per side", 2, 16),) if key == "checkerboard" else ()))
+       POINTS + ((option(CELLS),) if key == "checkerboard" else ()))
       for key, g in GENERATORS.items()],
     ("Handwritten digits 8x8 (1,797 images)", {"kind": "digits"},
-     (Field("flat", "bool", False, "As flat vectors (64,)"), *SPLIT)),
+     (option(FLAT, "As flat vectors (64,)"), *SPLIT)),
     ("Colour shapes 3x32x32 (10 classes)", {"kind": "shapes"},
-     (Field("n", "int", 1000, "Images", 20, 50_000), Field("noise", "float", 0.05, "Noise", 0, 1), *SPLIT)),
+     (option(SHAPES_N), option(SHAPES_NOISE), *SPLIT)),
     ("Sentences (English/Chinese sentiment)", {"kind": "text"},
-     (*TEXT, Field("val_split", "percent", 0.0, "Validation", 0, 90), Field("seed", "int", 0, "Seed", 0, 10**6))),
+     (*TEXT, *TEXT_SPLIT)),
     # The same "text" kind read from the learner's own file; choice_index tells the two apart by "path".
     ("Sentences from my CSV file...", {"kind": "text"},
      (Field("path", "file", "", "File",
@@ -65,9 +92,7 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
     # The guides' sets, wherever they already are (nnviz.data.locate), or fetched from the row below the form.
     # (A folder of the learner's own is the "My ... files" choices below.)
     *[(label, {"kind": "known", "name": key},
-       (*((Field("flat", "bool", False, "As flat vectors (784,)"),) if key != "cifar10" else ()),
-        Field("limit", "int", 0, "Use at most", 0, 10**7, tip="0 = all; fewer samples load and train faster"),
-        Field("seed", "int", 0, "Seed", 0, 10**6)))
+       (*((option(FLAT, "As flat vectors (784,)"),) if key != "cifar10" else ()), LIMIT, option(SEED)))
       for label, key in (("MNIST handwritten digits 28x28 (70,000)", "mnist"),
                          ("Fashion-MNIST clothes 28x28 (70,000)", "fashion-mnist"),
                          ("CIFAR-10 colour photos 32x32 (60,000)", "cifar10"))],
@@ -76,18 +101,18 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
       Field("target", "column", None, "Target column"),
       Field("features", "columns", None, "Feature columns", tip="Untick columns the network should not see"),
       Field("task", "choice", "auto", "Task", choices=("auto", "classification", "regression")),
-      Field("standardize", "bool", False, "Standardise features"), *FILE_SPLIT)),
+      option(STANDARDIZE), *FILE_SPLIT)),
     ("My NumPy .npz file...", {"kind": "npz"},
      (Field("path", "file", "", "File", tip="Arrays x and y (or x_train/y_train, x_test/y_test)"),
-      Field("standardize", "bool", False, "Standardise features"), *FILE_SPLIT)),
+      option(STANDARDIZE), *FILE_SPLIT)),
     ("My image folder (one sub-folder per class)...", {"kind": "image_folder"},
      (Field("path", "folder", "", "Folder"), Field("size", "int", 32, "Resize to (pixels)", 4, 256),
       Field("grayscale", "bool", False, "Grey (1 channel)"), *FILE_SPLIT)),
     ("My MNIST IDX files...", {"kind": "mnist"},
      (Field("folder", "folder", "", "Folder", tip="Holds train-images-idx3-ubyte(.gz) and train-labels..."),
-      Field("flat", "bool", False, "As flat vectors (784,)"), LIMIT, *FILE_SPLIT)),
+      option(FLAT, "As flat vectors (784,)"), LIMIT, *FILE_SPLIT)),
     ("My Fashion-MNIST IDX files...", {"kind": "fashion_mnist"},
-     (Field("folder", "folder", "", "Folder"), Field("flat", "bool", False, "As flat vectors (784,)"), LIMIT,
+     (Field("folder", "folder", "", "Folder"), option(FLAT, "As flat vectors (784,)"), LIMIT,
       *FILE_SPLIT)),
     ("My CIFAR-10 binary batches...", {"kind": "cifar10"},
      (Field("folder", "folder", "", "Folder", tip="cifar-10-batches-bin: data_batch_*.bin and test_batch.bin"),
