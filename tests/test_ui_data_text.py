@@ -105,7 +105,7 @@ def test_browse_picks_a_csv_that_loads_and_applies_undoably(qtbot, tmp_path, mon
     assert asked == ["Choose a data file"]
     spec = signal.args[0]
     assert spec["kind"] == "text" and spec["path"] == "reviews.csv"  # stored relative to the .nnviz file
-    assert spec["maxlen"] == 8 and spec["val_split"] == pytest.approx(0.2)
+    assert spec["maxlen"] == 8 and spec["val_split"] == 0.0  # the text loader's default (nnviz.data.options)
     assert doc.data == spec
     ds = panel.dataset
     assert ds.name == "reviews" and ds.class_names == ["negative", "positive"]

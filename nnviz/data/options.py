@@ -18,7 +18,7 @@ LIMIT = ParamSpec("limit", "int", 0, "0 = all; fewer samples load and train fast
 FLAT = ParamSpec("flat", "bool", False, label="As flat vectors")
 STANDARDIZE = ParamSpec("standardize", "bool", False, label="Standardise features")
 
-# The shipped sentences hold out none unless asked (nnviz.data.text); a learner's own file uses VAL_SPLIT.
+# Sentences (shipped or the learner's file) hold out none unless asked (nnviz.data.text).
 TEXT_VAL_SPLIT = replace(VAL_SPLIT, default=0.0)
 
 # Generated 2-D points (nnviz.data.generated).

@@ -12,7 +12,7 @@ scripts form words. Punctuation is dropped in both modes, as Keras' Tokenizer do
 A "text" data spec: {"kind": "text", "path": optional CSV of (text, label) rows (default: the
 shipped bilingual sentiment corpus), "language": "all" | "en" | "zh" (shipped corpus only),
 "level": "words" | "characters", "lower": true, "num_words": 100, "maxlen": 0 (0 = longest),
-"padding": "pre" | "post", "truncating": "pre" | "post", "val_split": 0.0 (0.2 for one's own file), "seed": 0}.
+"padding": "pre" | "post", "truncating": "pre" | "post", "val_split": 0.0, "seed": 0}.
 Samples are token ids stored as floats, shape (maxlen,); labels are class ids.
 """
 

@@ -88,7 +88,7 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
     ("Sentences from my CSV file...", {"kind": "text"},
      (Field("path", "file", "", "File",
             tip="a CSV of text,label rows, one sentence per row", required=True),
-      *TEXT, *FILE_SPLIT)),
+      *TEXT, *TEXT_SPLIT)),
     # The guides' sets, wherever they already are (nnviz.data.locate), or fetched from the row below the form.
     # (A folder of the learner's own is the "My ... files" choices below.)
     *[(label, {"kind": "known", "name": key},
