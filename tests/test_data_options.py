@@ -41,7 +41,7 @@ def test_the_limit_the_issue_found_twice_is_now_one():
     assert (options.LIMIT.default, options.LIMIT.maximum) == (0, 100_000_000)
     assert read_option({}, options.LIMIT) == 0
     assert read_option({"limit": 100_000_000}, options.LIMIT) == 100_000_000
-    with pytest.raises(DataError, match=r"data option 'limit' must be at most 100000000"):
+    with pytest.raises(DataError, match=r"data option 'limit' must be from 0 to 100000000, not 100000001"):
         read_option({"limit": 100_000_001}, options.LIMIT)
 
 
@@ -68,5 +68,5 @@ def test_a_choice_left_at_its_form_defaults_loads_what_a_spec_without_them_loads
 def test_a_bad_option_is_named_as_the_file_writes_it():
     with pytest.raises(DataError, match=r"data option 'n' must be a whole number, not 'many'"):
         load_dataset({"kind": "generated", "name": "xor", "n": "many"})
-    with pytest.raises(DataError, match=r"data option 'noise' must be at most 10"):
+    with pytest.raises(DataError, match=r"data option 'noise' must be from 0 to 10, not 11"):
         load_dataset({"kind": "generated", "name": "xor", "noise": 11})

@@ -228,10 +228,16 @@ def read_option(spec: dict[str, Any], option: ParamSpec) -> Any:
     """The value of one option of a data spec (nnviz.data.options), its default when absent, or a DataError
     naming it."""
     named = replace(option, label=f"data option {option.name!r}")  # the file's key, as the learner wrote it
+    value = spec.get(option.name, option.default)
     try:
-        return named.validate(spec.get(option.name, option.default))
+        typed = replace(named, minimum=None, maximum=None).validate(value)
     except ParamError as exc:
         raise DataError(str(exc)) from None
+    try:
+        return named.validate(typed)
+    except ParamError:
+        low, high = (f"{b:g}" if option.kind == "float" else str(int(b)) for b in (option.minimum, option.maximum))
+        raise DataError(f"data option {option.name!r} must be from {low} to {high}, not {value!r}") from None
 
 
 def val_fraction(spec: dict[str, Any], default: float = VAL_SPLIT.default) -> float:
