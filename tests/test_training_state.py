@@ -149,3 +149,16 @@ def test_a_damaged_state_is_refused_with_a_message_and_nothing_half_applied(tmp_
     outcome = restore_training(session, state)
     assert outcome.outcome == "weights" and "could not be continued" in outcome.message
     assert session.steps_done == 0 and session.metrics.step_loss == []
+
+
+def test_hand_edits_are_saved_and_replayed_after_reopening(tmp_path):
+    session = Session(xor_mlp())
+    session.run(steps=2)
+    dense = next(nid for nid, layer in session.layers.items() if layer.params)
+    session.edit_weight(dense, "weight", (0, 1), 0.75)
+    session.run(steps=3)
+    reopened = _reopen(session, tmp_path / "edited.nnviz")
+    assert [e.as_list() for e in reopened.all_edits()] == [e.as_list() for e in session.all_edits()]
+    reopened.rewind()  # replayed from step 0: the edit at step 2 is made again on the way
+    session.rewind()
+    _same_run(session, reopened)

@@ -33,7 +33,7 @@ def windows(qapp, tmp_path):
     yield make
     for win in made:
         win.undo_stack.setClean()
-        win.training.mark_saved()
+        win.training.saves.mark_saved()
         win.close()
         win.deleteLater()
 
@@ -101,3 +101,58 @@ def test_autosave_and_recovery_keep_the_training(windows, tmp_path, monkeypatch)
     assert other.offer_recovery()
     assert other.training.session.steps_done == 4
     _assert_same_weights(trained, other.training.session.weights())
+
+
+def test_a_hand_edit_in_the_window_is_undone_redone_rewound_across_and_replayed(windows):
+    from nnviz.ui.training.neuron_view import neuron_columns
+
+    win = windows(load(EXAMPLES / "xor.nnviz"))
+    controller = win.training
+    for _ in range(3):
+        controller.step_batch()
+    hidden = neuron_columns(controller.session)[1][0]
+    before = float(controller.session.layers[hidden].params["weight"][3, 1])
+    nv = controller.views.neurons
+    nv.refresh(controller.session)
+    nv.select_connection(hidden, 3, 1)
+    nv.edit_box.setValue(1.25)
+    nv.set_button.click()
+    weight = lambda: float(controller.session.layers[hidden].params["weight"][3, 1])  # noqa: E731
+    assert weight() == 1.25 and win.undo_stack.count() == 1 and "Set" in win.undo_stack.text(0)
+    win.undo_stack.undo()
+    assert weight() == before
+    win.undo_stack.redo()
+    assert weight() == 1.25
+    for _ in range(4):
+        controller.step_batch()
+    trained = controller.session.weights()
+    for _ in range(5):
+        controller.rewind()  # to step 2: before the edit
+    assert controller.session.steps_done == 2 and weight() != 1.25
+    for _ in range(5):
+        controller.step_batch()  # replayed: the edit is made again at step 3
+    _assert_same_weights(trained, controller.session.weights())
+    reference = Session(load(EXAMPLES / "xor.nnviz"))
+    reference.run(steps=3)
+    reference.layers[hidden].params["weight"][3, 1] = 1.25
+    reference.run(steps=4)
+    _assert_same_weights(reference.weights(), controller.session.weights())
+
+
+def test_save_as_moves_the_one_file_location(windows, tmp_path):
+    win = windows(load(EXAMPLES / "xor.nnviz"))
+    first, second = tmp_path / "a" / "net.nnviz", tmp_path / "b" / "net.nnviz"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    assert win.files.write(str(first))
+    assert win.file_path == str(first) and win.document.meta["path"] == str(first.resolve())
+    assert win.files.write(str(second))  # Save As elsewhere: data paths now resolve next to it
+    assert win.file_path == str(second) and win.document.meta["path"] == str(second.resolve())
+
+
+def test_a_rename_reaches_the_session_without_patching_or_rebuilding_it(windows):
+    win = windows(load(EXAMPLES / "xor.nnviz"))
+    session = win.training.session
+    dense = next(n.id for n in win.document.nodes.values() if n.type == "dense")
+    assert win.controller.rename(dense, "hidden_layer")
+    assert win.training.session is session and session.net.names[dense] == "hidden_layer"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,25 @@ from nnviz.engine.base import LAYERS, Layer
 from nnviz.engine.footprint import require_fits
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
+
+
+class DocumentNames(Mapping[str, str]):
+    """Node id -> the name the learner gave it, read from the document each time: a rename shows at once
+    without rebuilding the network, and nothing outside the document holds a copy to keep in step."""
+
+    def __init__(self, doc: GraphDocument, order: list[str]) -> None:
+        self._doc, self._order = doc, list(order)
+
+    def __getitem__(self, node: str) -> str:
+        if node not in self._order:
+            raise KeyError(node)
+        return self._doc.nodes[node].name
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
 
 
 class SessionError(ValueError):
@@ -33,7 +53,7 @@ class Network:
     feeds: dict[str, list[str]]  # node -> source node of each input port
     input_id: str
     output_id: str
-    names: dict[str, str]
+    names: Mapping[str, str]  # DocumentNames: read from the document
 
     @classmethod
     def build(cls, doc: GraphDocument, dtype: str, seed: int) -> Network:
@@ -62,7 +82,7 @@ class Network:
             if layer.stochastic:
                 layer.rng = stream(seed, DROPOUT_STREAM, index)
             layers[nid] = layer
-        names = {nid: doc.nodes[nid].name for nid in order}
+        names = DocumentNames(doc, order)
         return cls(order, layers, feeds, analysis.inputs[0], analysis.outputs[0], names)
 
     @property

@@ -21,6 +21,7 @@ import numpy as np
 from nnviz.data.dataset import Dataset, load_dataset
 from nnviz.data.text import token_problems
 from nnviz.engine.formula_text import Context, Formula
+from nnviz.engine.hand_edits import HandEdits
 from nnviz.engine.history import MB, Checkpoint, History
 from nnviz.engine.losses import make_loss
 from nnviz.engine.metrics import EpochRow, Metrics
@@ -70,7 +71,7 @@ class Position:
     next_node: str | None
 
 
-class Session:
+class Session(HandEdits):
     def __init__(self, doc: GraphDocument, dataset: Dataset | None = None,
                  settings: TrainingSettings | None = None, *, history_limit: int = 512,
                  checkpoint_stride: int = 16) -> None:
@@ -115,6 +116,7 @@ class Session:
         self.optimizer = make_optimizer(self.settings)
         self.data_rng = stream(self.settings.seed, DATA_STREAM)
         self.metrics = Metrics()
+        self.hand_edits = {}  # step -> weights set by hand at that boundary (nnviz.engine.hand_edits)
         self.steps_done = 0
         self.micro = 0
         self.epoch = 1
@@ -144,6 +146,7 @@ class Session:
         self.epoch, self.batch_in_epoch = cp.epoch, cp.batch_in_epoch
         self.perm = None if cp.perm is None else cp.perm.copy()
         self.net.load_state(cp.network)
+        self._apply_edits(cp.step)  # already in the checkpoint; applied again in case it was taken before
         self.optimizer.load_state(cp.optimizer)
         for g, state in zip(self.random_streams(), cp.rng_states):
             g.bit_generator.state = state
@@ -382,6 +385,7 @@ class Session:
 
     def _open_step(self, checkpoint: bool) -> None:
         """Start the next training step, first saving the state it starts from when asked."""
+        self._apply_edits(self.steps_done)
         if checkpoint and not self.history.has(self.steps_done):
             self.history.add(self._checkpoint())
         self._gen = self._train_step()

@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from nnviz.engine.hand_edits import edits_from_lists
 from nnviz.engine.history import Checkpoint
 from nnviz.engine.metrics import EpochRow
+from nnviz.engine.network import SessionError
 
 if TYPE_CHECKING:
     from nnviz.engine.session import Session
@@ -107,6 +109,9 @@ def training_state(session: Session) -> dict[str, Any] | None:
                        for r in metrics.epochs[:epochs]],
         },
     }
+    edits = session.all_edits()
+    if edits:  # weights set by hand: replaying the run (a rewind after reopening) sets them again
+        tree["edits"] = [e.as_list() for e in edits]
     if carried and cp.step > 0:
         # Reset and rewind replay from these, not from the document's own starting weights.
         tree["start_weights"] = session.start_weights
@@ -190,6 +195,12 @@ def _continue(session: Session, state: dict[str, Any], weights: Weights) -> None
         raise StateError(f"batch {cp.batch_in_epoch} of an epoch of {session.n_batches} batches")
     if cp.batch_in_epoch and cp.perm is None:
         raise StateError("the data order of the epoch is missing")
+    try:
+        edits = edits_from_lists(state.get("edits", []))
+        session.set_edits(edits)
+    except (ValueError, SessionError) as exc:
+        session.set_edits([])
+        raise StateError(str(exc)) from None
     # Everything is checked: now apply. Step 0 is the document's start (or the carried start weights).
     if start is not None:
         session.load_weights(start)

@@ -130,7 +130,7 @@ class FileActions(QObject):
         self.window.set_file_path(str(path))
         self.window.undo_stack.setClean()
         if self.window.training is not None:
-            self.window.training.mark_saved()
+            self.window.training.saves.mark_saved()
         self.window.autosaver.clear()
         self.add_recent(str(path))
         self.window.update_title()

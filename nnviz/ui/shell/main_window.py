@@ -210,6 +210,19 @@ class MainWindow(QMainWindow):
         finally:
             self.opened_state = None
 
+    @property
+    def file_path(self) -> str:
+        """Where Save writes ("" for a document not saved anywhere yet)."""
+        return self._file_path
+
+    @file_path.setter
+    def file_path(self, path: str) -> None:
+        # One location: the document's meta["path"] (where its data paths resolve, what io.load sets)
+        # follows the file, so after Save As the data, the title and the next Save agree.
+        self._file_path = str(path)
+        if path:
+            self.document.meta["path"] = str(Path(path).resolve())
+
     def set_file_path(self, path: str) -> None:
         """The document now lives in `path` (after Save As)."""
         self.file_path = path
@@ -217,11 +230,11 @@ class MainWindow(QMainWindow):
 
     def training_state(self) -> dict | None:
         """The trained state to save with the document (weights, optimiser, position, metrics, random)."""
-        return self.training.saved_state() if self.training is not None else None
+        return self.training.saves.saved_state() if self.training is not None else None
 
     def has_unsaved_work(self) -> bool:
         """Edits not saved, or training done since the last save (autosave keeps both)."""
-        return not self.undo_stack.isClean() or (self.training is not None and self.training.unsaved_training())
+        return not self.undo_stack.isClean() or (self.training is not None and self.training.saves.unsaved_training())
 
     def select_node(self, node_id: str) -> None:
         self.scene.select_nodes([node_id])

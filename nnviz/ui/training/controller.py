@@ -15,21 +15,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 
 from nnviz.data.dataset import DataError
 from nnviz.engine.formula_text import Formula
 from nnviz.engine.history import MB
 from nnviz.engine.network import SessionError
 from nnviz.engine.session import MicroStep, NonFiniteError, Session
-from nnviz.engine.training_state import (
-    FREE_SETTINGS,
-    kept_weights_state,
-    restore_training,
-    state_weights,
-    training_state,
-)
+from nnviz.engine.training_state import FREE_SETTINGS, restore_training
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import SettingsError, TrainingSettings
+from nnviz.ui.training.saving import TrainingSaves
+from nnviz.ui.training.weight_edits import HandWeightEdit
 
 SLICE_MS = 8.0  # training time per event-loop turn: leaves half of a 16 ms frame for drawing
 # After a long event-loop turn (a big repaint) the next slice is this short, so that the turn and the
@@ -74,15 +71,13 @@ class TrainingController(QObject):
         self._timer.timeout.connect(self._run_slice)
         self._run_started = 0.0
         self.halt_node: str | None = None
-        self._kept: dict[str, dict[str, np.ndarray]] = {}
-        self._unbuilt_state: dict | None = None
-        self._builds = 0  # sessions built so far: a new one may hold other weights than the saved ones
-        self._saved_at: tuple[int, int, int] = (0, 0, 0)
+        self.saves = TrainingSaves(self)  # what a Save writes; training done since the last one
         self.halt_text = ""
         self._run_steps = 0
         self._slice_end = 0.0
         # How a settings change reaches the document (the window's undoable controller, when attached).
         self.apply_settings: Callable[[TrainingSettings], object] | None = None
+        self.undo_stack: QUndoStack | None = None  # the window's: hand weight edits go on it
         self.set_document(doc)
 
     # ------------------------------------------------------------------ document
@@ -95,32 +90,12 @@ class TrainingController(QObject):
         self.pause()
         self.session = None
         self.rebuild(keep_weights=False, saved=state)
-        self.mark_saved()
-
-    # ------------------------------------------------------------------ saving
-    def saved_state(self) -> dict | None:
-        """The training state to save with the document (None when there is nothing beyond it)."""
-        if self.session is not None:
-            return training_state(self.session)
-        return self._unbuilt_state or kept_weights_state(self._kept)
-
-    def mark_saved(self) -> None:
-        self._saved_at = self._progress()
-
-    def unsaved_training(self) -> bool:
-        """Training (or weights carried over) happened since the last save or open."""
-        return self._progress() != self._saved_at
-
-    def _progress(self) -> tuple[int, int, int]:
-        s = self.session
-        return (self._builds, s.micro, s.weights_version) if s is not None else (self._builds, 0, 0)
+        self.saves.mark_saved()
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("moved",):
             return
-        if change.kind == "renamed":
-            if self.session is not None and change.node in self.session.net.names:
-                self.session.net.names[change.node] = self.doc.nodes[change.node].name
+        if change.kind == "renamed":  # the session reads names from the document: only redraw
             self.changed.emit(True)
             return
         s = self.session
@@ -144,19 +119,8 @@ class TrainingController(QObject):
         """A new Session for the document; with keep_weights, layers whose weight shapes did not change
         keep their current values (and those become the weights Reset returns to). `saved`: a training
         state read from a file, continued exactly when it fits the document."""
-        if saved is not None:
-            self._kept = state_weights(saved)  # kept for a later build if this one fails
-        elif not keep_weights:
-            self._kept = {}
-        elif self.session is not None:
-            self._kept = self.session.weights()
-        # While an edit leaves the graph unbuildable, the trained weights wait here for the next build.
-        old = {nid: t for nid, t in self._kept.items() if nid not in (fresh or set())}
-        self._kept = old
+        old = self.saves.weights_to_keep(keep_weights, fresh or set(), saved)
         self.session, self.problem, self.current = None, None, None
-        # A file opened with a graph that cannot be built yet: saved again unchanged, nothing is lost.
-        self._unbuilt_state = saved
-        self._builds += 1
         self._seen.clear()
         try:
             session = Session(self.doc)
@@ -169,9 +133,10 @@ class TrainingController(QObject):
                 if restored.message:
                     self.message.emit(restored.message)
             elif old:
-                _carry_weights(session, old)
+                # Layers whose tensors survived the edit unchanged in shape keep their values (Reset too).
+                session.load_weights(old)
             self.session = session
-            self._unbuilt_state = None
+        self.saves.built(saved, self.session is not None)
         self.sessionChanged.emit()
         self.changed.emit(True)
 
@@ -314,6 +279,26 @@ class TrainingController(QObject):
             self._slice_end = time.perf_counter()
         self.changed.emit(False)
 
+    # ------------------------------------------------------------------ weights by hand
+    def edit_weight(self, node: str, tensor: str, index: tuple[int, ...], value: float) -> bool:
+        """Set one weight by hand: a session command (kept by Rewind and replay), undoable in the window."""
+        if self.session is None:
+            return False
+        self.pause()
+        try:
+            self.session.check_edit(node, tensor, index, value)
+        except SessionError as exc:
+            self.message.emit(str(exc))
+            return False
+        command = HandWeightEdit(self, node, tensor, tuple(index), value)
+        self.undo_stack.push(command) if self.undo_stack is not None else command.redo()
+        return True
+
+    def after_hand_edit(self) -> None:
+        self.current = None  # a step's micro-steps so far were recomputed: show the live state
+        self._seen.clear()
+        self.changed.emit(True)
+
     # ------------------------------------------------------------------ going back
     def rewind(self) -> bool:
         if self.session is None:
@@ -372,12 +357,6 @@ class TrainingController(QObject):
     def steps_per_second(self) -> float:
         elapsed = time.perf_counter() - self._run_started
         return self._run_steps / elapsed if elapsed > 0 else 0.0
-
-
-def _carry_weights(session: Session, old: dict[str, dict[str, np.ndarray]]) -> None:
-    """Load the old values of every node whose tensors survived the edit unchanged in shape, and make
-    that the state Reset returns to."""
-    session.load_weights(old)
 
 
 def _same_run(old: TrainingSettings, new: TrainingSettings) -> bool:

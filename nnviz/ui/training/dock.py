@@ -21,6 +21,7 @@ from nnviz.ui.training.views import TrainingViews
 def attach_training(window: Any) -> TrainingController:
     controller = TrainingController(window.document, parent=window)
     controller.apply_settings = _settings_applier(window)
+    controller.undo_stack = getattr(window, "undo_stack", None)
     views = TrainingViews(controller, canvas=getattr(window, "canvas", None),
                           apply_settings=controller.apply_settings, parent=controller,
                           scene=getattr(window, "scene", None))

@@ -69,7 +69,8 @@ class ConnectionItem(QGraphicsLineItem):
 
 class NeuronView(QWidget):
     title = "Neurons"
-    weightEdited = Signal(str, int, int, float)  # node, row (unit), column (input), new value
+    # node, row (unit), column (input), new value: asks for the edit (the controller makes it undoable)
+    weightEdited = Signal(str, int, int, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -262,11 +263,9 @@ class NeuronView(QWidget):
         if self.selected is None or self.session is None:
             return
         node, j, i = self.selected
-        value = float(self.edit_box.value())
-        # The live weight, in place: optimiser state and the viewers hold this very array.
-        self.session.layers[node].params["weight"][j, i] = value
-        self._draw_weights(self.session)
-        self.weightEdited.emit(node, j, i, value)
+        self.weightEdited.emit(node, j, i, float(self.edit_box.value()))
+        if self.session is not None:
+            self._draw_weights(self.session)
 
     def scene_rect(self) -> QRectF:
         return self.scene.itemsBoundingRect()

@@ -64,7 +64,8 @@ class TrainingViews(QObject):
         self.throttle.register(self.sequence, self.sequence.refresh, min_interval=0.25)
         if isinstance(canvas, QWidget) and hasattr(canvas, "set_node_glyph"):
             self.throttle.register(canvas, self.refresh_glyphs, min_interval=0.25)
-        self.neurons.weightEdited.connect(lambda *_: controller.changed.emit(True))
+        self.neurons.weightEdited.connect(
+            lambda node, j, i, value: controller.edit_weight(node, "weight", (j, i), value))
         self.health.gradcheckRequested.connect(self.run_gradcheck)
         self.actions.gradcheck = QAction(self.tr("Gradient check"), self)
         self.actions.gradcheck.setStatusTip(self.tr("Compare every gradient with central finite differences"))
