@@ -59,6 +59,11 @@ class Layer:
         self._out: np.ndarray | None = None
 
     @property
+    def output(self) -> np.ndarray | None:
+        """The last forward pass's output (a cache the viewers read through Session.view)."""
+        return self._out
+
+    @property
     def capabilities(self) -> Capabilities:
         """What generic code may ask about this layer's type (its spec's capabilities)."""
         return get_spec(self.key).capabilities

@@ -11,67 +11,36 @@ micro-steps with recording switched off, so stepping by hand and running give id
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import Dataset, load_dataset
+from nnviz.data.cache import cached_dataset
+from nnviz.data.dataset import Dataset
 from nnviz.data.text import token_problems
-from nnviz.engine.formula_text import Context, Formula
 from nnviz.engine.hand_edits import HandEdits
 from nnviz.engine.history import MB, Checkpoint, History
 from nnviz.engine.losses import make_loss
 from nnviz.engine.metrics import EpochRow, Metrics
+from nnviz.engine.microstep import MicroStep, NonFiniteError, Position, quiet
 from nnviz.engine.network import DATA_STREAM, Network, SessionError, stream
 from nnviz.engine.optimizers import make_optimizer
+from nnviz.engine.session_view import SessionView
 from nnviz.engine.targets import prepare_targets
+from nnviz.engine.training_step import TrainingStep
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.settings import TrainingSettings
 
 __all__ = ["MicroStep", "NonFiniteError", "Session", "SessionError"]
 
-# Overflow and NaN are reported as a NonFiniteError naming the micro-step, not as NumPy warnings.
-def _quiet() -> np.errstate:
-    return np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore")
 
+class Session(TrainingStep, HandEdits):
+    """A document's network training on its data; the only owner of training truth (see the module doc).
 
-@dataclass
-class MicroStep:
-    index: int  # micro-steps since reset, 1-based
-    step: int  # the training step (batch) this micro-step belongs to, 1-based
-    epoch: int  # 1-based
-    phase: str  # batch | forward | loss | backward | update
-    node: str | None
-    tensors: dict[str, np.ndarray] = field(default_factory=dict)
-    formula: Formula | None = None
-    t: int | None = None  # time step inside a recurrent node
-    loss: float | None = None
+    Panels read it through `view` (named caches, read-only); changes go through its methods."""
 
-
-class NonFiniteError(ArithmeticError):
-    """A NaN or infinity appeared; the session stops at the micro-step that made it."""
-
-    def __init__(self, event: MicroStep, tensor: str, node_name: str | None) -> None:
-        self.event, self.tensor, self.node_name = event, tensor, node_name
-        where = f"in {event.phase} of '{node_name}'" if node_name else f"in the {event.phase} step"
-        super().__init__(
-            f"Step {event.step}: {tensor} became NaN or infinite {where}. The learning rate may be too high "
-            "or the inputs too large: rewind, then lower the learning rate or normalise the data.")
-
-
-@dataclass(frozen=True)
-class Position:
-    step: int  # completed training steps
-    epoch: int
-    batch_in_epoch: int
-    next_phase: str
-    next_node: str | None
-
-
-class Session(HandEdits):
     def __init__(self, doc: GraphDocument, dataset: Dataset | None = None,
                  settings: TrainingSettings | None = None, *, history_limit: int = 512,
                  checkpoint_stride: int = 16) -> None:
@@ -176,6 +145,11 @@ class Session(HandEdits):
         self.history.add(cp)
 
     @property
+    def view(self) -> SessionView:
+        """What panels read: each node's named caches (parameters, gradients, z, delta, output), read-only."""
+        return SessionView(self)
+
+    @property
     def mid_step(self) -> bool:
         return self._gen is not None
 
@@ -214,159 +188,6 @@ class Session(HandEdits):
         """Current parameters and buffers (copies), by node id then PyTorch state_dict name."""
         return self.net.state()
 
-    # ----------------------------------------------------------------- one training step
-    def _next_batch(self) -> tuple[np.ndarray, np.ndarray]:
-        n, bs = len(self.x_train), self.settings.batch_size
-        if self.batch_in_epoch == 0 or self.perm is None:
-            self.perm = self.data_rng.permutation(n) if self.settings.shuffle else np.arange(n)
-        idx = self.perm[self.batch_in_epoch * bs: (self.batch_in_epoch + 1) * bs]
-        return self.x_train[idx], self.y_train[idx]
-
-    def _event(self, phase: str, node: str | None, tensors: dict[str, np.ndarray], **kw: Any) -> MicroStep:
-        """The micro-step record; its formula is computed here, once, from the tensors it carries."""
-        if phase == "update":
-            formula = self.optimizer.formula(tensors)
-        elif node is not None and phase != "batch":
-            ctx = Context(self.settings.loss, node == self.net.output_id)
-            formula = self.layers[node].formula(phase, tensors, ctx)
-        elif phase == "loss":
-            formula = self.loss_fn.formula(tensors)
-        else:
-            formula = Formula(f"x, y = the next batch ({len(tensors['x'])} samples)", None, {}, "Batch")
-        return MicroStep(self.micro, self.steps_done + 1, self.epoch, phase, node, tensors, formula, **kw)
-
-    def _train_step(self) -> Iterator[MicroStep | None]:
-        """The micro-steps of one training step. Builds tensors for events only while recording."""
-        net, layers = self.net, self.layers
-        net.set_training(True)
-        self._cursor = 0
-        x, y = self._next_batch()
-        self._advance()
-        yield self._event("batch", None, {"x": x, "y": y}) if self._record else None
-
-        acts: dict[str, np.ndarray] = {}
-        for nid in self.order:
-            layer, feeds = layers[nid], net.feeds[nid]
-            xs = [acts[s] for s in feeds] if feeds else [x]
-            if self._record and hasattr(layer, "forward_steps"):
-                acts[nid] = yield from self._time_steps("forward", nid, layer.forward_steps(xs))
-            else:
-                acts[nid] = layer.forward(xs)
-            self._advance()
-            if self._record:
-                tensors = _inputs("input", xs)
-                if layer.z is not None and layer.activation != "none":
-                    tensors["z"] = layer.z.copy()
-                tensors["output"] = acts[nid].copy()
-                tensors.update(_copies(layer.params))  # the W and b the formula substitutes
-                tensors.update(_copies(layer.extra_tensors("forward")))
-                yield self._event("forward", nid, tensors)
-            else:
-                yield None
-
-        pred = acts[net.output_id]
-        loss = self.loss_fn.forward(pred, y)
-        accuracy = self.loss_fn.accuracy(pred, y)
-        grads = {net.output_id: self.loss_fn.backward()}
-        self._advance()
-        yield (self._event("loss", None, {"prediction": pred.copy(), "target": y.copy(),
-                                          "loss": np.asarray(loss, dtype=self.dtype),
-                                          "grad_prediction": grads[net.output_id].copy()}, loss=loss)
-               if self._record else None)
-
-        for nid in self._backward_nodes:
-            layer, feeds = layers[nid], net.feeds[nid]
-            g = grads.pop(nid)
-            # dL/dx of the raw data is never used: skip it at full speed, show it when recording.
-            layer.need_input_grad = self._record or nid not in self._data_fed
-            if self._record and hasattr(layer, "backward_steps"):
-                gins = yield from self._time_steps("backward", nid, layer.backward_steps(g))
-            else:
-                gins = layer.backward(g)
-            for src, gin in zip(feeds, gins):
-                if gin is not None:
-                    grads[src] = gin if src not in grads else grads[src] + gin
-            self._advance()
-            if self._record:
-                tensors = {"grad_output": g.copy(), "delta": layer.delta.copy()}
-                tensors.update({f"grad_{k}": v.copy() for k, v in layer.grads.items()})
-                tensors.update(_inputs("grad_input", gins))
-                # What the formula substitutes: the forward pass's x, z and a, and the W it multiplies by.
-                tensors.update(_inputs("input", [acts[s] for s in feeds]))
-                if layer.z is not None and layer.activation != "none":
-                    tensors["z"] = layer.z.copy()
-                tensors["output"] = acts[nid].copy()
-                tensors.update(_copies(layer.params))
-                tensors.update(_copies(layer.extra_tensors("backward")))
-                yield self._event("backward", nid, tensors)
-            else:
-                yield None
-
-        for nid in self._update_nodes:
-            layer = layers[nid]
-            self._advance()
-            old = {k: v.copy() for k, v in layer.params.items()} if self._record else None
-            before = self.optimizer.state_tensors(nid) if self._record else None
-            self.optimizer.update(nid, layer.params, layer.grads)
-            self.weights_version += 1
-            if self._record:
-                tensors = {k: v.copy() for k, v in layer.params.items()}
-                tensors.update({f"update_{k}": layer.params[k] - old[k] for k in layer.params})
-                tensors.update({f"grad_{k}": v.copy() for k, v in layer.grads.items()})
-                # The buffers or moments the step used, before (prev_) and after it.
-                tensors.update({f"prev_{k}": v for k, v in before.items()})
-                tensors.update(self.optimizer.state_tensors(nid))
-                yield self._event("update", nid, tensors)
-            else:
-                yield None
-
-        self._finish_step(loss, accuracy, len(x))
-
-    def _time_steps(self, phase: str, nid: str, steps: Iterator[tuple[int, dict[str, np.ndarray]]]
-                    ) -> Generator[MicroStep, None, Any]:
-        """One micro-step per time step of a recurrent node; returns what the layer's generator returns
-        (its output forward, its input gradients backward)."""
-        while True:
-            try:
-                t, tensors = next(steps)
-            except StopIteration as stop:
-                return stop.value
-            yield self._event(phase, nid, _copies(tensors), t=t)
-
-    def _make_plan(self) -> None:
-        self._data_fed = {n for n in self.order
-                          if self.net.feeds[n] and all(s == self.net.input_id for s in self.net.feeds[n])}
-        self._backward_nodes = [nid for nid in reversed(self.order) if self.net.feeds[nid]]
-        self._update_nodes = [nid for nid in self.order if self.layers[nid].params]
-        self._plan: list[tuple[str, str | None]] = [
-            ("batch", None), *(("forward", n) for n in self.order), ("loss", None),
-            *(("backward", n) for n in self._backward_nodes), *(("update", n) for n in self._update_nodes)]
-        self._cursor = 0
-
-    def _advance(self) -> None:
-        """Move `position` on to the micro-step after the one about to be yielded."""
-        if not self._record:
-            return
-        self._cursor += 1
-        self._next = self._plan[self._cursor] if self._cursor < len(self._plan) else ("batch", None)
-
-    def _finish_step(self, loss: float, accuracy: float | None, size: int) -> None:
-        self.metrics.add_step(self.epoch, loss, accuracy, size)
-        self.steps_done += 1
-        self.batch_in_epoch += 1
-        if self.batch_in_epoch == self.n_batches:
-            self._finish_epoch()
-        self._next = ("batch", None)
-
-    def _finish_epoch(self) -> None:
-        train_loss, train_acc = self.metrics.epoch_means(self.epoch)
-        val_loss = val_acc = None
-        if len(self.x_val):
-            val_loss, val_acc = self._evaluate(self.x_val, self.y_val)
-        self.metrics.epochs.append(EpochRow(self.epoch, train_loss, train_acc, val_loss, val_acc))
-        self.epoch += 1
-        self.batch_in_epoch = 0
-
     # ----------------------------------------------------------------- stepping
     def step(self) -> MicroStep:
         """Advance one micro-step, recording its tensors and formula."""
@@ -376,7 +197,7 @@ class Session(HandEdits):
             self._open_step(checkpoint=True)  # every step taken by hand can be rewound to at once
         self._record = True
         self.micro += 1
-        with _quiet():
+        with quiet():
             event = next(self._gen)
         self.last_event = event
         self._check_event(event)
@@ -393,7 +214,7 @@ class Session(HandEdits):
     def _end_if_done(self) -> None:
         if self._cursor >= len(self._plan) and self._gen is not None:
             # The generator has applied the last update; run it to its end (metrics, epoch end).
-            with _quiet():
+            with quiet():
                 for _ in self._gen:
                     pass
             self._gen = None
@@ -418,7 +239,7 @@ class Session(HandEdits):
             self._open_step(checkpoint_each or self.steps_done % max(self.checkpoint_stride, 1) == 0)
         start = self.steps_done
         self._record = False
-        with _quiet():
+        with quiet():
             for _ in self._gen:
                 self.micro += 1
         self._gen = None
@@ -529,16 +350,12 @@ class Session(HandEdits):
 
 
 def document_dataset(doc: GraphDocument) -> Dataset:
-    """The data set a document names; file paths in it are relative to the document's own file."""
+    """The data set a document names; file paths in it are relative to the document's own file. Loaded
+    once per spec and file time (nnviz.data.cache): a graph edit builds a new session on the same data."""
+    return cached_dataset(doc.data, base_dir=document_folder(doc))
+
+
+def document_folder(doc: GraphDocument) -> Path | None:
+    """The folder a document's relative data paths resolve against (its file's), or None."""
     path = doc.meta.get("path")
-    return load_dataset(doc.data, base_dir=Path(path).parent if path else None)
-
-
-def _copies(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {k: np.array(v, copy=True) for k, v in tensors.items()}
-
-
-def _inputs(name: str, arrays: list[np.ndarray]) -> dict[str, np.ndarray]:
-    if len(arrays) == 1:
-        return {name: arrays[0].copy()}
-    return {f"{name}_{i}": a.copy() for i, a in enumerate(arrays)}
+    return Path(path).parent if path else None

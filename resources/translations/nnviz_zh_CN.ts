@@ -334,6 +334,21 @@
     </message>
 </context>
 <context>
+    <name>DataLoader</name>
+    <message>
+        <source>Loading the data set %1 …</source>
+        <translation>正在加载数据集 %1 …</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop waiting for the data set</source>
+        <translation>不再等待这个数据集</translation>
+    </message>
+</context>
+<context>
     <name>DataPanel</name>
     <message>
         <source>Data written in the file (inline)</source>
@@ -346,6 +361,10 @@
     <message>
         <source>Set the Input node&apos;s shape to one sample&apos;s shape whenever the data changes</source>
         <translation>数据改变时，把输入节点的形状设为一个样本的形状</translation>
+    </message>
+    <message>
+        <source>Loading the data set …</source>
+        <translation>正在加载数据集 …</translation>
     </message>
     <message>
         <source>(last column)</source>
@@ -738,6 +757,13 @@
     <message>
         <source>Paste</source>
         <translation>粘贴</translation>
+    </message>
+</context>
+<context>
+    <name>HandWeightEdit</name>
+    <message>
+        <source>Set %1 %2[%3] = %4</source>
+        <translation>设置 %1 的 %2[%3] = %4</translation>
     </message>
 </context>
 <context>
@@ -1962,6 +1988,14 @@
     <message>
         <source>update</source>
         <translation>更新</translation>
+    </message>
+    <message>
+        <source>Loading the data set: training can start once it is read</source>
+        <translation>正在加载数据集：读完后即可开始训练</translation>
+    </message>
+    <message>
+        <source>Loading the data set was cancelled: choose other data in the Data panel, or open the file again to wait for it</source>
+        <translation>已取消加载数据集：请在“数据”面板中选择其他数据，或重新打开文件以等待它加载</translation>
     </message>
 </context>
 <context>

@@ -30,13 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.data.dataset import DataError, Dataset, load_dataset
+from nnviz.data.cache import cached_dataset
+from nnviz.data.dataset import DataError, Dataset
 from nnviz.data.fit import check_fit
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.ui.data.csv_columns import fill_columns, mark_target
 from nnviz.ui.data.data_choices import CHOICES, CONTEXT, Field, choice_index
 from nnviz.ui.data.data_preview import DataPreview
 from nnviz.ui.data.fetch_box import FetchBox, use_offer
+from nnviz.ui.widgets.data_loading import DataLoader
 from nnviz.ui.widgets.number_edit import NumberSpinBox, WholeSpinBox
 from nnviz.ui.widgets.path_edit import PathEdit
 from nnviz.ui.widgets.qt_images import decode_image, install_decoder
@@ -60,6 +62,10 @@ class DataPanel(QWidget):
         self.editors: dict[str, QWidget] = {}
         self._loading_form = False
         self._inline_spec: dict[str, Any] | None = None
+        self._shown: tuple[dict[str, Any], dict[str, Any]] | None = None  # (form's spec, document's spec)
+        self.loader = DataLoader(self)
+        self._waiting_apply = False
+        self.loader.ready.connect(lambda: self.reload(self._waiting_apply))
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.reload)
 
@@ -136,6 +142,9 @@ class DataPanel(QWidget):
             self._loading_form = False
         self._fill_columns()
         self._inline_spec = copy.deepcopy(spec) if index < 0 else None
+        # The form spells out defaults the document's spec leaves implicit: while the form still shows
+        # the document's data, load the document's own spec, the one the training session loads too.
+        self._shown = (self.spec(), spec)
         self.reload(apply=False)
 
     def _choice_changed(self, index: int) -> None:
@@ -297,8 +306,17 @@ class DataPanel(QWidget):
             self.preview.set_dataset(None)
             self._show_message()
             return
+        same = self._shown is not None and spec == self._shown[0]
+        wanted = self._shown[1] if same else spec
+        # A data set not read yet loads on a worker thread (the window shows progress and Cancel); this
+        # reload runs again when it is there. Graph edits never come here.
+        self._waiting_apply = apply
+        if not self.loader.ensure_spec(wanted, self.base_dir()):
+            self.message.setText(self.tr("Loading the data set …"))
+            return
         try:
-            ds = load_dataset(spec, base_dir=self.base_dir(), decode=self.decode)
+            # The same cache the training session reads: choosing data here loads it once for both.
+            ds = cached_dataset(wanted, base_dir=self.base_dir(), decode=self.decode)
         except DataError as exc:
             self.dataset, self.error = None, str(exc)
             self.preview.set_dataset(None)

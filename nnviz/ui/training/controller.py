@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -27,6 +28,7 @@ from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import SettingsError, TrainingSettings
 from nnviz.ui.training.saving import TrainingSaves
 from nnviz.ui.training.weight_edits import HandWeightEdit
+from nnviz.ui.widgets.data_loading import DataLoader
 
 SLICE_MS = 8.0  # training time per event-loop turn: leaves half of a 16 ms frame for drawing
 # After a long event-loop turn (a big repaint) the next slice is this short, so that the turn and the
@@ -78,6 +80,10 @@ class TrainingController(QObject):
         # How a settings change reaches the document (the window's undoable controller, when attached).
         self.apply_settings: Callable[[TrainingSettings], object] | None = None
         self.undo_stack: QUndoStack | None = None  # the window's: hand weight edits go on it
+        self.loader = DataLoader(self)  # data sets not cached yet load on a worker thread
+        self._pending: tuple[dict, dict | None] | None = None  # what a session waiting for its data keeps
+        self.loader.ready.connect(self._build)
+        self.loader.cancelled.connect(self._load_cancelled)
         self.set_document(doc)
 
     # ------------------------------------------------------------------ document
@@ -122,6 +128,18 @@ class TrainingController(QObject):
         old = self.saves.weights_to_keep(keep_weights, fresh or set(), saved)
         self.session, self.problem, self.current = None, None, None
         self._seen.clear()
+        self._pending = (old, saved)
+        if self.loader.ensure(self.doc):  # cached (a graph edit) or read within a moment
+            self._build()
+            return
+        self.problem = self.tr("Loading the data set: training can start once it is read")
+        self.sessionChanged.emit()
+        self.changed.emit(True)
+
+    def _build(self) -> None:
+        if self._pending is None:
+            return
+        (old, saved), self._pending = self._pending, None
         try:
             session = Session(self.doc)
         except (SessionError, DataError, SettingsError, ValueError) as exc:
@@ -139,6 +157,19 @@ class TrainingController(QObject):
         self.saves.built(saved, self.session is not None)
         self.sessionChanged.emit()
         self.changed.emit(True)
+
+    def _load_cancelled(self) -> None:
+        self._pending = None
+        self.problem = self.tr("Loading the data set was cancelled: choose other data in the Data panel, "
+                               "or open the file again to wait for it")
+        self.message.emit(self.problem)
+        self.sessionChanged.emit()
+        self.changed.emit(True)
+
+    @property
+    def seen(self) -> Mapping[str, dict[str, np.ndarray]]:
+        """Tensors seen this training step per node (read-only: the panels' context)."""
+        return MappingProxyType(self._seen)
 
     # ------------------------------------------------------------------ stepping by hand
     @property

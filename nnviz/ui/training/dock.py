@@ -16,12 +16,15 @@ from PySide6.QtWidgets import QToolBar
 from nnviz.ui.training.controller import TrainingController
 from nnviz.ui.training.space_tap import SpaceTap
 from nnviz.ui.training.views import TrainingViews
+from nnviz.ui.widgets.data_loading import add_progress
 
 
 def attach_training(window: Any) -> TrainingController:
     controller = TrainingController(window.document, parent=window)
     controller.apply_settings = _settings_applier(window)
     controller.undo_stack = getattr(window, "undo_stack", None)
+    if hasattr(window, "statusBar"):
+        add_progress(window.statusBar(), controller.loader)
     views = TrainingViews(controller, canvas=getattr(window, "canvas", None),
                           apply_settings=controller.apply_settings, parent=controller,
                           scene=getattr(window, "scene", None))

@@ -186,7 +186,7 @@ class HealthPanel(QWidget):
         if nid is None:
             return
         layer = session.layers[nid]
-        out = seen.get(nid, {}).get("output", getattr(layer, "_out", None))
+        out = seen.get(nid, {}).get("output", session.view.output(nid))
         values = {"weights": np.concatenate([p.ravel() for p in layer.params.values()]),
                   "activations": None if out is None else np.asarray(out).ravel(),
                   "gradients": np.concatenate([g.ravel() for g in layer.grads.values()]) if layer.grads else None}

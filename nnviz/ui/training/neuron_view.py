@@ -189,7 +189,7 @@ class NeuronView(QWidget):
             elif last in seen and "output" in seen[last]:
                 values = seen[last]["output"]
             else:
-                values = getattr(session.layers[last], "_out", None)
+                values = session.view.output(last)
             if values is None or np.ndim(values) != 2 or np.shape(values)[1] != units:
                 continue
             first = np.asarray(values, dtype=float)[0]

@@ -240,7 +240,7 @@ class TrainingViews(QObject):
 
     def refresh_neurons(self) -> None:
         cur = self.controller.current
-        self.neurons.refresh(self.controller.session, cur.event.phase if cur else None, self.controller._seen)
+        self.neurons.refresh(self.controller.session, cur.event.phase if cur else None, self.controller.seen)
 
     def refresh_boundary(self) -> None:
         self.boundary.refresh(self.controller.session)
@@ -249,7 +249,7 @@ class TrainingViews(QObject):
         s = self.controller.session
         if s is None:
             return
-        self.health.refresh(s, self.controller._seen)
+        self.health.refresh(s, self.controller.seen)
         warnings = self.health.recorder.warnings()
         for nid in s.order:
             if nid in warnings:
@@ -265,9 +265,9 @@ class TrainingViews(QObject):
         s = self.controller.session
         if s is None or self.canvas is None or not hasattr(self.canvas, "set_node_glyph"):
             return
-        seen = self.controller._seen
+        seen = self.controller.seen
         for nid in s.order:
-            out = seen.get(nid, {}).get("output", getattr(s.layers[nid], "_out", None))
+            out = seen.get(nid, {}).get("output", s.view.output(nid))
             # A glyph changes only when its node's output array does: one forward micro-step redraws one
             # node's card, not every card on the canvas.
             if out is None or self._glyph_source.get(nid) is out:
