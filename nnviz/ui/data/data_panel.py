@@ -63,8 +63,7 @@ class DataPanel(QWidget):
         self._loading_form = False
         self._inline_spec: dict[str, Any] | None = None
         self._shown: tuple[dict[str, Any], dict[str, Any]] | None = None  # (form's spec, document's spec)
-        self.loader = DataLoader(self)
-        self._waiting_apply = False
+        self.loader, self._waiting_apply = DataLoader(self), False  # a load not cached yet: off the GUI thread
         self.loader.ready.connect(lambda: self.reload(self._waiting_apply))
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.reload)
@@ -142,8 +141,7 @@ class DataPanel(QWidget):
             self._loading_form = False
         self._fill_columns()
         self._inline_spec = copy.deepcopy(spec) if index < 0 else None
-        # The form spells out defaults the document's spec leaves implicit: while the form still shows
-        # the document's data, load the document's own spec, the one the training session loads too.
+        # While the form shows the document's data, reload() loads the document's own spec (the session's key).
         self._shown = (self.spec(), spec)
         self.reload(apply=False)
 
@@ -308,14 +306,13 @@ class DataPanel(QWidget):
             return
         same = self._shown is not None and spec == self._shown[0]
         wanted = self._shown[1] if same else spec
-        # A data set not read yet loads on a worker thread (the window shows progress and Cancel); this
-        # reload runs again when it is there. Graph edits never come here.
+        # The form spells out defaults the document leaves implicit. A data set not read yet loads on a
+        # worker thread and this reload runs again when it is there. Graph edits never come here.
         self._waiting_apply = apply
         if not self.loader.ensure_spec(wanted, self.base_dir()):
             self.message.setText(self.tr("Loading the data set …"))
             return
         try:
-            # The same cache the training session reads: choosing data here loads it once for both.
             ds = cached_dataset(wanted, base_dir=self.base_dir(), decode=self.decode)
         except DataError as exc:
             self.dataset, self.error = None, str(exc)
