@@ -9,6 +9,7 @@ there. Cancel stops the waiting (the worker's result still lands in the cache).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,9 @@ class DataLoader(QObject):
                 pass
             finally:
                 finished.set()
-                self._done.emit(token)
+                # The window or panel that asked may have been closed meanwhile: then nobody waits.
+                with contextlib.suppress(RuntimeError):
+                    self._done.emit(token)
 
         threading.Thread(target=work, name="nnviz data load", daemon=True).start()
         if finished.wait(WAIT_S):
