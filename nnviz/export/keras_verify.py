@@ -24,7 +24,13 @@ from nnviz.export.errors import ExportError
 from nnviz.export.keras_layers import KERAS_WEIGHTS, MOVING_VARIANCE_NOTE
 from nnviz.export.keras_model import KERAS_WEIGHTS_FILENAME, plan_keras
 from nnviz.export.keras_writer import import_keras, inexact_reasons, keras_precision_restored, keras_state
-from nnviz.export.verify import VerifyReport, load_exported, require_torch
+from nnviz.export.verify import (
+    VerifyReport,
+    engine_training_step,
+    forward_masks,
+    load_exported,
+    require_torch,
+)
 from nnviz.export.weights import NodeState
 from nnviz.graph.document import GraphDocument
 
@@ -134,20 +140,13 @@ def _verify(keras: Any, doc: GraphDocument, directory: Path, steps: int, dataset
     trainable = model.trainable_weights
 
     for step in range(1, steps + 1):
-        events = []
         try:
-            events.append(session.step())
-            while session.mid_step:
-                events.append(session.step())
+            events, batch, loss_event = engine_training_step(session)
         except NonFiniteError as exc:
             report.notes.append(f"stopped at step {step}: {exc}")
             break
-        batch = next(e for e in events if e.phase == "batch")
-        loss_event = next(e for e in events if e.phase == "loss")
-        for e in events:
-            if e.phase == "forward" and e.node in masks:
-                mask = e.tensors.get("mask")
-                masks[e.node]["mask"] = None if mask is None else torch.from_numpy(mask)
+        for node, mask in forward_masks(events, masks, torch).items():
+            masks[node]["mask"] = mask
         x, y = torch.from_numpy(batch.tensors["x"]), torch.from_numpy(batch.tensors["y"])
         prediction = model(x, training=True)
         model.zero_grad()

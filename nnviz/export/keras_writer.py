@@ -18,13 +18,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nnviz.export.datafile import DATA_FILENAME, training_arrays
+from nnviz.export.datafile import DATA_FILENAME
 from nnviz.export.errors import ExportError
 from nnviz.export.keras_layers import KERAS_WEIGHTS
 from nnviz.export.keras_model import KERAS_WEIGHTS_FILENAME, KerasPlan, plan_keras
 from nnviz.export.keras_train import KERAS_TRAINED_FILENAME, optimizer_inexact, render_keras_train
 from nnviz.export.weights import NodeState, initial_state
-from nnviz.export.writer import MODEL_FILENAME, README_FILENAME, TRAIN_FILENAME, ExportResult
+from nnviz.export.writer import (
+    MODEL_FILENAME,
+    README_FILENAME,
+    TRAIN_FILENAME,
+    ExportResult,
+    prepare_export,
+    write_data,
+)
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
 
@@ -102,25 +109,12 @@ def export_keras(doc: GraphDocument, out_dir: str | Path, *, weights: NodeState 
     plan = plan_keras(doc, source_name=source_name)
     arrays = keras_state(doc, plan, weights if weights is not None else initial_state(doc))
     import_keras()
-    warnings: list[str] = []
-    data = None
-    try:
-        data = training_arrays(doc, dataset)
-    except ValueError as exc:  # DataError / SessionError: the learner-worded reason
-        warnings.append(f"The training data was not exported, so train.py cannot run yet: {exc}")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} is a file; export needs a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    out, data, warnings = prepare_export(doc, dataset, out_dir)
     files = [out / MODEL_FILENAME, out / KERAS_WEIGHTS_FILENAME, out / TRAIN_FILENAME, out / README_FILENAME]
     files[0].write_text(plan.source, encoding="utf-8")
     save_keras_weights(files[0], arrays, files[1])
     files[2].write_text(render_keras_train(doc.training, source_name=source_name), encoding="utf-8")
-    if data is not None:
-        data.save(out / DATA_FILENAME)
-        files.append(out / DATA_FILENAME)
-    elif (out / DATA_FILENAME).exists():
-        (out / DATA_FILENAME).unlink()
+    write_data(out, data, files)
     files[3].write_text(keras_readme(doc, plan, data is not None), encoding="utf-8")
     return ExportResult(out, files, plan, warnings)  # type: ignore[arg-type]
 

@@ -210,20 +210,13 @@ def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20,
     params = dict(model.named_parameters())
 
     for step in range(1, steps + 1):
-        events = []
         try:
-            events.append(session.step())
-            while session.mid_step:
-                events.append(session.step())
+            events, batch, loss_event = engine_training_step(session)
         except NonFiniteError as exc:
             report.notes.append(f"stopped at step {step}: {exc}")
             break
-        batch = next(e for e in events if e.phase == "batch")
-        loss_event = next(e for e in events if e.phase == "loss")
-        for e in events:
-            if e.phase == "forward" and e.node in dropouts:
-                mask = e.tensors.get("mask")
-                dropouts[e.node].mask = None if mask is None else torch.from_numpy(mask)
+        for node, mask in forward_masks(events, dropouts, torch).items():
+            dropouts[node].mask = mask
         x, y = torch.from_numpy(batch.tensors["x"]), torch.from_numpy(batch.tensors["y"])
         prediction, loss = exported.train.train_step(model, optimizer, x, y)
         report.steps = step
@@ -254,3 +247,25 @@ def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20,
         theirs = model(torch.from_numpy(np.ascontiguousarray(x_eval))).numpy()
     report.add("outputs (eval mode)", report.steps, [("prediction", session.predict(x_eval), theirs)])
     return report
+
+
+def engine_training_step(session):
+    """One whole training step of the engine, micro-step by micro-step: (events, the batch event, the
+    loss event). Raises NonFiniteError as the session does."""
+    events = [session.step()]
+    while session.mid_step:
+        events.append(session.step())
+    batch = next(e for e in events if e.phase == "batch")
+    loss_event = next(e for e in events if e.phase == "loss")
+    return events, batch, loss_event
+
+
+def forward_masks(events, nodes, torch) -> dict:
+    """The dropout mask each of `nodes` drew in this step's forward pass (None: no mask), as tensors, so
+    the exported model can be made to drop exactly the same units."""
+    masks = {}
+    for e in events:
+        if e.phase == "forward" and e.node in nodes:
+            mask = e.tensors.get("mask")
+            masks[e.node] = None if mask is None else torch.from_numpy(mask)
+    return masks

@@ -41,28 +41,39 @@ def export_pytorch(doc: GraphDocument, out_dir: str | Path, *, weights: NodeStat
     """
     plan = plan_model(doc, source_name=source_name)
     arrays = state_dict_arrays(doc, plan, weights if weights is not None else initial_state(doc))
+    out, data, warnings = prepare_export(doc, dataset, out_dir)
+    files = [out / MODEL_FILENAME, out / WEIGHTS_FILENAME, out / TRAIN_FILENAME, out / README_FILENAME]
+    files[0].write_text(plan.source, encoding="utf-8")
+    save_weights(arrays, files[1])
+    files[2].write_text(render_train(doc.training, source_name=source_name), encoding="utf-8")
+    write_data(out, data, files)
+    files[3].write_text(readme_text(doc, plan, data is not None), encoding="utf-8")
+    return ExportResult(out, files, plan, warnings)
+
+
+def prepare_export(doc: GraphDocument, dataset: Dataset | None, out_dir: str | Path):
+    """What every target does first: the training arrays (or the reason they are missing, as a
+    warning) and the output folder, created. Returns (folder, arrays or None, warnings)."""
     warnings: list[str] = []
     data = None
     try:
         data = training_arrays(doc, dataset)
     except ValueError as exc:  # DataError / SessionError: the learner-worded reason
         warnings.append(f"The training data was not exported, so train.py cannot run yet: {exc}")
-
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} is a file; export needs a folder")
     out.mkdir(parents=True, exist_ok=True)
-    files = [out / MODEL_FILENAME, out / WEIGHTS_FILENAME, out / TRAIN_FILENAME, out / README_FILENAME]
-    files[0].write_text(plan.source, encoding="utf-8")
-    save_weights(arrays, files[1])
-    files[2].write_text(render_train(doc.training, source_name=source_name), encoding="utf-8")
+    return out, data, warnings
+
+
+def write_data(out: Path, data, files: list[Path]) -> None:
+    """data.npz beside the code, or no data.npz at all: stale data from an earlier export would mislead."""
     if data is not None:
         data.save(out / DATA_FILENAME)
         files.append(out / DATA_FILENAME)
     elif (out / DATA_FILENAME).exists():
-        (out / DATA_FILENAME).unlink()  # stale data from an earlier export would silently mislead
-    files[3].write_text(readme_text(doc, plan, data is not None), encoding="utf-8")
-    return ExportResult(out, files, plan, warnings)
+        (out / DATA_FILENAME).unlink()
 
 
 def readme_text(doc: GraphDocument, plan: ModelPlan, has_data: bool) -> str:
