@@ -148,15 +148,20 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _json(record: dict[str, Any]) -> str:
-    """One line of strict JSON: a NaN or infinite number (a diverged loss) becomes null."""
+    """One line of strict JSON: a NaN or infinite number (a diverged loss, a tensor of a run that blew up)
+    becomes null, however deep it sits, so every --json line parses with any JSON reader."""
     def clean(v: Any) -> Any:
         if isinstance(v, (float, np.floating)):
             return float(v) if np.isfinite(v) else None
         if isinstance(v, np.integer):
             return int(v)
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
         return v
 
-    return json.dumps({k: clean(v) for k, v in record.items()}, allow_nan=False)
+    return json.dumps(clean(record), allow_nan=False)
 
 
 def _check_destination(out: str) -> None:
@@ -221,7 +226,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
                 record["formula"] = {"title": event.formula.title, "symbolic": event.formula.symbolic,
                                      "numeric": event.formula.numeric, "lines": event.formula.lines()}
             if args.json:
-                print(json.dumps(record))
+                print(_json(record))
             else:
                 where = f" {record['name']}" if record["name"] else ""
                 where += f" t={event.t}" if event.t is not None else ""  # a recurrent node's time step
@@ -252,7 +257,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     except (DataError, SessionError) as exc:
         raise CliError(str(exc)) from None
     if args.json:
-        print(json.dumps(report.to_json()))
+        print(_json(report.to_json()))
     else:
         print("\n".join(report.lines()))
     return 0 if report.ok else 1

@@ -112,6 +112,14 @@ def test_trace_json_follows_the_tensor_contract(capsys):
     np.testing.assert_allclose(events[5]["tensors"]["weight"], [[0.58706, -0.49033]], atol=1e-5)
 
 
+def test_json_lines_stay_strict_json_with_non_finite_numbers_at_any_depth():
+    from nnviz.cli import _json
+
+    line = _json({"loss": float("nan"), "tensors": {"z": np.array([[np.inf, 1.5]]).tolist()},
+                  "steps": [np.float32("-inf"), np.int64(3)]})
+    assert json.loads(line) == {"loss": None, "tensors": {"z": [[None, 1.5]]}, "steps": [None, 3]}
+
+
 def test_gradcheck_exit_codes(capsys):
     code, out, _ = run(capsys, "gradcheck", str(EXAMPLES / "spirals.nnviz"))
     assert code == 0 and out.splitlines()[-1].startswith("OK: every checked gradient matches")

@@ -135,6 +135,16 @@ def test_a_python_batch_reads_as_images_and_labels(tmp_path):
     assert np.array_equal(x.reshape(3, -1), original[b"data"]) and y.tolist() == original[b"labels"]
 
 
+def test_python_batches_beyond_the_memory_budget_are_refused_before_conversion(tmp_path, monkeypatch):
+    """Each file is bounded, but as float64 the images take 8x their bytes: the budget is checked first."""
+    folder = cifar_py_folder(tmp_path / "cifar-10-batches-py", n=40)  # 240 images, about 17 MB as numbers
+    monkeypatch.setenv("NNVIZ_MEMORY_BUDGET", "4MB")
+    with pytest.raises(DataError, match=r"240 CIFAR-10 images would need .* use a part \(the 'limit' option\)"):
+        load_dataset({"kind": "cifar10_python", "folder": str(folder)})
+    ds = load_dataset({"kind": "cifar10_python", "folder": str(folder), "limit": 10})  # a part fits
+    assert ds.x_train.shape == (10, 3, 32, 32)
+
+
 # ------------------------------------------------------------------ the pickle-free reader of plain data
 @pytest.mark.parametrize("protocol", [0, 1, 2, 3, 4])
 def test_plain_data_reads_as_pickle_would_read_it(protocol):

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
 from nnviz.data.cifar import CIFAR10_NAMES
 from nnviz.data.dataset import DataError, Dataset, LoadContext, read_option, register_source
 from nnviz.data.options import LIMIT, SEED
@@ -61,10 +62,17 @@ def load_cifar10_python(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     if missing:
         raise DataError(f"{folder} has no {', '.join(missing)} (the Python version of CIFAR-10)")
     parts = [read_python_batch(p) for p in train]
+    test = folder / "test_batch"
+    x_va, y_va = read_python_batch(test) if test.is_file() else (parts[0][0][:0], parts[0][1][:0])
+    # Each batch file is bounded, but as float64 the images take 8x their bytes: check before converting.
+    rows = sum(len(p[0]) for p in parts)
+    kept = min(rows, limit) if limit else rows
+    kept_va = min(len(x_va), limit) if limit else len(x_va)
+    require((kept + kept_va) * 3072 * DATA_BYTES_PER_VALUE,
+            f"{kept + kept_va:,} CIFAR-10 images would need {{}} as numbers", "use a part (the 'limit' option)",
+            DataError)
     x = np.concatenate([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
-    test = folder / "test_batch"
-    x_va, y_va = read_python_batch(test) if test.is_file() else (x[:0], y[:0])
     if limit:
         x, y, x_va, y_va = x[:limit], y[:limit], x_va[:limit], y_va[:limit]
     order = np.random.default_rng(read_option(spec, SEED)).permutation(len(x))
