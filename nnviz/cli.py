@@ -192,7 +192,9 @@ def _final_text(final: dict[str, Any]) -> str:
 def _progress(total: int):
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="step", file=sys.stderr, dynamic_ncols=True)
+    # The bar redraws itself with carriage returns, which the escaped stderr would print as "\r": it
+    # writes to the real terminal, and it writes only numbers nnviz formats.
+    return tqdm(total=total, unit="step", file=getattr(sys.stderr, "raw", sys.stderr), dynamic_ncols=True)
 
 
 def _save_trained(doc, session, out: str) -> None:
@@ -356,12 +358,14 @@ def _seed(text: str) -> int:
 
 
 class _Escaped:
-    """Standard output with every unprintable character written as a visible escape (\\x1b, \\u202e;
-    see nnviz.graph.printable): nothing read from a file, a name, a path or data can move the cursor,
-    recolour, or reorder the learner's terminal. Line breaks and tabs pass."""
+    """Standard output or error with every unprintable character written as a visible escape (\\x1b,
+    \\u202e; see nnviz.graph.printable): nothing read from a file, a name, a path, data or a mistyped
+    argument (argparse repeats it) can move the cursor, recolour, or reorder the learner's terminal.
+    Line breaks and tabs pass."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        self.raw = stream
 
     def write(self, text: str) -> int:
         return self._stream.write(escape(text, keep="\n\t"))
@@ -376,21 +380,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     language_option.add_argument("--lang")
     chosen, argv = language_option.parse_known_args(argv)
     set_language(chosen.lang or language_from_environment())
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
-    stdout, sys.stdout = sys.stdout, _Escaped(sys.stdout)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaped(stdout), _Escaped(stderr)
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 0
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"error: {escape(str(exc), keep=chr(10))}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `nnviz trace ... | head`
         return 0
     finally:
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 if __name__ == "__main__":

@@ -120,6 +120,13 @@ def test_json_lines_stay_strict_json_with_non_finite_numbers_at_any_depth():
     assert json.loads(line) == {"loss": None, "tensors": {"z": [[None, 1.5]]}, "steps": [None, 3]}
 
 
+def test_argparse_errors_escape_what_the_learner_typed(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", str(EXAMPLES / "xor.nnviz"), "--seed", "\x1b[31mred"])
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[31mred" in err
+
+
 def test_gradcheck_exit_codes(capsys):
     code, out, _ = run(capsys, "gradcheck", str(EXAMPLES / "spirals.nnviz"))
     assert code == 0 and out.splitlines()[-1].startswith("OK: every checked gradient matches")
