@@ -21,6 +21,7 @@ exist; any other language falls back to English.
 from __future__ import annotations
 
 import gettext
+import json
 import os
 from collections.abc import Mapping
 from functools import cache
@@ -80,6 +81,24 @@ def translate(message: str, /, **params: Any) -> str:
     """The message in the current language, its {fields} filled in."""
     text = _catalogue(_current).gettext(message)
     return text.format(**params) if params else text
+
+
+@cache
+def names_table(language: str) -> dict[str, Any]:
+    """resources/translations/core_<lang>.json: {"strings": {english: translation}, "formula_phrases": [...]}."""
+    path = resource_path("translations", f"core_{language}.json")
+    if not path.is_file():
+        return {"strings": {}, "formula_phrases": []}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def term(name: str, language: str | None = None) -> str:
+    """A name the core shows (layer type, category, parameter title, loss or optimiser name) in the current
+    language: these are table entries, not sentences, so they live in core_<lang>.json beside the window's."""
+    language = language or _current
+    if language == ENGLISH or not name:
+        return name
+    return names_table(language)["strings"].get(name, name)
 
 
 def mark(message: str) -> str:

@@ -21,6 +21,7 @@ from nnviz.graph.params import ParamError
 from nnviz.graph.printable import name_problem
 from nnviz.graph.registry import LayerSpec, get_spec
 from nnviz.graph.settings import TrainingSettings
+from nnviz.i18n import Message, term, translate
 
 MAX_NAME_LENGTH = 64
 
@@ -127,17 +128,17 @@ class GraphDocument:
         try:
             return self.nodes[node_id]
         except KeyError:
-            raise GraphEditError(f"there is no node with id {node_id!r}") from None
+            raise GraphEditError(Message("there is no node with id {node_id!r}", node_id=node_id)) from None
 
     def node_by_name(self, name: str) -> Node:
         for node in self.nodes.values():
             if node.name == name:
                 return node
-        raise GraphEditError(f"there is no node named {name!r}")
+        raise GraphEditError(Message("there is no node named {name!r}", name=name))
 
     def describe(self, node_id: str) -> str:
         node = self.nodes[node_id]
-        return f"{node.spec.label} '{node.name}'"
+        return f"{term(node.spec.label)} '{node.name}'"
 
     def inputs_of(self, node_id: str) -> list[Edge]:
         return sorted((e for e in self.edges if e.dst == node_id), key=lambda e: e.port)
@@ -156,11 +157,11 @@ class GraphDocument:
         try:
             values = spec.validate_params(dict(params or {}))
         except ParamError as exc:
-            raise GraphEditError(f"{spec.label}: {exc}") from None
+            raise GraphEditError(Message("{label}: {problem}", label=term(spec.label), problem=exc)) from None
         if node_id is None:
             node_id = self._fresh_id()
         elif node_id in self.nodes:
-            raise GraphEditError(f"a node with id {node_id!r} already exists")
+            raise GraphEditError(Message("a node with id {node_id!r} already exists", node_id=node_id))
         name = self._check_name(name, None) if name is not None else self._fresh_name(spec.name_stem)
         node = Node(node_id, type_key, name, values, _pos(pos), dict(weights or {}))
         self.nodes[node_id] = node
@@ -180,7 +181,7 @@ class GraphDocument:
     def restore_node(self, removed: RemovedNode) -> None:
         """Undo of remove_node: the node back at its place in the order, with its edges."""
         if removed.node.id in self.nodes:
-            raise GraphEditError(f"a node with id {removed.node.id!r} already exists")
+            raise GraphEditError(Message("a node with id {node_id!r} already exists", node_id=removed.node.id))
         items = list(self.nodes.items())
         items.insert(min(removed.index, len(items)), (removed.node.id, removed.node))
         self.nodes = dict(items)
@@ -193,12 +194,14 @@ class GraphDocument:
         try:
             value = node.spec.param(name).validate(value)
         except (KeyError, ParamError) as exc:
-            raise GraphEditError(f"{self.describe(node_id)}: {exc.args[0]}") from None
+            raise GraphEditError(Message("{node}: {problem}",
+                                         node=self.describe(node_id), problem=exc.args[0])) from None
         if name == "num_inputs":
             used = [e.port + 1 for e in self.inputs_of(node_id) if e.port >= value]
             if used:
-                raise GraphEditError(f"{self.describe(node_id)} still has input {used[0]} connected: "
-                                     "disconnect it first")
+                raise GraphEditError(Message(
+                    "{node} still has input {used} connected: disconnect it first",
+                    node=self.describe(node_id), used=used[0]))
         old = node.params[name]
         if old == value:
             return old
@@ -230,7 +233,9 @@ class GraphDocument:
         else:
             array = np.array(values, dtype=np.float64)
             if not np.all(np.isfinite(array)):
-                raise GraphEditError(f"{self.describe(node_id)}: {name} values must be finite numbers")
+                raise GraphEditError(Message(
+                    "{node}: {name} values must be finite numbers",
+                    node=self.describe(node_id), name=name))
             node.weights[name] = array
         self._changed(Change("weights", node_id, name))
         return old
@@ -239,24 +244,25 @@ class GraphDocument:
     def connection_problem(self, src: str, dst: str, port: int = 0) -> str | None:
         """Why src -> dst:port cannot be connected, or None when it can."""
         if src not in self.nodes or dst not in self.nodes:
-            return "both ends must be nodes of this graph"
+            return translate("both ends must be nodes of this graph")
         if src == dst:
-            return f"{self.describe(src)} cannot feed itself"
+            return translate("{node} cannot feed itself", node=self.describe(src))
         target = self.nodes[dst]
         n_in = target.spec.num_inputs(target.params)
         if n_in == 0:
-            return f"{self.describe(dst)} is where data enters; it takes no input"
+            return translate("{node} is where data enters; it takes no input", node=self.describe(dst))
         if not 0 <= port < n_in:
-            return f"{self.describe(dst)} has no input {port + 1}"
+            return translate("{node} has no input {port}", node=self.describe(dst), port=port + 1)
         if any(e.dst == dst and e.port == port for e in self.edges):
-            return f"input {port + 1} of {self.describe(dst)} is already connected: disconnect it first"
+            return translate("input {port} of {node} is already connected: disconnect it first", port=port + 1,
+                             node=self.describe(dst))
         succ: dict[str, list[str]] = {}
         for e in [*self.edges, Edge(src, dst, port)]:
             succ.setdefault(e.src, []).append(e.dst)
         cycle = find_cycle([src], succ)
         if cycle:
             names = " -> ".join(f"'{self.nodes[n].name}'" for n in cycle)
-            return f"that would make a cycle ({names}); data must flow one way"
+            return translate("that would make a cycle ({names}); data must flow one way", names=names)
         return None
 
     def connect(self, src: str, dst: str, port: int = 0) -> Edge:
@@ -270,7 +276,7 @@ class GraphDocument:
 
     def disconnect(self, edge: Edge) -> None:
         if edge not in self.edges:
-            raise GraphEditError("that connection does not exist")
+            raise GraphEditError(Message("that connection does not exist"))
         self.edges.remove(edge)
         self._changed(Change("disconnected", edge.dst, edge))
 
@@ -331,16 +337,20 @@ class GraphDocument:
 
     def _check_name(self, name: str, node_id: str | None) -> str:
         if not isinstance(name, str) or not name.strip():
-            raise GraphEditError("a layer needs a name: type at least one character")
+            raise GraphEditError(Message("a layer needs a name: type at least one character"))
         problem = name_problem(name)  # before stripping: a trailing U+2028 is refused, not silently cut
         if problem:
             raise GraphEditError(problem)
         name = name.strip()
         if len(name) > MAX_NAME_LENGTH:
-            raise GraphEditError(f"names may be at most {MAX_NAME_LENGTH} characters long")
+            raise GraphEditError(Message(
+                "names may be at most {max_name_length} characters long",
+                max_name_length=MAX_NAME_LENGTH))
         for other in self.nodes.values():
             if other.name == name and other.id != node_id:
-                raise GraphEditError(f"another layer is already named '{name}': choose a different name")
+                raise GraphEditError(Message(
+                    "another layer is already named '{name}': choose a different name",
+                    name=name))
         return name
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from nnviz.graph.params import ParamError
 from nnviz.graph.registry import Shape, ShapeError, get_spec
+from nnviz.i18n import Message, translate
 
 if TYPE_CHECKING:
     from nnviz.graph.document import GraphDocument
@@ -91,9 +92,11 @@ def analyse(doc: GraphDocument) -> Analysis:
     if len(order) < len(nodes):
         cycle = find_cycle(list(nodes), succ) or [n for n in nodes if n not in order]
         names = " -> ".join(f"'{nodes[n].name}'" for n in cycle)
-        result.graph_errors.append(f"The graph has a cycle: {names}. Data must flow one way; remove one edge.")
+        result.graph_errors.append(translate("The graph has a cycle: {names}. Data must flow one way; remove one edge.",
+                                              names=names))
         for nid in cycle:
-            result.errors.setdefault(nid, f"{doc.describe(nid)} is part of a cycle: {names}")
+            result.errors.setdefault(nid, translate("{node} is part of a cycle: {names}",
+                                                    node=doc.describe(nid), names=names))
         order += [n for n in nodes if n not in order]
     result.order = order
 
@@ -109,39 +112,43 @@ def analyse(doc: GraphDocument) -> Analysis:
         n_in = spec.num_inputs(node.params)
         missing = [p for p in range(n_in) if p not in feeds[nid]]
         if missing:
-            which = "an input" if n_in == 1 else "input " + ", ".join(str(p + 1) for p in missing)
-            result.errors[nid] = f"{doc.describe(nid)} has nothing connected to {which}: connect a layer to it"
+            which = (translate("an input") if n_in == 1
+                     else translate("input {ports}", ports=", ".join(str(p + 1) for p in missing)))
+            result.errors[nid] = translate("{node} has nothing connected to {which}: connect a layer to it",
+                                           node=doc.describe(nid), which=which)
             continue
         sources = [feeds[nid][p] for p in range(n_in)]
         if any(s not in result.shapes for s in sources):
             bad = next(s for s in sources if s not in result.shapes)
-            result.errors[nid] = f"{doc.describe(nid)} cannot know its shape until '{nodes[bad].name}' is fixed"
+            result.errors[nid] = translate("{node} cannot know its shape until '{name}' is fixed",
+                                           node=doc.describe(nid), name=nodes[bad].name)
             continue
         in_shapes = [result.shapes[s] for s in sources]
         result.in_shapes[nid] = in_shapes
         try:
             shape = spec.infer(in_shapes, node.params)
             if any(d <= 0 for d in shape):
-                raise ShapeError(f"would produce an empty output {shape}")
+                raise ShapeError(Message("would produce an empty output {shape}", shape=shape))
             result.shapes[nid] = tuple(shape)
             result.weight_shapes[nid] = spec.weight_shapes(in_shapes, node.params)
             result.buffer_shapes[nid] = spec.buffer_shapes(in_shapes, node.params)
             result.param_counts[nid] = spec.count_weights(in_shapes, node.params)
         except (ShapeError, ParamError) as exc:
-            result.errors[nid] = f"{doc.describe(nid)} {exc}"
+            result.errors[nid] = translate("{node} {problem}", node=doc.describe(nid), problem=exc)
             continue
         for wname, array in node.weights.items():
             expected = result.weight_shapes[nid].get(wname, result.buffer_shapes[nid].get(wname))
             if expected is not None and tuple(array.shape) != tuple(expected):
-                result.errors[nid] = (f"{doc.describe(nid)} has stored {wname} values of shape {array.shape} "
-                                      f"but needs {expected}: reset its weights")
+                result.errors[nid] = translate(
+                    "{node} has stored {weight} values of shape {shape} but needs {expected}: reset its weights",
+                    node=doc.describe(nid), weight=wname, shape=array.shape, expected=expected)
     if not result.inputs and nodes:
-        result.graph_errors.append("The network has no Input node: add one from the palette")
+        result.graph_errors.append(translate("The network has no Input node: add one from the palette"))
     if result.inputs and not result.outputs:
-        result.graph_errors.append("The network has no layer after its Input: add one and connect it")
+        result.graph_errors.append(translate("The network has no layer after its Input: add one and connect it"))
     if len(result.outputs) > 1:
         names = ", ".join(f"'{nodes[n].name}'" for n in result.outputs)
-        result.graph_errors.append(
-            f"The network has {len(result.outputs)} outputs ({names}); training needs exactly one: "
-            "connect or remove the others")
+        result.graph_errors.append(translate(
+            "The network has {count} outputs ({names}); training needs exactly one: connect or remove the others",
+            count=len(result.outputs), names=names))
     return result

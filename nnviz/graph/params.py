@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nnviz.i18n import Message, term
+
 
 class ParamError(ValueError):
     """A parameter value was refused; the message says why in a learner's words."""
@@ -41,28 +43,34 @@ class ParamSpec:
         if kind == "bool":
             if isinstance(value, bool):
                 return value
-            raise ParamError(f"{self.title} must be true or false, not {value!r}")
+            raise ParamError(Message("{title} must be true or false, not {value!r}",
+                                     title=term(self.title), value=value))
         if kind == "int":
             if isinstance(value, bool) or not _is_integral(value):
-                raise ParamError(f"{self.title} must be a whole number, not {value!r}")
+                raise ParamError(Message(
+                    "{title} must be a whole number, not {value!r}",
+                    title=term(self.title), value=value))
             value = int(value)
             self._check_range(value)
             return value
         if kind == "float":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ParamError(f"{self.title} must be a number, not {value!r}")
+                raise ParamError(Message("{title} must be a number, not {value!r}",
+                                         title=term(self.title), value=value))
             value = float(value)
             if value != value or value in (float("inf"), float("-inf")):
-                raise ParamError(f"{self.title} must be a finite number")
+                raise ParamError(Message("{title} must be a finite number", title=term(self.title)))
             self._check_range(value)
             return value
         if kind == "choice":
             if value not in self.choices:
-                raise ParamError(f"{self.title} must be one of {', '.join(self.choices)}; got {value!r}")
+                raise ParamError(Message(
+                    "{title} must be one of {choices}; got {value!r}",
+                    title=term(self.title), choices=', '.join(self.choices), value=value))
             return value
         if kind == "str":
             if not isinstance(value, str):
-                raise ParamError(f"{self.title} must be text, not {value!r}")
+                raise ParamError(Message("{title} must be text, not {value!r}", title=term(self.title), value=value))
             return value
         if kind == "ints":
             return self._validate_ints(value)
@@ -74,21 +82,31 @@ class ParamSpec:
         if not isinstance(value, (list, tuple)) or not all(
             _is_integral(v) and not isinstance(v, bool) for v in value
         ):
-            raise ParamError(f"{self.title} must be a list of whole numbers, not {value!r}")
+            raise ParamError(Message(
+                "{title} must be a list of whole numbers, not {value!r}",
+                title=term(self.title), value=value))
         value = tuple(int(v) for v in value)
         if self.length is not None and len(value) != self.length:
-            raise ParamError(f"{self.title} needs exactly {self.length} numbers, got {len(value)}")
+            raise ParamError(Message(
+                "{title} needs exactly {length} numbers, got {n_value}",
+                title=term(self.title), length=self.length, n_value=len(value)))
         if len(value) < self.min_length:
-            raise ParamError(f"{self.title} needs at least {self.min_length} number(s)")
+            raise ParamError(Message(
+                "{title} needs at least {min_length} number(s)",
+                title=term(self.title), min_length=self.min_length))
         for v in value:
             self._check_range(v)
         return value
 
     def _check_range(self, value: float) -> None:
         if self.minimum is not None and value < self.minimum:
-            raise ParamError(f"{self.title} must be at least {_fmt(self.minimum)}, got {_fmt(value)}")
+            raise ParamError(Message(
+                "{title} must be at least {minimum}, got {value}",
+                title=term(self.title), minimum=_fmt(self.minimum), value=_fmt(value)))
         if self.maximum is not None and value > self.maximum:
-            raise ParamError(f"{self.title} must be at most {_fmt(self.maximum)}, got {_fmt(value)}")
+            raise ParamError(Message(
+                "{title} must be at most {maximum}, got {value}",
+                title=term(self.title), maximum=_fmt(self.maximum), value=_fmt(value)))
 
 
 def _is_integral(value: Any) -> bool:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from nnviz.i18n import translate
+
 # Unassigned code points (Cn) are allowed: a newer Unicode may have assigned them, and unknown ones show as
 # a box, never as an instruction to the terminal.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
@@ -35,7 +37,8 @@ def describe_char(ch: str) -> str:
     code = ord(ch)
     name = _CONTROL_NAMES.get(code) or unicodedata.name(ch, "")
     if not name:
-        name = "a control character" if unicodedata.category(ch) == "Cc" else "an invisible character"
+        name = (translate("a control character") if unicodedata.category(ch) == "Cc"
+                else translate("an invisible character"))
     return f"U+{code:04X} ({name})"
 
 
@@ -44,8 +47,8 @@ def name_problem(name: str) -> str | None:
     ch = first_unprintable(name)
     if ch is None:
         return None
-    return (f"the name '{escape(name)}' contains {describe_char(ch)}, which is not a visible character: "
-            "type the name again without it")
+    return translate("the name '{name}' contains {char}, which is not a visible character: type the name again "
+                     "without it", name=escape(name), char=describe_char(ch))
 
 
 def escape(text: str, keep: str = "") -> str:

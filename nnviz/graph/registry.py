@@ -13,6 +13,7 @@ from math import prod
 from typing import Any
 
 from nnviz.graph.params import ParamError, ParamSpec
+from nnviz.i18n import Message, term
 
 Shape = tuple[int, ...]
 
@@ -97,7 +98,7 @@ class LayerSpec:
         for p in self.params:
             if p.name == name:
                 return p
-        raise KeyError(f"{self.label} has no parameter {name!r}")
+        raise KeyError(Message("{label} has no parameter {name!r}", label=term(self.label), name=name))
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -107,7 +108,8 @@ class LayerSpec:
         known = {p.name for p in self.params}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ParamError(f"{self.label} has no parameter {unknown[0]!r}")
+            raise ParamError(Message("{label} has no parameter {name!r}", label=term(self.label),
+                                     name=unknown[0]))
         out = {}
         for p in self.params:
             out[p.name] = p.validate(values[p.name]) if p.name in values else p.default
@@ -152,7 +154,7 @@ class Registry:
         try:
             return self._specs[key]
         except KeyError:
-            raise KeyError(f"unknown layer type {key!r}") from None
+            raise KeyError(Message("unknown layer type {key!r}", key=key)) from None
 
     def __contains__(self, key: object) -> bool:
         return key in self._specs

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from nnviz.graph.params import ParamError, ParamSpec
+from nnviz.i18n import Message, mark, term, translate
 
 # key -> (label, PyTorch form). Targets: integer class ids for the cross-entropies, floats otherwise.
 LOSSES = {
@@ -50,8 +51,12 @@ class SettingSpec(ParamSpec):
         low, high = self.minimum, self.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             if self.kind == "int":
-                raise ParamError(f"{self.name} must be a whole number from {low:,} to {high:,}, not {value!r}")
-            raise ParamError(f"{self.name} must be a number from {low:g} to {high:g}, not {value!r}")
+                raise ParamError(Message(
+                    "{name} must be a whole number from {low:,} to {high:,}, not {value!r}",
+                    name=self.name, low=low, high=high, value=value))
+            raise ParamError(Message(
+                "{name} must be a number from {low:g} to {high:g}, not {value!r}",
+                name=self.name, low=low, high=high, value=value))
 
     def read_by(self, optimizer: str) -> bool:
         return not self.optimizers or optimizer in self.optimizers
@@ -141,8 +146,9 @@ class TrainingSettings:
         unknown = sorted(set(values) - known)
         if unknown:
             near = difflib.get_close_matches(str(unknown[0]), sorted(known), n=1, cutoff=0.6)
-            hint = f": did you mean {near[0]!r}?" if near else f"; known: {', '.join(sorted(known))}"
-            raise SettingsError(f"unknown training setting {unknown[0]!r}{hint}")
+            hint = (translate(": did you mean {near!r}?", near=near[0]) if near
+                    else translate("; known: {known}", known=", ".join(sorted(known))))
+            raise SettingsError(Message("unknown training setting {unknown!r}{hint}", unknown=unknown[0], hint=hint))
         return cls(**values)
 
     def with_(self, **changes: Any) -> TrainingSettings:
@@ -155,7 +161,9 @@ def parse_setting(text: str) -> tuple[str, Any]:
     name, raw = name.strip(), raw.strip()
     spec = SPECS.get(name)
     if not sep or spec is None:
-        raise SettingsError(f"{text!r} is not NAME=VALUE with NAME one of {', '.join(SPECS)}")
+        raise SettingsError(Message(
+            "{text!r} is not NAME=VALUE with NAME one of {specs}",
+            text=text, specs=', '.join(SPECS)))
     value: Any = raw
     try:
         if spec.kind == "int":
@@ -167,11 +175,13 @@ def parse_setting(text: str) -> tuple[str, Any]:
                 raise ValueError(raw)
             value = raw.lower() in ("true", "1", "yes")
     except ValueError:
-        raise SettingsError(f"{spec.title} needs a {_KIND_WORDS[spec.kind]}, not {raw!r}") from None
+        raise SettingsError(Message(
+            "{title} needs a {kind_words}, not {raw!r}",
+            title=term(spec.title), kind_words=translate(_KIND_WORDS[spec.kind]), raw=raw)) from None
     try:
         return name, spec.validate(value)
     except ParamError as exc:
         raise SettingsError(str(exc)) from None
 
 
-_KIND_WORDS = {"int": "whole number", "float": "number such as 0.01 or 1e-3", "bool": "true or false"}
+_KIND_WORDS = {"int": mark("whole number"), "float": mark("number such as 0.01 or 1e-3"), "bool": mark("true or false")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nnviz.graph.params import ParamSpec
 from nnviz.graph.registry import Capabilities, Shape, ShapeError, fmt_shape
 from nnviz.graph.specs.activations import FUSABLE_ACTIVATIONS as ACTIVATIONS
+from nnviz.i18n import Message, translate
 
 WEIGHT_INITS = ("default", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "zeros", "constant")
 BIAS_INITS = ("default", "zeros", "constant")
@@ -32,4 +33,5 @@ def single(in_shapes: list[Shape]) -> Shape:
 
 def need_rank(shape: Shape, rank: int, what: str, fix: str) -> None:
     if len(shape) != rank:
-        raise ShapeError(f"needs {what} but gets {fmt_shape(shape)}: {fix}")
+        raise ShapeError(Message("needs {what} but gets {shape}: {fix}",
+                                 what=translate(what), shape=fmt_shape(shape), fix=translate(fix)))

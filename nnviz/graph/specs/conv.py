@@ -7,6 +7,7 @@ from typing import Any
 from nnviz.graph.params import ParamSpec
 from nnviz.graph.registry import LayerSpec, Shape, ShapeError, register
 from nnviz.graph.specs.common import FUSES_ACTIVATION, TRAINABLE, need_rank, single
+from nnviz.i18n import Message, mark, translate
 
 
 def window_out(size: int, kernel: int, stride: int, pad: int, axis: str) -> int:
@@ -14,18 +15,20 @@ def window_out(size: int, kernel: int, stride: int, pad: int, axis: str) -> int:
     padded = size + 2 * pad
     if kernel > padded:
         raise ShapeError(
-            f"has a {axis} window of {kernel} but the input is only {padded} high/wide after padding: "
-            "use a smaller kernel, more padding, or a larger input"
+            Message(
+            "has a {axis} window of {kernel} but the input is only {padded} high/wide after padding: use a smaller "
+            "kernel, more padding, or a larger input",
+            axis=translate(axis), kernel=kernel, padded=padded)
         )
     return (padded - kernel) // stride + 1
 
 
 def image_out(shape: Shape, p: dict[str, Any], channels: int) -> Shape:
-    need_rank(shape, 3, "an image input (channels, height, width)",
-              "use Reshape to give the data a (channels, height, width) shape")
+    need_rank(shape, 3, mark("an image input (channels, height, width)"),
+              mark("use Reshape to give the data a (channels, height, width) shape"))
     _, h, w = shape
     (kh, kw), (sh, sw), (ph, pw) = p["kernel_size"], p["stride"], p["padding"]
-    return (channels, window_out(h, kh, sh, ph, "height"), window_out(w, kw, sw, pw, "width"))
+    return (channels, window_out(h, kh, sh, ph, mark("height")), window_out(w, kw, sw, pw, mark("width")))
 
 
 def _conv_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:

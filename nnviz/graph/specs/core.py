@@ -8,6 +8,7 @@ from typing import Any
 from nnviz.graph.params import ParamSpec
 from nnviz.graph.registry import NEURON_UNITS, Capabilities, LayerSpec, Shape, ShapeError, fmt_shape, register
 from nnviz.graph.specs.common import TRAINABLE, need_rank, single
+from nnviz.i18n import Message, mark
 
 
 def _input_shape(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
@@ -24,7 +25,7 @@ register(LayerSpec(
 
 
 def _dense_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
-    need_rank(single(in_shapes), 1, "a flat input", "put a Flatten before it")
+    need_rank(single(in_shapes), 1, mark("a flat input"), mark("put a Flatten before it"))
     return (p["units"],)
 
 
@@ -60,19 +61,22 @@ def _reshape_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     src = single(in_shapes)
     target = list(p["shape"])
     if target.count(-1) > 1:
-        raise ShapeError("can infer at most one dimension: use -1 only once")
+        raise ShapeError(Message("can infer at most one dimension: use -1 only once"))
     if any(d == 0 or d < -1 for d in target):
-        raise ShapeError(f"needs positive sizes (or one -1), got {fmt_shape(tuple(target))}")
+        raise ShapeError(Message("needs positive sizes (or one -1), got {shape}", shape=fmt_shape(tuple(target))))
     total = prod(src)
     if -1 in target:
         known = prod(d for d in target if d != -1)
         if total % known:
-            raise ShapeError(f"cannot reshape {fmt_shape(src)} ({total} values) into {fmt_shape(tuple(target))}")
+            raise ShapeError(Message(
+                "cannot reshape {shape} ({total} values) into {shape2}",
+                shape=fmt_shape(src), total=total, shape2=fmt_shape(tuple(target))))
         target[target.index(-1)] = total // known
     if prod(target) != total:
         raise ShapeError(
-            f"cannot reshape {fmt_shape(src)} ({total} values) into {fmt_shape(tuple(target))} "
-            f"({prod(target)} values)"
+            Message(
+            "cannot reshape {shape} ({total} values) into {shape2} ({prod} values)",
+            shape=fmt_shape(src), total=total, shape2=fmt_shape(tuple(target)), prod=prod(target))
         )
     return tuple(target)
 

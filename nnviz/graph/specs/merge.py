@@ -6,6 +6,7 @@ from typing import Any
 
 from nnviz.graph.params import ParamSpec
 from nnviz.graph.registry import LayerSpec, Shape, ShapeError, fmt_shape, register
+from nnviz.i18n import Message
 
 NUM_INPUTS = ParamSpec("num_inputs", "int", 2, "How many inputs to merge", minimum=2, maximum=8, key=True,
                        label="inputs")
@@ -15,8 +16,10 @@ def _add_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     first = in_shapes[0]
     for i, shape in enumerate(in_shapes[1:], start=2):
         if shape != first:
-            raise ShapeError(f"adds inputs of different shapes: input 1 is {fmt_shape(first)} but input {i} is "
-                             f"{fmt_shape(shape)}; all inputs of Add must have the same shape")
+            raise ShapeError(Message(
+                "adds inputs of different shapes: input 1 is {shape} but input {i} is {shape2}; all inputs of Add "
+                "must have the same shape",
+                shape=fmt_shape(first), i=i, shape2=fmt_shape(shape)))
     return first
 
 
@@ -24,12 +27,16 @@ def _concat_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     axis = p["axis"]
     first = in_shapes[0]
     if axis >= len(first):
-        raise ShapeError(f"joins along axis {axis} but input 1 {fmt_shape(first)} has only {len(first)} axes")
+        raise ShapeError(Message(
+            "joins along axis {axis} but input 1 {shape} has only {axes} axes",
+            axis=axis, shape=fmt_shape(first), axes=len(first)))
     total = 0
     for i, shape in enumerate(in_shapes, start=1):
         if len(shape) != len(first) or any(a != b for k, (a, b) in enumerate(zip(shape, first)) if k != axis):
-            raise ShapeError(f"joins along axis {axis} but input {i} is {fmt_shape(shape)} and input 1 is "
-                             f"{fmt_shape(first)}: every other axis must match")
+            raise ShapeError(Message(
+                "joins along axis {axis} but input {i} is {shape} and input 1 is {shape2}: every other axis must "
+                "match",
+                axis=axis, i=i, shape=fmt_shape(shape), shape2=fmt_shape(first)))
         total += shape[axis]
     out = list(first)
     out[axis] = total

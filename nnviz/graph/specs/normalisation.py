@@ -7,6 +7,7 @@ from typing import Any
 from nnviz.graph.params import ParamSpec
 from nnviz.graph.registry import Capabilities, LayerSpec, Shape, ShapeError, fmt_shape, register
 from nnviz.graph.specs.common import single
+from nnviz.i18n import Message
 
 _PARAMS = (
     ParamSpec("eps", "float", 1e-5, "Added to the variance to avoid dividing by zero", minimum=0.0),
@@ -36,16 +37,18 @@ def _buffers(in_shapes: list[Shape], p: dict[str, Any]) -> dict[str, Shape]:
 def _bn1d_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     shape = single(in_shapes)
     if len(shape) not in (1, 2):
-        raise ShapeError(f"needs (features,) or (channels, length) but gets {fmt_shape(shape)}: "
-                         "use BatchNorm2D for images")
+        raise ShapeError(Message(
+            "needs (features,) or (channels, length) but gets {shape}: use BatchNorm2D for images",
+            shape=fmt_shape(shape)))
     return shape
 
 
 def _bn2d_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     shape = single(in_shapes)
     if len(shape) != 3:
-        raise ShapeError(f"needs an image input (channels, height, width) but gets {fmt_shape(shape)}: "
-                         "use BatchNorm1D for flat inputs")
+        raise ShapeError(Message(
+            "needs an image input (channels, height, width) but gets {shape}: use BatchNorm1D for flat inputs",
+            shape=fmt_shape(shape)))
     return shape
 
 

@@ -8,12 +8,13 @@ from nnviz.graph.params import ParamSpec
 from nnviz.graph.registry import LayerSpec, Shape, ShapeError, register
 from nnviz.graph.specs.common import single
 from nnviz.graph.specs.conv import image_out
+from nnviz.i18n import Message
 
 
 def _pool_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     (kh, kw), (ph, pw) = p["kernel_size"], p["padding"]
     if 2 * ph > kh or 2 * pw > kw:
-        raise ShapeError("has padding larger than half its window: padding may be at most kernel // 2")
+        raise ShapeError(Message("has padding larger than half its window: padding may be at most kernel // 2"))
     shape = single(in_shapes)
     return image_out(shape, p, shape[0] if len(shape) == 3 else 0)
 

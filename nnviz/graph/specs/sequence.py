@@ -13,6 +13,7 @@ from typing import Any
 from nnviz.graph.params import ParamSpec
 from nnviz.graph.registry import Capabilities, LayerSpec, Shape, ShapeError, fmt_shape, register
 from nnviz.graph.specs.common import single
+from nnviz.i18n import Message, translate
 
 # Gate blocks stacked in each weight matrix, in PyTorch's order.
 GATES = {"rnn": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
@@ -26,13 +27,15 @@ def _embedding_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     shape = single(in_shapes)
     if len(shape) != 1:
         raise ShapeError(
-            f"needs a sequence of token ids (T,) but gets {fmt_shape(shape)}: "
-            "feed it tokenised text (an Input of shape (T,))"
+            Message(
+            "needs a sequence of token ids (T,) but gets {shape}: feed it tokenised text (an Input of shape (T,))",
+            shape=fmt_shape(shape))
         )
     if p["padding_idx"] >= p["num_embeddings"]:
-        raise ShapeError(
-            f"has padding index {p['padding_idx']} but only {p['num_embeddings']} words (ids 0.."
-            f"{p['num_embeddings'] - 1}): lower the padding index or use -1 for none"
+        raise ShapeError(Message(
+            "has padding index {padding_idx} but only {num_embeddings} words (ids 0..{last_id}): lower "
+            "the padding index or use -1 for none",
+            padding_idx=p["padding_idx"], num_embeddings=p["num_embeddings"], last_id=p["num_embeddings"] - 1)
         )
     return (shape[0], p["embedding_dim"])
 
@@ -56,9 +59,11 @@ register(LayerSpec(
 def _recurrent_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     shape = single(in_shapes)
     if len(shape) != 2:
-        fix = ("put an Embedding before it, or Reshape the data to (time steps, features)"
-               if len(shape) == 1 else "Reshape the data to (time steps, features)")
-        raise ShapeError(f"needs a sequence (time steps, features) but gets {fmt_shape(shape)}: {fix}")
+        fix = (translate("put an Embedding before it, or Reshape the data to (time steps, features)")
+               if len(shape) == 1 else translate("Reshape the data to (time steps, features)"))
+        raise ShapeError(Message(
+            "needs a sequence (time steps, features) but gets {shape}: {fix}",
+            shape=fmt_shape(shape), fix=fix))
     h = p["hidden_size"]
     return (shape[0], h) if p["return_sequences"] else (h,)
 
@@ -113,8 +118,10 @@ for _key, (_label, _stem, _description) in _RECURRENT.items():
 def _last_step_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
     shape = single(in_shapes)
     if len(shape) != 2:
-        raise ShapeError(f"needs a sequence (time steps, features) but gets {fmt_shape(shape)}: "
-                         "connect it after a recurrent layer with return sequences on")
+        raise ShapeError(Message(
+            "needs a sequence (time steps, features) but gets {shape}: connect it after a recurrent layer with "
+            "return sequences on",
+            shape=fmt_shape(shape)))
     return (shape[1],)
 
 

@@ -13,7 +13,6 @@ because formulas mix fixed words ("sample 1", "summed over the batch") with numb
 
 from __future__ import annotations
 
-import json
 import sys
 from functools import cache
 from typing import Any
@@ -75,21 +74,14 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
 
 
 # ---------------------------------------------------------------- the core's strings (no Qt in the core)
-@cache
 def core_table(language: str) -> dict[str, Any]:
     """{"strings": {english: translation}, "formula_phrases": [[english, translation], ...]}."""
-    path = resource_path("translations", f"core_{language}.json")
-    if not path.is_file():
-        return {"strings": {}, "formula_phrases": []}
-    return json.loads(path.read_text(encoding="utf-8"))
+    return core_i18n.names_table(language)
 
 
 def core_tr(text: str, language: str | None = None) -> str:
     """A core string (layer label, description, parameter help, loss name ...) in the UI language."""
-    language = language or _current
-    if language == ENGLISH or not text:
-        return text
-    return core_table(language)["strings"].get(text, text)
+    return core_i18n.term(text, language or _current)
 
 
 def formula_tr(text: str, language: str | None = None) -> str:
