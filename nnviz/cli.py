@@ -1,4 +1,4 @@
-"""The headless command line over the same core the app uses: check, train, trace, gradcheck, export.
+"""The headless command line over the same core the app uses: check, train, trace, gradcheck, export, sample.
 
 Exit codes: 0 success; 1 the network, data or file is wrong (a message says what); 2 bad usage.
 """
@@ -19,7 +19,7 @@ from nnviz.graph.printable import escape
 from nnviz.i18n import language_from_environment, set_language, translate
 
 # Modules that add subcommands: each has register(subparsers) and sets func=run on its parser.
-COMMAND_MODULES = ("nnviz.export.command", "nnviz.data.fetch_command")
+COMMAND_MODULES = ("nnviz.export.command", "nnviz.data.fetch_command", "nnviz.engine.sample_command")
 
 
 def _load(path: str, *, with_state: bool = False):

@@ -65,7 +65,8 @@ class Dataset:
         y = self.y_train if which == "train" else self.y_val
         if self.task != "classification":
             return []
-        return np.bincount(y.astype(np.int64), minlength=self.n_classes).tolist()
+        # Targets per position (next-token data) count every position.
+        return np.bincount(y.astype(np.int64).reshape(-1), minlength=self.n_classes).tolist()
 
 
 ImageDecoder = Callable[[Path], np.ndarray]

@@ -12,8 +12,11 @@ scripts form words. Punctuation is dropped in both modes, as Keras' Tokenizer do
 A "text" data spec: {"kind": "text", "path": optional CSV of (text, label) rows (default: the
 shipped bilingual sentiment corpus), "language": "all" | "en" | "zh" (shipped corpus only),
 "level": "words" | "characters", "lower": true, "num_words": 100, "maxlen": 0 (0 = longest),
-"padding": "pre" | "post", "truncating": "pre" | "post", "val_split": 0.0, "seed": 0}.
-Samples are token ids stored as floats, shape (maxlen,); labels are class ids.
+"padding": "pre" | "post", "truncating": "pre" | "post", "val_split": 0.0, "seed": 0,
+"predict": "label" | "next_token"}.
+Samples are token ids stored as floats, shape (maxlen,); labels are class ids. With "predict": "next_token"
+the targets are the sentence itself shifted by one, (maxlen,) token ids: position t's target is token t + 1,
+and padding (id 0) wherever there is nothing to predict, which a per-position loss ignores.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from nnviz.data.dataset import (
     split,
 )
 from nnviz.data.files import read_file
-from nnviz.data.options import SEED, TEXT_VAL_SPLIT
+from nnviz.data.options import SEED, TEXT_PREDICT, TEXT_VAL_SPLIT
 
 PAD, OOV = 0, 1
 MAX_TEXT_BYTES = 256 * 2**20
@@ -202,9 +205,15 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
                         "to: set the data option 'maxlen' to cut them")
     require(len(texts) * length * DATA_BYTES_PER_VALUE,
             f"{len(texts):,} sentences padded to {length:,} tokens would need {{}}", "lower maxlen", DataError)
-    ids = pad_sequences(sequences, maxlen, str(spec.get("padding", "pre")),
+    next_token = read_option(spec, TEXT_PREDICT) == "next_token"
+    # Next-token targets need one token more than the window: the window's last token has a successor.
+    ids = pad_sequences(sequences, length + next_token, str(spec.get("padding", "pre")),
                         str(spec.get("truncating", "pre")))
-    y, class_names = label_ids(labels)
+    if next_token:
+        ids, y = next_token_targets(ids)
+        class_names = [tok.index_word().get(i, "<oov>") for i in range(tok.vocabulary_size)]
+    else:
+        y, class_names = label_ids(labels)
     x = ids.astype(np.float64)  # every batch is a float array; Embedding turns them back into ids
     x_tr, y_tr, x_va, y_va = split(x, y, val_split, np.random.default_rng(seed))
     name = path.stem if spec.get("path") else "sentiment"
@@ -214,8 +223,16 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
     return data, tok
 
 
+def next_token_targets(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n, T + 1) padded ids -> inputs (n, T) and targets (n, T), the token after each position. A position
+    holding padding gets padding as its target: nothing there to predict from (padding in front)."""
+    x, y = ids[:, :-1], ids[:, 1:].copy()
+    y[x == PAD] = PAD
+    return x, y
+
+
 @register_source("text", keys=("path", "language", "level", "lower", "num_words", "maxlen", "padding",
-                               "truncating", "val_split", "seed"))
+                               "truncating", "val_split", "seed", "predict"))
 def load_text_dataset(spec: dict[str, Any], context: LoadContext) -> Dataset:
     return load_text(spec, context)[0]
 

@@ -213,6 +213,22 @@
         <translation>截断长句</translation>
     </message>
     <message>
+        <source>Predict</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>The sentence&apos;s label, or at each position the next token (a model that writes text)</source>
+        <translation>句子的标签，或在每个位置预测下一个词元（用于会写文字的模型）</translation>
+    </message>
+    <message>
+        <source>label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>next_token</source>
+        <translation>下一个词元</translation>
+    </message>
+    <message>
         <source>Sentences from my CSV file...</source>
         <translation>我的 CSV 文件中的句子...</translation>
     </message>
@@ -1641,6 +1657,80 @@
     <message>
         <source>No problems: the network is ready to train.</source>
         <translation>没有问题：网络可以开始训练了。</translation>
+    </message>
+</context>
+<context>
+    <name>SampleAction</name>
+    <message>
+        <source>Generate text...</source>
+        <translation>生成文字...</translation>
+    </message>
+    <message>
+        <source>Let a model trained to predict the next token continue a prompt</source>
+        <translation>让一个训练来预测下一个词元的模型接着提示往下写</translation>
+    </message>
+</context>
+<context>
+    <name>SampleDialog</name>
+    <message>
+        <source>Generate text</source>
+        <translation>生成文字</translation>
+    </message>
+    <message>
+        <source>The model continues your prompt one token at a time. Temperature 0 always takes the likeliest next token (greedy); a higher temperature draws from the model&apos;s probabilities, so the text varies: the same seed gives the same text.</source>
+        <translation>模型从你的提示开始，一次写一个词元。温度为 0 时总是选概率最大的下一个词元（贪心）；温度越高，就越是按模型给出的概率随机抽取，写出的文字会有变化：相同的种子写出相同的文字。</translation>
+    </message>
+    <message>
+        <source>The text the model starts from</source>
+        <translation>模型从这段文字开始往下写</translation>
+    </message>
+    <message>
+        <source>How many tokens to write</source>
+        <translation>要写多少个词元</translation>
+    </message>
+    <message>
+        <source>0 = greedy (always the likeliest token); 1 = the model&apos;s own probabilities; higher = more surprising tokens</source>
+        <translation>0 = 贪心（总是选概率最大的词元）；1 = 按模型自己的概率；更高 = 更出人意料的词元</translation>
+    </message>
+    <message>
+        <source>Same seed, same text (when the temperature is above 0)</source>
+        <translation>相同的种子，相同的文字（温度大于 0 时）</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Length (tokens)</source>
+        <translation>长度（词元）</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>There is no model to ask yet: %s</source>
+        <translation>还没有可以使用的模型：%s</translation>
+    </message>
+    <message>
+        <source>There is no model to ask yet.</source>
+        <translation>还没有可以使用的模型。</translation>
+    </message>
+    <message>
+        <source>Written by the model as it is after training step %d.</source>
+        <translation>这是模型在第 %d 个训练步之后写出的。</translation>
+    </message>
+    <message>
+        <source>This model is untrained, so it writes noise: train it first, then generate again.</source>
+        <translation>这个模型还没有训练，写出的是杂乱的文字：请先训练它，再生成一次。</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,7 @@ from nnviz.data.options import (
     SHAPES_N,
     SHAPES_NOISE,
     STANDARDIZE,
+    TEXT_PREDICT,
     TEXT_VAL_SPLIT,
     VAL_SPLIT,
 )
@@ -71,7 +72,8 @@ TEXT = (Field("language", "choice", "all", "Language", choices=("all", "en", "zh
               tip="Ids 0 (padding) and 1 (unknown word) included; 0 = every token"),
         Field("maxlen", "int", 0, "Length (ids)", 0, 10_000, tip="Each sentence padded or cut to this; 0 = longest"),
         Field("padding", "choice", "pre", "Padding", choices=("pre", "post"), tip="Zeros in front (Keras) or behind"),
-        Field("truncating", "choice", "pre", "Cut long sentences", choices=("pre", "post")))
+        Field("truncating", "choice", "pre", "Cut long sentences", choices=("pre", "post")),
+        option(TEXT_PREDICT))
 
 # (label in the list, base spec, fields). Generated sets first: they need nothing from the user.
 CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
@@ -173,6 +175,10 @@ TRANSLATABLE = (
     QT_TRANSLATE_NOOP("DataChoices", "pre"),
     QT_TRANSLATE_NOOP("DataChoices", "post"),
     QT_TRANSLATE_NOOP("DataChoices", "Cut long sentences"),
+    QT_TRANSLATE_NOOP("DataChoices", "Predict"),
+    QT_TRANSLATE_NOOP("DataChoices", "The sentence's label, or at each position the next token (a model that writes text)"),
+    QT_TRANSLATE_NOOP("DataChoices", "label"),
+    QT_TRANSLATE_NOOP("DataChoices", "next_token"),
     QT_TRANSLATE_NOOP("DataChoices", "Sentences from my CSV file..."),
     QT_TRANSLATE_NOOP("DataChoices", "File"),
     QT_TRANSLATE_NOOP("DataChoices", "a CSV of text,label rows, one sentence per row"),

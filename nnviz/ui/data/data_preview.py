@@ -212,7 +212,9 @@ class DataPreview(QWidget):
         names = ds.feature_names or [f"x{i + 1}" for i in range(ds.sample_shape[0])]
         # The text data's generated column names ("token 3") in the UI language; a file's own names stay.
         names = [self.tr("token %s") % n[6:] if re.fullmatch(r"token \d+", n) else n for n in names]
-        target = [self.tr("class")] if ds.task == "classification" else [f"y{i + 1}" for i in range(ds.target_width)]
+        # One class per sample, or a row of them (next-token targets: one class id per position).
+        one_class = ds.task == "classification" and ds.y_train.ndim == 1
+        target = [self.tr("class")] if one_class else [f"y{i + 1}" for i in range(ds.target_width)]
         self.table.clear()
         self.table.setRowCount(rows)
         self.table.setColumnCount(len(names) + len(target))
@@ -222,7 +224,7 @@ class DataPreview(QWidget):
                 item = QTableWidgetItem(f"{value:.4g}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
-            if ds.task == "classification":
+            if one_class:
                 k = int(ds.y_train[r])
                 item = QTableWidgetItem(ds.class_names[k] if k < len(ds.class_names) else str(k))
                 item.setForeground(class_color(k))

@@ -25,6 +25,7 @@ from nnviz.ui.training.glyphs import output_glyph
 from nnviz.ui.training.health import HealthPanel
 from nnviz.ui.training.neuron_view import NeuronView
 from nnviz.ui.training.position import phase_name
+from nnviz.ui.training.sample_dialog import SampleAction
 from nnviz.ui.training.sequence_view import SequenceView
 from nnviz.ui.training.settings_panel import TrainingSettingsPanel
 from nnviz.ui.training.tensor_panel import TensorPanel
@@ -71,6 +72,8 @@ class TrainingViews(QObject):
         self.actions.gradcheck.setStatusTip(self.tr("Compare every gradient with central finite differences"))
         self.actions.gradcheck.triggered.connect(lambda _=False: self.run_gradcheck())
         self.actions.all.append(self.actions.gradcheck)
+        self.sample = SampleAction(controller, canvas, self)  # Train > Generate text... (nnviz.engine.sampling)
+        self.actions.all.append(self.sample.action)
         # node -> source -> (text, tooltip); the canvas shows the most urgent source's badge.
         self._badges: dict[str, dict[str, tuple[str, str]]] = {}
         self._glyph_source: dict[str, np.ndarray] = {}  # the output array each node's glyph was drawn from
