@@ -24,7 +24,7 @@ TEXT_VAL_SPLIT = replace(VAL_SPLIT, default=0.0)
 # What a sentence's target is (nnviz.data.text): its label, or at each position the token that follows it,
 # for a model that writes text (issue 16's causal character model and Train > Sample).
 TEXT_PREDICT = ParamSpec("predict", "choice", "label",
-                         "The sentence's label, or at each position the next token (a model that writes text)",
+                         "Each sentence's label, or the next token at each position (to write text)",
                          choices=("label", "next_token"), label="Predict")
 
 # Generated 2-D points (nnviz.data.generated).
@@ -43,4 +43,5 @@ def with_default(option: ParamSpec, default: object) -> ParamSpec:
 
 
 # Every option above, for the checks that the form and the loaders follow them.
-ALL = (SEED, VAL_SPLIT, TEXT_VAL_SPLIT, TEXT_PREDICT, LIMIT, FLAT, STANDARDIZE, POINTS_N, POINTS_NOISE, CELLS, SHAPES_N, SHAPES_NOISE)
+ALL = (SEED, VAL_SPLIT, TEXT_VAL_SPLIT, TEXT_PREDICT, LIMIT, FLAT, STANDARDIZE, POINTS_N, POINTS_NOISE, CELLS, SHAPES_N,
+       SHAPES_NOISE)

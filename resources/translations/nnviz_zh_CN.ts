@@ -217,8 +217,8 @@
         <translation>预测</translation>
     </message>
     <message>
-        <source>The sentence&apos;s label, or at each position the next token (a model that writes text)</source>
-        <translation>句子的标签，或在每个位置预测下一个词元（用于会写文字的模型）</translation>
+        <source>Each sentence&apos;s label, or the next token at each position (to write text)</source>
+        <translation>每个句子的标签，或每个位置上的下一个词元（用于写文字）</translation>
     </message>
     <message>
         <source>label</source>

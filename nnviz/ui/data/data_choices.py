@@ -176,7 +176,7 @@ TRANSLATABLE = (
     QT_TRANSLATE_NOOP("DataChoices", "post"),
     QT_TRANSLATE_NOOP("DataChoices", "Cut long sentences"),
     QT_TRANSLATE_NOOP("DataChoices", "Predict"),
-    QT_TRANSLATE_NOOP("DataChoices", "The sentence's label, or at each position the next token (a model that writes text)"),
+    QT_TRANSLATE_NOOP("DataChoices", "Each sentence's label, or the next token at each position (to write text)"),
     QT_TRANSLATE_NOOP("DataChoices", "label"),
     QT_TRANSLATE_NOOP("DataChoices", "next_token"),
     QT_TRANSLATE_NOOP("DataChoices", "Sentences from my CSV file..."),
