@@ -75,6 +75,15 @@ TEXT = (Field("language", "choice", "all", "Language", choices=("all", "en", "zh
         Field("truncating", "choice", "pre", "Cut long sentences", choices=("pre", "post")),
         option(TEXT_PREDICT))
 
+def without_implicit_defaults(spec: dict[str, Any], fields: tuple[Field, ...], old: dict[str, Any]) -> dict[str, Any]:
+    """The form's spec without the data options at their default that the document's spec of the same kind
+    leaves out: applying the form unchanged keeps a file's bytes (an option added later stays implicit)."""
+    if old.get("kind") != spec.get("kind"):
+        return spec
+    implicit = {f.key for f in fields if f.source is not None and f.key not in old and spec.get(f.key) == f.default}
+    return {k: v for k, v in spec.items() if k not in implicit}
+
+
 # (label in the list, base spec, fields). Generated sets first: they need nothing from the user.
 CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
     *[(g.label, {"kind": "generated", "name": key},

@@ -35,7 +35,7 @@ from nnviz.data.dataset import DataError, Dataset
 from nnviz.data.fit import check_fit
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.ui.data.csv_columns import fill_columns, mark_target
-from nnviz.ui.data.data_choices import CHOICES, CONTEXT, Field, choice_index
+from nnviz.ui.data.data_choices import CHOICES, CONTEXT, Field, choice_index, without_implicit_defaults
 from nnviz.ui.data.data_preview import DataPreview
 from nnviz.ui.data.fetch_box import FetchBox, use_offer
 from nnviz.ui.widgets.data_loading import DataLoader
@@ -291,7 +291,7 @@ class DataPanel(QWidget):
                 spec[f.key] = self._relative(w.text())
         if "real" in self.document.data and self.document.data.get("kind") == spec.get("kind"):
             spec["real"] = self.document.data["real"]  # a stand-in keeps offering its real set (guide_offer)
-        return spec
+        return without_implicit_defaults(spec, CHOICES[index][2], self.document.data)
 
     # ----------------------------------------------------------------- loading
     def reload(self, apply: bool = True) -> None:
