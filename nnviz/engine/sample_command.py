@@ -14,8 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from nnviz.engine.sampling import MAX_LENGTH, MAX_TEMPERATURE, SamplingError, session_sampler
-from nnviz.i18n import translate
+from nnviz.engine.sampling import MAX_LENGTH, MAX_TEMPERATURE, MAX_TEMPERATURE_TEXT, SamplingError, session_sampler
+from nnviz.i18n import Message, translate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -70,12 +70,12 @@ def run(args: argparse.Namespace) -> int:
 def _length(text: str) -> int:
     value = int(text)
     if not 1 <= value <= MAX_LENGTH:
-        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_LENGTH}")
+        raise argparse.ArgumentTypeError(str(Message("must be from 1 to {most}", most=MAX_LENGTH)))
     return value
 
 
 def _temperature(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= MAX_TEMPERATURE:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_TEMPERATURE:g}")
+        raise argparse.ArgumentTypeError(str(Message("must be from 0 to {most}", most=MAX_TEMPERATURE_TEXT)))
     return value
