@@ -124,7 +124,7 @@ def rebuild_benchmark(app, samples: int, target_ms: float = 50.0) -> bool:
         else:
             win.undo_stack.undo()
         assert training.session is not None, training.problem
-        training.views.refresh_all()
+        win.training_panels.redraw_all()
         win.repaint()
         elapsed = (time.perf_counter() - start) * 1000.0
         if k >= 5:

@@ -99,7 +99,7 @@ def bench_run(app, seconds: float) -> dict:
     elapsed = time.perf_counter() - t0
     probe.stop()
     steps = controller.session.steps_done - start_steps
-    redraws = controller.views.throttle.redraws
+    redraws = window.training_panels.throttle.redraws
     gaps = np.diff(ticks) * 1000 if len(ticks) > 1 else np.array([seconds * 1000])
     window.undo_stack.setClean()
     window.close()

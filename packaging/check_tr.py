@@ -279,9 +279,9 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
         app.processEvents()
     if getattr(window, "export_actions", None) is not None:
         window.export_actions.show_preview()  # the PyTorch export panel (File > Export > PyTorch...)
-    if steps and getattr(window.training, "views", None) is not None:
+    if steps and getattr(window, "training_panels", None) is not None:
         # Panels tabbed out of sight skip their redraws: draw every one, as a learner raising it would see.
-        window.training.views.refresh_all()
+        window.training_panels.redraw_all()
     settle()
     found: list[tuple[str, str]] = []
 

@@ -11,7 +11,7 @@ import pytest
 from nnviz.cli import main
 from nnviz.io import load
 from nnviz.ui.training.controller import TrainingController
-from nnviz.ui.training.views import TrainingViews
+from nnviz.ui.training.panels import TrainingPanels
 
 pytestmark = pytest.mark.gui
 
@@ -27,14 +27,14 @@ def trace(capsys, path: Path) -> list[dict]:
 def test_the_window_shows_the_traces_formula_line_for_line(qtbot, capsys, name):
     records = trace(capsys, EXAMPLES / f"{name}.nnviz")
     controller = TrainingController(load(EXAMPLES / f"{name}.nnviz"))
-    views = TrainingViews(controller)
+    views = TrainingPanels(controller)
     for w in (views.controls, views.tensors, views.formula, views.curves):
         qtbot.addWidget(w)
     with_numbers = 0
     for record in records:
         view = controller.step()
         assert (view.event.phase, view.event.node) == (record["phase"], record["node"])
-        views.refresh_formula()
+        views.formula.redraw()
         lines = record["formula"]["lines"]
         shown = [line.strip() for line in views.formula.text().splitlines() if line.strip()]
         if record["formula"]["numeric"] is None:  # the panel's pointer to the table, not part of the formula

@@ -10,7 +10,7 @@ import pytest
 
 from nnviz.io import load
 from nnviz.ui.training.controller import TrainingController
-from nnviz.ui.training.views import TrainingViews
+from nnviz.ui.training.panels import TrainingPanels
 
 pytestmark = pytest.mark.gui
 
@@ -20,14 +20,14 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "resources" / "examples
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_one_training_step_through_the_panels(qtbot, path):
     controller = TrainingController(load(path))
-    views = TrainingViews(controller)
-    for w in (views.controls, views.tensors, views.formula, views.curves, *views.extra):
+    views = TrainingPanels(controller)
+    for w in (views.controls, views.tensors, views.formula, views.curves, *views.docked):
         qtbot.addWidget(w)
     assert controller.session is not None, controller.problem
     phases = set()
     for _ in range(2000):  # recurrent layers add one micro-step per time step
         view = controller.step()
-        views.refresh_all()
+        views.redraw_all()
         phases.add(view.event.phase)
         assert set(views.tensors.tensors) == set(view.tensors)
         name = views.tensors.current_name

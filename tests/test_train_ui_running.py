@@ -10,8 +10,8 @@ import pytest
 
 from nnviz.io import load
 from nnviz.ui.training.controller import TrainingController
+from nnviz.ui.training.panels import TrainingPanels
 from nnviz.ui.training.position import position_text
-from nnviz.ui.training.views import TrainingViews
 
 pytestmark = pytest.mark.gui
 
@@ -32,7 +32,7 @@ def assert_same(a, b):
 @pytest.fixture
 def xor(qtbot):
     controller = TrainingController(load(EXAMPLES / "xor.nnviz"))
-    views = TrainingViews(controller)
+    views = TrainingPanels(controller)
     for w in (views.controls, views.tensors, views.formula, views.curves, views.settings):
         qtbot.addWidget(w)
     views.curves.show()
@@ -49,7 +49,7 @@ def test_run_then_pause_stops_between_batches(xor, qtbot):
     assert not controller.running and not controller.session.mid_step
     qtbot.wait(50)  # nothing trains after the pause
     assert controller.session.steps_done == done
-    views.refresh_all()
+    views.redraw_all()
     x, y = views.curves.curve_data()["train_loss"]
     assert len(y) == done and np.allclose(y, controller.session.metrics.step_loss)
 
@@ -102,7 +102,7 @@ def test_diverging_run_pauses_and_names_the_node(qtbot):
     doc.node(node.id).params["activation"] = "none"  # a linear neuron diverges fast at a huge lr
     doc.set_training(doc.training.with_(lr=1e3))
     controller = TrainingController(doc)
-    views = TrainingViews(controller)
+    views = TrainingPanels(controller)
     qtbot.addWidget(views.controls)
     halts = []
     controller.halted.connect(halts.append)
@@ -115,7 +115,7 @@ def test_diverging_run_pauses_and_names_the_node(qtbot):
     assert "'neuron'" in controller.halt_text
     assert not views.controls.banner.isHidden() and "neuron" in views.controls.banner_text.text()
     assert "neuron" in position_text(controller)
-    views.refresh_all()
+    views.redraw_all()
     assert views.tensors.current_name == err.tensor
     assert not np.all(np.isfinite(views.tensors.tensors[err.tensor]))
     # the way out: rewind, and training can go on

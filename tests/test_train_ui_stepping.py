@@ -15,8 +15,8 @@ from nnviz.engine.session import Session
 from nnviz.io import load
 from nnviz.ui.training.controller import TrainingController
 from nnviz.ui.training.csv_export import read_csv
+from nnviz.ui.training.panels import TrainingPanels
 from nnviz.ui.training.position import position_text
-from nnviz.ui.training.views import TrainingViews
 
 pytestmark = pytest.mark.gui
 
@@ -27,7 +27,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "resources" / "examples" / "seed
 def ui(qtbot):
     doc = load(EXAMPLE)
     controller = TrainingController(doc)
-    views = TrainingViews(controller)
+    views = TrainingPanels(controller)
     for w in (views.controls, views.tensors, views.formula, views.curves):
         qtbot.addWidget(w)
     return controller, views
@@ -47,7 +47,7 @@ def test_each_micro_step_shows_the_engines_tensors_and_formula(ui):
     for _ in range(5):  # batch, forward input, forward neuron, loss, backward neuron ... then update
         view = controller.step()
         ref = reference.step()
-        views.refresh_all()
+        views.redraw_all()
         assert (view.event.phase, view.event.node) == (ref.phase, ref.node)
         phases.append(ref.phase)
         assert set(views.tensors.tensors) == set(ref.tensors)
@@ -56,8 +56,8 @@ def test_each_micro_step_shows_the_engines_tensors_and_formula(ui):
             assert views.tensors.current_name == name
             np.testing.assert_array_equal(views.tensors.table.values(), np.asarray(value).reshape(
                 views.tensors.table.values().shape))
-            np.testing.assert_array_equal(np.nan_to_num(views.heatmap_values(name)),
-                                          np.asarray(value, dtype=float).reshape(views.heatmap_values(name).shape))
+            np.testing.assert_array_equal(np.nan_to_num(heatmap_values(views, name)),
+                                          np.asarray(value, dtype=float).reshape(heatmap_values(views, name).shape))
         assert position_text(controller).startswith(f"step {ref.step} · {ref.phase}")
     assert phases == ["batch", "forward", "forward", "loss", "backward"]
 
@@ -73,7 +73,7 @@ def _step_to(controller, phase, node_name=None):
 def test_forward_formula_has_the_numbers_of_the_guide(ui):
     controller, views = ui
     view = _step_to(controller, "forward", "neuron")
-    views.refresh_all()
+    views.redraw_all()
     text = views.formula.text()
     z, a = view.tensors["z"][0, 0], view.tensors["output"][0, 0]
     assert "z = W·x + b" in text
@@ -88,7 +88,7 @@ def test_forward_formula_has_the_numbers_of_the_guide(ui):
 def test_backward_formula_and_delta_table(ui):
     controller, views = ui
     view = _step_to(controller, "backward", "neuron")
-    views.refresh_all()
+    views.redraw_all()
     t = view.tensors
     a = view.tensors["output"][0, 0]  # the forward output travels with the backward micro-step
     text = views.formula.text()
@@ -103,7 +103,7 @@ def test_backward_formula_and_delta_table(ui):
 def test_update_formula_and_new_weights(ui):
     controller, views = ui
     view = _step_to(controller, "update")
-    views.refresh_all()
+    views.redraw_all()
     w = view.tensors["weight"]
     text = views.formula.text()
     assert "W ← W − η·g" in text
@@ -116,7 +116,7 @@ def test_update_formula_and_new_weights(ui):
 def test_csv_export_holds_the_micro_steps_tensors(ui, tmp_path):
     controller, views = ui
     view = _step_to(controller, "backward", "neuron")
-    views.refresh_all()
+    views.redraw_all()
     path = tmp_path / "step.csv"
     views.tensors.export_csv(str(path))
     back = read_csv(path)
@@ -128,6 +128,12 @@ def test_csv_export_holds_the_micro_steps_tensors(ui, tmp_path):
 def test_selecting_a_node_shows_its_live_tensors(ui):
     controller, views = ui
     controller.step_batch()
-    views.select_node("n2")
+    controller.select_node("n2")
     assert set(views.tensors.tensors) >= {"weight", "bias", "grad_weight"}
     np.testing.assert_array_equal(views.tensors.tensors["weight"], controller.session.layers["n2"].params["weight"])
+
+
+def heatmap_values(views, name: str) -> np.ndarray:
+    """The matrix the heatmap draws for tensor `name` (switches the panel to it)."""
+    views.tensors.show_tensor(name)
+    return views.tensors.heatmap.matrix

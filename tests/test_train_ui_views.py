@@ -19,8 +19,8 @@ from nnviz.ui.training.glyphs import output_glyph, tensor_rgb
 from nnviz.ui.training.health import VANISH, HealthRecorder, gradient_ratio, verdict
 from nnviz.ui.training.heatmap import nice_ceiling
 from nnviz.ui.training.neuron_view import neuron_columns
+from nnviz.ui.training.panels import TrainingPanels
 from nnviz.ui.training.throttle import RedrawThrottle
-from nnviz.ui.training.views import TrainingViews
 
 pytestmark = pytest.mark.gui
 
@@ -30,8 +30,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
 @pytest.fixture
 def xor(qtbot):
     controller = TrainingController(load(EXAMPLES / "xor.nnviz"))
-    views = TrainingViews(controller)
-    for w in (views.controls, views.tensors, views.formula, views.curves, views.settings, *views.extra):
+    views = TrainingPanels(controller)
+    for w in (views.controls, views.tensors, views.formula, views.curves, views.settings, *views.docked):
         qtbot.addWidget(w)
     return controller, views
 
@@ -39,7 +39,7 @@ def xor(qtbot):
 def test_decision_boundary_is_the_networks_prediction_on_the_plane(xor):
     controller, views = xor
     controller.step_epoch()
-    views.refresh_all()
+    views.redraw_all()
     s = controller.session
     x0, x1, y0, y1 = views.boundary.extent
     gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
@@ -56,7 +56,7 @@ def test_boundary_learns_xor(xor):
     controller, views = xor
     for _ in range(15):
         controller.step_epoch()
-    views.refresh_all()
+    views.redraw_all()
     s = controller.session
     d = s.dataset
     # The classes the picture shows at the data points agree with the labels (XOR is learnt).
@@ -78,9 +78,9 @@ def test_class_probabilities_under_each_loss():
 
 def test_boundary_explains_itself_for_other_data(qtbot):
     controller = TrainingController(load(EXAMPLES / "seed-single-neuron.nnviz"))
-    views = TrainingViews(controller)
+    views = TrainingPanels(controller)
     qtbot.addWidget(views.boundary)
-    views.refresh_boundary()
+    views.boundary.redraw()
     assert views.boundary.predicted_classes() is None
     assert "2 input" in views.boundary.note.text()
 
@@ -92,7 +92,7 @@ def test_neuron_view_draws_every_weight_and_activation(xor):
     assert [units for _, units in cols] == [2, 8, 2]
     for _ in range(3):  # batch, forward input, forward hidden
         controller.step()
-    views.refresh_all()
+    views.redraw_all()
     nv = views.neurons
     assert len(nv.connections) == 2 * 8 + 8 * 2
     hidden = cols[1][0]
@@ -107,7 +107,7 @@ def test_neuron_view_draws_every_weight_and_activation(xor):
 
 def test_neuron_view_edits_a_weight(xor):
     controller, views = xor
-    views.refresh_all()
+    views.redraw_all()
     hidden = neuron_columns(controller.session)[1][0]
     nv = views.neurons
     nv.select_connection(hidden, 3, 1)
@@ -125,7 +125,7 @@ def test_neuron_view_backward_fill_is_delta(xor):
         view = controller.step()
         if view.event.phase == "backward" and view.event.node == hidden:
             break
-    views.refresh_all()
+    views.redraw_all()
     np.testing.assert_array_equal(views.neurons.fills[hidden], view.tensors["delta"][0])
 
 
@@ -138,8 +138,10 @@ def test_gradient_ratio_and_verdicts():
 
 
 def test_health_recorder_follows_steps_and_rewinds():
-    layer = SimpleNamespace(params={"weight": np.ones((2, 2))}, grads={"weight": np.full((2, 2), 1e-9)})
-    session = SimpleNamespace(steps_done=1, order=["a"], layers={"a": layer})
+    # What the recorder reads: the session's read-only view (Session.view), never its layers.
+    view = SimpleNamespace(order=["a"], has_params=lambda node: True, params=lambda node: {"weight": np.ones((2, 2))},
+                           grads=lambda node: {"weight": np.full((2, 2), 1e-9)})
+    session = SimpleNamespace(steps_done=1, view=view)
     rec = HealthRecorder()
     assert rec.record(session)
     assert not rec.record(session)  # once per step
@@ -156,7 +158,7 @@ def test_health_panel_and_badges_in_a_run(xor):
     controller, views = xor
     for _ in range(3):
         controller.step_batch()
-        views.refresh_health()
+        views.health.redraw()
     s = controller.session
     trainable = [n for n in s.order if s.layers[n].params]
     assert set(views.health.recorder.ratios) == set(trainable)
@@ -170,18 +172,18 @@ def test_health_panel_and_badges_in_a_run(xor):
     # a vanishing layer gets a badge on its node
     s.layers[trainable[0]].grads = {k: np.zeros_like(v) for k, v in s.layers[trainable[0]].params.items()}
     s.steps_done += 1  # pretend one more step
-    views.refresh_health()
-    assert views.badge(trainable[0])[0] == "↓"
+    views.health.redraw()
+    assert views.badges.badge(trainable[0])[0] == "↓"
 
 
 def test_gradient_check_marks_the_nodes(xor):
     controller, views = xor
     controller.step_batch()
-    report = views.run_gradcheck()
+    report = views.health.run_gradcheck()
     assert report.ok and report.tensors
     for t in report.tensors:
-        assert views.badge(t.node)[0] == "✓"
-        assert f"{t.param}: all {t.size} entries" in views.badge(t.node)[1]
+        assert views.badges.badge(t.node)[0] == "✓"
+        assert f"{t.param}: all {t.size} entries" in views.badges.badge(t.node)[1]
     table = views.health.gradcheck_table
     assert table.rowCount() == len(report.tensors)
     assert [table.item(0, c).text() for c in (0, 1, 2, 5)] == [report.tensors[0].node_name, "weight",
@@ -203,7 +205,7 @@ def test_gradient_check_shows_a_wrong_gradient_and_what_was_sampled(xor, monkeyp
     monkeypatch.setattr(Dense, "_backward", doubled_entry)
     controller.step_batch()
     monkeypatch.setattr("nnviz.engine.gradcheck.SAMPLES", 10)  # the hidden weight (16 entries) is sampled
-    report = views.run_gradcheck()
+    report = views.health.run_gradcheck()
     assert not report.ok
     table = views.health.gradcheck_table
     rows = {(table.item(r, 0).text(), table.item(r, 1).text()): r for r in range(table.rowCount())}
@@ -211,20 +213,20 @@ def test_gradient_check_shows_a_wrong_gradient_and_what_was_sampled(xor, monkeyp
     assert table.item(rows[hidden, "bias"], 5).text() == "FAIL"
     assert "[0]: backprop" in table.item(rows[hidden, "bias"], 5).toolTip()
     assert table.item(rows[hidden, "weight"], 2).text().startswith("10 of 16 entries (random sample)")
-    assert views.badge(report.tensors[0].node)[0] == "✗"
+    assert views.badges.badge(report.tensors[0].node)[0] == "✗"
     assert views.health.gradcheck_summary.text().splitlines()[-1].startswith("FAIL")
 
 
 def test_badge_priority_nan_over_gradcheck_over_health(xor):
     _, views = xor
-    views.set_badge("n2", "health", "↓", "vanishing")
-    views.set_badge("n2", "gradcheck", "✓", "ok")
-    assert views.badge("n2")[0] == "✓"
-    views.set_badge("n2", "nan", "NaN", "overflow")
-    assert views.badge("n2")[0] == "NaN"
-    views.set_badge("n2", "nan", None)
-    views.set_badge("n2", "gradcheck", None)
-    assert views.badge("n2")[0] == "↓"
+    views.badges.set_badge("n2", "health", "↓", "vanishing")
+    views.badges.set_badge("n2", "gradcheck", "✓", "ok")
+    assert views.badges.badge("n2")[0] == "✓"
+    views.badges.set_badge("n2", "nan", "NaN", "overflow")
+    assert views.badges.badge("n2")[0] == "NaN"
+    views.badges.set_badge("n2", "nan", None)
+    views.badges.set_badge("n2", "gradcheck", None)
+    assert views.badges.badge("n2")[0] == "↓"
 
 
 def test_glyph_colours_are_centred_on_zero(qapp):

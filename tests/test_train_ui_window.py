@@ -43,7 +43,7 @@ def test_window_has_a_training_controller_and_menu(window):
 
 
 def test_f10_steps_and_the_position_is_shown(window, qtbot):
-    views = window.training.views
+    views = window.training_panels
     for _ in range(3):
         qtbot.keyClick(window.canvas, Qt.Key.Key_F10)
     assert window.training.current.event.phase == "forward"
@@ -56,13 +56,13 @@ def test_f10_steps_and_the_position_is_shown(window, qtbot):
 def test_selecting_a_node_shows_its_tensors(window):
     window.training.step_batch()
     window.select_node("n2")
-    views = window.training.views
+    views = window.training_panels
     live = window.training.session.layers["n2"].params["weight"]
     np.testing.assert_array_equal(views.tensors.tensors["weight"], live)
 
 
 def test_training_settings_are_undoable(window):
-    panel = window.training.views.settings
+    panel = window.training_panels.settings
     panel.editors["lr"].setValue(0.5)
     assert window.document.training.lr == 0.5 and window.training.session.settings.lr == 0.5
     window.undo_stack.undo()
@@ -83,8 +83,8 @@ def test_editing_the_graph_rebuilds_and_keeps_weights(window):
     # and the reason is shown where the position usually is.
     window.controller.set_param("n2", "units", 3)
     assert c.session is None and "reset its weights" in c.problem
-    assert c.views.controls.position.text().startswith("Cannot train: Dense 'unit'")
-    assert "reset its weights" in c.views.controls.position.toolTip()
+    assert window.training_panels.controls.position.text().startswith("Cannot train: Dense 'unit'")
+    assert "reset its weights" in window.training_panels.controls.position.toolTip()
     window.undo_stack.undo()  # back to a buildable graph: the trained weights come back too
     np.testing.assert_array_equal(c.session.layers["n2"].params["weight"], trained)
 
@@ -107,7 +107,7 @@ def test_opening_another_file_replaces_the_session(window):
     c = window.training
     assert c.doc is window.document
     assert c.session.dataset.name == "xor"
-    assert c.views.settings.doc is window.document
+    assert window.training_panels.settings.doc is window.document
     c.step_batch()
     assert c.session.steps_done == 1
 
@@ -128,7 +128,7 @@ def test_reinitialise_is_an_undoable_seed_change(window):
 
 def test_the_edge_into_the_active_layer_is_marked(window, qtbot):
     c = window.training
-    edges = c.views.edges
+    edges = window.training_panels.active.edges
     c.step()  # batch: no layer active
     assert edges.overlays == []
     c.step()  # forward input: no edge into it
@@ -172,7 +172,7 @@ def test_space_on_the_canvas_taps_run_and_still_pans(window, qtbot):
 
 
 def test_training_actions_are_disabled_with_the_reason_while_the_graph_is_broken(window):
-    actions = window.training.views.actions
+    actions = window.training_panels.actions
     assert actions.step.isEnabled()
     dense = next(n.id for n in window.document.nodes.values() if n.type == "dense")
     window.controller.set_param(dense, "units", 3)  # the target is one number: MSE needs one output

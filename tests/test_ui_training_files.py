@@ -112,7 +112,7 @@ def test_a_hand_edit_in_the_window_is_undone_redone_rewound_across_and_replayed(
         controller.step_batch()
     hidden = neuron_columns(controller.session)[1][0]
     before = float(controller.session.layers[hidden].params["weight"][3, 1])
-    nv = controller.views.neurons
+    nv = win.training_panels.neurons
     nv.refresh(controller.session)
     nv.select_connection(hidden, 3, 1)
     nv.edit_box.setValue(1.25)

@@ -845,6 +845,26 @@
         <translation>结果</translation>
     </message>
     <message>
+        <source>Compare every gradient with central finite differences</source>
+        <translation>用中心有限差分逐一核对每个梯度</translation>
+    </message>
+    <message>
+        <source>Gradient check failed: %s</source>
+        <translation>梯度检验失败：%s</translation>
+    </message>
+    <message>
+        <source>Gradient check: %s</source>
+        <translation>梯度检验：%s</translation>
+    </message>
+    <message>
+        <source>Gradient check: every gradient matches finite differences</source>
+        <translation>梯度检验：所有梯度都与有限差分一致</translation>
+    </message>
+    <message>
+        <source>Gradient check: some gradients differ from finite differences (see the nodes)</source>
+        <translation>梯度检验：部分梯度与有限差分不一致（见各节点）</translation>
+    </message>
+    <message>
         <source>ok</source>
         <translation>通过</translation>
     </message>
@@ -1853,6 +1873,10 @@
         <source>Save every tensor of this micro-step as a CSV table</source>
         <translation>把这个微步的所有张量保存为 CSV 表格</translation>
     </message>
+    <message>
+        <source>%s · after step %d</source>
+        <translation>%s · 第 %d 步之后</translation>
+    </message>
     <message numerus="yes">
         <source>%n values: too many for a table of numbers. Point at the heatmap to read any one of them.</source>
         <translation>
@@ -2089,6 +2113,13 @@
     </message>
 </context>
 <context>
+    <name>TrainingPanels</name>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+</context>
+<context>
     <name>TrainingSettingsPanel</name>
     <message>
         <source>Learning rate η</source>
@@ -2141,41 +2172,6 @@
     <message>
         <source>Shuffle every epoch</source>
         <translation>每轮打乱数据</translation>
-    </message>
-</context>
-<context>
-    <name>TrainingViews</name>
-    <message>
-        <source>Gradient check</source>
-        <translation>梯度检验</translation>
-    </message>
-    <message>
-        <source>Compare every gradient with central finite differences</source>
-        <translation>用中心有限差分逐一核对每个梯度</translation>
-    </message>
-    <message>
-        <source>%s · after step %d</source>
-        <translation>%s · 第 %d 步之后</translation>
-    </message>
-    <message>
-        <source>Gradient check failed: %s</source>
-        <translation>梯度检验失败：%s</translation>
-    </message>
-    <message>
-        <source>Gradient check: %s</source>
-        <translation>梯度检验：%s</translation>
-    </message>
-    <message>
-        <source>Gradient check: every gradient matches finite differences</source>
-        <translation>梯度检验：所有梯度都与有限差分一致</translation>
-    </message>
-    <message>
-        <source>Gradient check: some gradients differ from finite differences (see the nodes)</source>
-        <translation>梯度检验：部分梯度与有限差分不一致（见各节点）</translation>
-    </message>
-    <message>
-        <source>Training</source>
-        <translation>训练</translation>
     </message>
 </context>
 <context>

@@ -105,9 +105,9 @@ def _screenshot(app, window, out: str, steps: int, size: tuple[int, int]) -> int
             break
         training.step()
         app.processEvents()
-    views = getattr(training, "views", None)
-    if steps and views is not None:
-        views.refresh_all()  # panels that trail a hand step (curves, boundary) show the final state too
+    panels = getattr(window, "training_panels", None)
+    if steps and panels is not None:
+        panels.redraw_all()  # panels that trail a hand step (curves, boundary) show the final state too
     from PySide6.QtCore import QDeadlineTimer, QEventLoop
 
     for _ in range(5):  # let deferred layout (dock tab bars, splitters) settle before grabbing

@@ -142,7 +142,9 @@ class MainWindow(QMainWindow):
 
         from nnviz.ui.training import attach_training
 
-        self.training = attach_training(self) if training else None
+        # The training side's panels; their controller (the session's owner) is `training`.
+        self.training_panels = attach_training(self) if training else None
+        self.training = self.training_panels.controller if self.training_panels is not None else None
         self.export_actions: ExportActions | None = None
         self.help_actions: HelpActions | None = None
         self.start_page: StartPageEntry | None = None
@@ -339,7 +341,7 @@ class MainWindow(QMainWindow):
         classification (what a learner watches first on such data), else the Inspector."""
         boundary = self.findChild(QDockWidget, "dock_decisionboundary")
         session = getattr(self.training, "session", None) if self.training is not None else None
-        panel = getattr(getattr(self.training, "views", None), "boundary", None)
+        panel = getattr(self.training_panels, "boundary", None)
         if boundary is not None and session is not None and panel is not None and panel.applicable(session):
             return boundary
         return self.inspector_dock

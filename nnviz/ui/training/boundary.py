@@ -4,11 +4,16 @@ points hollow, redrawn while training runs."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from nnviz.ui.training.widgets import StatusLine
+
+if TYPE_CHECKING:
+    from nnviz.ui.training.panel import TrainingContext
 
 GRID = 64  # cells per side: ~4k predictions, well under a millisecond for a small network
 CLASS_COLOURS = np.array([(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
@@ -74,6 +79,14 @@ class DecisionBoundaryView(QWidget):
     def applicable(self, session) -> bool:
         d = session.dataset if session is not None else None
         return d is not None and d.sample_shape == (2,) and d.task == "classification"
+
+    def follow(self, training: TrainingContext) -> None:
+        # The plane shows no number of the micro-step itself: a hand step may leave it to a later frame.
+        self.controller = training.controller
+        training.follow(self, self.redraw, min_interval=0.2, may_lag=True)
+
+    def redraw(self) -> None:
+        self.refresh(self.controller.session)
 
     def refresh(self, session) -> None:
         if not self.applicable(session):

@@ -56,9 +56,14 @@ class TrainingController(QObject):
     runningChanged = Signal(bool)
     halted = Signal(object)  # NonFiniteError
     sessionChanged = Signal()  # a new session (rebuilt, re-initialised) or none
+    nodeSelected = Signal(object)  # the node id the learner selected, or None
     message = Signal(str)  # a problem or notice for the learner
 
-    def __init__(self, doc: GraphDocument, parent: QObject | None = None) -> None:
+    def __init__(self, doc: GraphDocument, parent: QObject | None = None,
+                 apply_settings: Callable[[TrainingSettings], object] | None = None,
+                 undo_stack: QUndoStack | None = None) -> None:
+        """apply_settings: how a settings change reaches the document (the window's undoable controller;
+        else the document directly); undo_stack: the window's, which hand weight edits go on."""
         super().__init__(parent)
         self.doc: GraphDocument | None = None
         self.session: Session | None = None
@@ -77,9 +82,8 @@ class TrainingController(QObject):
         self.halt_text = ""
         self._run_steps = 0
         self._slice_end = 0.0
-        # How a settings change reaches the document (the window's undoable controller, when attached).
-        self.apply_settings: Callable[[TrainingSettings], object] | None = None
-        self.undo_stack: QUndoStack | None = None  # the window's: hand weight edits go on it
+        self.apply_settings = apply_settings
+        self.undo_stack = undo_stack
         self.loader = DataLoader(self)  # data sets not cached yet load on a worker thread
         self._pending: tuple[dict, dict | None] | None = None  # what a session waiting for its data keeps
         self.loader.ready.connect(self._build)
@@ -227,6 +231,7 @@ class TrainingController(QObject):
         if node is not None:
             self._seen.setdefault(node, {}).update(event.tensors)
         name = s.net.names.get(node) if node else None
+        self.selected_node = None  # a step moves the focus to its active node
         # The engine's formula, the same one `nnviz trace` prints: never recomputed here.
         self.current = StepView(event, event.formula, name, dict(event.tensors))
         self.stepped.emit(self.current)
@@ -367,6 +372,11 @@ class TrainingController(QObject):
         return seed
 
     # ------------------------------------------------------------------ reading
+    def select_node(self, node: str | None) -> None:
+        """The learner selected a node ("" or None: none): the panels show it until the next micro-step."""
+        self.selected_node = node or None
+        self.nodeSelected.emit(self.selected_node)
+
     def node_tensors(self, node: str) -> dict[str, np.ndarray]:
         """Everything known about a node now: this step's recorded tensors, else its live state."""
         s = self.session
@@ -376,13 +386,8 @@ class TrainingController(QObject):
             return self.current.tensors
         if node in self._seen:
             return dict(self._seen[node])
-        layer = s.layers[node]
-        out: dict[str, np.ndarray] = {k: v for k, v in layer.params.items()}
-        out.update({f"grad_{k}": v for k, v in layer.grads.items()})
-        if layer.z is not None:
-            out["z"] = layer.z
-        if layer.delta is not None:
-            out["delta"] = layer.delta
+        out = s.view.cache(node)
+        out.pop("output", None)  # the live state a step leaves: parameters, gradients, z and delta
         return out
 
     def steps_per_second(self) -> float:

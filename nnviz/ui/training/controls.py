@@ -3,6 +3,8 @@ and a bar that always shows where training is, with a speed control and the 'sto
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -18,6 +20,9 @@ from PySide6.QtWidgets import (
 
 from nnviz.ui.training.controller import SPEEDS, TrainingController
 from nnviz.ui.training.position import position_text
+
+if TYPE_CHECKING:
+    from nnviz.ui.training.panel import TrainingContext
 
 
 def _speed_label(index: int) -> str:
@@ -144,6 +149,12 @@ class ControlsBar(QWidget):
     def show_halt(self, text: str) -> None:
         self.banner_text.setText(text)
         self.banner.show()
+
+    def follow(self, training: TrainingContext) -> None:
+        training.follow(self, self.refresh, on_halt=self._on_halt)
+
+    def _on_halt(self, _err) -> None:
+        self.show_halt(self.controller.halt_text)
 
     def refresh(self) -> None:
         text = position_text(self.controller)

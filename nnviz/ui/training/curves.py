@@ -7,12 +7,16 @@ from Python lists) and pyqtgraph draws them clipped to the view and peak-downsam
 from __future__ import annotations
 
 import bisect
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.metrics import Metrics
+
+if TYPE_CHECKING:
+    from nnviz.ui.training.panel import TrainingContext
 
 TRAIN_COLOUR, VAL_COLOUR = "#1f77b4", "#d62728"
 TRAIN_PEN = pg.mkPen(TRAIN_COLOUR, width=1)
@@ -106,6 +110,19 @@ class CurvesPanel(QWidget):
 
     def set_log(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
+
+    def follow(self, training: TrainingContext) -> None:
+        """Follow the session's metrics; a new session starts empty curves."""
+        self.controller = training.controller
+        # History, not this micro-step's numbers: a hand step may leave the curves to a later frame.
+        training.follow(self, self.redraw, min_interval=0.25, may_lag=True, on_session=self.clear)
+
+    def clear(self) -> None:
+        self.refresh(None)
+
+    def redraw(self) -> None:
+        s = self.controller.session
+        self.refresh(s.metrics if s is not None else None)
 
     def refresh(self, metrics: Metrics | None) -> None:
         if metrics is None:

@@ -1,5 +1,9 @@
 """attach_training(window): put the training controller, its actions and panels into the main window.
 
+Returns the TrainingPanels (their `controller` is the TrainingController). Construction passes each
+part what it needs (the controller its settings applier and undo stack, the panels the canvas); nothing
+is attached to an object afterwards.
+
 Written against the main window's small public surface (document, documentReplaced, canvas,
 undo_stack, add_dock, menu, toolbar, status, selectionChanged); each piece is optional so the panels
 also work in a bare test window.
@@ -14,21 +18,18 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QToolBar
 
 from nnviz.ui.training.controller import TrainingController
+from nnviz.ui.training.panels import TrainingPanels
 from nnviz.ui.training.space_tap import SpaceTap
-from nnviz.ui.training.views import TrainingViews
 from nnviz.ui.widgets.data_loading import add_progress
 
 
-def attach_training(window: Any) -> TrainingController:
-    controller = TrainingController(window.document, parent=window)
-    controller.apply_settings = _settings_applier(window)
-    controller.undo_stack = getattr(window, "undo_stack", None)
+def attach_training(window: Any) -> TrainingPanels:
+    controller = TrainingController(window.document, parent=window, apply_settings=_settings_applier(window),
+                                    undo_stack=getattr(window, "undo_stack", None))
     if hasattr(window, "statusBar"):
         add_progress(window.statusBar(), controller.loader)
-    views = TrainingViews(controller, canvas=getattr(window, "canvas", None),
-                          apply_settings=controller.apply_settings, parent=controller,
-                          scene=getattr(window, "scene", None))
-    controller.views = views
+    views = TrainingPanels(controller, canvas=getattr(window, "canvas", None), scene=getattr(window, "scene", None),
+                           parent=controller)
     add = getattr(window, "add_dock", None)
     if add is not None:
         formula_dock = add(views.formula, "Formula", Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -36,7 +37,7 @@ def attach_training(window: Any) -> TrainingController:
         curves_dock = add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
         settings_dock = add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
         extra_docks = []
-        for extra in views.extra:
+        for extra in views.docked:
             dock = add(extra, extra.title, Qt.DockWidgetArea.RightDockWidgetArea)
             if dock is not None:
                 # Hidden until the window has laid itself out: seven docks stacked in one column would not
@@ -57,7 +58,7 @@ def attach_training(window: Any) -> TrainingController:
             menu.addAction(action)
     if hasattr(window, "addToolBar"):
         # The controls and "where we are" sit in their own toolbar row: always visible, no dock title.
-        bar = QToolBar(QCoreApplication.translate("TrainingViews", "Training"), window)
+        bar = QToolBar(QCoreApplication.translate("TrainingPanels", "Training"), window)
         bar.setObjectName("toolbar_training")
         bar.addWidget(views.controls)
         window.addToolBarBreak()
@@ -66,16 +67,16 @@ def attach_training(window: Any) -> TrainingController:
         window.addAction(action)  # shortcuts work wherever the focus is in the window
     canvas = getattr(window, "canvas", None)
     if canvas is not None:
-        views.space_tap = SpaceTap(canvas, controller.toggle_run)
+        SpaceTap(canvas, controller.toggle_run)
     if hasattr(window, "documentReplaced"):
         # A document opened from a file brings its saved training state (window.opened_state) with it.
         window.documentReplaced.connect(lambda doc: (
             controller.set_document(doc, getattr(window, "opened_state", None)), views.settings.set_document(doc)))
     if hasattr(window, "selectionChanged"):
-        window.selectionChanged.connect(views.select_node)
+        window.selectionChanged.connect(controller.select_node)
     if hasattr(window, "status"):
         controller.message.connect(window.status)
-    return controller
+    return views
 
 
 def _settings_applier(window: Any):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from nnviz.engine.formula_text import Formula
 from nnviz.ui.widgets.i18n import formula_tr  # the formulas' words in the UI language (symbols stay)
+
+if TYPE_CHECKING:
+    from nnviz.ui.training.panel import TrainingContext
 
 _CSS = """
 <style>
@@ -59,6 +63,25 @@ class FormulaPanel(QWidget):
     def set_formula(self, formula: Formula | None, where: str = "") -> None:
         self.formula = formula
         self.browser.setHtml(formula_html(formula, where))
+
+    def follow(self, training: TrainingContext) -> None:
+        """Show the current micro-step's formula (or why there is none) whenever training moves."""
+        self.controller = training.controller
+        training.follow(self, self.redraw)
+
+    def redraw(self) -> None:
+        c = self.controller
+        cur = c.current
+        if cur is None:
+            # English on purpose: formula_html translates its text with formula_tr (i18n's table).
+            note = ("Press Step (F10) to see the formula of each micro-step." if c.session is not None
+                    else c.problem or "")
+            if self.formula is not None or not self.text():
+                self.set_formula(None, note)
+            return
+        if self.formula is not cur.formula:
+            step = QCoreApplication.translate("TrainingController", "step %d") % cur.event.step
+            self.set_formula(cur.formula, step + (f" · {cur.node_name}" if cur.node_name else ""))
 
     def text(self) -> str:
         """The plain text shown (tests read this back)."""

@@ -3,15 +3,18 @@
 Health of a layer = mean |gradient| / mean |weight| over all its parameters, sampled at most once per
 training step (during a run, once per redraw). Far below VANISH the layer has all but stopped
 learning; far above EXPLODE one update would rewrite its weights: both get a warning badge on the node.
+Parameters and gradients are read through the session's read-only view (Session.view).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +25,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from nnviz.ui.training.panel import TrainingContext
 
 VANISH = 1e-5
 EXPLODE = 10.0
@@ -69,11 +75,11 @@ class HealthRecorder:
             return False
         if step == self.last_step or step == 0:
             return False
-        for nid in session.order:
-            layer = session.layers[nid]
-            if not layer.params:
+        view = session.view
+        for nid in view.order:
+            if not view.has_params(nid):
                 continue
-            ratio = gradient_ratio(layer.params, layer.grads)
+            ratio = gradient_ratio(view.params(nid), view.grads(nid))
             if ratio is not None:
                 self.steps.setdefault(nid, []).append(step)
                 self.ratios.setdefault(nid, []).append(ratio)
@@ -146,6 +152,64 @@ class HealthPanel(QWidget):
         layout.addWidget(self.gradcheck_table)
         self.histograms: dict[str, np.ndarray] = {}
 
+    # ------------------------------------------------------------------ following training
+    def follow(self, training: TrainingContext) -> None:
+        """Sample and draw with training, mark out-of-range nodes with a badge, run the gradient check on
+        demand (the button here, or `gradcheck_action` in the Train menu)."""
+        self.controller = training.controller
+        self.badges = training.badges
+        training.follow(self, self.redraw, min_interval=0.25, on_session=self.reset)
+        self.gradcheckRequested.connect(self.run_gradcheck)
+        self.gradcheck_action = QAction(self.tr("Gradient check"), self)
+        self.gradcheck_action.setStatusTip(self.tr("Compare every gradient with central finite differences"))
+        self.gradcheck_action.triggered.connect(lambda _=False: self.run_gradcheck())
+
+    def redraw(self) -> None:
+        s = self.controller.session
+        if s is None:
+            return
+        self.refresh(s, self.controller.seen)
+        warnings = self.recorder.warnings()
+        for nid in s.view.order:
+            if nid in warnings:
+                kind, ratio = warnings[nid]
+                self.badges.set_badge(nid, "health", "↓" if kind == "vanishing" else "↑",
+                                      f"Gradients {kind}: mean |gradient| / mean |weight| = {ratio:.2g}")
+            elif self.badges.has(nid, "health"):
+                self.badges.set_badge(nid, "health", None)
+
+    def run_gradcheck(self):
+        """Finite differences against the analytic gradients at the current weights, in float64; the
+        report on the nodes (✓ or ✗ badges) and in the table here. Returns the GradCheckReport."""
+        c = self.controller
+        s = c.session
+        if s is None:
+            return None
+        c.pause()
+        from nnviz.engine.gradcheck import gradcheck
+
+        try:
+            report = gradcheck(c.doc, s.dataset, weights=s.weights())
+        except Exception as exc:
+            c.message.emit(self.tr("Gradient check failed: %s") % exc)
+            return None
+        self.show_gradcheck(report)
+        by_node: dict[str, list] = {}
+        for t in report.tensors:
+            by_node.setdefault(t.node, []).append(t)
+        for nid, ts in by_node.items():
+            tip = "Gradient check (backprop vs finite differences, float64):\n" + "\n".join(
+                f"{t.param}: {t.coverage()}, worst {t.worst:.2g} of the allowed difference"
+                + (f", skipped {t.skipped()}" if t.skipped() else "") + ("" if t.ok else " FAIL") for t in ts)
+            self.badges.set_badge(nid, "gradcheck", "✓" if all(t.ok for t in ts) else "✗", tip)
+        if report.problem():
+            c.message.emit(self.tr("Gradient check: %s") % report.problem())
+        elif report.ok:
+            c.message.emit(self.tr("Gradient check: every gradient matches finite differences"))
+        else:
+            c.message.emit(self.tr("Gradient check: some gradients differ from finite differences (see the nodes)"))
+        return report
+
     def reset(self) -> None:
         self.recorder = HealthRecorder()
         for curve in self.curves.values():
@@ -158,7 +222,7 @@ class HealthPanel(QWidget):
         if session is None:
             return
         self.recorder.record(session)
-        names = session.net.names
+        names = session.view.names
         for i, nid in enumerate(self.recorder.ratios):
             if nid not in self.curves:
                 pen = pg.mkPen(PALETTE[i % len(PALETTE)], width=1.5)
@@ -171,8 +235,9 @@ class HealthPanel(QWidget):
         self._refresh_histograms(session, seen or {})
 
     def _refresh_histograms(self, session, seen: dict[str, dict[str, np.ndarray]]) -> None:
-        trainable = [nid for nid in session.order if session.layers[nid].params]
-        names = [session.net.names[n] for n in trainable]
+        view = session.view
+        trainable = [nid for nid in view.order if view.has_params(nid)]
+        names = [view.names[n] for n in trainable]
         if [self.layer_choice.itemText(i) for i in range(self.layer_choice.count())] != names:
             keep = self.layer_choice.currentText()
             self.layer_choice.blockSignals(True)
@@ -185,11 +250,11 @@ class HealthPanel(QWidget):
         nid = self.layer_choice.currentData()
         if nid is None:
             return
-        layer = session.layers[nid]
-        out = seen.get(nid, {}).get("output", session.view.output(nid))
-        values = {"weights": np.concatenate([p.ravel() for p in layer.params.values()]),
+        grads = view.grads(nid)
+        out = seen.get(nid, {}).get("output", view.output(nid))
+        values = {"weights": np.concatenate([p.ravel() for p in view.params(nid).values()]),
                   "activations": None if out is None else np.asarray(out).ravel(),
-                  "gradients": np.concatenate([g.ravel() for g in layer.grads.values()]) if layer.grads else None}
+                  "gradients": np.concatenate([g.ravel() for g in grads.values()]) if grads else None}
         self.histograms = {}
         for name, v in values.items():
             if v is None or not v.size or not np.all(np.isfinite(v)):

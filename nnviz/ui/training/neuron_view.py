@@ -9,6 +9,7 @@ first sample; for 2-D inputs each neuron instead shows its own output over the w
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -29,6 +30,9 @@ from PySide6.QtWidgets import (
 from nnviz.graph.registry import NEURON_ELEMENTWISE, NEURON_UNITS
 from nnviz.ui.training.glyphs import tensor_rgb
 from nnviz.ui.training.widgets import StatusLine
+
+if TYPE_CHECKING:
+    from nnviz.ui.training.panel import TrainingContext
 
 MAX_UNITS = 16
 PLANE = 24  # cells per side of a neuron's own output picture
@@ -148,6 +152,16 @@ class NeuronView(QWidget):
                                 Qt.AspectRatioMode.KeepAspectRatio)
 
     # ------------------------------------------------------------------ refreshing
+    def follow(self, training: TrainingContext) -> None:
+        """Redraw with training; a weight typed here is a hand edit (undoable, kept by Rewind)."""
+        self.controller = c = training.controller
+        training.follow(self, self.redraw, min_interval=0.2)
+        self.weightEdited.connect(lambda node, j, i, value: c.edit_weight(node, "weight", (j, i), value))
+
+    def redraw(self) -> None:
+        c = self.controller
+        self.refresh(c.session, c.current.event.phase if c.current else None, c.seen)
+
     def refresh(self, session, phase: str | None = None, seen: dict | None = None) -> None:
         cols = neuron_columns(session) if session is not None else None
         if cols is None:

@@ -9,7 +9,7 @@ the view works after a fast run as well as while stepping. The helper functions 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -17,6 +17,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.ui.training.heatmap import HeatmapView
+
+if TYPE_CHECKING:
+    from nnviz.ui.training.panel import TrainingContext
 
 # Quantity label -> (name in extra_tensors, phase that computes it); the labels are shown translated
 QUANTITIES = {
@@ -132,8 +135,10 @@ class SequenceView(QWidget):
         layout.addWidget(self.note)
         self.matrix = np.zeros((0, 0))
         self.norm_values: np.ndarray | None = None
-        # No signal connections of its own: the training hub's RedrawThrottle calls refresh() when a
-        # hand step or a run changes something and the view is visible (TrainingViews registers it).
+
+    def follow(self, training: TrainingContext) -> None:
+        """Redraw through the throttle: when a hand step or a run changes something and the view is visible."""
+        training.follow(self, self.refresh, min_interval=0.25)
 
     # ------------------------------------------------------------------ choices
     def _fill(self, box: QComboBox, items: list[str], data: list[str] | None = None) -> None:

@@ -3,8 +3,10 @@ exact numbers with the entries of the current formula highlighted; CSV export of
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,13 +26,19 @@ from PySide6.QtWidgets import (
 from nnviz.ui.training.csv_export import write_csv
 from nnviz.ui.training.grid import as_table, table_cell
 from nnviz.ui.training.heatmap import HeatmapView
+from nnviz.ui.training.position import phase_name
 from nnviz.ui.training.widgets import StatusLine
+
+if TYPE_CHECKING:
+    from nnviz.ui.training.panel import TrainingContext
 
 MAX_TABLE = 400  # larger tensors get the heatmap only; a table of thousands of numbers reads as noise
 HIGHLIGHT = QColor(255, 214, 102)
 # The order a learner meets them in one step.
 ORDER = ("x", "y", "input", "z", "output", "prediction", "target", "loss", "grad_output", "delta",
          "grad_weight", "grad_bias", "grad_input", "weight", "bias", "update_weight", "update_bias")
+# The tensor a micro-step of each phase opens on.
+PREFERRED = {"batch": "x", "forward": "output", "loss": "loss", "backward": "delta", "update": "weight"}
 
 
 def fmt_cell(value: float) -> str:
@@ -142,6 +150,52 @@ class TensorPanel(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(620, 300)
 
+    # ------------------------------------------------------------------ following training
+    def follow(self, training: TrainingContext) -> None:
+        """Show the active micro-step's tensors, or the selected (else the last trainable) node's live ones."""
+        self.controller = training.controller
+        self._shown: tuple | None = None  # what is drawn: a micro-step or a node after a step
+        training.follow(self, self.redraw, min_interval=0.25, on_session=self._forget, on_step=self._forget,
+                        on_halt=self._on_halt, on_select=self._on_select)
+
+    def _forget(self, *_) -> None:
+        self._shown = None
+
+    def _on_halt(self, err) -> None:
+        self._shown = None
+        self.redraw(preferred=err.tensor)  # the tensor that holds the NaN
+
+    def _on_select(self, _node) -> None:
+        self._shown = None
+        self.redraw()
+
+    def redraw(self, preferred: str | None = None) -> None:
+        c = self.controller
+        s, cur = c.session, c.current
+        if s is None:
+            return
+        if c.selected_node is None and cur is not None:
+            key = ("step", id(cur))
+            if key == self._shown and preferred is None:
+                return
+            e = cur.event
+            step = QCoreApplication.translate("TrainingController", "step %d") % e.step
+            where = f"{step} · {phase_name(e.phase)}" + (f" · {cur.node_name}" if cur.node_name else "")
+            highlights = cur.formula.highlights if cur.formula is not None else {}
+            header = {"step": str(e.step), "epoch": str(e.epoch), "phase": e.phase,
+                      "node": cur.node_name or "", "micro-step": str(e.index)}
+            self.set_tensors(where, cur.tensors, highlights, header, preferred or PREFERRED.get(e.phase))
+            self._shown = key
+            return
+        node = c.selected_node or _last_trainable(s)
+        if node is None:
+            return
+        # Live tensors change while running, so nothing is cached here (the throttle limits the rate).
+        name = s.net.names.get(node, node)
+        self.set_tensors(self.tr("%s · after step %d") % (name, s.steps_done), c.node_tensors(node), {},
+                         {"node": name, "after step": str(s.steps_done)}, preferred)
+        self._shown = ("node", node, s.steps_done)
+
     def show_tensor(self, name: str) -> None:
         self.chooser.setCurrentText(name)
 
@@ -169,3 +223,8 @@ class TensorPanel(QWidget):
 
     def export_csv(self, path: str) -> None:
         write_csv(path, self.tensors, self.header)
+
+
+def _last_trainable(session) -> str | None:
+    """The node shown when nothing is selected between runs: the output layer with weights, if any."""
+    return next((nid for nid in reversed(session.view.order) if session.view.has_params(nid)), None)

@@ -91,6 +91,17 @@ class RedrawThrottle(QObject):
         if wait is not None:
             self._timer.start(max(1, int(wait * 1000)))
 
+    def redraw_all(self) -> None:
+        """Redraw every registered view now, shown or not, in the order they registered (tests,
+        screenshots, the benchmark)."""
+        self._timer.stop()
+        now = self._last = time.perf_counter()
+        self._views = [v for v in self._views if shiboken6.isValid(v[0])]
+        for widget, refresh, _ in self._views:
+            refresh()
+            self._drawn[id(widget)] = now
+            self._stale.discard(id(widget))
+
     def refresh_if_stale(self, widget: QWidget) -> None:
         """Catch up on what a view missed while hidden (called when it is shown again)."""
         if shiboken6.isValid(widget) and id(widget) in self._stale:
