@@ -19,7 +19,8 @@ from nnviz.graph.printable import escape
 from nnviz.i18n import language_from_environment, set_language, translate
 
 # Modules that add subcommands: each has register(subparsers) and sets func=run on its parser.
-COMMAND_MODULES = ("nnviz.export.command", "nnviz.data.fetch_command", "nnviz.engine.sample_command")
+COMMAND_MODULES = ("nnviz.export.command", "nnviz.data.fetch_command", "nnviz.engine.sample_command",
+                   "nnviz.exercise.command")
 
 
 def _load(path: str, *, with_state: bool = False):

@@ -1,0 +1,78 @@
+"""What several recipes share: the mistakes that scale a gradient, the activation's slope done wrong."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.engine import activations
+from nnviz.exercise.question import Situation
+from nnviz.i18n import translate
+
+Variants = list[tuple[tuple[str, ...], np.ndarray]]
+CATEGORICAL = ("cross_entropy", "nll_probs")
+MAX_KEYS = 3  # a candidate combines at most this many mistakes
+
+
+def loss_count(sit: Situation) -> int:
+    """N of the loss's mean: the samples (categorical losses) or every predicted value (the others)."""
+    loss = sit.event if sit.event.phase == "loss" else sit.earlier.get(("loss", None, None))
+    if loss is None or "prediction" not in loss.tensors:
+        return 1
+    p = loss.tensors["prediction"]
+    return len(p) if sit.settings.loss in CATEGORICAL else int(np.size(p))
+
+
+def scales(sit: Situation) -> list[tuple[tuple[str, ...], float]]:
+    """Mistakes made at the loss's gradient, which every gradient after it carries as a factor."""
+    out: list[tuple[tuple[str, ...], float]] = [((), 1.0), (("error_sign",), -1.0)]
+    if sit.settings.loss == "mse":
+        out += [(("mse_factor_2",), 0.5), (("error_sign", "mse_factor_2"), -0.5)]
+    n = loss_count(sit)
+    if n > 1:
+        out += [(("mean_left_out",), float(n)), (("error_sign", "mean_left_out"), -float(n))]
+        if sit.settings.loss == "mse":
+            out.append((("mse_factor_2", "mean_left_out"), n / 2))
+    return out
+
+
+def slopes(sit: Situation, act: str, z: np.ndarray, a: np.ndarray, g: np.ndarray) -> Variants:
+    """dL/dz from dL/da = g, right (keys ()) and as each slope mistake computes it."""
+    hp = sit.hp
+    right = activations.backward(act, z, a, g, hp)
+    out: Variants = [((), right)]
+    if act in ("none", "identity"):
+        return out
+    if act == "softmax":
+        if sit.is_output and sit.settings.loss == "nll_probs":
+            # p(1 − p) taken element-wise: on the chain's ∂L/∂p, or on p − y as sigmoid's rule would be
+            out += [(("softmax_p1p",), g * a * (1 - a)), (("softmax_p1p",), right * a * (1 - a))]
+        return out
+    with np.errstate(all="ignore"):
+        twice = activations.backward(act, a, activations.forward(act, a, hp), g, hp)
+    out += [(("sigma_twice",), twice), (("no_derivative",), g)]
+    if act == "sigmoid":
+        out.append((("z_for_a",), g * z * (1 - z)))
+    elif act == "tanh":
+        out.append((("z_for_a",), g * (1 - z * z)))
+    return out
+
+
+def combined(sit: Situation, variants: Variants) -> Variants:
+    """Every slope variant times every scale mistake (at most MAX_KEYS mistakes together)."""
+    out: Variants = []
+    for s_keys, factor in scales(sit):
+        for v_keys, value in variants:
+            keys = s_keys + v_keys
+            if len(keys) <= MAX_KEYS:
+                out.append((keys, value * factor))
+    return out
+
+
+def sample_note(b: int) -> str:
+    return " " + translate("(sample {n})", n=b + 1) if b else ""
+
+
+def show(values: np.ndarray) -> str:
+    from nnviz.engine.formula_text import fmt_array
+
+    return fmt_array(np.asarray(values, dtype=float))
