@@ -58,37 +58,44 @@ class Player:
                                           file=lesson.name, n=number, node=stop.node, names=", ".join(names)))
         self._ids = names
 
-    def _reached(self, stop: Stop, event: MicroStep) -> bool:
+    def reached(self, stop: Stop, event: MicroStep) -> bool:
+        """Whether this micro-step is where the stop stops."""
         return (event.step == stop.step and event.phase == stop.phase and event.t == stop.t
                 and (stop.node is None or event.node == self._ids[stop.node]))
 
+    def questions(self, number: int, event: MicroStep, earlier: dict[Key, MicroStep]) -> list[Question]:
+        """The questions of stop `number` (from 1) at its micro-step, which the session has just made."""
+        stop = self.lesson.stops[number - 1]
+        sit = situation(self.session, event, earlier)
+        name = self.session.net.names.get(event.node, "") if event.node else ""
+        out = []
+        for item in stop.asks:
+            try:
+                question = ask(sit, item.tensor, item.index, name)
+            except IndexError as exc:
+                raise LessonError(Message("{file}: stop {n}: {reason}", file=self.lesson.name, n=number,
+                                          reason=exc.args[0])) from None
+            if question is None:
+                raise LessonError(Message("{file}: stop {n}: this micro-step has no tensor {tensor!r} (it has "
+                                          "{names}).", file=self.lesson.name, n=number, tensor=item.tensor,
+                                          names=", ".join(event.tensors)))
+            out.append(question)
+        return out
+
     def stops(self) -> Iterator[tuple[Stop, MicroStep, list[Question]]]:
+        """Steps the session to each stop in turn (the terminal's way; the window steps it itself)."""
         earlier: dict[Key, MicroStep] = {}
         for number, stop in enumerate(self.lesson.stops, 1):
             for _ in range(MAX_MICRO_STEPS):
                 event = self.session.step()
                 if event.phase == "batch":
                     earlier = {}
-                reached = self._reached(stop, event)
-                if reached:
-                    sit = situation(self.session, event, earlier)
-                earlier[(event.phase, event.node, event.t)] = event
-                if reached:
+                if self.reached(stop, event):
                     break
+                earlier[(event.phase, event.node, event.t)] = event
             else:
                 raise LessonError(Message("{file}: stop {n} is never reached: check its step, phase, node and t.",
                                           file=self.lesson.name, n=number))
-            name = self.session.net.names.get(event.node, "") if event.node else ""
-            questions = []
-            for item in stop.asks:
-                try:
-                    question = ask(sit, item.tensor, item.index, name)
-                except IndexError as exc:
-                    raise LessonError(Message("{file}: stop {n}: {reason}", file=self.lesson.name, n=number,
-                                              reason=exc.args[0])) from None
-                if question is None:
-                    raise LessonError(Message("{file}: stop {n}: this micro-step has no tensor {tensor!r} (it has "
-                                              "{names}).", file=self.lesson.name, n=number, tensor=item.tensor,
-                                              names=", ".join(event.tensors)))
-                questions.append(question)
+            questions = self.questions(number, event, earlier)
+            earlier[(event.phase, event.node, event.t)] = event
             yield stop, event, questions

@@ -48,7 +48,7 @@ def dense_forward(sit: Situation, tensor: str, index: tuple[int, ...]) -> Worked
 @recipe("forward", "activation", default="output")
 def activation_forward(sit: Situation, tensor: str, index: tuple[int, ...]) -> Worked | None:
     t = sit.tensors
-    if tensor != "output" or "input" not in t:
+    if tensor != "output" or t.get("input") is None:
         return None
     x = np.asarray(t["input"], dtype=float)
     return Worked(float(t["output"][index]), [(("z_for_a",), float(x[index]))],
@@ -135,7 +135,7 @@ def dense_backward(sit: Situation, tensor: str, index: tuple[int, ...]) -> Worke
 @recipe("backward", "activation", default="grad_input")
 def activation_backward(sit: Situation, tensor: str, index: tuple[int, ...]) -> Worked | None:
     t = sit.tensors
-    if tensor != "grad_input" or "input" not in t:
+    if tensor != "grad_input" or t.get("input") is None:
         return None
     g, z, a = (np.asarray(t[k], dtype=float) for k in ("grad_output", "input", "output"))
     wrong = [(k, float(v[index])) for k, v in deltas(sit, sit.layer_key or "", z, a, g) if k]

@@ -11,6 +11,10 @@ from nnviz.i18n import translate
 Variants = list[tuple[tuple[str, ...], np.ndarray]]
 CATEGORICAL = ("cross_entropy", "nll_probs")
 MAX_KEYS = 3  # a candidate combines at most this many mistakes
+NO_SLOPE = frozenset({"none", "identity"})  # fused activations whose slope is 1: no slope mistake to make
+JACOBIAN = frozenset({"softmax"})  # not element-wise: its slope mixes the entries
+# f'(z) written with z where the rule's a belongs: a(1 − a) and 1 − a² evaluated at z
+SLOPE_OF_A = {"sigmoid": lambda v: v * (1 - v), "tanh": lambda v: 1 - v * v}
 
 
 def loss_count(sit: Situation) -> int:
@@ -40,9 +44,9 @@ def slopes(sit: Situation, act: str, z: np.ndarray, a: np.ndarray, g: np.ndarray
     hp = sit.hp
     right = activations.backward(act, z, a, g, hp)
     out: Variants = [((), right)]
-    if act in ("none", "identity"):
+    if act in NO_SLOPE:
         return out
-    if act == "softmax":
+    if act in JACOBIAN:
         if sit.is_output and sit.settings.loss == "nll_probs":
             # p(1 − p) taken element-wise: on the chain's ∂L/∂p, or on p − y as sigmoid's rule would be
             out += [(("softmax_p1p",), g * a * (1 - a)), (("softmax_p1p",), right * a * (1 - a))]
@@ -50,10 +54,9 @@ def slopes(sit: Situation, act: str, z: np.ndarray, a: np.ndarray, g: np.ndarray
     with np.errstate(all="ignore"):
         twice = activations.backward(act, a, activations.forward(act, a, hp), g, hp)
     out += [(("sigma_twice",), twice), (("no_derivative",), g)]
-    if act == "sigmoid":
-        out.append((("z_for_a",), g * z * (1 - z)))
-    elif act == "tanh":
-        out.append((("z_for_a",), g * (1 - z * z)))
+    slope_of_a = SLOPE_OF_A.get(act)
+    if slope_of_a is not None:
+        out.append((("z_for_a",), g * slope_of_a(z)))
     return out
 
 
