@@ -20,6 +20,7 @@ exist; any other language falls back to English.
 
 from __future__ import annotations
 
+import errno
 import gettext
 import json
 import os
@@ -104,6 +105,24 @@ def term(name: str, language: str | None = None) -> str:
 def mark(message: str) -> str:
     """Marks a constant for extraction without translating it yet (translate it where it is shown)."""
     return message
+
+
+_OS_REASONS = {
+    errno.ENOENT: mark("no such file or folder"), errno.EACCES: mark("permission denied"),
+    errno.EPERM: mark("permission denied"), errno.EISDIR: mark("it is a folder"),
+    errno.ENOTDIR: mark("a part of the path is not a folder"), errno.ENOSPC: mark("the disk is full"),
+    errno.EROFS: mark("the disk is read-only"), errno.EEXIST: mark("it already exists"),
+    errno.ENAMETOOLONG: mark("the name is too long"), errno.ELOOP: mark("too many symbolic links"),
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why the system refused a file operation, in the current language (the system's own strerror is
+    English whatever the locale, because Python never sets LC_MESSAGES)."""
+    reason = _OS_REASONS.get(getattr(exc, "errno", None) or -1)
+    if reason is not None:
+        return translate(reason)
+    return str(getattr(exc, "strerror", None) or exc)
 
 
 class Message:

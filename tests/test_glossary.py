@@ -39,7 +39,9 @@ def translated_pairs() -> list[tuple[str, str, str]]:
     pairs += [("core_zh_CN.json", en, zh) for en, zh in core["strings"].items()]
     pairs += [("core_zh_CN.json", en, zh) for en, zh in core["formula_phrases"]]
     with resource_path("locale", "zh_CN", "LC_MESSAGES", "nnviz.po").open("rb") as handle:
-        pairs += [("nnviz.po", m.id, m.string) for m in read_po(handle) if m.id and m.string]
+        # a {placeholder} is a code name filled in at run time, not a word of the sentence
+        pairs += [("nnviz.po", re.sub(r"\{[^{}]*\}", "…", m.id), m.string)
+                  for m in read_po(handle) if m.id and m.string]
     return pairs
 
 

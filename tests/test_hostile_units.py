@@ -18,6 +18,7 @@ from nnviz.data.budget import BudgetError, fmt_bytes, memory_budget, parse_size,
 from nnviz.data.files import gunzip, read_file, regular_file
 from nnviz.engine.footprint import footprint, require_fits
 from nnviz.graph.settings import SettingsError, TrainingSettings
+from nnviz.i18n import Message
 from nnviz.io import save
 from tests.helpers import chain, xor_mlp
 
@@ -35,8 +36,8 @@ def test_the_budget_comes_from_the_machine_unless_the_user_sets_it(monkeypatch):
     monkeypatch.setenv("NNVIZ_MEMORY_BUDGET", "1MB")
     assert memory_budget() == (2**20, "set by NNVIZ_MEMORY_BUDGET")
     with pytest.raises(BudgetError, match=r"^x needs 2 MB, but nnviz may use about 1 MB here .*: do less\.$"):
-        require(2 * 2**20, "x needs {}", "do less")
-    require(2**20, "x needs {}", "do less")  # exactly the budget is allowed
+        require(2 * 2**20, Message("x needs {size}"), "do less")
+    require(2**20, Message("x needs {size}"), "do less")  # exactly the budget is allowed
 
 
 def test_a_layer_too_big_is_named_before_any_weight_exists(monkeypatch):
@@ -68,9 +69,9 @@ def test_training_footprint_counts_optimiser_state_and_the_batch(monkeypatch):
 def test_special_files_are_refused_without_blocking(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    with pytest.raises(DataError, match=r"is a pipe \(FIFO\), not a CSV file: choose a CSV file saved on disk"):
+    with pytest.raises(DataError, match=r"is a pipe \(FIFO\), but the CSV file must be an ordinary file saved on disk"):
         load_dataset({"kind": "csv", "path": str(fifo)})
-    with pytest.raises(DataError, match="is a device, not an IDX file"):
+    with pytest.raises(DataError, match="is a device, but the IDX file must be"):
         read_file(Path("/dev/zero"), 10, "IDX file")
     with pytest.raises(DataError, match="does not exist"):
         regular_file(tmp_path / "absent")

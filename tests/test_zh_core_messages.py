@@ -24,14 +24,12 @@ CORE = ROOT / "nnviz"
 DEVELOPER_ONLY = {
     ("graph/registry.py", "layer type "),  # a layer spec registered wrongly: found by the test suite
     ("graph/params.py", "unknown parameter kind "),
+    ("data/dataset.py", "data source "),  # a data source registered twice
 }
 
 # Modules whose messages are still being converted (issue 12); this set only shrinks.
 PENDING = {
     "app.py", "cli.py", "resources.py",
-    *(f"data/{n}" for n in ("arrays.py", "budget.py", "cifar.py", "cifar_python.py", "csvfile.py", "dataset.py",
-                            "digits.py", "files.py", "generated.py", "idx.py", "images.py", "inline.py",
-                            "known_sets.py", "known_source.py", "pickle_data.py", "text.py")),
     *(f"engine/{n}" for n in ("activations.py", "base.py", "footprint.py", "hand_edits.py", "initializers.py",
                               "network.py", "session.py", "targets.py", "training_state.py",
                               "layers/embedding.py", "layers/normalisation.py", "layers/recurrent.py",

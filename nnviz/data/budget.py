@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 
+from nnviz.i18n import Message, translate
+
 DEFAULT_BUDGET = 2 * 2**30  # when neither the machine nor the user says
 SHARE = 0.5  # of the free memory: the rest is for the app itself, the copies NumPy makes and other programs
 ENV = "NNVIZ_MEMORY_BUDGET"
@@ -60,14 +62,16 @@ def memory_budget() -> tuple[int, str]:
     if override:
         size = parse_size(override)
         if size is not None:
-            return size, f"set by {ENV}"
+            return size, translate("set by {variable}", variable=ENV)
     free = _free_memory()
     room = _address_space_left()
     if room is not None and (free is None or room < free):
-        return int(room * SHARE), f"half of what is left under this process's memory limit; {ENV} changes it"
+        return int(room * SHARE), translate("half of what is left under this process's memory limit; "
+                                            "{variable} changes it", variable=ENV)
     if free is not None:
-        return int(free * SHARE), f"half of this machine's free memory; {ENV} changes it"
-    return DEFAULT_BUDGET, f"the default, as this machine's free memory is unknown; {ENV} changes it"
+        return int(free * SHARE), translate("half of this machine's free memory; {variable} changes it", variable=ENV)
+    return DEFAULT_BUDGET, translate("the default, as this machine's free memory is unknown; {variable} changes it",
+                                     variable=ENV)
 
 
 # A data set's values as float64, the copy the validation split makes, and the session's cast to its dtype.
@@ -77,12 +81,12 @@ DATA_BYTES_PER_VALUE = 8 * 3
 def fmt_bytes(n: float) -> str:
     """1536 -> '1.5 KB', 80e9 -> '74.5 GB' (binary units, as memory is counted)."""
     if n >= 2**50:
-        return "more than 1,000 TB"  # an absurd shape: its digits would tell the learner nothing more
+        return translate("more than 1,000 TB")  # an absurd shape: its digits would tell the learner nothing more
     for unit, size in (("TB", 2**40), ("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
         if n >= size:
             value = n / size
             return f"{value:.3g} {unit}" if value < 1000 else f"{value:,.0f} {unit}"
-    return f"{int(n)} bytes"
+    return translate("{count} bytes", count=int(n))
 
 
 def room(bytes_per_unit: int) -> int:
@@ -90,12 +94,14 @@ def room(bytes_per_unit: int) -> int:
     return memory_budget()[0] // max(1, bytes_per_unit)
 
 
-def require(nbytes: float, what: str, fix: str, error: type[Exception] = BudgetError) -> None:
+def require(nbytes: float, what: Message, fix: str, error: type[Exception] = BudgetError) -> None:
     """Refuse (raise `error`) when `what` would need more than the budget.
 
-    what: the subject and its need, e.g. "Dense 'fc1' would need {} for its weights" ({} = the size).
-    fix: what to change, e.g. "lower its units"."""
+    what: the subject and its need, e.g. Message("Dense {name!r} would need {size} for its weights", name=...),
+    where {size} is filled in here. fix: what to change, marked for translation, e.g. mark("lower its units")."""
     budget, source = memory_budget()
     if nbytes > budget:
-        raise error(f"{what.format(fmt_bytes(nbytes))}, but nnviz may use about {fmt_bytes(budget)} here "
-                    f"({source}): {fix}.")
+        need = Message(what.message, **what.params, size=fmt_bytes(nbytes))
+        raise error(Message(
+            "{what}, but nnviz may use about {budget} here ({source}): {fix}.",
+            what=need, budget=fmt_bytes(budget), source=source, fix=translate(fix)))

@@ -20,6 +20,7 @@ from nnviz.data.budget import DATA_BYTES_PER_VALUE, require, room
 from nnviz.data.dataset import DataError, Dataset, LoadContext, read_option, register_source, split_spec
 from nnviz.data.idx import MAX_BYTES, read_bytes
 from nnviz.data.options import LIMIT, SEED
+from nnviz.i18n import Message, mark
 
 RECORD = 1 + 3 * 32 * 32
 CIFAR10_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -28,22 +29,27 @@ CIFAR10_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
 def read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """(n, 3, 32, 32) uint8 images and (n,) int64 labels of one binary batch file (gzipped or raw)."""
     # Every byte becomes a float64 (and its split copy): read no more than the memory budget allows.
-    raw = read_bytes(path, min(MAX_BYTES, room(1 + DATA_BYTES_PER_VALUE)), "CIFAR-10 batch file")
+    raw = read_bytes(path, min(MAX_BYTES, room(1 + DATA_BYTES_PER_VALUE)), mark("CIFAR-10 batch file"))
     if raw[:1] == b"\x80" and len(raw) % RECORD:
-        raise DataError(f"{path} is the Python (pickle) version of CIFAR-10, which nnviz does not read "
-                        "because pickle can run code: use the binary version (cifar-10-binary.tar.gz)")
+        raise DataError(Message(
+            "{path} is the Python (pickle) version of CIFAR-10, which nnviz does not read because pickle can run "
+            "code: use the binary version (cifar-10-binary.tar.gz)",
+            path=path))
     if not raw:
-        raise DataError(f"{path} is empty")
+        raise DataError(Message("{path} is empty", path=path))
     if len(raw) % RECORD:
-        raise DataError(f"{path} is not a CIFAR-10 binary batch (or is truncated): its size, {len(raw)} bytes, "
-                        f"is not a whole number of {RECORD}-byte records (1 label + 3072 pixels); "
-                        f"the last record has {len(raw) % RECORD} bytes")
+        raise DataError(Message(
+            "{path} is not a CIFAR-10 binary batch (or is truncated): its size, {n_raw} bytes, is not a whole number "
+            "of {record}-byte records (1 label + 3072 pixels); the last record has {last} bytes",
+            path=path, n_raw=len(raw), record=RECORD, last=len(raw) % RECORD))
     table = np.frombuffer(raw, np.uint8).reshape(-1, RECORD)
     labels = table[:, 0].astype(np.int64)
     bad = np.nonzero(labels > 9)[0]
     if len(bad):
-        raise DataError(f"{path}: record {bad[0] + 1} has label {labels[bad[0]]}, but CIFAR-10 labels are 0-9 "
-                        "(a CIFAR-100 file has 2 label bytes and is not supported)")
+        raise DataError(Message(
+            "{path}: record {record_number} has label {labels}, but CIFAR-10 labels are 0-9 (a CIFAR-100 file has "
+            "2 label bytes and is not supported)",
+            path=path, record_number=bad[0] + 1, labels=labels[bad[0]]))
     return table[:, 1:].reshape(-1, 3, 32, 32), labels
 
 
@@ -52,15 +58,16 @@ def _paths(spec: dict[str, Any], ctx: LoadContext, key: str) -> list[Path]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise DataError(f"data option {key!r} must be a list of CIFAR-10 batch files")
-    return [ctx.path({"kind": "cifar10", "p": v}, "p", "batch file") for v in value]
+        raise DataError(Message("data option {key!r} must be a list of CIFAR-10 batch files", key=key))
+    return [ctx.path({"kind": "cifar10", "p": v}, "p", mark("batch file")) for v in value]
 
 
 def _read_all(paths: list[Path], limit: int) -> tuple[np.ndarray, np.ndarray]:
     parts = [read_batch(p) for p in paths]
     values = sum(p[0].size for p in parts)
     require(min(values, limit * 3072 if limit else values) * DATA_BYTES_PER_VALUE,
-            f"{values // 3072:,} CIFAR-10 images would need {{}} as numbers", "use a part (the 'limit' option)",
+            Message("{count:,} CIFAR-10 images would need {size} as numbers", count=values // 3072),
+            mark("use a part (the 'limit' option)"),
             DataError)
     images = np.concatenate([p[0] for p in parts])
     labels = np.concatenate([p[1] for p in parts])
@@ -87,12 +94,14 @@ def load_cifar10(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     limit = read_option(spec, LIMIT)
     folder = None
     if spec.get("folder"):
-        folder = ctx.path(spec, "folder", "folder with the CIFAR-10 .bin batches")
+        folder = ctx.path(spec, "folder", mark("folder with the CIFAR-10 .bin batches"))
         if not folder.is_dir():
-            raise DataError(f"{folder}: no such folder")
+            raise DataError(Message("{folder}: no such folder", folder=folder))
         train = sorted(folder.glob("data_batch_*.bin"))
         if not train:
-            raise DataError(f"{folder} has no data_batch_*.bin files (the binary version of CIFAR-10)")
+            raise DataError(Message(
+                "{folder} has no data_batch_*.bin files (the binary version of CIFAR-10)",
+                folder=folder))
         test = folder / "test_batch.bin"
         val = [test] if test.is_file() else None
     else:

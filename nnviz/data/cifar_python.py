@@ -19,6 +19,7 @@ from nnviz.data.cifar import CIFAR10_NAMES
 from nnviz.data.dataset import DataError, Dataset, LoadContext, read_option, register_source
 from nnviz.data.options import LIMIT, SEED
 from nnviz.data.pickle_data import PickleDataError, loads_data
+from nnviz.i18n import Message, mark, os_reason
 
 MAX_BATCH_BYTES = 200 << 20  # a real batch is about 31 MB
 
@@ -27,40 +28,50 @@ def read_python_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """(n, 3, 32, 32) uint8 images and (n,) int64 labels of one pickled batch."""
     try:
         if not path.is_file():
-            raise DataError(f"{path}: the file does not exist")
+            raise DataError(Message("{path}: the file does not exist", path=path))
         if path.stat().st_size > MAX_BATCH_BYTES:
-            raise DataError(f"{path} is larger than a CIFAR-10 batch can be")
+            raise DataError(Message("{path} is larger than a CIFAR-10 batch can be", path=path))
         raw = path.read_bytes()
     except OSError as exc:
-        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise DataError(Message(
+            "{path}: cannot read it ({reason})",
+            path=path, reason=os_reason(exc))) from None
     try:
         batch = loads_data(raw)
     except PickleDataError as exc:
-        raise DataError(f"{path} is not a CIFAR-10 Python batch: {exc}") from None
+        raise DataError(Message("{path} is not a CIFAR-10 Python batch: {problem}", path=path, problem=exc)) from None
     if not isinstance(batch, dict):
-        raise DataError(f"{path} is not a CIFAR-10 Python batch (it holds a {type(batch).__name__})")
+        raise DataError(Message(
+            "{path} is not a CIFAR-10 Python batch (it holds a {name})",
+            path=path, name=type(batch).__name__))
     data, labels = batch.get(b"data", batch.get("data")), batch.get(b"labels", batch.get("labels"))
     if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3072:
-        raise DataError(f"{path}: its 'data' is not uint8 rows of 3072 pixels (32x32, 3 colours)")
+        raise DataError(Message("{path}: its 'data' is not uint8 rows of 3072 pixels (32x32, 3 colours)", path=path))
     try:
         y = np.asarray(labels, dtype=np.int64).reshape(-1)
     except (TypeError, ValueError):
-        raise DataError(f"{path}: its 'labels' are not whole numbers") from None
+        raise DataError(Message("{path}: its 'labels' are not whole numbers", path=path)) from None
     if len(y) != len(data):
-        raise DataError(f"{path} has {len(data)} images but {len(y)} labels")
+        raise DataError(Message(
+            "{path} has {n_data} images but {n_y} labels",
+            path=path, n_data=len(data), n_y=len(y)))
     if y.size and (y.min() < 0 or y.max() > 9):
-        raise DataError(f"{path}: CIFAR-10 labels are 0-9, found {int(y.min())}..{int(y.max())}")
+        raise DataError(Message(
+            "{path}: CIFAR-10 labels are 0-9, found {min}..{max}",
+            path=path, min=int(y.min()), max=int(y.max())))
     return data.reshape(-1, 3, 32, 32), y
 
 
 @register_source("cifar10_python")
 def load_cifar10_python(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
-    folder = ctx.path(spec, "folder", "folder with the CIFAR-10 Python batches")
+    folder = ctx.path(spec, "folder", mark("folder with the CIFAR-10 Python batches"))
     limit = read_option(spec, LIMIT)
     train = [folder / f"data_batch_{i}" for i in range(1, 6)]
     missing = [p.name for p in train if not p.is_file()]
     if missing:
-        raise DataError(f"{folder} has no {', '.join(missing)} (the Python version of CIFAR-10)")
+        raise DataError(Message(
+            "{folder} has no {missing} (the Python version of CIFAR-10)",
+            folder=folder, missing=', '.join(missing)))
     parts = [read_python_batch(p) for p in train]
     test = folder / "test_batch"
     x_va, y_va = read_python_batch(test) if test.is_file() else (parts[0][0][:0], parts[0][1][:0])
@@ -69,7 +80,8 @@ def load_cifar10_python(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     kept = min(rows, limit) if limit else rows
     kept_va = min(len(x_va), limit) if limit else len(x_va)
     require((kept + kept_va) * 3072 * DATA_BYTES_PER_VALUE,
-            f"{kept + kept_va:,} CIFAR-10 images would need {{}} as numbers", "use a part (the 'limit' option)",
+            Message("{count:,} CIFAR-10 images would need {size} as numbers", count=kept + kept_va),
+            mark("use a part (the 'limit' option)"),
             DataError)
     x = np.concatenate([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])

@@ -39,6 +39,7 @@ from nnviz.data.dataset import (
 )
 from nnviz.data.files import read_file
 from nnviz.data.options import STANDARDIZE
+from nnviz.i18n import Message, mark, translate
 
 MAX_BYTES = 512 * 1024 * 1024
 MAX_REPORTED = 5  # how many bad cells one message lists before "and N more"
@@ -47,14 +48,16 @@ _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 
 
 def _read_text(path: Path, encoding: str) -> str:
-    raw = read_file(path, MAX_BYTES, "CSV file")
+    raw = read_file(path, MAX_BYTES, mark("CSV file"))
     try:
         return raw.decode("utf-8-sig" if encoding.lower().replace("-", "") == "utf8" else encoding)
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: byte {exc.start} is not {encoding} text; save the file as UTF-8 "
-                        "or set the encoding option (e.g. \"latin-1\")") from None
+        raise DataError(Message(
+            "{path}: byte {start} is not {encoding} text; save the file as UTF-8 or set the encoding option (e.g. "
+            "\"latin-1\")",
+            path=path, start=exc.start, encoding=encoding)) from None
     except LookupError:
-        raise DataError(f"unknown text encoding {encoding!r}") from None
+        raise DataError(Message("unknown text encoding {encoding!r}", encoding=encoding)) from None
 
 
 def _is_number(cell: str) -> bool:
@@ -68,7 +71,7 @@ def _is_number(cell: str) -> bool:
 def _dialect(path: Path, sample: str, delimiter: Any) -> type[csv.Dialect] | csv.Dialect:
     if delimiter is not None:
         if not isinstance(delimiter, str) or len(delimiter) != 1:
-            raise DataError(f"the delimiter must be one character, not {delimiter!r}")
+            raise DataError(Message("the delimiter must be one character, not {delimiter!r}", delimiter=delimiter))
 
         class Given(csv.excel):
             pass
@@ -113,9 +116,11 @@ def open_table(path: Path, spec: dict[str, Any]) -> Table:
     held as millions of Python strings at once. DataError for empty, binary or undecodable files."""
     text = _read_text(path, str(spec.get("encoding", "utf-8")))
     if not text.strip():
-        raise DataError(f"{path}: the file is empty")
+        raise DataError(Message("{path}: the file is empty", path=path))
     if "\x00" in text:
-        raise DataError(f"{path}: this is not a text file (it contains NUL bytes); is it really a CSV?")
+        raise DataError(Message(
+            "{path}: this is not a text file (it contains NUL bytes); is it really a CSV?",
+            path=path))
     sample = text[:65536]
     dialect = _dialect(path, sample, spec.get("delimiter"))
     reader = csv.reader(io.StringIO(text), dialect)
@@ -126,22 +131,24 @@ def open_table(path: Path, spec: dict[str, Any]) -> Table:
                 if cells and any(c.strip() for c in cells):
                     yield reader.line_num, cells
         except csv.Error as exc:
-            raise DataError(f"{path}, line {reader.line_num}: {exc}") from None
+            raise DataError(Message(
+                "{path}, line {line_num}: {problem}",
+                path=path, line_num=reader.line_num, problem=exc)) from None
 
     stream = rows()
     head = list(islice(stream, 50))
     if not head:
-        raise DataError(f"{path}: the file has no rows")
+        raise DataError(Message("{path}: the file has no rows", path=path))
     header = spec.get("header")
     if header is None:
         header = _has_header(sample, [r for _, r in head])
     elif not isinstance(header, bool):
-        raise DataError(f"data option 'header' must be true, false or null, not {header!r}")
+        raise DataError(Message("data option 'header' must be true, false or null, not {header!r}", header=header))
     if header:
         names = [c.strip() or f"column {i + 1}" for i, c in enumerate(head[0][1])]
         head = head[1:]
         if not head:
-            raise DataError(f"{path}: the file has a header but no data rows")
+            raise DataError(Message("{path}: the file has a header but no data rows", path=path))
     else:
         names = [f"column {i + 1}" for i in range(len(head[0][1]))]
     return Table(names, header, str(dialect.delimiter), chain(head, stream), text.count("\n") + 1)
@@ -154,31 +161,35 @@ def column_names(path: Path, spec: dict[str, Any]) -> list[str]:
 
 def _column(names: list[str], ref: Any, path: Path) -> int:
     if isinstance(ref, bool):
-        raise DataError(f"column {ref!r} is neither a name nor a number")
+        raise DataError(Message("column {ref!r} is neither a name nor a number", ref=ref))
     if isinstance(ref, int):
         if -len(names) <= ref < len(names):
             return ref % len(names)
-        raise DataError(f"{path} has {len(names)} columns; there is no column index {ref}")
+        raise DataError(Message(
+            "{path} has {n_names} columns; there is no column index {ref}",
+            path=path, n_names=len(names), ref=ref))
     if isinstance(ref, str):
         if ref in names:
             return names.index(ref)
         folded = [n.strip().casefold() for n in names]
         if ref.strip().casefold() in folded:
             return folded.index(ref.strip().casefold())
-        raise DataError(f"{path} has no column {ref!r}; its columns are: {', '.join(names)}")
-    raise DataError(f"column {ref!r} is neither a name nor a number")
+        raise DataError(Message(
+            "{path} has no column {ref!r}; its columns are: {columns}",
+            path=path, ref=ref, columns=', '.join(names)))
+    raise DataError(Message("column {ref!r} is neither a name nor a number", ref=ref))
 
 
-def _cell_problem(cell: str, empty_label: str = "missing value") -> str | None:
+def _cell_problem(cell: str, empty_label: str = mark("missing value")) -> str | None:
     text = cell.strip()
     if not text:
-        return f"is empty ({empty_label})"
+        return translate("is empty ({what})", what=translate(empty_label))
     try:
         value = float(text)
     except ValueError:
-        return f"{text[:30]!r} is not a number"
+        return translate("{text!r} is not a number", text=text[:30])
     if not np.isfinite(value):
-        return f"{text!r} is not a finite number"
+        return translate("{text!r} is not a finite number", text=text)
     return None
 
 
@@ -202,18 +213,21 @@ class _Problems:
     def __init__(self, path: Path, names: list[str]) -> None:
         self.path, self.names, self.kept, self.count = path, names, [], 0
 
-    def add(self, line: int, cols: list[int], cells: list[str], empty_label: str = "missing value") -> None:
+    def add(self, line: int, cols: list[int], cells: list[str], empty_label: str = mark("missing value")) -> None:
         for c, v in zip(cols, cells, strict=True):
             why = _cell_problem(v, empty_label)
             if why:
                 self.count += 1
                 if len(self.kept) < MAX_REPORTED:
-                    self.kept.append(f"row {line}, column '{self.names[c]}' (column {c + 1}): {why}")
+                    self.kept.append(translate("row {line}, column '{name}' (column {number}): {why}", line=line,
+                                               name=self.names[c], number=c + 1, why=why))
 
     def raise_any(self) -> None:
         if self.count:
-            more = f" ... and {self.count - MAX_REPORTED} more" if self.count > MAX_REPORTED else ""
-            raise DataError(f"{self.path}: " + "; ".join(self.kept) + more)
+            more = translate(" ... and {count} more",
+                             count=self.count - MAX_REPORTED) if self.count > MAX_REPORTED else ""
+            raise DataError(Message("{path}: {problems}{more}",
+                                    path=self.path, problems="; ".join(self.kept), more=more))
 
 
 def _class_ids(raw: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -231,22 +245,25 @@ def _class_ids(raw: list[str]) -> tuple[np.ndarray, list[str]]:
 
 def _check_class_count(path: Path, names: list[str]) -> None:
     if len(names) > MAX_CLASSES:
-        raise DataError(f"{path.name}: the target column has {len(names):,} different labels, more than the "
-                        f"{MAX_CLASSES:,} classes nnviz handles: is it really the column of class labels? For "
-                        "numbers to predict, set the task to regression")
+        raise DataError(Message(
+            "{name}: the target column has {n_names:,} different labels, more than the {max_classes:,} classes nnviz "
+            "handles: is it really the column of class labels? For numbers to predict, set the task to regression",
+            name=path.name, n_names=len(names), max_classes=MAX_CLASSES))
 
 
 @register_source("csv", keys=("path", "target", "features", "task", "delimiter", "header", "standardize",
                               "val_split", "seed", "encoding"))
 def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
-    path = ctx.path(spec, "path", "CSV file")
+    path = ctx.path(spec, "path", mark("CSV file"))
     table = open_table(path, spec)
     names = table.names
     # With ';' or tab as the delimiter, '1,5' is a decimal comma (European spreadsheets).
     decimal_comma = table.delimiter != ","
     if len(names) < 2 and spec.get("features") is None:
-        raise DataError(f"{path} has only one column ({names[0]!r}): a data set needs at least one feature "
-                        "column and a target column; check the delimiter")
+        raise DataError(Message(
+            "{path} has only one column ({column!r}): a data set needs at least one feature column and a target "
+            "column; check the delimiter",
+            path=path, column=names[0]))
     target_ref = spec.get("target", -1)
     targets = [_column(names, t, path) for t in (target_ref if isinstance(target_ref, list) else [target_ref])]
     feature_refs = spec.get("features")
@@ -255,23 +272,26 @@ def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     elif isinstance(feature_refs, list) and feature_refs:
         features = [_column(names, f, path) for f in feature_refs]
     else:
-        raise DataError("data option 'features' must be a list of column names or numbers")
+        raise DataError(Message("data option 'features' must be a list of column names or numbers"))
     both = set(features) & set(targets)
     if both:
-        raise DataError(f"column '{names[min(both)]}' cannot be both a feature and the target")
+        raise DataError(Message("column '{column}' cannot be both a feature and the target", column=names[min(both)]))
     if not features:
-        raise DataError(f"{path}: no feature columns are left besides the target")
+        raise DataError(Message("{path}: no feature columns are left besides the target", path=path))
     task = spec.get("task", "auto")
     if task not in ("auto", "classification", "regression"):
-        raise DataError(f"data option 'task' must be auto, classification or regression, not {task!r}")
+        raise DataError(Message(
+            "data option 'task' must be auto, classification or regression, not {task!r}",
+            task=task))
     if len(targets) > 1:
         if task == "classification":
-            raise DataError("classification takes one target column; several targets mean regression")
+            raise DataError(Message("classification takes one target column; several targets mean regression"))
         task = "regression"
 
     require(table.size_hint * len(features) * DATA_BYTES_PER_VALUE,
-            f"{path.name} has up to {table.size_hint:,} rows of {len(features)} features, which would need {{}}",
-            "use a part of the file, or fewer feature columns", DataError)
+            Message("{name} has up to {rows:,} rows of {count} features, which would need {size}", name=path.name,
+                    rows=table.size_hint, count=len(features)),
+            mark("use a part of the file, or fewer feature columns"), DataError)
     x = np.empty((table.size_hint, len(features)))
     raw_targets: list[list[str]] = []
     lines: list[int] = []
@@ -279,9 +299,12 @@ def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     width = len(names)
     for line, cells in table.rows:
         if len(cells) != width:
-            raise DataError(f"{path}, row {line}: has {len(cells)} values but the "
-                            f"{'header' if table.has_header else 'first row'} has {width} columns "
-                            f"(delimiter {table.delimiter!r})")
+            raise DataError(Message(
+                "{path}, row {line}: has {n_cells} values but the {first} has {width} columns "
+                "(delimiter {delimiter!r})",
+                path=path, line=line, n_cells=len(cells),
+                first=translate('header') if table.has_header else translate('first row'), width=width,
+                delimiter=table.delimiter))
         picked = [cells[c] for c in features]
         values = _to_floats(picked, decimal_comma)
         if values is None:
@@ -303,7 +326,7 @@ def load_csv(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
     if task == "classification":
         for line, v in zip(lines, raw_target, strict=True):
             if not v.strip():
-                problems.add(line, targets, [v], "missing class label")
+                problems.add(line, targets, [v], mark("missing class label"))
         problems.raise_any()
         y, class_names = _class_ids(raw_target)
         _check_class_count(path, class_names)

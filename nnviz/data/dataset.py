@@ -18,6 +18,7 @@ import numpy as np
 
 from nnviz.data.options import SEED, VAL_SPLIT, with_default
 from nnviz.graph.params import ParamError, ParamSpec
+from nnviz.i18n import Message, mark, translate
 
 
 class DataError(ValueError):
@@ -84,11 +85,13 @@ class LoadContext:
     base_dir: Path | None = None
     decode: ImageDecoder | None = None
 
-    def path(self, spec: dict[str, Any], key: str = "path", what: str = "file") -> Path:
+    def path(self, spec: dict[str, Any], key: str = "path", what: str = mark("file")) -> Path:
         """The spec's path under `key`, resolved; a DataError when it is missing."""
         value = spec.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise DataError(f"{spec.get('kind', 'this')} data needs {key!r}: the {what} to read")
+            raise DataError(Message(
+                "{kind} data needs {key!r}: the {what} to read",
+                kind=spec.get("kind", "this"), key=key, what=translate(what)))
         p = Path(value).expanduser()
         if not p.is_absolute() and self.base_dir is not None:
             p = Path(self.base_dir) / p
@@ -134,10 +137,12 @@ def load_dataset(spec: dict[str, Any], base_dir: str | Path | None = None,
     import nnviz.data.sources  # noqa: F401  (registers the sources)
 
     if not isinstance(spec, dict):
-        raise DataError("the data description must be a mapping with a 'kind'")
+        raise DataError(Message("the data description must be a mapping with a 'kind'"))
     kind = spec.get("kind")
     if not isinstance(kind, str) or kind not in SOURCES:
-        raise DataError(f"unknown data kind {kind!r}; known: {', '.join(sorted(SOURCES))}")
+        raise DataError(Message(
+            "unknown data kind {kind!r}; known: {sources}",
+            kind=kind, sources=', '.join(sorted(SOURCES))))
     check_keys(spec)
     try:
         if kind in _WANTS_CONTEXT:
@@ -149,7 +154,9 @@ def load_dataset(spec: dict[str, Any], base_dir: str | Path | None = None,
             raise
         # A safety net: a loader missed a case. The app must show a message, not crash (tests look for
         # this wording to find such cases and give them a message of their own).
-        raise DataError(f"the {kind} data could not be loaded: {type(exc).__name__}: {exc}") from exc
+        raise DataError(Message(
+            "the {kind} data could not be loaded: {name}: {problem}",
+            kind=kind, name=type(exc).__name__, problem=exc)) from exc
 
 
 def check_keys(spec: dict[str, Any]) -> None:
@@ -160,8 +167,9 @@ def check_keys(spec: dict[str, Any]) -> None:
         return
     for key in sorted((k for k in spec if k not in COMMON_KEYS and k not in known), key=str):
         near = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
-        hint = f"did you mean {near[0]!r}?" if near else f"{kind} data reads {', '.join(sorted(known))}."
-        raise DataError(f"{kind} data has no option {key!r}: {hint}")
+        hint = (translate("did you mean {near!r}?", near=near[0]) if near
+                else translate("{kind} data reads {options}.", kind=kind, options=", ".join(sorted(known))))
+        raise DataError(Message("{kind} data has no option {key!r}: {hint}", kind=kind, key=key, hint=hint))
 
 
 def class_ids(values: Any, where: str) -> np.ndarray:
@@ -171,18 +179,26 @@ def class_ids(values: Any, where: str) -> np.ndarray:
     if a.dtype == np.bool_:
         return a.astype(np.int64)
     if not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
-        what = {"U": "text", "S": "text", "c": "complex numbers", "O": "Python objects"}.get(a.dtype.kind, a.dtype.name)
-        raise DataError(f"{where}: class ids must be whole numbers from 0, not {what}")
+        what = {"U": mark("text"), "S": mark("text"), "c": mark("complex numbers"),
+                "O": mark("Python objects")}.get(a.dtype.kind, a.dtype.name)
+        raise DataError(Message("{where}: class ids must be whole numbers from 0, not {what}", where=where,
+                                what=translate(what)))
     flat = a.reshape(-1)
     if np.issubdtype(a.dtype, np.floating):
         bad = np.nonzero(~np.isfinite(flat) | (flat != np.round(flat)))[0]
         if len(bad):
-            raise DataError(f"{where}: class ids must be whole numbers, but one is {flat[bad[0]]:g}")
+            raise DataError(Message(
+                "{where}: class ids must be whole numbers, but one is {flat:g}",
+                where=where, flat=flat[bad[0]]))
     if flat.size and flat.min() < 0:
-        raise DataError(f"{where}: class ids count from 0, but one is {flat.min():g}: number the classes 0, 1, 2...")
+        raise DataError(Message(
+            "{where}: class ids count from 0, but one is {min:g}: number the classes 0, 1, 2...",
+            where=where, min=flat.min()))
     if flat.size and flat.max() >= MAX_CLASSES:
-        raise DataError(f"{where}: class id {flat.max():g} is too large; nnviz handles up to {MAX_CLASSES:,} "
-                        f"classes (ids 0 to {MAX_CLASSES - 1:,}): number the classes 0, 1, 2...")
+        raise DataError(Message(
+            "{where}: class id {max:g} is too large; nnviz handles up to {max_classes:,} classes (ids 0 to "
+            "{last_id:,}): number the classes 0, 1, 2...",
+            where=where, max=flat.max(), max_classes=MAX_CLASSES, last_id=MAX_CLASSES - 1))
     return a.astype(np.int64)
 
 
@@ -190,7 +206,9 @@ def split(x: np.ndarray, y: np.ndarray, val_fraction: float,
           rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     """Shuffle once, then hold out the last val_fraction as validation (train first)."""
     if not 0.0 <= val_fraction < 1.0:
-        raise DataError(f"the validation fraction must be from 0 to below 1, got {val_fraction}")
+        raise DataError(Message(
+            "the validation fraction must be from 0 to below 1, got {val_fraction}",
+            val_fraction=val_fraction))
     order = rng.permutation(len(x))
     n_val = round(len(x) * val_fraction)
     train, val = order[: len(x) - n_val], order[len(x) - n_val:]
@@ -203,32 +221,37 @@ def opt_int(spec: dict[str, Any], key: str, default: int, low: int = 0, high: in
     value = spec.get(key, default)
     if (isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value)
             or int(value) != value):
-        raise DataError(f"data option {key!r} must be a whole number, not {value!r}")
+        raise DataError(Message("data option {key!r} must be a whole number, not {value!r}", key=key, value=value))
     if not low <= int(value) <= high:
-        raise DataError(f"data option {key!r} must be from {low} to {high}, not {value!r}")
+        raise DataError(Message(
+            "data option {key!r} must be from {low} to {high}, not {value!r}",
+            key=key, low=low, high=high, value=value))
     return int(value)
 
 
 def opt_float(spec: dict[str, Any], key: str, default: float, low: float = 0.0, high: float = 1e6) -> float:
     value = spec.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise DataError(f"data option {key!r} must be a number, not {value!r}")
+        raise DataError(Message("data option {key!r} must be a number, not {value!r}", key=key, value=value))
     if not low <= float(value) <= high:
-        raise DataError(f"data option {key!r} must be from {low:g} to {high:g}, not {value!r}")
+        raise DataError(Message(
+            "data option {key!r} must be from {low:g} to {high:g}, not {value!r}",
+            key=key, low=low, high=high, value=value))
     return float(value)
 
 
 def opt_bool(spec: dict[str, Any], key: str, default: bool) -> bool:
     value = spec.get(key, default)
     if not isinstance(value, bool):
-        raise DataError(f"data option {key!r} must be true or false, not {value!r}")
+        raise DataError(Message("data option {key!r} must be true or false, not {value!r}", key=key, value=value))
     return value
 
 
 def read_option(spec: dict[str, Any], option: ParamSpec) -> Any:
     """The value of one option of a data spec (nnviz.data.options), its default when absent, or a DataError
     naming it."""
-    named = replace(option, label=f"data option {option.name!r}")  # the file's key, as the learner wrote it
+    named = replace(option, label=translate("data option {name!r}",
+                                            name=option.name))  # the file's key, as the learner wrote it
     value = spec.get(option.name, option.default)
     try:
         typed = replace(named, minimum=None, maximum=None).validate(value)
@@ -238,7 +261,9 @@ def read_option(spec: dict[str, Any], option: ParamSpec) -> Any:
         return named.validate(typed)
     except ParamError:
         low, high = (f"{b:g}" if option.kind == "float" else str(int(b)) for b in (option.minimum, option.maximum))
-        raise DataError(f"data option {option.name!r} must be from {low} to {high}, not {value!r}") from None
+        raise DataError(Message(
+            "data option {name!r} must be from {low} to {high}, not {value!r}",
+            name=option.name, low=low, high=high, value=value)) from None
 
 
 def val_fraction(spec: dict[str, Any], default: float = VAL_SPLIT.default) -> float:
@@ -251,8 +276,8 @@ def split_spec(x: np.ndarray, y: np.ndarray, spec: dict[str, Any], default_val: 
     rng = np.random.default_rng(read_option(spec, SEED))
     x_tr, y_tr, x_va, y_va = split(x, y, val_fraction(spec, default_val), rng)
     if len(x_tr) == 0:
-        raise DataError("no training samples are left after holding out the validation part: "
-                        "lower val_split or use more data")
+        raise DataError(Message(
+            "no training samples are left after holding out the validation part: lower val_split or use more data"))
     return x_tr, y_tr, x_va, y_va
 
 
@@ -273,7 +298,11 @@ def class_names_for(y: np.ndarray, names: Any = None) -> list[str]:
         return [str(i) for i in range(top)]
     if (not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names)
             or len(names) > MAX_CLASSES):
-        raise DataError(f"class_names must be a list of at most {MAX_CLASSES:,} strings")
+        raise DataError(Message(
+            "class_names must be a list of at most {max_classes:,} strings",
+            max_classes=MAX_CLASSES))
     if len(names) < top:
-        raise DataError(f"the data has class id {top - 1} but only {len(names)} class names are given")
+        raise DataError(Message(
+            "the data has class id {last_id} but only {n_names} class names are given",
+            last_id=top - 1, n_names=len(names)))
     return list(names)

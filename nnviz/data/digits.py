@@ -19,6 +19,7 @@ import numpy as np
 
 from nnviz.data.dataset import DataError, Dataset, opt_int, read_option, register_source, split_spec
 from nnviz.data.options import FLAT
+from nnviz.i18n import Message
 from nnviz.resources import resource_path
 
 N_DIGITS = 1797
@@ -32,10 +33,14 @@ def _read_digits() -> tuple[np.ndarray, np.ndarray]:
         with gzip.open(path, "rt", encoding="ascii", newline="") as handle:
             rows = [[int(v) for v in row] for row in csv.reader(io.StringIO(handle.read())) if row]
     except (OSError, ValueError, EOFError) as exc:
-        raise DataError(f"the shipped digits file {path} is damaged ({exc}): reinstall nnviz") from None
+        raise DataError(Message(
+            "the shipped digits file {path} is damaged ({problem}): reinstall nnviz",
+            path=path, problem=exc)) from None
     table = np.array(rows, dtype=np.int64)
     if table.shape != (N_DIGITS, 65):
-        raise DataError(f"the shipped digits file {path} has shape {table.shape}, not ({N_DIGITS}, 65)")
+        raise DataError(Message(
+            "the shipped digits file {path} has shape {shape}, not ({n_digits}, 65)",
+            path=path, shape=table.shape, n_digits=N_DIGITS))
     return table[:, :64].astype(np.uint8), table[:, 64]
 
 

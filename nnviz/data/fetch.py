@@ -21,7 +21,7 @@ from pathlib import Path
 
 from nnviz.data.dataset import DataError
 from nnviz.data.known_sets import STAND_IN_WORDS, KnownFile, KnownSet, known_set, set_folder
-from nnviz.i18n import mark, translate
+from nnviz.i18n import mark, os_reason, translate
 
 # (bytes received so far, total bytes or 0 when the server does not say, file name)
 Progress = Callable[[int, int, str], None]
@@ -117,7 +117,7 @@ def fetch_set(name: str | KnownSet, folder: Path | None = None, *, progress: Pro
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise FetchError(translate("Cannot create the folder {folder} for {title} ({reason}): choose another "
-                                   "folder.", folder=folder, title=known.title, reason=exc.strerror or exc)) from None
+                                   "folder.", folder=folder, title=known.title, reason=os_reason(exc))) from None
     if known.unpack_to and is_ready(known, folder):
         return folder / known.unpack_to  # unpacked earlier from a checked archive: no network needed
     for item in known.files:
@@ -161,7 +161,7 @@ def _fetch_file(known: KnownSet, item: KnownFile, folder: Path, progress: Progre
                 # The connection broke mid-file: the bytes so far are kept, resume once on this mirror.
             except OSError as exc:
                 raise FetchError(translate("Cannot write {name} into {folder} ({reason}).", name=item.name,
-                                           folder=folder, reason=exc.strerror or exc)) from None
+                                           folder=folder, reason=os_reason(exc))) from None
     raise FetchError(offline_message(known, folder, problems))
 
 

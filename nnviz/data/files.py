@@ -11,34 +11,39 @@ import zlib
 from pathlib import Path
 
 from nnviz.data.dataset import DataError
+from nnviz.i18n import Message, mark, os_reason, translate
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+_KINDS = ((stat.S_ISDIR, mark("a folder")), (stat.S_ISFIFO, mark("a pipe (FIFO)")), (stat.S_ISSOCK, mark("a socket")),
+          (stat.S_ISCHR, mark("a device")), (stat.S_ISBLK, mark("a device")))
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-def regular_file(path: Path, what: str = "file") -> int:
+def regular_file(path: Path, what: str = mark("file")) -> int:
     """The size of the regular file at path; DataError when it is missing or is anything else (a folder, a
     device such as /dev/zero, a pipe or a socket), which nnviz never reads as data."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise DataError(f"{path}: the file does not exist") from None
+        raise DataError(Message("{path}: the file does not exist", path=path)) from None
     except OSError as exc:
-        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise DataError(Message(
+            "{path}: cannot read it ({reason})",
+            path=path, reason=os_reason(exc))) from None
     if not stat.S_ISREG(info.st_mode):
-        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
-        article = "an" if what[:1].lower() in "aeiou" else "a"
-        raise DataError(f"{path} is {kind}, not {article} {what}: choose {article} {what} saved on disk")
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), mark("not a regular file"))
+        raise DataError(Message(
+            "{path} is {kind}, but the {what} must be an ordinary file saved on disk: choose one",
+            path=path, kind=translate(kind), what=translate(what)))
     return info.st_size
 
 
-def _too_big(path: Path, size: int, limit: int, how: str = "is") -> DataError:
-    return DataError(f"{path} {how} {size / 2**20:,.0f} MB; nnviz reads data files up to {limit // 2**20:,} MB "
-                     "here: use a part of it (the limit option) or a smaller file")
+def _too_big(path: Path, size: int, limit: int, how: str = mark("is")) -> DataError:
+    return DataError(Message("{path} {how} {size:,.0f} MB; nnviz reads data files up to {limit:,} MB here: use a "
+                             "part of it (the limit option) or a smaller file", path=path, how=translate(how),
+                             size=size / 2**20, limit=limit // 2**20))
 
 
-def read_file(path: Path, limit: int, what: str = "file") -> bytes:
+def read_file(path: Path, limit: int, what: str = mark("file")) -> bytes:
     """All bytes of a regular file of at most `limit` bytes (checked before reading, and while reading in case
     it grows)."""
     size = regular_file(path, what)
@@ -48,7 +53,9 @@ def read_file(path: Path, limit: int, what: str = "file") -> bytes:
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
-        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise DataError(Message(
+            "{path}: cannot read it ({reason})",
+            path=path, reason=os_reason(exc))) from None
     if len(raw) > limit:
         raise _too_big(path, len(raw), limit)
     return raw
@@ -67,7 +74,7 @@ def gunzip(path: Path, raw: bytes, limit: int) -> bytes:
             chunk = unpacker.decompress(data, 1 << 20)
             total += len(chunk)
             if total > limit:
-                raise _too_big(path, total, limit, "unpacks to more than")
+                raise _too_big(path, total, limit, mark("unpacks to more than"))
             parts.append(chunk)
             data = unpacker.unconsumed_tail
             if unpacker.eof:
@@ -75,9 +82,10 @@ def gunzip(path: Path, raw: bytes, limit: int) -> bytes:
                     break
                 data, unpacker = unpacker.unused_data, zlib.decompressobj(31)  # a multi-member gzip file
             elif not data and not chunk:
-                raise DataError(f"{path}: the gzip data is truncated")
+                raise DataError(Message("{path}: the gzip data is truncated", path=path))
     except zlib.error as exc:
-        raise DataError(f"{path}: the gzip data is broken or truncated ({exc})") from None
+        raise DataError(Message("{path}: the gzip data is broken or truncated ({problem})",
+                                path=path, problem=exc)) from None
     return b"".join(parts)
 
 
@@ -90,7 +98,8 @@ def head(path: Path, raw: bytes, n: int) -> bytes:
     try:
         first = unpacker.decompress(raw, n)
     except zlib.error as exc:
-        raise DataError(f"{path}: the gzip data is broken or truncated ({exc})") from None
+        raise DataError(Message("{path}: the gzip data is broken or truncated ({problem})",
+                                path=path, problem=exc)) from None
     if len(first) < n and not unpacker.eof:
-        raise DataError(f"{path}: the gzip data is broken or truncated")
+        raise DataError(Message("{path}: the gzip data is broken or truncated", path=path))
     return first

@@ -16,6 +16,7 @@ import numpy as np
 
 from nnviz.data.dataset import DataError, Dataset, read_option, register_source, split_spec
 from nnviz.data.options import CELLS, POINTS_N, POINTS_NOISE, SEED
+from nnviz.i18n import Message
 
 Arrays = tuple[np.ndarray, np.ndarray]
 
@@ -117,7 +118,9 @@ GENERATORS: dict[str, Generator] = {
 def generate(name: str, n: int = 200, noise: float = 0.0, seed: int = 0, **options: Any) -> Arrays:
     """The raw (x, y) of a generated set before the train/validation split (previews, tests)."""
     if name not in GENERATORS:
-        raise DataError(f"unknown generated data set {name!r}; known: {', '.join(GENERATORS)}")
+        raise DataError(Message(
+            "unknown generated data set {name!r}; known: {generators}",
+            name=name, generators=', '.join(GENERATORS)))
     rng = np.random.default_rng(seed)
     return GENERATORS[name].fn(n, noise, rng, options)
 
@@ -126,7 +129,9 @@ def generate(name: str, n: int = 200, noise: float = 0.0, seed: int = 0, **optio
 def load_generated(spec: dict[str, Any]) -> Dataset:
     name = spec.get("name")
     if not isinstance(name, str) or name not in GENERATORS:
-        raise DataError(f"unknown generated data set {name!r}; known: {', '.join(GENERATORS)}")
+        raise DataError(Message(
+            "unknown generated data set {name!r}; known: {generators}",
+            name=name, generators=', '.join(GENERATORS)))
     gen = GENERATORS[name]
     n = read_option(spec, POINTS_N)
     noise = read_option(spec, POINTS_NOISE)

@@ -28,6 +28,7 @@ from nnviz.data.dataset import (
     register_source,
     split_spec,
 )
+from nnviz.i18n import Message, mark
 
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".ppm", ".pgm", ".pbm", ".tif", ".tiff"}
 MAX_IMAGES = 200_000
@@ -51,8 +52,9 @@ def pillow_decoder() -> ImageDecoder:
     try:
         from PIL import Image  # optional: only for image folders outside the app
     except ImportError:
-        raise DataError("reading a folder of images needs the nnviz app (it decodes with Qt) or, headless, "
-                        "Pillow: pip install pillow") from None
+        raise DataError(Message(
+            "reading a folder of images needs the nnviz app (it decodes with Qt) or, headless, Pillow: pip install "
+            "pillow")) from None
 
     def decode(path: Path) -> np.ndarray:
         with warnings.catch_warnings():  # Pillow's own bomb warning: check_pixels says it in words instead
@@ -68,8 +70,10 @@ def pillow_decoder() -> ImageDecoder:
 def check_pixels(path: Path, width: int, height: int) -> None:
     """DataError when an image's header claims more than MAX_PIXELS, before it is decoded."""
     if width * height > MAX_PIXELS:
-        raise DataError(f"{path} is {width:,}x{height:,} pixels; nnviz reads images up to {MAX_PIXELS // 10**6} "
-                        "million pixels: shrink it first")
+        raise DataError(Message(
+            "{path} is {width:,}x{height:,} pixels; nnviz reads images up to {megapixels} million pixels: "
+            "shrink it first",
+            path=path, width=width, height=height, megapixels=MAX_PIXELS // 10 ** 6))
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -102,7 +106,9 @@ def to_chw(pixels: np.ndarray, height: int, width: int, grayscale: bool, path: P
     if a.ndim == 2:
         a = a[:, :, None]
     if a.ndim != 3 or a.shape[2] not in (1, 2, 3, 4) or a.shape[0] == 0 or a.shape[1] == 0:
-        raise DataError(f"{path}: decoded to an array of shape {a.shape}, not an image")
+        raise DataError(Message(
+            "{path}: decoded to an array of shape {shape}, not an image",
+            path=path, shape=a.shape))
     a = a.astype(np.float64) / (255.0 if a.dtype == np.uint8 else max(float(a.max()), 1.0))
     if a.shape[2] in (2, 4):
         # Transparent parts over white: what a viewer shows, and better than whatever RGB lies underneath.
@@ -118,23 +124,28 @@ def to_chw(pixels: np.ndarray, height: int, width: int, grayscale: bool, path: P
 def scan(folder: Path, limit_per_class: int = 0) -> tuple[list[str], list[tuple[Path, int]]]:
     """Class names (sorted sub-folder names) and (file, class id) pairs; DataError when nothing fits."""
     if not folder.is_dir():
-        raise DataError(f"{folder}: no such folder")
+        raise DataError(Message("{folder}: no such folder", folder=folder))
     classes = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
     if len(classes) < 2:
-        raise DataError(f"{folder} needs one sub-folder per class (at least two), each holding that class's "
-                        f"images; found {len(classes)} sub-folder(s)")
+        raise DataError(Message(
+            "{folder} needs one sub-folder per class (at least two), each holding that class's images; found "
+            "{n_classes} sub-folder(s)",
+            folder=folder, n_classes=len(classes)))
     files: list[tuple[Path, int]] = []
     for cid, name in enumerate(classes):
         found = sorted(p for p in (folder / name).iterdir()
                        if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS and not p.name.startswith("."))
         if not found:
-            raise DataError(f"class folder '{name}' in {folder} has no images "
-                            f"({', '.join(sorted(IMAGE_EXTENSIONS))})")
+            raise DataError(Message(
+                "class folder '{name}' in {folder} has no images ({image_extensions})",
+                name=name, folder=folder, image_extensions=', '.join(sorted(IMAGE_EXTENSIONS))))
         if limit_per_class:
             found = found[:limit_per_class]
         files += [(p, cid) for p in found]
         if len(files) > MAX_IMAGES:
-            raise DataError(f"{folder} has more than {MAX_IMAGES} images; use limit_per_class")
+            raise DataError(Message(
+                "{folder} has more than {max_images} images; use limit_per_class",
+                folder=folder, max_images=MAX_IMAGES))
     return classes, files
 
 
@@ -144,21 +155,24 @@ def _size(spec: dict[str, Any]) -> tuple[int, int]:
         value = [value, value]
     if (not isinstance(value, (list, tuple)) or len(value) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 512 for v in value)):
-        raise DataError(f"data option 'size' must be [height, width] with each from 1 to 512, not {value!r}")
+        raise DataError(Message(
+            "data option 'size' must be [height, width] with each from 1 to 512, not {value!r}",
+            value=value))
     return int(value[0]), int(value[1])
 
 
 @register_source("image_folder", keys=("path", "size", "grayscale", "limit_per_class", "val_split", "seed"))
 def load_image_folder(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
-    folder = ctx.path(spec, "path", "folder of class sub-folders")
+    folder = ctx.path(spec, "path", mark("folder of class sub-folders"))
     height, width = _size(spec)
     grayscale = opt_bool(spec, "grayscale", False)
     classes, files = scan(folder, opt_int(spec, "limit_per_class", 0, 0, MAX_IMAGES))
     decode = ctx.decode or _default_decoder or pillow_decoder()
     channels = 1 if grayscale else 3
     require(len(files) * channels * height * width * DATA_BYTES_PER_VALUE,
-            f"{len(files):,} images of {channels}x{height}x{width} would need {{}} as numbers",
-            "use fewer images (limit_per_class) or a smaller size", DataError)
+            Message("{count:,} images of {channels}x{height}x{width} would need {size} as numbers", count=len(files),
+                    channels=channels, height=height, width=width),
+            mark("use fewer images (limit_per_class) or a smaller size"), DataError)
     x = np.empty((len(files), channels, height, width))
     for i, (path, _) in enumerate(files):
         try:
@@ -166,9 +180,9 @@ def load_image_folder(spec: dict[str, Any], ctx: LoadContext) -> Dataset:
         except DataError:
             raise
         except Exception as exc:  # any decoder failure on a user's file is that file's problem, not a crash
-            raise DataError(f"{path}: cannot read this image ({exc})") from None
+            raise DataError(Message("{path}: cannot read this image ({problem})", path=path, problem=exc)) from None
         if pixels is None:
-            raise DataError(f"{path}: cannot read this image (broken or unsupported format)")
+            raise DataError(Message("{path}: cannot read this image (broken or unsupported format)", path=path))
         if np.ndim(pixels) >= 2:
             check_pixels(path, np.shape(pixels)[1], np.shape(pixels)[0])
         x[i] = to_chw(pixels, height, width, grayscale, path)

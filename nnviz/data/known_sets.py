@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nnviz.i18n import mark
+from nnviz.i18n import Message, mark
 
 DATA_DIR_ENV = "NNVIZ_DATA_DIR"
 MIRROR_ENV = "NNVIZ_DATA_MIRROR"
@@ -106,7 +106,9 @@ def known_set(name: str) -> KnownSet:
     """The set called `name` (mnist, fashion-mnist, cifar10 or an alias); KeyError names the choices."""
     key = ALIASES.get(name.lower(), name.lower())
     if key not in SETS:
-        raise KeyError(f"no data set called {name!r}; nnviz can fetch: {', '.join(SETS)}")
+        raise KeyError(Message(
+            "no data set called {name!r}; nnviz can fetch: {sets}",
+            name=name, sets=', '.join(SETS)))
     return SETS[key]
 
 

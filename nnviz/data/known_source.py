@@ -26,7 +26,7 @@ from nnviz.data.dataset import (
 from nnviz.data.known_sets import STAND_IN_WORDS, known_set, set_folder
 from nnviz.data.locate import find_copies
 from nnviz.data.options import FLAT, LIMIT
-from nnviz.i18n import translate
+from nnviz.i18n import Message, mark, translate
 
 PASSED_ON = ("limit", "seed", "val_split")
 
@@ -34,7 +34,7 @@ PASSED_ON = ("limit", "seed", "val_split")
 def real_copy(spec: dict[str, Any], ctx: LoadContext | None = None):
     """The copy a "known" spec would load (a locate.Copy), or None when the set is not on this computer."""
     known = known_set(str(spec.get("name", "")))
-    folders = [ctx.path(spec, "folder", "folder")] if (ctx and spec.get("folder")) else []
+    folders = [ctx.path(spec, "folder", mark("folder"))] if (ctx and spec.get("folder")) else []
     if not ctx and spec.get("folder"):
         folders = [Path(str(spec["folder"])).expanduser()]
     copies = find_copies(known.key, folders)
@@ -52,14 +52,16 @@ def _idx_float32(folder: Path, kind: str, limit: int) -> Dataset:
     for stem in IDX_STEMS:
         path = next((p for p in (folder / stem, folder / f"{stem}.gz") if p.is_file()), None)
         if path is None:
-            raise DataError(f"{folder} has no {stem} (gzipped or not)")
+            raise DataError(Message("{folder} has no {stem} (gzipped or not)", folder=folder, stem=stem))
         arrays.append(read_idx(path))
     parts = []
     for images, labels in ((arrays[0], arrays[1]), (arrays[2], arrays[3])):
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels) or images.dtype != np.uint8:
-            raise DataError(f"{folder}: the IDX files are not MNIST-style images and labels")
+            raise DataError(Message("{folder}: the IDX files are not MNIST-style images and labels", folder=folder))
         if labels.size and (labels.min() < 0 or labels.max() > 9):
-            raise DataError(f"{folder}: MNIST labels are 0-9, found {int(labels.min())}..{int(labels.max())}")
+            raise DataError(Message(
+                "{folder}: MNIST labels are 0-9, found {min}..{max}",
+                folder=folder, min=int(labels.min()), max=int(labels.max())))
         if limit:
             images, labels = images[:limit], labels[:limit]
         x = np.empty((len(images), 1, *images.shape[1:]), np.float32)

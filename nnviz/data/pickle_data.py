@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.i18n import Message
+
 
 class PickleDataError(ValueError):
     """The file is not plain data this reader accepts; the message says why."""
@@ -46,18 +48,18 @@ def _text(value: Any) -> str:
 
 def _reduce(fn: Any, args: Any) -> Any:
     if not isinstance(fn, _Global) or not isinstance(args, tuple):
-        raise PickleDataError("it calls something that is not a NumPy array or text")
+        raise PickleDataError(Message("it calls something that is not a NumPy array or text"))
     if fn.name in _RECONSTRUCT:
         return _Array()
     if fn.name == "numpy.dtype" and args:
         try:
             return _DType(np.dtype(_text(args[0])))
         except TypeError as exc:
-            raise PickleDataError(f"it names an unknown array type {args[0]!r}") from exc
+            raise PickleDataError(Message("it names an unknown array type {args!r}", args=args[0])) from exc
     if fn.name == "_codecs.encode" and len(args) == 2 and isinstance(args[0], str) \
             and _text(args[1]).lower() in ("latin1", "latin-1"):
         return args[0].encode("latin-1")
-    raise PickleDataError(f"it asks to run {fn.name} with unexpected arguments")
+    raise PickleDataError(Message("it asks to run {name} with unexpected arguments", name=fn.name))
 
 
 def _build(obj: Any, state: Any) -> None:
@@ -66,23 +68,25 @@ def _build(obj: Any, state: Any) -> None:
             obj.dtype = obj.dtype.newbyteorder(_text(state[1]))
         return
     if not isinstance(obj, _Array) or not isinstance(state, tuple) or len(state) != 5:
-        raise PickleDataError("it sets the state of something that is not a NumPy array")
+        raise PickleDataError(Message("it sets the state of something that is not a NumPy array"))
     _, shape, dtype, fortran, raw = state
     if not isinstance(dtype, _DType) or not isinstance(raw, bytes) or dtype.dtype.hasobject:
-        raise PickleDataError("it holds an array of Python objects, not numbers")
+        raise PickleDataError(Message("it holds an array of Python objects, not numbers"))
     count = int(np.prod(shape)) if shape else 1
     if count * dtype.dtype.itemsize != len(raw):
-        raise PickleDataError(f"an array of shape {tuple(shape)} has {len(raw)} bytes of data")
+        raise PickleDataError(Message(
+            "an array of shape {shape} has {n_raw} bytes of data",
+            shape=tuple(shape), n_raw=len(raw)))
     obj.value = np.frombuffer(raw, dtype.dtype, count).reshape(shape, order="F" if fortran else "C")
 
 
 def _resolve(value: Any) -> Any:
     if isinstance(value, _Array):
         if value.value is None:
-            raise PickleDataError("an array has no data")
+            raise PickleDataError(Message("an array has no data"))
         return value.value
     if isinstance(value, (_Global, _DType)):
-        raise PickleDataError("it holds a type or function, not data")
+        raise PickleDataError(Message("it holds a type or function, not data"))
     if isinstance(value, dict):
         return {k: _resolve(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -99,7 +103,9 @@ def loads_data(raw: bytes) -> Any:
     except (IndexError, KeyError, struct.error, UnicodeDecodeError, ValueError, TypeError) as exc:
         if isinstance(exc, PickleDataError):
             raise
-        raise PickleDataError(f"it is broken or truncated ({type(exc).__name__}: {exc})") from None
+        raise PickleDataError(Message(
+            "it is broken or truncated ({name}: {problem})",
+            name=type(exc).__name__, problem=exc)) from None
 
 
 class _Machine:
@@ -110,7 +116,7 @@ class _Machine:
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.at + n > len(self.raw):
-            raise PickleDataError("it ends in the middle of a value (truncated)")
+            raise PickleDataError(Message("it ends in the middle of a value (truncated)"))
         out = self.raw[self.at:self.at + n]
         self.at += n
         return out
@@ -130,7 +136,7 @@ class _Machine:
                 items = self.stack[i + 1:]
                 del self.stack[i:]
                 return items
-        raise PickleDataError("a list or tuple has no start mark")
+        raise PickleDataError(Message("a list or tuple has no start mark"))
 
     def run(self) -> Any:  # one branch per opcode: the table of what this reader understands
         s = self.stack
@@ -168,7 +174,7 @@ class _Machine:
             elif op == b"S":  # protocol 0 bytes, written as a quoted Python 2 string
                 quoted = self.line()
                 if len(quoted) < 2 or quoted[:1] != quoted[-1:] or quoted[:1] not in (b"'", b'"'):
-                    raise PickleDataError("a quoted string is broken")
+                    raise PickleDataError(Message("a quoted string is broken"))
                 s.append(codecs.escape_decode(quoted[1:-1])[0])
             elif op in (b"X", b"\x8c", b"\x8d"):
                 s.append(self.take(self.uint({b"X": 4, b"\x8c": 1, b"\x8d": 8}[op])).decode("utf-8"))
@@ -181,14 +187,14 @@ class _Machine:
             elif op in (b"a", b"e"):
                 items = [s.pop()] if op == b"a" else self.pop_mark()
                 if not isinstance(s[-1], list):
-                    raise PickleDataError("it appends to something that is not a list")
+                    raise PickleDataError(Message("it appends to something that is not a list"))
                 s[-1].extend(items)
             elif op in (b"s", b"u"):
                 items = s[-2:] if op == b"s" else self.pop_mark()
                 if op == b"s":
                     del s[-2:]
                 if not isinstance(s[-1], dict):
-                    raise PickleDataError("it sets items of something that is not a dict")
+                    raise PickleDataError(Message("it sets items of something that is not a dict"))
                 s[-1].update(zip(items[0::2], items[1::2]))
             elif op in (b"t", b"l", b"d"):
                 items = self.pop_mark()
@@ -206,7 +212,7 @@ class _Machine:
                     name = f"{s.pop()}.{qual}"
                 name = name.replace("__builtin__.", "builtins.")
                 if name not in _GLOBALS:
-                    raise PickleDataError(f"it asks to run {name}, which plain data never needs")
+                    raise PickleDataError(Message("it asks to run {name}, which plain data never needs", name=name))
                 s.append(_Global(name))
             elif op == b"R":
                 args = s.pop()
@@ -219,4 +225,4 @@ class _Machine:
             elif op == b"2":
                 s.append(s[-1])
             else:
-                raise PickleDataError(f"it uses pickle opcode {op!r}, which plain data does not need")
+                raise PickleDataError(Message("it uses pickle opcode {op!r}, which plain data does not need", op=op))

@@ -15,6 +15,7 @@ import numpy as np
 from nnviz.data.budget import DATA_BYTES_PER_VALUE, require
 from nnviz.data.dataset import DataError, Dataset, opt_int, read_option, register_source, split_spec
 from nnviz.data.options import SEED, SHAPES_N, SHAPES_NOISE
+from nnviz.i18n import Message, mark
 
 SHAPE_NAMES = ["circle", "square", "triangle", "plus", "ring",
                "horiz. bars", "vert. bars", "diamond", "x", "frame"]
@@ -83,8 +84,9 @@ def load_shapes(spec: dict[str, Any]) -> Dataset:
     noise = read_option(spec, SHAPES_NOISE)
     seed = read_option(spec, SEED)
     size = opt_int(spec, "size", 32, 8, 128)
-    require(n * 3 * size * size * DATA_BYTES_PER_VALUE, f"{n:,} colour shapes of 3x{size}x{size} would need {{}}",
-            "ask for fewer images (n) or a smaller size", DataError)
+    require(n * 3 * size * size * DATA_BYTES_PER_VALUE,
+            Message("{count:,} colour shapes of 3x{size_px}x{size_px} would need {size}", count=n, size_px=size),
+            mark("ask for fewer images (n) or a smaller size"), DataError)
     x, y = make_shapes(n, noise, seed, size)
     x_tr, y_tr, x_va, y_va = split_spec(x, y, {**spec, "seed": seed + 1})
     return Dataset(x_tr, y_tr, x_va, y_va, "classification", name="shapes", class_names=list(SHAPE_NAMES),

@@ -45,6 +45,7 @@ from nnviz.data.dataset import (
 )
 from nnviz.data.files import read_file
 from nnviz.data.options import SEED, TEXT_PREDICT, TEXT_VAL_SPLIT
+from nnviz.i18n import Message, mark
 
 PAD, OOV = 0, 1
 MAX_TEXT_BYTES = 256 * 2**20
@@ -64,7 +65,7 @@ def split_tokens(text: str, level: str = "words", lower: bool = True) -> list[st
         return _WORD_RE.findall(text)
     if level == "characters":
         return _CHAR_RE.findall(text)
-    raise DataError(f"tokenizer level must be 'words' or 'characters', not {level!r}")
+    raise DataError(Message("tokenizer level must be 'words' or 'characters', not {level!r}", level=level))
 
 
 class Tokenizer:
@@ -72,7 +73,9 @@ class Tokenizer:
 
     def __init__(self, num_words: int | None = None, level: str = "words", lower: bool = True) -> None:
         if num_words is not None and num_words < 2:
-            raise DataError(f"the vocabulary limit must be at least 2 (padding and unknown), got {num_words}")
+            raise DataError(Message(
+                "the vocabulary limit must be at least 2 (padding and unknown), got {num_words}",
+                num_words=num_words))
         self.num_words = num_words
         self.level = level
         self.lower = lower
@@ -120,7 +123,7 @@ def pad_sequences(sequences: Sequence[Sequence[int]], maxlen: int | None = None,
     maxlen None means the longest sequence."""
     for name, mode in (("padding", padding), ("truncating", truncating)):
         if mode not in ("pre", "post"):
-            raise DataError(f"{name} must be 'pre' or 'post', not {mode!r}")
+            raise DataError(Message("{name} must be 'pre' or 'post', not {mode!r}", name=name, mode=mode))
     if maxlen is None:
         maxlen = max((len(s) for s in sequences), default=0)
     out = np.full((len(sequences), maxlen), value, dtype=np.int64)
@@ -146,11 +149,11 @@ def shipped_corpus_path() -> Path:
 
 def read_labelled_csv(path: Path, language: str = "all") -> tuple[list[str], list[str]]:
     """Rows of (text, label[, lang]); a header row 'text,label' is recognised and skipped."""
-    raw = read_file(path, MAX_TEXT_BYTES, "CSV file of sentences")
+    raw = read_file(path, MAX_TEXT_BYTES, mark("CSV file of sentences"))
     try:
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"cannot read text data file {path}: {exc}") from None
+        raise DataError(Message("cannot read text data file {path}: {problem}", path=path, problem=exc)) from None
     has_header = bool(rows) and [c.strip().lower() for c in rows[0][:2]] == ["text", "label"]
     header = [c.strip().lower() for c in rows[0]] if has_header else ["text", "label"]
     rows = rows[1:] if has_header else rows
@@ -160,7 +163,9 @@ def read_labelled_csv(path: Path, language: str = "all") -> tuple[list[str], lis
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) < 2:
-            raise DataError(f"{path.name}, row {number}: needs two columns, text and label")
+            raise DataError(Message(
+                "{name}, row {number}: needs two columns, text and label",
+                name=path.name, number=number))
         if language != "all" and lang_col is not None and len(row) > lang_col and row[lang_col] != language:
             continue
         texts.append(row[0])
@@ -178,8 +183,10 @@ def label_ids(labels: list[str]) -> tuple[np.ndarray, list[str]]:
         return ids, [str(i) for i in range(int(ids.max()) + 1)]
     names = sorted(set(labels))
     if len(names) > MAX_CLASSES:
-        raise DataError(f"the text data has {len(names):,} different labels, more than the {MAX_CLASSES:,} "
-                        "classes nnviz handles: is the second column really the label?")
+        raise DataError(Message(
+            "the text data has {n_names:,} different labels, more than the {max_classes:,} classes nnviz handles: is "
+            "the second column really the label?",
+            n_names=len(names), max_classes=MAX_CLASSES))
     index = {n: i for i, n in enumerate(names)}
     return np.array([index[s] for s in labels], dtype=np.int64), names
 
@@ -193,18 +200,22 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
     texts, labels = read_labelled_csv(path, str(spec.get("language", "all")))
     num_words = opt_int(spec, "num_words", 100, 0, MAX_VOCABULARY) or None
     if num_words == 1:
-        raise DataError("data option 'num_words' counts padding and the unknown word too: give at least 2, "
-                        "or 0 for every token")
+        raise DataError(Message(
+            "data option 'num_words' counts padding and the unknown word too: give at least 2, or 0 for every token"))
     maxlen = opt_int(spec, "maxlen", 0, 0, MAX_LENGTH) or None
     val_split, seed = read_option(spec, TEXT_VAL_SPLIT), read_option(spec, SEED)
     tok = Tokenizer(num_words, str(spec.get("level", "words")), bool(spec.get("lower", True))).fit(texts)
     sequences = tok.texts_to_sequences(texts)
     length = maxlen or max((len(s) for s in sequences), default=0)
     if length > MAX_LENGTH:
-        raise DataError(f"the longest sentence has {length:,} tokens, more than the {MAX_LENGTH:,} nnviz pads "
-                        "to: set the data option 'maxlen' to cut them")
+        raise DataError(Message(
+            "the longest sentence has {length:,} tokens, more than the {max_length:,} nnviz pads to: set the data "
+            "option 'maxlen' to cut them",
+            length=length, max_length=MAX_LENGTH))
     require(len(texts) * length * DATA_BYTES_PER_VALUE,
-            f"{len(texts):,} sentences padded to {length:,} tokens would need {{}}", "lower maxlen", DataError)
+            Message("{count:,} sentences padded to {length:,} tokens would need {size}",
+                    count=len(texts), length=length),
+            mark("lower maxlen"), DataError)
     next_token = read_option(spec, TEXT_PREDICT) == "next_token"
     # Next-token targets need one token more than the window: the window's last token has a successor.
     ids = pad_sequences(sequences, length + next_token, str(spec.get("padding", "pre")),
