@@ -117,10 +117,10 @@ _OS_REASONS = {
 
 
 def os_reason(exc: BaseException) -> str:
-    """Why the system refused a file operation, in the current language (the system's own strerror is
-    English whatever the locale, because Python never sets LC_MESSAGES)."""
+    """Why the system refused a file operation, in the current language: the system's own words in English,
+    ours in another language (strerror stays English whatever the locale: Python never sets LC_MESSAGES)."""
     reason = _OS_REASONS.get(getattr(exc, "errno", None) or -1)
-    if reason is not None:
+    if reason is not None and _current != ENGLISH:
         return translate(reason)
     return str(getattr(exc, "strerror", None) or exc)
 

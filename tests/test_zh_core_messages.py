@@ -25,22 +25,23 @@ DEVELOPER_ONLY = {
     ("graph/registry.py", "layer type "),  # a layer spec registered wrongly: found by the test suite
     ("graph/params.py", "unknown parameter kind "),
     ("data/dataset.py", "data source "),  # a data source registered twice
+    ("engine/base.py", "engine layer "),  # an engine layer registered twice
+    ("engine/activations.py", "unknown activation "),  # the spec's choices refuse it first
+    ("engine/initializers.py", "unknown initialiser "),
+    ("engine/layers/recurrent.py", "{} with dropout needs a random generator"),  # the session always sets it
+    ("engine/layers/regularisation.py", "Dropout needs a random generator"),
+    ("io/jsontext.py", "cannot write "),  # the writer is only handed values the reader can produce
+    ("io/jsontext.py", "non-finite float reached"),
 }
 
 # Modules whose messages are still being converted (issue 12); this set only shrinks.
 PENDING = {
     "app.py", "cli.py", "resources.py",
-    *(f"engine/{n}" for n in ("activations.py", "base.py", "footprint.py", "hand_edits.py", "initializers.py",
-                              "network.py", "session.py", "targets.py", "training_state.py",
-                              "layers/embedding.py", "layers/normalisation.py", "layers/recurrent.py",
-                              "layers/regularisation.py")),
     *(f"export/{n}" for n in ("command.py", "import_sequence.py", "emit_one_to_one.py", "import_rules.py",
                               "importer.py", "keras_layers.py",
                               "keras_model.py", "keras_train.py", "keras_verify.py", "keras_writer.py",
                               "model_code.py", "onnx_export.py", "registry.py", "train_code.py", "verify.py",
                               "weights.py", "writer.py")),
-    *(f"io/{n}" for n in ("__init__.py", "arrays.py", "jsontext.py", "migrate.py", "reader.py", "sidecar.py",
-                          "writer.py")),
 }
 
 

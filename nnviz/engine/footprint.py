@@ -14,6 +14,7 @@ import numpy as np
 from nnviz.data.budget import BudgetError, fmt_bytes, memory_budget
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.settings import TrainingSettings
+from nnviz.i18n import Message, term, translate
 
 # Per parameter, besides the weight itself: its gradient, and the optimiser's running averages.
 OPTIMISER_SLOTS = {"sgd": 0, "adam": 2, "adamw": 2, "rmsprop": 1}
@@ -32,11 +33,11 @@ class Footprint:
 
 def _shrink_hint(node) -> str:
     """What to lower, read from the layer's own size parameters (units, hidden units, vocabulary...)."""
-    sizes = [p.label or p.name for p in node.spec.params
+    sizes = [term(p.label or p.name) for p in node.spec.params
              if p.kind == "int" and p.key and p.name != "num_inputs"]
     if not sizes:
-        return "make it smaller"
-    return f"lower its {' or its '.join(sizes)}, or feed it a smaller input"
+        return translate("make it smaller")
+    return translate("lower its {sizes}, or feed it a smaller input", sizes=translate(" or its ").join(sizes))
 
 
 def _node_values(shapes: dict[str, tuple[int, ...]]) -> int:
@@ -65,23 +66,30 @@ def require_fits(doc: GraphDocument, settings: TrainingSettings | None = None,
     budget, source = memory_budget()
     analysis = doc.analysis()
     itemsize = np.dtype(settings.dtype).itemsize
-    where = f"but nnviz may use about {fmt_bytes(budget)} here ({source})"
+    where = translate("but nnviz may use about {budget} here ({source})", budget=fmt_bytes(budget), source=source)
     for nid in analysis.order:
         node = doc.nodes[nid]
         need = _node_values(analysis.weight_shapes.get(nid, {})) * (itemsize + INIT_BYTES)
         if need > budget:
             fix = _shrink_hint(node)
-            raise error(f"{doc.describe(nid)} would need {fmt_bytes(need)} for its weights, {where}: {fix}.")
+            raise error(Message(
+                "{node} would need {size} for its weights, {where}: {fix}.",
+                node=doc.describe(nid), size=fmt_bytes(need), where=where, fix=fix))
         one = prod(int(d) for d in analysis.shapes.get(nid, ())) * itemsize
         if one > budget:
-            fix = "give it a smaller shape" if nid in analysis.inputs else "make its output smaller"
-            raise error(f"{doc.describe(nid)} would need {fmt_bytes(one)} for the output of a single sample, "
-                        f"{where}: {fix}.")
+            fix = (translate("give it a smaller shape") if nid in analysis.inputs
+                   else translate("make its output smaller"))
+            raise error(Message(
+                "{node} would need {size} for the output of a single sample, {where}: {fix}.",
+                node=doc.describe(nid), size=fmt_bytes(one), where=where, fix=fix))
     need = footprint(doc, settings)
     if need.training > budget:
-        what = (f"one batch of {settings.batch_size} samples ({fmt_bytes(need.activations)} for the layers' "
-                "outputs)" if need.activations > need.training / 2 else
-                f"{need.parameters:,} parameters with their gradients and {settings.optimizer} state")
-        fix = ("lower the batch size" if need.activations > need.training / 2 else
-               "make the largest layers smaller")
-        raise error(f"Training this network would need {fmt_bytes(need.training)} for {what}, {where}: {fix}.")
+        what = (translate("one batch of {count} samples ({size} for the layers' outputs)", count=settings.batch_size,
+                          size=fmt_bytes(need.activations)) if need.activations > need.training / 2 else
+                translate("{count:,} parameters with their gradients and {optimizer} state", count=need.parameters,
+                          optimizer=settings.optimizer))
+        fix = (translate("lower the batch size") if need.activations > need.training / 2 else
+               translate("make the largest layers smaller"))
+        raise error(Message(
+            "Training this network would need {size} for {what}, {where}: {fix}.",
+            size=fmt_bytes(need.training), what=what, where=where, fix=fix))

@@ -26,6 +26,7 @@ from nnviz.engine.losses import make_loss
 from nnviz.engine.network import Network
 from nnviz.engine.targets import prepare_targets
 from nnviz.graph.document import GraphDocument
+from nnviz.i18n import translate
 
 ATOL = 1e-7  # well above float64 rounding of a central difference (about 1e-10 for a loss near 1)
 RTOL = 1e-5  # well above the truncation error h² f''' of a smooth network
@@ -73,16 +74,17 @@ class TensorCheck:
     def coverage(self) -> str:
         """How many entries were looked at, in words."""
         if self.sampled is None:
-            return f"all {self.size:,} entries"
-        return f"{len(self.sampled):,} of {self.size:,} entries (random sample) + 1 random direction"
+            return translate("all {count:,} entries", count=self.size)
+        return translate("{count:,} of {size:,} entries (random sample) + 1 random direction", count=len(self.sampled),
+                         size=self.size)
 
     def skipped(self) -> str:
         parts = []
         if self.cannot_learn:
-            parts.append(f"{self.cannot_learn} cannot learn (padding row)")
+            parts.append(translate("{count} cannot learn (padding row)", count=self.cannot_learn))
         if self.kinks:
-            parts.append(f"{self.kinks} at a kink (ReLU at 0, max tie)")
-        return ", ".join(parts)
+            parts.append(translate("{count} at a kink (ReLU at 0, max tie)", count=self.kinks))
+        return translate(", ").join(parts)
 
     def to_json(self) -> dict[str, Any]:
         return {"node": self.node, "name": self.node_name, "tensor": self.param, "shape": list(self.shape),
@@ -113,33 +115,39 @@ class GradCheckReport:
     def problem(self) -> str | None:
         """Why the check failed as a whole, in the learner's words (None when it did not)."""
         if not np.isfinite(self.loss):
-            return (f"the loss on the first {self.batch} samples is {self.loss} at these weights, so no "
-                    "gradient can be checked: rewind or reset, then lower the learning rate or normalise the data")
+            return translate("the loss on the first {batch} samples is {loss} at these weights, so no gradient can be "
+                             "checked: rewind or reset, then lower the learning rate or normalise the data",
+                             batch=self.batch, loss=self.loss)
         return None
 
     def lines(self) -> list[str]:
         """The report as text, one tensor per line, then a verdict."""
-        out = [f"checking on {self.batch} training samples in float64, entry passes when "
-               f"|backprop - finite difference| <= {self.atol:g} + {self.rtol:g} x |finite difference| "
-               f"(step h = {self.h:g}, sample seed {self.seed})"]
+        out = [translate("checking on {batch} training samples in float64, entry passes when |backprop - finite "
+                         "difference| <= {atol:g} + {rtol:g} x |finite difference| (step h = {h:g}, sample seed "
+                         "{seed})", batch=self.batch, atol=self.atol, rtol=self.rtol, h=self.h, seed=self.seed)]
+        passed, failed = translate("OK"), translate("FAIL")
         if self.problem():
-            return [*out, f"FAIL: {self.problem()}"]
+            return [*out, f"{failed}: {self.problem()}"]
         for t in self.tensors:
             text = f"{t.node_name} {t.param}: {t.coverage()}"
             if t.skipped():
-                text += f"; skipped {t.skipped()}"
-            text += f"; worst {t.worst:.2g} of the allowed difference  {'ok' if t.ok else 'FAIL'}"
+                text += translate("; skipped {what}", what=t.skipped())
+            text += translate("; worst {worst:.2g} of the allowed difference  {verdict}", worst=t.worst,
+                              verdict=translate("ok") if t.ok else failed)
             out.append(text)
             if t.non_finite:
-                out.append(f"  {t.non_finite} entries of backprop's gradient are NaN or infinite")
+                out.append("  " + translate("{count} entries of backprop's gradient are NaN or infinite",
+                                            count=t.non_finite))
             for f in t.failures:
-                out.append(f"  {f.where}: backprop {f.analytic:.6g}, finite difference {f.numeric:.6g}")
+                out.append("  " + translate("{where}: backprop {analytic:.6g}, finite difference {numeric:.6g}",
+                                            where=f.where, analytic=f.analytic, numeric=f.numeric))
             if t.failed > len(t.failures):
-                out.append(f"  ... {t.failed - len(t.failures)} more entries differ")
+                out.append("  " + translate("... {count} more entries differ", count=t.failed - len(t.failures)))
         checked = sum(t.checked for t in self.tensors)
         skipped = sum(t.cannot_learn + t.kinks for t in self.tensors)
-        verdict = "every checked gradient matches" if self.ok else "some gradients are wrong"
-        out.append(f"{'OK' if self.ok else 'FAIL'}: {verdict} ({checked:,} entries compared, {skipped:,} skipped)")
+        verdict = translate("every checked gradient matches") if self.ok else translate("some gradients are wrong")
+        out.append(translate("{result}: {verdict} ({checked:,} entries compared, {skipped:,} skipped)",
+                             result=passed if self.ok else failed, verdict=verdict, checked=checked, skipped=skipped))
         return out
 
     def to_json(self) -> dict[str, Any]:

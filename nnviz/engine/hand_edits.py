@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nnviz.engine.network import SessionError
+from nnviz.i18n import Message
 
 if TYPE_CHECKING:
     from nnviz.engine.history import Checkpoint, History
@@ -54,9 +55,11 @@ class HandEdits:
         param = self._param(node, tensor)
         index = tuple(int(i) for i in index)
         if len(index) != param.ndim or not all(0 <= i < n for i, n in zip(index, param.shape)):
-            raise SessionError(f"{tensor}{list(index)} is outside the {tensor}'s shape {list(param.shape)}")
+            raise SessionError(Message(
+                "{tensor}{index} is outside the {tensor}'s shape {shape}",
+                tensor=tensor, index=list(index), shape=list(param.shape)))
         if not math.isfinite(value):
-            raise SessionError("a weight must be a finite number")
+            raise SessionError(Message("a weight must be a finite number"))
 
     def edit_weight(self, node: str, tensor: str, index: tuple[int, ...] | list[int], value: float) -> WeightEdit:
         """Set one entry of a parameter by hand, from the start of the current step on."""
@@ -89,7 +92,9 @@ class HandEdits:
         for edit in edits:
             shape = self._param(edit.node, edit.tensor).shape
             if len(edit.index) != len(shape) or not all(i < n for i, n in zip(edit.index, shape)):
-                raise SessionError(f"a hand edit of {edit.tensor}{list(edit.index)} is outside its shape")
+                raise SessionError(Message(
+                    "a hand edit of {tensor}{index} is outside its shape",
+                    tensor=edit.tensor, index=list(edit.index)))
             self.hand_edits.setdefault(edit.step, []).append(edit)
 
     # ------------------------------------------------------------------ the session's hooks
@@ -103,7 +108,9 @@ class HandEdits:
     def _param(self, node: str, tensor: str) -> np.ndarray:
         layer = self.layers.get(node)
         if layer is None or tensor not in layer.params:
-            raise SessionError(f"the network has no parameter {tensor!r} in node {node!r}")
+            raise SessionError(Message(
+                "the network has no parameter {tensor!r} in node {node!r}",
+                tensor=tensor, node=node))
         return layer.params[tensor]
 
     def _at_boundary(self, node: str, tensor: str) -> np.ndarray:
@@ -142,7 +149,7 @@ class HandEdits:
 def edits_from_lists(rows: Any) -> list[WeightEdit]:
     """WeightEdits from saved rows [step, node, tensor, index, value, old]; ValueError if malformed."""
     if not isinstance(rows, list):
-        raise ValueError("the hand edits are not a list")
+        raise ValueError(Message("the hand edits are not a list"))
     edits = []
     for row in rows:
         if not (isinstance(row, list) and len(row) == 6 and isinstance(row[0], int) and row[0] >= 0
@@ -150,6 +157,6 @@ def edits_from_lists(rows: Any) -> list[WeightEdit]:
                 and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in row[3])
                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
                         for v in row[4:])):
-            raise ValueError("a hand edit is not [step, node, tensor, index, value, old]")
+            raise ValueError(Message("a hand edit is not [step, node, tensor, index, value, old]"))
         edits.append(WeightEdit(row[0], row[1], row[2], tuple(row[3]), float(row[4]), float(row[5])))
     return edits

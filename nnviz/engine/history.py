@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from nnviz.graph.settings import DEFAULT_HISTORY_MB
+from nnviz.i18n import translate
 
 MB = 1024 * 1024
 OVERHEAD = 1024  # bytes per checkpoint beyond its arrays (Python objects, random states), a generous guess
@@ -94,9 +95,10 @@ class History:
         cp = self.at_or_before(step)
         if cp is None or step - cp.step <= NOTE_AFTER:
             return None
-        return (f"Going back to step {step:,} replays {step - cp.step:,} steps from the nearest checkpoint "
-                f"kept (step {cp.step:,}): the rewind history keeps at most {self.budget / MB:,.0f} MB, so "
-                "older steps are kept sparsely. Raise 'Rewind memory' in the training settings to keep more.")
+        return translate("Going back to step {step:,} replays {count:,} steps from the nearest checkpoint kept (step "
+                         "{kept:,}): the rewind history keeps at most {limit_mb:,.0f} MB, so older steps are kept "
+                         "sparsely. Raise 'Rewind memory' in the training settings to keep more.", step=step,
+                         count=step - cp.step, kept=cp.step, limit_mb=self.budget / MB)
 
     def drop_after(self, step: int) -> None:
         for s in [s for s in self._points if s > step]:

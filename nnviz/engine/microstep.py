@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnviz.engine.formula_text import Formula
+from nnviz.i18n import Message, mark, translate
 
 
 # Overflow and NaN are reported as a NonFiniteError naming the micro-step, not as NumPy warnings.
@@ -30,15 +31,22 @@ class MicroStep:
     loss: float | None = None
 
 
+PHASE_WORDS = {"batch": mark("batch"), "forward": mark("forward"), "loss": mark("loss"), "backward": mark("backward"),
+               "update": mark("update")}
+
+
 class NonFiniteError(ArithmeticError):
     """A NaN or infinity appeared; the session stops at the micro-step that made it."""
 
     def __init__(self, event: MicroStep, tensor: str, node_name: str | None) -> None:
         self.event, self.tensor, self.node_name = event, tensor, node_name
-        where = f"in {event.phase} of '{node_name}'" if node_name else f"in the {event.phase} step"
-        super().__init__(
-            f"Step {event.step}: {tensor} became NaN or infinite {where}. The learning rate may be too high "
-            "or the inputs too large: rewind, then lower the learning rate or normalise the data.")
+        phase = translate(PHASE_WORDS.get(event.phase, event.phase))
+        where = (translate("in {phase} of '{name}'", phase=phase, name=node_name) if node_name
+                 else translate("in the {phase} step", phase=phase))
+        super().__init__(Message(
+            "Step {step}: {tensor} became NaN or infinite {where}. The learning rate may be too high or the inputs "
+            "too large: rewind, then lower the learning rate or normalise the data.", step=event.step, tensor=tensor,
+            where=where))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from nnviz.engine.base import LAYERS, Layer
 from nnviz.engine.footprint import require_fits
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
+from nnviz.i18n import Message
 
 
 class DocumentNames(Mapping[str, str]):
@@ -63,7 +64,9 @@ class Network:
         if not analysis.valid:
             raise SessionError("The network has problems to fix first:\n  " + "\n  ".join(analysis.messages()))
         if len(analysis.inputs) != 1:
-            raise SessionError(f"Training needs exactly one Input node; this network has {len(analysis.inputs)}")
+            raise SessionError(Message(
+                "Training needs exactly one Input node; this network has {n_inputs}",
+                n_inputs=len(analysis.inputs)))
         # Only nodes on a path from the input to the output take part (an unconnected extra Input
         # would otherwise have been reported above).
         # Sizes first, from the shapes alone: a layer too big for this machine is named, never allocated.
@@ -76,7 +79,9 @@ class Network:
             node = doc.nodes[nid]
             cls_ = LAYERS.get(node.type)
             if cls_ is None:
-                raise SessionError(f"{doc.describe(nid)}: the engine cannot compute layer type {node.type!r} yet")
+                raise SessionError(Message(
+                    "{node}: the engine cannot compute layer type {type!r} yet",
+                    node=doc.describe(nid), type=node.type))
             layer = cls_(dict(node.params), analysis.in_shapes.get(nid, []), analysis.shapes[nid], np.dtype(dtype))
             layer.init_params(init_rng, analysis.weight_shapes.get(nid, {}), node.weights)
             if layer.stochastic:
@@ -122,9 +127,11 @@ class Network:
         if tuple(sample_shape) != tuple(self.input_shape):
             name = self.names[self.input_id]
             raise SessionError(
-                f"Input '{name}' expects samples of shape {fmt_shape(self.input_shape)} but the data set "
-                f"'{data_name}' gives {fmt_shape(tuple(sample_shape))}: set the Input's shape to "
-                f"{fmt_shape(tuple(sample_shape))}")
+                Message(
+                "Input '{name}' expects samples of shape {shape} but the data set '{data_name}' gives {shape2}: set "
+                "the Input's shape to {shape2}",
+                name=name, shape=fmt_shape(self.input_shape), data_name=data_name,
+                shape2=fmt_shape(tuple(sample_shape))))
 
     def state(self) -> dict[str, dict[str, np.ndarray]]:
         """Copies of every parameter and buffer, by node id then name."""

@@ -32,6 +32,7 @@ from nnviz.engine.targets import prepare_targets
 from nnviz.engine.training_step import TrainingStep
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.settings import TrainingSettings
+from nnviz.i18n import Message
 
 __all__ = ["MicroStep", "NonFiniteError", "Session", "SessionError"]
 
@@ -60,16 +61,17 @@ class Session(TrainingStep, HandEdits):
                                        self.net, self.dtype)
         self.y_val = prepare_targets(self.dataset, self.dataset.y_val, self.settings.loss, self.net, self.dtype)
         if len(self.x_train) == 0:
-            raise SessionError("The data set has no training samples")
+            raise SessionError(Message("The data set has no training samples"))
         self.layers = self.net.layers
         self.order = self.net.order
         self.n_batches = math.ceil(len(self.x_train) / self.settings.batch_size)
         if len(self.x_train) % self.settings.batch_size == 1 and any(
                 layer.capabilities.batch_statistics for layer in self.net.layers.values()):
             raise SessionError(
-                f"With {len(self.x_train)} training samples and batch size {self.settings.batch_size}, the last "
-                "batch of every epoch holds one sample, and BatchNorm cannot normalise a single value: "
-                "change the batch size by one")
+                Message(
+                "With {n_x_train} training samples and batch size {batch_size}, the last batch of every epoch holds "
+                "one sample, and BatchNorm cannot normalise a single value: change the batch size by one",
+                n_x_train=len(self.x_train), batch_size=self.settings.batch_size))
         self.history = History(self.settings.history_mb * MB, history_limit)
         self.rewind_note: str | None = None  # set by a rewind that had to replay far (see History)
         self.checkpoint_stride = checkpoint_stride
@@ -132,7 +134,7 @@ class Session(TrainingStep, HandEdits):
             return self._checkpoint()
         cp = self.history.at_or_before(self.steps_done)
         if cp is None:  # pragma: no cover - step 0 is always kept
-            raise SessionError("no checkpoint to save from")
+            raise SessionError(Message("no checkpoint to save from"))
         return cp
 
     def restore_checkpoint(self, cp: Checkpoint, metrics: dict[str, list[Any]]) -> None:
@@ -164,7 +166,7 @@ class Session(TrainingStep, HandEdits):
         their fresh values. The loaded state becomes the one Reset returns to. Returns the node ids
         loaded. Refused mid-training: call it on a new session."""
         if self.steps_done or self.mid_step:
-            raise SessionError("weights can only be carried over into a session that has not started")
+            raise SessionError(Message("weights can only be carried over into a session that has not started"))
         current = self.net.state()
         keep = {}
         for nid, tensors in state.items():
@@ -252,7 +254,7 @@ class Session(TrainingStep, HandEdits):
         self._seek(step)
         for _ in range(100_000):
             self.step()  # raises NonFiniteError at the faulty micro-step
-        raise SessionError("a non-finite value appeared that could not be located")  # pragma: no cover
+        raise SessionError(Message("a non-finite value appeared that could not be located"))  # pragma: no cover
 
     def step_batch(self) -> float:
         """Finish the current training step (or do one whole step); returns its loss."""
@@ -294,7 +296,7 @@ class Session(TrainingStep, HandEdits):
         """Put the session at the start of training step `step + 1` (after `step` completed steps)."""
         cp = self.history.at_or_before(step)
         if cp is None:  # pragma: no cover - step 0 is always kept
-            raise SessionError("no checkpoint to go back to")
+            raise SessionError(Message("no checkpoint to go back to"))
         self.rewind_note = self.history.replay_note(step)
         self._restore(cp)
         self.history.drop_after(step)

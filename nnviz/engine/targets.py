@@ -7,6 +7,7 @@ import numpy as np
 from nnviz.data.dataset import Dataset
 from nnviz.engine.network import Network, SessionError
 from nnviz.graph.registry import fmt_shape
+from nnviz.i18n import Message
 
 
 def prepare_targets(data: Dataset, y: np.ndarray, loss: str, net: Network, dtype: np.dtype) -> np.ndarray:
@@ -17,30 +18,38 @@ def prepare_targets(data: Dataset, y: np.ndarray, loss: str, net: Network, dtype
     width = out_shape[-1] if out_shape else 1
     if loss in ("cross_entropy", "nll_probs"):
         if data.task != "classification":
-            raise SessionError(f"The loss {loss} needs class labels but the data set is regression: "
-                               "choose mean squared error")
+            raise SessionError(Message(
+                "The loss {loss} needs class labels but the data set is regression: choose mean squared error",
+                loss=loss))
         if len(out_shape) != 1 or width < max(data.n_classes, 2):
-            raise SessionError(f"The output '{out_name}' gives {fmt_shape(out_shape)} but {data.n_classes} "
-                               f"classes need one score per class: set its units to {data.n_classes}")
+            raise SessionError(Message(
+                "The output '{out_name}' gives {shape} but {n_classes} classes need one score per class: set its "
+                "units to {n_classes}",
+                out_name=out_name, shape=fmt_shape(out_shape), n_classes=data.n_classes))
         return y.astype(np.int64)
     if loss in ("bce", "bce_logits"):
         if data.task == "classification" and data.n_classes > 2:
-            raise SessionError(f"Binary cross-entropy needs 2 classes but the data has {data.n_classes}: "
-                               "use cross-entropy")
+            raise SessionError(Message(
+                "Binary cross-entropy needs 2 classes but the data has {n_classes}: use cross-entropy",
+                n_classes=data.n_classes))
         if out_shape != (1,):
-            raise SessionError(f"Binary cross-entropy needs one output unit but '{out_name}' gives "
-                               f"{fmt_shape(out_shape)}: set its units to 1")
+            raise SessionError(Message(
+                "Binary cross-entropy needs one output unit but '{out_name}' gives {shape}: set its units to 1",
+                out_name=out_name, shape=fmt_shape(out_shape)))
         return y.reshape(len(y), 1).astype(dtype)
     # mse / l1
     if data.task == "classification":
         if out_shape == (1,) and data.n_classes <= 2:
             return y.reshape(len(y), 1).astype(dtype)
         if out_shape != (data.n_classes,):
-            raise SessionError(f"The output '{out_name}' gives {fmt_shape(out_shape)} but the targets are "
-                               f"{data.n_classes} one-hot classes: set its units to {data.n_classes}")
+            raise SessionError(Message(
+                "The output '{out_name}' gives {shape} but the targets are {n_classes} one-hot classes: set its "
+                "units to {n_classes}",
+                out_name=out_name, shape=fmt_shape(out_shape), n_classes=data.n_classes))
         return np.eye(data.n_classes, dtype=dtype)[y.astype(np.int64)]
     target_shape = y.shape[1:]
     if tuple(target_shape) != tuple(out_shape):
-        raise SessionError(f"The output '{out_name}' gives {fmt_shape(out_shape)} but the targets have shape "
-                           f"{fmt_shape(tuple(target_shape))}: make the output match")
+        raise SessionError(Message(
+            "The output '{out_name}' gives {shape} but the targets have shape {shape2}: make the output match",
+            out_name=out_name, shape=fmt_shape(out_shape), shape2=fmt_shape(tuple(target_shape))))
     return y.astype(dtype)

@@ -27,6 +27,7 @@ from nnviz.engine.hand_edits import edits_from_lists
 from nnviz.engine.history import Checkpoint
 from nnviz.engine.metrics import EpochRow
 from nnviz.engine.network import SessionError
+from nnviz.i18n import Message
 
 if TYPE_CHECKING:
     from nnviz.engine.session import Session
@@ -183,7 +184,7 @@ def _continue(session: Session, state: dict[str, Any], weights: Weights) -> None
     if start is not None:
         start = state_weights({"kind": KIND, "weights": start})
         if not _fits_exactly(session, start):
-            raise StateError("its starting weights do not fit the network")
+            raise StateError(Message("its starting weights do not fit the network"))
     metrics = _metrics(state.get("metrics"))
     cp = Checkpoint(
         step=_whole(state, "step", 1), micro=_whole(state, "micro", 0), epoch=_whole(state, "epoch", 1),
@@ -192,9 +193,11 @@ def _continue(session: Session, state: dict[str, Any], weights: Weights) -> None
         rng_states=_random(session, state.get("random")),
         metric_lengths=(len(metrics["step_loss"]), len(metrics["epochs"])))
     if cp.batch_in_epoch >= session.n_batches:
-        raise StateError(f"batch {cp.batch_in_epoch} of an epoch of {session.n_batches} batches")
+        raise StateError(Message(
+            "batch {batch_in_epoch} of an epoch of {n_batches} batches",
+            batch_in_epoch=cp.batch_in_epoch, n_batches=session.n_batches))
     if cp.batch_in_epoch and cp.perm is None:
-        raise StateError("the data order of the epoch is missing")
+        raise StateError(Message("the data order of the epoch is missing"))
     try:
         edits = edits_from_lists(state.get("edits", []))
         session.set_edits(edits)
@@ -210,7 +213,9 @@ def _continue(session: Session, state: dict[str, Any], weights: Weights) -> None
 def _whole(state: dict[str, Any], key: str, low: int) -> int:
     value = state.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise StateError(f"{key} must be a whole number >= {low}, not {value!r:.40}")
+        raise StateError(Message(
+            "{key} must be a whole number >= {low}, not {value!r:.40}",
+            key=key, low=low, value=value))
     return value
 
 
@@ -221,55 +226,59 @@ def _order(session: Session, state: dict[str, Any]) -> np.ndarray | None:
     n = len(session.x_train)
     if (not isinstance(order, np.ndarray) or order.dtype.kind not in "iu" or order.shape != (n,)
             or not np.array_equal(np.sort(order), np.arange(n))):
-        raise StateError(f"the data order is not an order of the {n} training samples")
+        raise StateError(Message("the data order is not an order of the {n} training samples", n=n))
     return order.astype(np.int64)
 
 
 def _optimizer(session: Session, value: Any) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict):
-        raise StateError("the optimiser state is missing")
+        raise StateError(Message("the optimiser state is missing"))
     params = {f"{nid}.{name}": p for nid, layer in session.layers.items() for name, p in layer.params.items()}
     out: dict[str, dict[str, Any]] = {}
     for key, entry in value.items():
         if key not in params or not isinstance(entry, dict):
-            raise StateError(f"the optimiser state names {key!r}, which this network does not have")
+            raise StateError(Message("the optimiser state names {key!r}, which this network does not have", key=key))
         target = params[key]
         out[key] = {}
         for name, item in entry.items():
             if isinstance(item, np.ndarray):
                 if item.shape != target.shape or item.dtype.kind != "f":
-                    raise StateError(f"the optimiser's {name} of {key} has shape {list(item.shape)}, "
-                                     f"not {list(target.shape)}")
+                    raise StateError(Message(
+                        "the optimiser's {name} of {key} has shape {shape}, not {shape2}",
+                        name=name, key=key, shape=list(item.shape), shape2=list(target.shape)))
                 out[key][name] = item.astype(target.dtype)
             elif isinstance(item, int) and not isinstance(item, bool) and item >= 0:
                 out[key][name] = item
             else:
-                raise StateError(f"the optimiser's {name} of {key} is not a number or an array")
+                raise StateError(Message(
+                    "the optimiser's {name} of {key} is not a number or an array",
+                    name=name, key=key))
     return out
 
 
 def _random(session: Session, value: Any) -> list[dict[str, Any]]:
     streams = session.random_streams()
     if not isinstance(value, list) or len(value) != len(streams):
-        raise StateError(f"it holds {len(value) if isinstance(value, list) else 'no'} random streams; "
-                         f"this network uses {len(streams)}")
+        raise StateError(Message(
+            "it holds {count} random streams; this network uses {n_streams}",
+            count=len(value) if isinstance(value, list) else 0, n_streams=len(streams)))
     for state, g in zip(value, streams):
         probe = type(g.bit_generator)()
         try:
             probe.state = state  # checked on a spare generator: nothing is applied before all is valid
         except (TypeError, ValueError, KeyError, OverflowError):
-            raise StateError("a random stream's state is not valid") from None
+            raise StateError(Message("a random stream's state is not valid")) from None
     return value
 
 
 def _metrics(value: Any) -> dict[str, list[Any]]:
     if not isinstance(value, dict):
-        raise StateError("the metric history is missing")
+        raise StateError(Message("the metric history is missing"))
     out: dict[str, list[Any]] = {}
     for key, kind in (("step_loss", "f"), ("step_epoch", "iu"), ("step_size", "iu")):
         array = value.get(key)
         if not isinstance(array, np.ndarray) or array.ndim != 1 or array.dtype.kind not in kind:
-            raise StateError(f"the metric history's {key} is not a list of numbers")
+            raise StateError(Message("the metric history's {key} is not a list of numbers", key=key))
         out[key] = array.tolist()
     accuracy = value.get("step_accuracy")
     if accuracy is None:
@@ -277,14 +286,14 @@ def _metrics(value: Any) -> dict[str, list[Any]]:
     elif isinstance(accuracy, np.ndarray) and accuracy.ndim == 1 and accuracy.dtype.kind == "f":
         out["step_accuracy"] = accuracy.tolist()
     else:
-        raise StateError("the metric history's step_accuracy is not a list of numbers")
+        raise StateError(Message("the metric history's step_accuracy is not a list of numbers"))
     if len({len(v) for v in out.values()}) != 1:
-        raise StateError("the metric history's lists have different lengths")
+        raise StateError(Message("the metric history's lists have different lengths"))
     rows = value.get("epochs", [])
     if not isinstance(rows, list) or not all(
             isinstance(r, list) and len(r) == 5 and isinstance(r[0], int) and not isinstance(r[0], bool)
             and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in r[1:])
             and r[1] is not None for r in rows):
-        raise StateError("the metric history's epochs are not rows of numbers")
+        raise StateError(Message("the metric history's epochs are not rows of numbers"))
     out["epochs"] = [EpochRow(*r) for r in rows]
     return out

@@ -15,10 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.graph.document import GraphDocument
+from nnviz.i18n import Message, os_reason
 from nnviz.io.errors import NnvizFileError
 from nnviz.io.files import clean_leftovers, real_target, remove_with_sidecars
 from nnviz.io.jsontext import MAX_FILE_BYTES, parse
-from nnviz.io.migrate import FORMAT_NAME, FORMAT_VERSION, MIGRATIONS, PLAIN_VERSION, migrate
+from nnviz.io.migrate import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MIGRATIONS,
+    PLAIN_VERSION,
+    migrate,
+)
 from nnviz.io.reader import MAX_EDGES, MAX_NODES, read_tree
 from nnviz.io.writer import document_to_tree, dumps, save
 
@@ -82,13 +89,14 @@ def _read_bytes(path: str | os.PathLike[str]) -> bytes:
         info = p.stat()
         size = info.st_size
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
-            raise NnvizFileError("cannot open: it is not a regular file (a folder, device or pipe): choose a "
-                                 ".nnviz file",
+            raise NnvizFileError(Message(
+                "cannot open: it is not a regular file (a folder, device or pipe): choose a .nnviz file"),
                                  path=str(path))
         if size > MAX_FILE_BYTES:  # refuse before reading a byte of it
-            raise NnvizFileError(f"is {size / 2**20:.0f} MB; nnviz opens files up to "
-                                 f"{MAX_FILE_BYTES // 2**20} MB", path=str(path))
+            raise NnvizFileError(Message(
+                "is {size_mb:.0f} MB; nnviz opens files up to {limit_mb} MB",
+                size_mb=size / 2 ** 20, limit_mb=MAX_FILE_BYTES // 2 ** 20), path=str(path))
         with p.open("rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise NnvizFileError(f"cannot open: {exc.strerror or exc}", path=str(path)) from None
+        raise NnvizFileError(Message("cannot open: {reason}", reason=os_reason(exc)), path=str(path)) from None

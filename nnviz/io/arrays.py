@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.i18n import Message
 from nnviz.io.errors import NnvizFileError, key_path
 from nnviz.io.jsontext import MAX_FILE_BYTES, type_name
 from nnviz.io.sidecar import ArrayStore, SidecarReader
@@ -63,7 +64,7 @@ def decode_weight(value: Any, where: str, sidecar: SidecarReader | None = None) 
 def _from_sidecar(value: dict[str, Any], dtype_key: str, where: str, sidecar: SidecarReader | None) -> np.ndarray:
     _only(value, (dtype_key, "shape", "sidecar"), where)
     if sidecar is None:
-        raise NnvizFileError('refers to a sidecar file, but the file names none (no "arrays" entry)', where)
+        raise NnvizFileError(Message('refers to a sidecar file, but the file names none (no "arrays" entry)'), where)
     dtype = np.dtype(_check_dtype(value.get(dtype_key), key_path(where, dtype_key)))
     shape = _shape(value.get("shape"), key_path(where, "shape"))
     return sidecar.get(value["sidecar"], dtype, shape, key_path(where, "sidecar"))
@@ -76,7 +77,9 @@ def encode_state(value: Any, where: str = "state", depth: int = 0, store: ArrayS
     Tuples come back as lists, NumPy scalars as Python numbers; large arrays go to `store` if given.
     """
     if depth > MAX_STATE_DEPTH:
-        raise NnvizFileError(f"is nested more than {MAX_STATE_DEPTH} levels deep", where)
+        raise NnvizFileError(Message(
+            "is nested more than {max_state_depth} levels deep",
+            max_state_depth=MAX_STATE_DEPTH), where)
     if isinstance(value, np.ndarray):
         if store is not None and store.wants(value):
             dtype = _check_dtype(value.dtype.name, where)
@@ -92,20 +95,23 @@ def encode_state(value: Any, where: str = "state", depth: int = 0, store: ArrayS
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise NnvizFileError(f"keys must be text to be saved, not {key!r}", where)
+                raise NnvizFileError(Message("keys must be text to be saved, not {key!r}", key=key), where)
             if key.startswith("$"):
-                raise NnvizFileError(f"keys starting with '$' are reserved, cannot save {key!r}", where)
+                raise NnvizFileError(Message("keys starting with '$' are reserved, cannot save {key!r}",
+                                             key=key), where)
             out[key] = encode_state(item, key_path(where, key), depth + 1, store)
         return out
     if isinstance(value, (list, tuple)):
         return [encode_state(item, key_path(where, i), depth + 1, store) for i, item in enumerate(value)]
-    raise NnvizFileError(f"cannot save a {type(value).__name__} in a .nnviz file", where)
+    raise NnvizFileError(Message("cannot save a {name} in a .nnviz file", name=type(value).__name__), where)
 
 
 def decode_state(value: Any, where: str = "state", depth: int = 0, sidecar: SidecarReader | None = None) -> Any:
     """Inverse of encode_state; NnvizFileError naming the place of anything malformed."""
     if depth > MAX_STATE_DEPTH:
-        raise NnvizFileError(f"is nested more than {MAX_STATE_DEPTH} levels deep", where)
+        raise NnvizFileError(Message(
+            "is nested more than {max_state_depth} levels deep",
+            max_state_depth=MAX_STATE_DEPTH), where)
     if isinstance(value, dict):
         if "$array" in value:
             if "sidecar" in value:
@@ -113,11 +119,11 @@ def decode_state(value: Any, where: str = "state", depth: int = 0, sidecar: Side
             return _decode_tagged(value, where)
         if "$float" in value:
             if set(value) != {"$float"} or value["$float"] not in ("nan", "inf", "-inf"):
-                raise NnvizFileError('a "$float" must be "nan", "inf" or "-inf" alone', where)
+                raise NnvizFileError(Message('a "$float" must be "nan", "inf" or "-inf" alone'), where)
             return float(value["$float"])
         for key in value:
             if key.startswith("$"):
-                raise NnvizFileError(f"unknown tag {key!r}", where)
+                raise NnvizFileError(Message("unknown tag {key!r}", key=key), where)
         return {k: decode_state(v, key_path(where, k), depth + 1, sidecar) for k, v in value.items()}
     if isinstance(value, list):
         return [decode_state(v, key_path(where, i), depth + 1, sidecar) for i, v in enumerate(value)]
@@ -140,7 +146,9 @@ def _decode_tagged(value: dict[str, Any], where: str) -> np.ndarray:
         shape = _shape(value.get("shape"), key_path(where, "shape"))
         array = _from_nested(value["values"], key_path(where, "values"), dtype)
         if array.shape != shape:
-            raise NnvizFileError(f"values have shape {list(array.shape)} but shape says {list(shape)}", where)
+            raise NnvizFileError(Message(
+                "values have shape {shape} but shape says {shape2}",
+                shape=list(array.shape), shape2=list(shape)), where)
         return array
     renamed = {("dtype" if k == "$array" else k): v for k, v in value.items()}
     return decode_packed(renamed, where, allowed_keys=("dtype", "shape", "base64"))
@@ -158,48 +166,58 @@ def decode_packed(value: dict[str, Any], where: str, allowed_keys: tuple[str, ..
     _only(value, allowed_keys, where)
     for key in allowed_keys:
         if key not in value:
-            raise NnvizFileError(f"an array stored as bytes needs {', '.join(allowed_keys)}; "
-                                 f"{key!r} is missing", where)
+            raise NnvizFileError(Message(
+                "an array stored as bytes needs {allowed_keys}; {key!r} is missing",
+                allowed_keys=', '.join(allowed_keys), key=key), where)
     dtype = np.dtype(_check_dtype(value["dtype"], key_path(where, "dtype"))).newbyteorder("<")
     shape = _shape(value["shape"], key_path(where, "shape"))
     text = value["base64"]
     if not isinstance(text, str):
-        raise NnvizFileError(f"must be base64 text, not {type_name(text)}", key_path(where, "base64"))
+        raise NnvizFileError(Message("must be base64 text, not {type_name}",
+                                     type_name=type_name(text)), key_path(where, "base64"))
     expected = prod(shape) * dtype.itemsize
     if expected > MAX_FILE_BYTES:
-        raise NnvizFileError(f"{list(shape)} of {dtype.name} would take {expected:,} bytes, more than a "
-                             "file nnviz opens can hold", key_path(where, "shape"))
+        raise NnvizFileError(Message(
+            "{shape} of {name} would take {expected:,} bytes, more than a file nnviz opens can hold",
+            shape=list(shape), name=dtype.name, expected=expected), key_path(where, "shape"))
     # Compare sizes before decoding: a hostile shape must not make us allocate anything big.
     chars = 4 * -(-expected // 3)
     if len(text) != chars:
-        raise NnvizFileError(f"holds {len(text)} base64 characters but shape {list(shape)} of "
-                             f"{dtype.name} needs {expected} bytes ({chars} characters)",
+        raise NnvizFileError(Message(
+            "holds {given} base64 characters but shape {shape} of {name} needs {expected} bytes ({chars} characters)",
+            given=len(text), shape=list(shape), name=dtype.name, expected=expected, chars=chars),
                              key_path(where, "base64"))
     try:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise NnvizFileError("is not valid base64 text", key_path(where, "base64")) from None
+        raise NnvizFileError(Message("is not valid base64 text"), key_path(where, "base64")) from None
     if len(raw) != expected:
-        raise NnvizFileError(f"holds {len(raw)} bytes but needs {expected}", key_path(where, "base64"))
+        raise NnvizFileError(Message("holds {size} bytes but needs {expected}",
+                                     size=len(raw), expected=expected), key_path(where, "base64"))
     return np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
 
 
 def _only(value: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
     extra = sorted(set(value) - set(keys))
     if extra:
-        raise NnvizFileError(f"unexpected key {extra[0]!r} (expected {', '.join(keys)})", where)
+        raise NnvizFileError(Message(
+            "unexpected key {extra!r} (expected {keys})",
+            extra=extra[0], keys=', '.join(keys)), where)
 
 
 def _check_dtype(name: Any, where: str) -> str:
     if name not in DTYPES:
-        raise NnvizFileError(f"dtype must be one of {', '.join(DTYPES)}, not {name!r}", where)
+        raise NnvizFileError(Message(
+            "dtype must be one of {dtypes}, not {name!r}",
+            dtypes=', '.join(DTYPES), name=name), where)
     return name
 
 
 def _shape(value: Any, where: str) -> tuple[int, ...]:
     if not isinstance(value, list) or len(value) > MAX_RANK or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**40 for d in value):
-        raise NnvizFileError(f"must be a list of at most {MAX_RANK} whole numbers >= 0", where)
+        raise NnvizFileError(Message("must be a list of at most {max_rank} whole numbers >= 0",
+                                     max_rank=MAX_RANK), where)
     return tuple(value)
 
 
@@ -209,7 +227,7 @@ def _from_nested(value: Any, where: str, dtype: np.dtype) -> np.ndarray:
     try:
         return np.array(value, dtype=dtype)
     except (OverflowError, ValueError, TypeError):
-        raise NnvizFileError(f"holds a number that does not fit {dtype.name}", where) from None
+        raise NnvizFileError(Message("holds a number that does not fit {name}", name=dtype.name), where) from None
 
 
 def _nested_shape(value: Any, where: str, depth: int, bools: bool) -> tuple[int, ...]:
@@ -217,7 +235,7 @@ def _nested_shape(value: Any, where: str, depth: int, bools: bool) -> tuple[int,
         _check_number(value, where, bools)
         return ()
     if depth >= MAX_RANK:
-        raise NnvizFileError(f"arrays may have at most {MAX_RANK} dimensions", where)
+        raise NnvizFileError(Message("arrays may have at most {max_rank} dimensions", max_rank=MAX_RANK), where)
     if not value:
         return (0,)
     if not isinstance(value[0], list):
@@ -230,8 +248,9 @@ def _nested_shape(value: Any, where: str, depth: int, bools: bool) -> tuple[int,
     shapes = [_nested_shape(v, key_path(where, i), depth + 1, bools) for i, v in enumerate(value)]
     for i, shape in enumerate(shapes):
         if shape != shapes[0]:
-            raise NnvizFileError("rows have different lengths: every row of an array needs as many "
-                                 "values as the first", key_path(where, i))
+            raise NnvizFileError(Message(
+                "rows have different lengths: every row of an array needs as many values as the first"),
+                key_path(where, i))
     return (len(value), *shapes[0])
 
 
@@ -239,4 +258,4 @@ def _check_number(value: Any, where: str, bools: bool) -> None:
     if bools and isinstance(value, bool):
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise NnvizFileError(f"must be a number, not {type_name(value)}", where)
+        raise NnvizFileError(Message("must be a number, not {type_name}", type_name=type_name(value)), where)

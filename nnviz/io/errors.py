@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nnviz.i18n import Message
+
 
 class NnvizFileError(ValueError):
     """A .nnviz file cannot be read (or a document cannot be written).
@@ -11,19 +13,23 @@ class NnvizFileError(ValueError):
     "xor.nnviz: nodes[3].params.units: units must be a whole number, not 'x'".
     """
 
-    def __init__(self, message: str, where: str = "", path: str = "") -> None:
-        self.message = message
+    def __init__(self, message: str | Message, where: str = "", path: str = "") -> None:
+        self._message = message  # a Message renders in the language current when the error is shown
         self.where = where
         self.path = path
-        super().__init__(self._text())
+        super().__init__(message)
 
-    def _text(self) -> str:
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+    def __str__(self) -> str:
         parts = [p for p in (self.path, self.where) if p]
         return ": ".join([*parts, self.message])
 
     def at(self, path: str) -> NnvizFileError:
         """The same error, naming the file it came from."""
-        return NnvizFileError(self.message, self.where, path)
+        return NnvizFileError(self._message, self.where, path)
 
 
 def key_path(where: str, key: str | int) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from nnviz.i18n import Message, os_reason
 from nnviz.io.errors import NnvizFileError
 
 try:  # POSIX; elsewhere an open file cannot be deleted anyway, which protects a save in progress
@@ -75,8 +76,7 @@ class AtomicWriter:
         try:
             handle: BinaryIO = os.fdopen(os.dup(fd), "wb")
             with handle:
-                for chunk in chunks:
-                    handle.write(chunk)
+                handle.writelines(chunks)
                 handle.flush()
                 os.fsync(handle.fileno())
             if mode is not None:
@@ -98,7 +98,7 @@ class AtomicWriter:
         self._held.clear()
 
     def _error(self, exc: OSError) -> NnvizFileError:
-        return NnvizFileError(f"cannot save: {exc.strerror or exc}", path=self.display)
+        return NnvizFileError(Message("cannot save: {reason}", reason=os_reason(exc)), path=self.display)
 
 
 def clean_leftovers(path: str | os.PathLike[str], keep: str | None = None) -> list[Path]:

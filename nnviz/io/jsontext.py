@@ -15,6 +15,7 @@ import json
 import math
 from typing import Any
 
+from nnviz.i18n import Message, translate
 from nnviz.io.errors import NnvizFileError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -26,36 +27,41 @@ INLINE_WIDTH = 100
 def parse(raw: bytes | str) -> dict[str, Any]:
     """The top-level JSON object of a .nnviz file's bytes (or text)."""
     if len(raw) > MAX_FILE_BYTES:
-        raise NnvizFileError(f"is {len(raw) / 2**20:.0f} MB; nnviz opens files up to "
-                             f"{MAX_FILE_BYTES // 2**20} MB")
+        raise NnvizFileError(Message(
+            "is {size_mb:.0f} MB; nnviz opens files up to {limit_mb} MB",
+            size_mb=len(raw) / 2 ** 20, limit_mb=MAX_FILE_BYTES // 2 ** 20))
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8-sig")  # tolerate a byte-order mark some editors add
         except UnicodeDecodeError as exc:
             if exc.reason == "unexpected end of data":  # cut off in the middle of a character
-                raise NnvizFileError("the file ends too early: it was probably cut off while saving or "
-                                     "copying") from None
-            raise NnvizFileError(f"is not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x}); "
-                                 "a .nnviz file is JSON text — is this the right file?") from None
+                raise NnvizFileError(Message(
+                    "the file ends too early: it was probably cut off while saving or copying")) from None
+            raise NnvizFileError(Message(
+                "is not UTF-8 text (byte {start} is {raw:#04x}); a .nnviz file is JSON text — is this the right file?",
+                start=exc.start, raw=raw[exc.start])) from None
     else:
         text = raw
     if not text.strip():
-        raise NnvizFileError("the file is empty")
+        raise NnvizFileError(Message("the file is empty"))
     try:
         value = json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_float=_float)
     except NnvizFileError:
         raise
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()):
-            raise NnvizFileError(f"the file ends too early (line {exc.lineno}): it was probably cut off "
-                                 "while saving or copying") from None
-        raise NnvizFileError(f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+            raise NnvizFileError(Message(
+                "the file ends too early (line {lineno}): it was probably cut off while saving or copying",
+                lineno=exc.lineno)) from None
+        raise NnvizFileError(Message(
+            "is not valid JSON: {msg} at line {lineno}, column {colno}",
+            msg=exc.msg, lineno=exc.lineno, colno=exc.colno)) from None
     except RecursionError:
-        raise NnvizFileError("is nested too deeply to be a .nnviz file") from None
+        raise NnvizFileError(Message("is nested too deeply to be a .nnviz file")) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise NnvizFileError(f"holds a value nnviz cannot read: {exc}") from None
+        raise NnvizFileError(Message("holds a value nnviz cannot read: {problem}", problem=exc)) from None
     if not isinstance(value, dict):
-        raise NnvizFileError(f"must hold one JSON object {{...}}, not {type_name(value)}")
+        raise NnvizFileError(Message("must hold one JSON object {{...}}, not {type_name}", type_name=type_name(value)))
     return value
 
 
@@ -63,19 +69,19 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise NnvizFileError(f"the key {key!r} appears twice in one object; keep one")
+            raise NnvizFileError(Message("the key {key!r} appears twice in one object; keep one", key=key))
         out[key] = value
     return out
 
 
 def _constant(name: str) -> Any:
-    raise NnvizFileError(f"{name} is not a JSON number; write a finite number")
+    raise NnvizFileError(Message("{name} is not a JSON number; write a finite number", name=name))
 
 
 def _float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise NnvizFileError(f"the number {text[:40]} is too large")
+        raise NnvizFileError(Message("the number {text} is too large", text=text[:40]))
     return value
 
 
@@ -86,13 +92,13 @@ def type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return "a number"
+        return translate("a number")
     if isinstance(value, str):
-        return "text"
+        return translate("text")
     if isinstance(value, list):
-        return "a list"
+        return translate("a list")
     if isinstance(value, dict):
-        return "an object"
+        return translate("an object")
     return type(value).__name__
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nnviz.i18n import Message
 from nnviz.io.errors import NnvizFileError, key_path
 from nnviz.io.jsontext import type_name
 
@@ -39,12 +40,13 @@ def migrate_v0_to_v1(tree: Tree) -> Tree:
     _only(tree, ("format", "version", "layers", "links", "dataset", "train", "notes"), "")
     layers = tree.get("layers", [])
     if not isinstance(layers, list):
-        raise NnvizFileError(f"must be a list of layers, not {type_name(layers)}", "layers")
+        raise NnvizFileError(Message("must be a list of layers, not {type_name}",
+                                     type_name=type_name(layers)), "layers")
     nodes = []
     for i, layer in enumerate(layers):
         where = key_path("layers", i)
         if not isinstance(layer, dict):
-            raise NnvizFileError(f"must be an object, not {type_name(layer)}", where)
+            raise NnvizFileError(Message("must be an object, not {type_name}", type_name=type_name(layer)), where)
         _only(layer, ("id", "kind", "name", "config", "x", "y", "weights"), where)
         node: Tree = {"id": layer.get("id"), "type": layer.get("kind")}
         if "name" in layer:
@@ -56,11 +58,11 @@ def migrate_v0_to_v1(tree: Tree) -> Tree:
         nodes.append(node)
     links = tree.get("links", [])
     if not isinstance(links, list):
-        raise NnvizFileError(f"must be a list of links, not {type_name(links)}", "links")
+        raise NnvizFileError(Message("must be a list of links, not {type_name}", type_name=type_name(links)), "links")
     edges = []
     for i, link in enumerate(links):
         if not isinstance(link, list) or len(link) not in (2, 3):
-            raise NnvizFileError("must be [from, to] or [from, to, input port]", key_path("links", i))
+            raise NnvizFileError(Message("must be [from, to] or [from, to, input port]"), key_path("links", i))
         edges.append({"src": link[0], "dst": link[1], "port": link[2] if len(link) == 3 else 0})
     out: Tree = {"format": FORMAT_NAME, "version": 1, "nodes": nodes, "edges": edges}
     if "dataset" in tree:
@@ -68,7 +70,7 @@ def migrate_v0_to_v1(tree: Tree) -> Tree:
     if "train" in tree:
         train = tree["train"]
         if not isinstance(train, dict):
-            raise NnvizFileError(f"must be an object, not {type_name(train)}", "train")
+            raise NnvizFileError(Message("must be an object, not {type_name}", type_name=type_name(train)), "train")
         renames = {"learning_rate": "lr", "optimiser": "optimizer"}
         out["training"] = {renames.get(k, k): v for k, v in train.items()}
     if "notes" in tree:
@@ -89,17 +91,20 @@ def migrate(tree: Tree) -> tuple[Tree, int]:
     fmt = tree.get("format")
     if fmt != FORMAT_NAME:
         if fmt is None:
-            raise NnvizFileError('is not a .nnviz file: it has no "format": "nnviz" entry')
-        raise NnvizFileError(f'is not a .nnviz file: its format is {fmt!r}, not "nnviz"', "format")
+            raise NnvizFileError(Message('is not a .nnviz file: it has no "format": "nnviz" entry'))
+        raise NnvizFileError(Message('is not a .nnviz file: its format is {fmt!r}, not "nnviz"', fmt=fmt), "format")
     version = tree.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise NnvizFileError(f"must be a whole number, not {type_name(version)}", "version")
+        raise NnvizFileError(Message("must be a whole number, not {type_name}",
+                                     type_name=type_name(version)), "version")
     if version > FORMAT_VERSION:
-        raise NnvizFileError(f"this file was saved by a newer nnviz (file format version {version}); "
-                             f"this nnviz reads versions up to {FORMAT_VERSION}: update nnviz to open it",
+        raise NnvizFileError(Message(
+            "this file was saved by a newer nnviz (file format version {version}); this nnviz reads versions up to "
+            "{format_version}: update nnviz to open it",
+            version=version, format_version=FORMAT_VERSION),
                              "version")
     if version < 0:
-        raise NnvizFileError(f"there is no file format version {version}", "version")
+        raise NnvizFileError(Message("there is no file format version {version}", version=version), "version")
     original = version
     while version < FORMAT_VERSION:
         tree = MIGRATIONS[version](tree)
@@ -111,4 +116,6 @@ def migrate(tree: Tree) -> tuple[Tree, int]:
 def _only(tree: Tree, keys: tuple[str, ...], where: str) -> None:
     extra = [k for k in tree if k not in keys]
     if extra:
-        raise NnvizFileError(f"unknown key {extra[0]!r} (a version-0 file has {', '.join(keys)})", where)
+        raise NnvizFileError(Message(
+            "unknown key {extra!r} (a version-0 file has {keys})",
+            extra=extra[0], keys=', '.join(keys)), where)

@@ -16,6 +16,7 @@ from nnviz.graph.document import MAX_NAME_LENGTH, GraphDocument, GraphEditError
 from nnviz.graph.params import ParamError
 from nnviz.graph.registry import LayerSpec, get_spec
 from nnviz.graph.settings import TrainingSettings
+from nnviz.i18n import Message, mark, translate
 from nnviz.io.arrays import decode_state, decode_weight
 from nnviz.io.errors import NnvizFileError, key_path
 from nnviz.io.jsontext import type_name
@@ -47,15 +48,16 @@ def read_tree(tree: dict[str, Any], *, want_state: bool = True, folder: Path | N
         if original >= SAME_LAYOUT_FROM:
             raise
         # Paths name the migrated layout; say so, or "nodes[2]" in a file with "layers" would puzzle.
-        raise NnvizFileError(f"{exc.message} (in this version-{original} file after updating it to "
-                             f"version {tree['version']})", exc.where) from None
+        raise NnvizFileError(Message(
+            "{message} (in this version-{original} file after updating it to version {version})",
+            message=exc.message, original=original, version=tree['version']), exc.where) from None
 
 
 def _read(tree: dict[str, Any], want_state: bool, folder: Path | None) -> tuple[GraphDocument, dict[str, Any] | None]:
     _known_keys(tree, TOP_KEYS, "")
     sidecar = SidecarReader(folder, tree["arrays"]) if "arrays" in tree else None
-    nodes = _list(tree, "nodes", "", MAX_NODES, "layers")
-    edges = _list(tree, "edges", "", MAX_EDGES, "connections")
+    nodes = _list(tree, "nodes", "", MAX_NODES, mark("layers"))
+    edges = _list(tree, "edges", "", MAX_EDGES, mark("connections"))
     doc = GraphDocument()
     places: dict[str, str] = {}
     for i, raw in enumerate(nodes):
@@ -95,12 +97,15 @@ def _read_node(doc: GraphDocument, raw: Any, where: str, sidecar: SidecarReader 
         raise NnvizFileError(str(exc.args[0]), key_path(where, "type")) from None
     name = raw.get("name")
     if name is not None and not isinstance(name, str):
-        raise NnvizFileError(f"must be text, not {type_name(name)}", key_path(where, "name"))
+        raise NnvizFileError(Message("must be text, not {type_name}",
+                                     type_name=type_name(name)), key_path(where, "name"))
     params = _object(raw.get("params", {}), key_path(where, "params"))
     pos = _read_pos(raw.get("pos", [0.0, 0.0]), key_path(where, "pos"))
     weights = _object(raw.get("weights", {}), key_path(where, "weights"))
     if node_id in doc.nodes:
-        raise NnvizFileError(f"another layer already has the id {node_id!r}; ids must be unique",
+        raise NnvizFileError(Message(
+            "another layer already has the id {node_id!r}; ids must be unique",
+            node_id=node_id),
                              key_path(where, "id"))
     try:
         doc.add_node(type_key, name=name, params=params, pos=pos, node_id=node_id)
@@ -136,7 +141,7 @@ def _locate_param(spec: LayerSpec, params: dict[str, Any], where: str) -> tuple[
 def _read_pos(value: Any, where: str) -> tuple[float, float]:
     if not (isinstance(value, list) and len(value) == 2 and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= MAX_POS for v in value)):
-        raise NnvizFileError(f"must be [x, y], two numbers within ±{MAX_POS:g}", where)
+        raise NnvizFileError(Message("must be [x, y], two numbers within ±{max_pos:g}", max_pos=MAX_POS), where)
     return (float(value[0]), float(value[1]))
 
 
@@ -150,7 +155,9 @@ def _check_weight_names(doc: GraphDocument, places: dict[str, str]) -> None:
         for wname in node.weights:
             if wname not in known:
                 has = ", ".join(known) or "nothing to store"
-                raise NnvizFileError(f"{doc.describe(node_id)} has no tensor named {wname!r} (it has {has})",
+                raise NnvizFileError(Message(
+                    "{node} has no tensor named {wname!r} (it has {has})",
+                    node=doc.describe(node_id), wname=wname, has=has),
                                      key_path(key_path(places[node_id], "weights"), wname))
 
 
@@ -162,10 +169,11 @@ def _read_edge(doc: GraphDocument, raw: Any, where: str) -> None:
     dst = _text(raw.get("dst"), key_path(where, "dst"), MAX_NAME_LENGTH)
     port = raw.get("port", 0)
     if isinstance(port, bool) or not isinstance(port, int) or port < 0:
-        raise NnvizFileError(f"must be a whole number >= 0, not {port!r:.40}", key_path(where, "port"))
+        raise NnvizFileError(Message("must be a whole number >= 0, not {port!r:.40}",
+                                     port=port), key_path(where, "port"))
     for end in (src, dst):
         if end not in doc.nodes:
-            raise NnvizFileError(f"node {end!r} does not exist", where)
+            raise NnvizFileError(Message("node {end!r} does not exist", end=end), where)
     try:
         doc.connect(src, dst, port)
     except GraphEditError as exc:
@@ -176,7 +184,7 @@ def _read_edge(doc: GraphDocument, raw: Any, where: str) -> None:
 def _read_data(value: Any) -> dict[str, Any]:
     data = _shallow(_object(value, "data"), "data")
     if not isinstance(data.get("kind"), str):
-        raise NnvizFileError('needs a "kind" (text), e.g. {"kind": "generated", "name": "xor"}', "data")
+        raise NnvizFileError(Message('needs a "kind" (text), e.g. {"kind": "generated", "name": "xor"}'), "data")
     return data
 
 
@@ -184,7 +192,9 @@ def _read_training(value: Any) -> TrainingSettings:
     values = _object(value, "training")
     for key, item in values.items():
         if isinstance(item, (dict, list)) or item is None:
-            raise NnvizFileError(f"must be a number, text or true/false, not {type_name(item)}",
+            raise NnvizFileError(Message(
+                "must be a number, text or true/false, not {type_name}",
+                type_name=type_name(item)),
                                  key_path("training", key))
     try:
         return TrainingSettings.from_dict(values)
@@ -197,37 +207,40 @@ def _read_description(value: Any) -> dict[str, str]:
     for lang, text in texts.items():
         where = key_path("description", lang)
         if not 1 <= len(lang) <= 16:
-            raise NnvizFileError("language keys are short codes such as 'en' or 'zh'", where)
+            raise NnvizFileError(Message("language keys are short codes such as 'en' or 'zh'"), where)
         if not isinstance(text, str):
-            raise NnvizFileError(f"must be text, not {type_name(text)}", where)
+            raise NnvizFileError(Message("must be text, not {type_name}", type_name=type_name(text)), where)
         if len(text) > MAX_TEXT:
-            raise NnvizFileError(f"is longer than {MAX_TEXT} characters", where)
+            raise NnvizFileError(Message("is longer than {max_text} characters", max_text=MAX_TEXT), where)
     return dict(texts)
 
 
 # ---------------------------------------------------------------------------------------- JSON shapes
 def _object(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise NnvizFileError(f"must be an object {{...}}, not {type_name(value)}", where)
+        raise NnvizFileError(Message("must be an object {{...}}, not {type_name}", type_name=type_name(value)), where)
     return value
 
 
 def _list(tree: dict[str, Any], key: str, where: str, limit: int, what: str) -> list[Any]:
     if key not in tree:
-        raise NnvizFileError(f"the file has no {key!r} list", where)
+        raise NnvizFileError(Message("the file has no {key!r} list", key=key), where)
     value = tree[key]
     if not isinstance(value, list):
-        raise NnvizFileError(f"must be a list, not {type_name(value)}", key_path(where, key))
+        raise NnvizFileError(Message("must be a list, not {type_name}",
+                                     type_name=type_name(value)), key_path(where, key))
     if len(value) > limit:
-        raise NnvizFileError(f"holds {len(value):,} {what}; nnviz opens at most {limit:,}", key_path(where, key))
+        raise NnvizFileError(Message(
+            "holds {count:,} {what}; nnviz opens at most {limit:,}",
+            count=len(value), what=translate(what), limit=limit), key_path(where, key))
     return value
 
 
 def _text(value: Any, where: str, limit: int) -> str:
     if not isinstance(value, str) or not value:
-        raise NnvizFileError(f"must be non-empty text, not {type_name(value)}", where)
+        raise NnvizFileError(Message("must be non-empty text, not {type_name}", type_name=type_name(value)), where)
     if len(value) > limit:
-        raise NnvizFileError(f"is longer than {limit} characters", where)
+        raise NnvizFileError(Message("is longer than {limit} characters", limit=limit), where)
     return value
 
 
@@ -239,10 +252,10 @@ def _shallow(value: dict[str, Any], where: str) -> dict[str, Any]:
                  if isinstance(c, (dict, list))]
         if not level:
             return value
-    raise NnvizFileError(f"is nested more than {MAX_DEPTH} levels deep", where)
+    raise NnvizFileError(Message("is nested more than {max_depth} levels deep", max_depth=MAX_DEPTH), where)
 
 
 def _known_keys(value: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
     for key in value:
         if key not in keys:
-            raise NnvizFileError(f"unknown key {key!r} (expected {', '.join(keys)})", where)
+            raise NnvizFileError(Message("unknown key {key!r} (expected {keys})", key=key, keys=', '.join(keys)), where)

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.i18n import Message
 from nnviz.io.errors import NnvizFileError
 
 # Arrays inline in the JSON up to this many bytes in all; beyond, the large ones move to a sidecar.
@@ -49,7 +50,7 @@ class ArrayStore:
 
     def add(self, key: str, array: np.ndarray) -> str:
         if key in self.arrays:  # pragma: no cover - keys are places in the tree, unique by construction
-            raise NnvizFileError("two arrays with one place", key)
+            raise NnvizFileError(Message("two arrays with one place"), key)
         self.arrays[key] = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False)
         return key
 
@@ -85,11 +86,12 @@ class SidecarReader:
 
     def __init__(self, folder: Path | None, entry: Any) -> None:
         if not isinstance(entry, dict) or set(entry) != {"file"} or not isinstance(entry["file"], str):
-            raise NnvizFileError('must be {"file": "<name>.safetensors"}', "arrays")
+            raise NnvizFileError(Message('must be {"file": "<name>.safetensors"}'), "arrays")
         name = entry["file"]
         if (not name.endswith(".safetensors") or os.path.basename(name) != name or name.startswith(".")
                 or "\\" in name):
-            raise NnvizFileError(f"{name!r} is not the name of a .safetensors file beside this one", "arrays.file")
+            raise NnvizFileError(Message("{name!r} is not the name of a .safetensors file beside this one",
+                                         name=name), "arrays.file")
         self.name = name
         self.path = None if folder is None else folder / name
         self._file: Any = None
@@ -105,37 +107,45 @@ class SidecarReader:
         if self._file is not None:
             return self._file
         if self.path is None:
-            raise NnvizFileError(f"keeps its large arrays in {self.name} beside the file: open the file "
-                                 "itself, not its text", "arrays.file")
+            raise NnvizFileError(Message(
+                "keeps its large arrays in {name} beside the file: open the file itself, not its text",
+                name=self.name), "arrays.file")
         try:
             mode = self.path.stat().st_mode
         except OSError:
-            raise NnvizFileError(f"keeps its large arrays in {self.name}, which is missing: copy it together "
-                                 "with the .nnviz file", "arrays.file") from None
+            raise NnvizFileError(Message(
+                "keeps its large arrays in {name}, which is missing: copy it together with the .nnviz file",
+                name=self.name), "arrays.file") from None
         if not stat.S_ISREG(mode):
-            raise NnvizFileError(f"{self.name} is not a regular file", "arrays.file")
+            raise NnvizFileError(Message("{name} is not a regular file", name=self.name), "arrays.file")
         from safetensors import safe_open
 
         try:
             self._file = safe_open(str(self.path), framework="np")
         except Exception as exc:  # the library's own error types (SafetensorError, OSError...)
-            raise NnvizFileError(f"{self.name} is not a readable .safetensors file ({exc})", "arrays.file") from None
+            raise NnvizFileError(Message(
+                "{name} is not a readable .safetensors file ({problem})",
+                name=self.name, problem=exc), "arrays.file") from None
         return self._file
 
     def get(self, key: Any, dtype: np.dtype, shape: tuple[int, ...], where: str) -> np.ndarray:
         if not isinstance(key, str):
-            raise NnvizFileError("must name an array of the sidecar", where)
+            raise NnvizFileError(Message("must name an array of the sidecar"), where)
         handle = self._open()
         if key not in set(handle.keys()):  # a safetensors handle has no `in`
-            raise NnvizFileError(f"{self.name} holds no array {key!r}", where)
+            raise NnvizFileError(Message("{name} holds no array {key!r}", name=self.name, key=key), where)
         piece = handle.get_slice(key)
         stored = (piece.get_dtype(), tuple(piece.get_shape()))
         if stored != (SAFETENSORS_DTYPES[dtype.name], shape):
-            raise NnvizFileError(f"{self.name} holds {key!r} as {stored[0]} {list(stored[1])}, but the file "
-                                 f"says {dtype.name} {list(shape)}", where)
+            raise NnvizFileError(Message(
+                "{name} holds {key!r} as {stored_dtype} {stored_shape}, but the file says {dtype} {shape}",
+                name=self.name, key=key, stored_dtype=stored[0], stored_shape=list(stored[1]), dtype=dtype.name,
+                shape=list(shape)), where)
         if not self._fetch:
             return np.empty((0,), dtype=dtype)
         try:
             return np.array(handle.get_tensor(key), dtype=dtype, copy=True)
         except Exception as exc:  # pragma: no cover - the header was checked when it was opened
-            raise NnvizFileError(f"cannot read {key!r} from {self.name} ({exc})", where) from None
+            raise NnvizFileError(Message(
+                "cannot read {key!r} from {name} ({problem})",
+                key=key, name=self.name, problem=exc), where) from None

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nnviz.graph.document import GraphDocument
+from nnviz.i18n import Message, translate
 from nnviz.io.arrays import encode_state, encode_weight
 from nnviz.io.errors import NnvizFileError, key_path
 from nnviz.io.files import AtomicWriter, clean_leftovers, real_target, sidecar_name
@@ -48,8 +49,9 @@ def document_to_tree(doc: GraphDocument, state: dict[str, Any] | None = None,
                 if not np.all(np.isfinite(values)):
                     # The reader refuses these (set_weight does), so writing them would make a file
                     # that cannot be opened again.
-                    raise NnvizFileError(f"{name} holds NaN or infinite values; only finite weights can "
-                                         "be saved", key_path(key_path(where, "weights"), name))
+                    raise NnvizFileError(Message(
+                        "{name} holds NaN or infinite values; only finite weights can be saved",
+                        name=name), key_path(key_path(where, "weights"), name))
                 weights[name] = encode_weight(values, key_path(key_path(where, "weights"), name), store)
             entry["weights"] = weights
         nodes.append(entry)
@@ -62,7 +64,8 @@ def document_to_tree(doc: GraphDocument, state: dict[str, Any] | None = None,
         tree["meta"] = plain(meta, "meta")
     if state is not None:
         if not isinstance(state, dict):
-            raise NnvizFileError(f"session state must be a dict, not {type(state).__name__}", "state")
+            raise NnvizFileError(Message("session state must be a dict, not {name}",
+                                         name=type(state).__name__), "state")
         tree["state"] = encode_state(state, store=store)
     return tree
 
@@ -77,7 +80,7 @@ def plain(value: Any, where: str) -> Any:
         out = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise NnvizFileError(f"keys must be text, not {key!r}", where)
+                raise NnvizFileError(Message("keys must be text, not {key!r}", key=key), where)
             out[key] = plain(item, key_path(where, key))
         return out
     if isinstance(value, (list, tuple)):
@@ -85,10 +88,10 @@ def plain(value: Any, where: str) -> Any:
             return list(value)
         return [plain(item, key_path(where, i)) for i, item in enumerate(value)]
     if isinstance(value, float) and not np.isfinite(value):
-        raise NnvizFileError(f"{value} cannot be saved: only finite numbers can", where)
+        raise NnvizFileError(Message("{value} cannot be saved: only finite numbers can", value=value), where)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    raise NnvizFileError(f"cannot save a {type(value).__name__}", where)
+    raise NnvizFileError(Message("cannot save a {name}", name=type(value).__name__), where)
 
 
 def _finite_numbers(values: list[Any] | tuple[Any, ...]) -> bool:
@@ -137,12 +140,13 @@ def save(doc: GraphDocument, path: str | os.PathLike[str], *, state: dict[str, A
         clean_leftovers(target, keep=store.file_name if store is not None else None)
 
 
-def _too_large(tree: dict[str, Any], size: int) -> str:
+def _too_large(tree: dict[str, Any], size: int) -> Message:
     data = len(emit(tree.get("data", {})).encode("utf-8"))
-    what = (f"; its data, written into it, takes {data / 2**20:.0f} MB: keep a data set this large in a "
-            "file of its own (CSV, .npz, images) and choose it as the data source" if data > size / 2 else "")
-    return (f"cannot save: the file would be {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
-            f"nnviz can open again{what}")
+    what = (translate("; its data, written into it, takes {size_mb:.0f} MB: keep a data set this large in a file of "
+                      "its own (CSV, .npz, images) and choose it as the data source", size_mb=data / 2**20)
+            if data > size / 2 else "")
+    return Message("cannot save: the file would be {size_mb:.0f} MB, more than the {limit_mb} MB nnviz can open "
+                   "again{what}", size_mb=size / 2**20, limit_mb=MAX_FILE_BYTES // 2**20, what=what)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

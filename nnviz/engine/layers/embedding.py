@@ -10,7 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.base import Layer, Shape, register_layer
-from nnviz.engine.formula_text import MAX_UNIT_LINES, SMALL, Context, Formula, Tensors, fmt_array
+from nnviz.engine.formula_text import (
+    MAX_UNIT_LINES,
+    SMALL,
+    Context,
+    Formula,
+    Tensors,
+    fmt_array,
+)
+from nnviz.i18n import Message
 
 
 class TokenError(ValueError):
@@ -43,13 +51,15 @@ class Embedding(Layer):
         """(batch, T) floats -> (batch, T) int64, refusing anything that is not a known id."""
         ids = np.rint(x).astype(np.int64)
         if not np.array_equal(ids, x):
-            raise TokenError("needs whole-number token ids but got fractional values: feed it tokenised text")
+            raise TokenError(Message("needs whole-number token ids but got fractional values: feed it tokenised text"))
         n = self.hp["num_embeddings"]
         if ids.size and (ids.min() < 0 or ids.max() >= n):
             bad = int(ids.max()) if ids.max() >= n else int(ids.min())
             raise TokenError(
-                f"got token id {bad} but its vocabulary has only ids 0..{n - 1}: raise num_embeddings "
-                "or limit the tokenizer's vocabulary to it")
+                Message(
+                "got token id {bad} but its vocabulary has only ids 0..{last_id}: raise num_embeddings or limit the "
+                "tokenizer's vocabulary to it",
+                bad=bad, last_id=n - 1))
         return ids
 
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:

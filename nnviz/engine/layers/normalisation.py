@@ -12,6 +12,7 @@ import numpy as np
 
 from nnviz.engine.base import Layer, register_layer
 from nnviz.engine.formula_text import SMALL, Context, Formula, Tensors, fmt_number, position, term
+from nnviz.i18n import Message
 
 
 class BatchNorm(Layer):
@@ -47,8 +48,8 @@ class BatchNorm(Layer):
         if self.training:
             count = x.size // x.shape[1]
             if count < 2:
-                raise ValueError("BatchNorm needs more than one value per channel while training: "
-                                 "use a batch size above 1")
+                raise ValueError(Message(
+                    "BatchNorm needs more than one value per channel while training: use a batch size above 1"))
             mean = x.mean(axis=axes)
             centred = x - self._per_channel(mean, x.ndim)
             var = (centred * centred).mean(axis=axes)
