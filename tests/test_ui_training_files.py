@@ -69,6 +69,21 @@ def test_save_then_open_in_the_window_continues_the_run_bit_for_bit(windows, tmp
     assert straight.metrics.step_loss == session.metrics.step_loss
 
 
+def test_closing_after_training_asks_to_save_the_trained_weights(windows, monkeypatch):
+    win = windows(load(EXAMPLES / "xor.nnviz"))
+    asked: list[str] = []
+
+    def answer(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert win.files.maybe_save() and not asked  # nothing trained, nothing edited: no question
+    win.training.step_batch()
+    assert win.undo_stack.isClean() and not win.files.maybe_save()  # cancelled: the window stays
+    assert asked and "trained weights" in asked[0]
+
+
 def test_an_edit_after_training_keeps_the_unchanged_layers_weights_in_the_file(windows, tmp_path):
     win = windows(load(EXAMPLES / "xor.nnviz"))
     for _ in range(6):

@@ -692,6 +692,10 @@
         <translation>“%s”有尚未保存的更改。要先保存吗？</translation>
     </message>
     <message>
+        <source>&apos;%s&apos; has trained weights that are not saved. Save them first?</source>
+        <translation>“%s”训练后的权重尚未保存。要先保存吗？</translation>
+    </message>
+    <message>
         <source>New network: drag layers from the palette onto the canvas</source>
         <translation>新网络：把层从层面板拖到画布上</translation>
     </message>

@@ -55,14 +55,16 @@ class FileActions(QObject):
     # ------------------------------------------------------------ the prompt
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current document (saved, discarded); False to cancel."""
-        if self.window.undo_stack.isClean():
+        if not self.window.has_unsaved_work():
             return True
         buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                    | QMessageBox.StandardButton.Cancel)
-        answer = QMessageBox.question(
-            self.window, self.tr("Unsaved changes"),
-            self.tr("'%s' has changes that are not saved. Save them first?") % self.window.display_name(),
-            buttons, QMessageBox.StandardButton.Save)
+        if self.window.undo_stack.isClean():  # only training since the last save: its weights would be lost
+            text = self.tr("'%s' has trained weights that are not saved. Save them first?")
+        else:
+            text = self.tr("'%s' has changes that are not saved. Save them first?")
+        answer = QMessageBox.question(self.window, self.tr("Unsaved changes"), text % self.window.display_name(),
+                                      buttons, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
