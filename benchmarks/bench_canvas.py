@@ -130,7 +130,7 @@ def rebuild_benchmark(app, samples: int, target_ms: float = 50.0) -> bool:
         if k >= 5:
             times.append(elapsed)
     reloads = cache.loads - loads
-    win.undo_stack.setClean()
+    win.discard_unsaved_work()
     win.close()
     times.sort()
     median = statistics.median(times)

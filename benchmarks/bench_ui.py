@@ -73,7 +73,7 @@ def bench_steps(app, n: int) -> dict:
         controller.step()  # a hand step redraws the visible views at once
         app.processEvents()  # ... and paints them
         times.append((time.perf_counter() - t0) * 1000)
-    window.undo_stack.setClean()
+    window.discard_unsaved_work()
     window.close()
     return {"step_p95_ms": float(np.percentile(times, 95)), "step_median_ms": float(np.median(times))}
 
@@ -101,7 +101,7 @@ def bench_run(app, seconds: float) -> dict:
     steps = controller.session.steps_done - start_steps
     redraws = window.training_panels.throttle.redraws
     gaps = np.diff(ticks) * 1000 if len(ticks) > 1 else np.array([seconds * 1000])
-    window.undo_stack.setClean()
+    window.discard_unsaved_work()
     window.close()
     return {"run_steps_per_s": steps / elapsed, "max_stall_ms": float(gaps.max()),
             "stall_p99_ms": float(np.percentile(gaps, 99)),

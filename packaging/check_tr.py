@@ -374,7 +374,7 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
     for bar in window.findChildren(QTabBar):
         for i in range(bar.count()):
             check("tab", bar.tabText(i))
-    window.undo_stack.setClean()
+    window.discard_unsaved_work()
     window.close()
     window.deleteLater()
     return sorted(set(found))

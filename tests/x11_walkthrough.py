@@ -163,7 +163,7 @@ def run(out: Path, size: tuple[int, int], lang: str | None) -> dict[str, object]
     settle(0.5)
     screenshot(out, "6-one-step-done")
     seen.update(micro_steps=presses, nodes=len(doc.nodes), edges=len(doc.edges))
-    window.undo_stack.setClean()
+    window.discard_unsaved_work()
     window.close()
     return seen
 

@@ -238,6 +238,13 @@ class MainWindow(QMainWindow):
         """Edits not saved, or training done since the last save (autosave keeps both)."""
         return not self.undo_stack.isClean() or (self.training is not None and self.training.saves.unsaved_training())
 
+    def discard_unsaved_work(self) -> None:
+        """Drop the edits and the training on purpose (a script or a test is done with the window): closing
+        will not ask whether to save them."""
+        self.undo_stack.setClean()
+        if self.training is not None:
+            self.training.saves.mark_saved()
+
     def select_node(self, node_id: str) -> None:
         self.scene.select_nodes([node_id])
         item = self.scene.node_items.get(node_id)
