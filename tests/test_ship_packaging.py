@@ -83,7 +83,9 @@ def test_app_icons_exist_in_every_desktop_size() -> None:
     assert set(icons.SIZES) >= {16, 32, 48, 64, 128, 256}
 
 
-def test_icons_render_from_the_svg(tmp_path: Path) -> None:
+def test_icons_render_from_the_svg(qapp, tmp_path: Path) -> None:
+    # qapp: the script makes a bare QGuiApplication when none exists, and a later widget test in the same
+    # worker would then abort ("QWidget: Cannot create a QWidget without QApplication").
     from PySide6.QtGui import QImage
 
     icons = load_script("make_icons")

@@ -114,7 +114,7 @@ def _screenshot(app, window, out: str, steps: int, size: tuple[int, int]) -> int
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, QDeadlineTimer(50))
     image = window.grab()
     ok = image.save(out)
-    window.undo_stack.setClean()  # nothing to ask about on the way out
+    window.discard_unsaved_work()  # nothing to ask about on the way out: a screenshot saves nothing
     window.close()
     if not ok:
         print(f"error: could not write {out}", file=sys.stderr)
