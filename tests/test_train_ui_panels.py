@@ -90,6 +90,7 @@ def test_a_throwaway_panel_follows_training_without_any_hub_edit(window, qtbot):
     c.pause()
     assert log.running == [True, False]
     sessions = log.sessions
+    window.discard_unsaved_work()  # File > New would ask about the trained weights
     window.files.new()
     assert log.sessions > sessions and log.drawn[-1] is None  # the new (empty) document's state, drawn
     window.training_panels.redraw_all()
