@@ -14,6 +14,11 @@ from tests.torch_util import require_torch
 def sample(key: str, batch: int, classes: int, rng: np.random.Generator, dtype=np.float64):
     """(prediction, target) of the kind each loss expects."""
     z = rng.standard_normal((batch, classes)) * 2
+    if key == "sequence_cross_entropy":  # (batch, 3 positions, classes) with ids; 0 (padding) is ignored
+        classes = max(classes, 2)
+        y = rng.integers(0, classes, size=(batch, 3))
+        y[0, 0] = classes - 1  # at least one position counts
+        return (rng.standard_normal((batch, 3, classes)) * 2).astype(dtype), y
     if key in ("cross_entropy", "nll_probs"):
         y = rng.integers(0, classes, size=batch)
         if key == "nll_probs":
@@ -35,6 +40,7 @@ def torch_loss(torch, key, pred, target):
         "bce_logits": lambda: f.binary_cross_entropy_with_logits(pred, target),
         "cross_entropy": lambda: f.cross_entropy(pred, target),
         "nll_probs": lambda: f.nll_loss(torch.log(pred), target),
+        "sequence_cross_entropy": lambda: f.cross_entropy(pred.transpose(1, 2), target, ignore_index=0),
     }[key]()
 
 

@@ -224,6 +224,53 @@ class NLLOfProbabilities(_Categorical):
                 {"prediction": [(0, cls)], "target": [(0,)], "grad_prediction": [(0, cls)]})
 
 
+@_register
+class SequenceCrossEntropy(_Categorical):
+    """Per position: logits (batch, T, classes) with token ids (batch, T); positions whose target is the
+    padding id 0 are left out, and the mean is over the others (torch's CrossEntropyLoss(ignore_index=0)
+    on the logits transposed to (batch, classes, T))."""
+
+    key = "sequence_cross_entropy"
+    rule = ("L = −mean over positions with y ≠ 0 of log softmax(z)[y]\n"
+            "∂L/∂z = (softmax(z) − onehot(y)) / n  (0 where y = 0, padding)")
+
+    def _forward(self, pred, target):
+        shifted = pred - np.maximum.reduce(pred, axis=-1, keepdims=True)
+        self._exp = np.exp(shifted)
+        self._sum = np.add.reduce(self._exp, axis=-1, keepdims=True)
+        self._valid = target != 0
+        # No position to score (all padding) counts as 0/1, where PyTorch would give NaN.
+        self._count = max(int(self._valid.sum()), 1)
+        picked = np.take_along_axis(shifted, target[..., None], axis=-1)[..., 0]
+        return np.add.reduce(((np.log(self._sum[..., 0]) - picked) * self._valid).reshape(-1)) / self._count
+
+    def _backward(self, pred, target):
+        grad = self._exp / self._sum
+        np.put_along_axis(grad, target[..., None], np.take_along_axis(grad, target[..., None], axis=-1) - 1,
+                          axis=-1)
+        grad *= (self._valid / pred.dtype.type(self._count))[..., None].astype(pred.dtype)
+        return grad
+
+    def accuracy(self, pred, target):
+        valid = target != 0
+        return float(((pred.argmax(axis=-1) == target) & valid).sum() / max(int(valid.sum()), 1))
+
+    def _numbers(self, p, y, grad, value):
+        if p.ndim != 3 or p.shape[2] > SMALL:
+            return [f"positions counted: {int((y != 0).sum())}", f"L = {value}"], {}
+        cls = int(y[0, 0])
+        shifted = p[0, 0].astype(float) - p[0, 0].max()
+        prob = np.exp(shifted) / np.exp(shifted).sum()
+        if cls == 0:
+            first = f"sample 1, position 1: padding (y = 0), left out: ∂L/∂z = {fmt_array(grad[0, 0])}"
+        else:
+            first = (f"sample 1, position 1 (class {cls}): softmax({fmt_array(p[0, 0])}) = {fmt_array(prob)}; "
+                     f"−log({fmt_number(prob[cls])}) = {fmt_number(-np.log(prob[cls]))}")
+        return ([first, f"L = mean over {int((y != 0).sum())} positions = {value}"],
+                {"prediction": [(0, 0, j) for j in range(p.shape[2])], "target": [(0, 0)],
+                 "grad_prediction": [(0, 0, j) for j in range(p.shape[2])]})
+
+
 _SHOWN = 4  # entries of an element-wise loss written out
 
 

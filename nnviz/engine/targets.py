@@ -16,6 +16,8 @@ def prepare_targets(data: Dataset, y: np.ndarray, loss: str, net: Network, dtype
     out_shape = net.output_shape
     out_name = net.names[net.output_id]
     width = out_shape[-1] if out_shape else 1
+    if loss == "sequence_cross_entropy":
+        return _sequence_targets(data, y, out_shape, out_name)
     if loss in ("cross_entropy", "nll_probs"):
         if data.task != "classification":
             raise SessionError(Message(
@@ -53,3 +55,20 @@ def prepare_targets(data: Dataset, y: np.ndarray, loss: str, net: Network, dtype
             "The output '{out_name}' gives {shape} but the targets have shape {shape2}: make the output match",
             out_name=out_name, shape=fmt_shape(out_shape), shape2=fmt_shape(tuple(target_shape))))
     return y.astype(dtype)
+
+
+def _sequence_targets(data: Dataset, y: np.ndarray, out_shape: tuple[int, ...], out_name: str) -> np.ndarray:
+    """Token ids (n, T), one per position of the output (T, classes); 0 marks padding, which is ignored."""
+    if len(out_shape) != 2 or tuple(y.shape[1:]) != out_shape[:1]:
+        raise SessionError(Message(
+            "The loss sequence_cross_entropy needs a score per class at every position, (T, classes), and one "
+            "token id per position as the target; the output '{name}' gives {shape} and the targets have shape "
+            "{target}: predict at every position (no pooling before the last Dense) with targets of length T",
+            name=out_name, shape=fmt_shape(out_shape), target=fmt_shape(tuple(y.shape[1:]))))
+    ids = np.rint(y).astype(np.int64)
+    if ids.size and (ids.min() < 0 or ids.max() >= out_shape[1]):
+        raise SessionError(Message(
+            "The targets hold token id {bad} but the output '{name}' scores only {classes} classes (ids 0..{top}): "
+            "set its units to the vocabulary size", bad=int(ids.max() if ids.max() >= out_shape[1] else ids.min()),
+            name=out_name, classes=out_shape[1], top=out_shape[1] - 1))
+    return ids

@@ -9,7 +9,7 @@ from nnviz.export.registry import EmitContext, Emitted, register_emitter
 @register_emitter("dense")
 def emit_dense(ctx: EmitContext) -> Emitted:
     """(batch, in_features) -> (batch, units); weight (units, in_features) as nn.Linear stores it."""
-    in_features = ctx.in_shapes[0][0]
+    in_features = ctx.in_shapes[0][-1]
     bias = "" if ctx.params["use_bias"] else ", bias=False"
     expr = fused_activation(ctx.params["activation"], ctx.call(ctx.inputs[0]))
     return Emitted(init=[ctx.module(f"nn.Linear({in_features}, {ctx.params['units']}{bias})")],

@@ -24,6 +24,7 @@ from nnviz.graph.registry import get_spec
 
 RECURRENT = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
 LAST_STEP = "last_step"
+FIRST_STEP = "first_step"
 LAST_STEP_INDEX = "[:, -1]"
 SEQUENCE = ""  # what follow() returns for the recurrent node's own output sequence
 
@@ -86,21 +87,26 @@ def _embedding(m: Any, site: Site) -> Converted:
                                    "padding_idx": padding}, tensors(m))
 
 
-def is_last_step_index(index: Any) -> bool:
-    """x[:, -1] (also written x[:, -1, :])."""
-    if not isinstance(index, tuple) or len(index) not in (2, 3) or index[1] != -1:
+def is_last_step_index(index: Any, step: int = -1) -> bool:
+    """x[:, -1] (also written x[:, -1, :]); x[:, 0] with step=0."""
+    if not isinstance(index, tuple) or len(index) not in (2, 3) or index[1] != step or isinstance(index[1], bool):
         return False
     return all(isinstance(s, slice) and s == slice(None) for s in (index[0], *index[2:]))
 
 
-@function_rule("_operator.getitem", "operator.getitem", makes=LAST_STEP)
+@function_rule("_operator.getitem", "operator.getitem", makes=(LAST_STEP, FIRST_STEP))
 def _getitem(site: Site) -> Converted:
-    """Indexing a tensor: only the last time step of a sequence has an nnviz form (LastStep)."""
+    """Indexing a tensor: only the last or the first time step of a sequence has an nnviz form (LastStep,
+    FirstStep)."""
     index = site.args[1] if len(site.args) > 1 else None
-    if len(site.in_shapes) == 1 and len(site.in_shapes[0]) == 2 and is_last_step_index(index):
-        return Converted(LAST_STEP)
+    if len(site.in_shapes) == 1 and len(site.in_shapes[0]) == 2:
+        if is_last_step_index(index):
+            return Converted(LAST_STEP)
+        if is_last_step_index(index, 0):
+            return Converted(FIRST_STEP)
     raise site.fail(f"indexes a tensor of shape {tuple(site.in_shapes[0]) if site.in_shapes else '?'} per "
-                    f"sample; nnviz's only indexing is the last time step of a sequence, x{LAST_STEP_INDEX}")
+                    f"sample; nnviz's only indexing is the last or first time step of a sequence, "
+                    f"x{LAST_STEP_INDEX} or x[:, 0]")
 
 
 # ----------------------------------------------------------------------- the (output, states) tuple

@@ -14,6 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+import nnviz.export.keras_attention
 import nnviz.export.keras_sequence  # noqa: F401  (registers the sequence layers' Keras forms)
 from nnviz.export.errors import ExportError
 from nnviz.export.keras_layers import KERAS_EMITTERS, KerasContext, KerasEmitted, helper_names, name_literal

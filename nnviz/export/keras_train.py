@@ -26,12 +26,16 @@ KERAS_LOSS = {
     "bce_logits": "keras.losses.BinaryCrossentropy(from_logits=True)",
     "cross_entropy": "keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
     "nll_probs": "keras.losses.SparseCategoricalCrossentropy(from_logits=False)",
+    # At every position; ignore_class=0 leaves padding out of the mean, as nnviz does.
+    "sequence_cross_entropy": "keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)",
 }
 
 # How nnviz counts a prediction as correct: argmax, p > 0.5 or (logits) z > 0.
 KERAS_METRICS = {
     "cross_entropy": '[keras.metrics.SparseCategoricalAccuracy(name="accuracy")]',
     "nll_probs": '[keras.metrics.SparseCategoricalAccuracy(name="accuracy")]',
+    # Counts padding positions too (nnviz's accuracy leaves them out).
+    "sequence_cross_entropy": '[keras.metrics.SparseCategoricalAccuracy(name="accuracy")]',
     "bce": '[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.5)]',
     "bce_logits": '[keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)]',
     "mse": "[]  # regression (or one-hot targets): nnviz shows no accuracy for this loss",

@@ -26,12 +26,19 @@ LOSS_CODE = {
     "nll_probs": '''def loss_fn(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Cross-entropy of probabilities (a softmax output) and class ids: mean of -log p[target]."""
     return F.nll_loss(torch.log(prediction), target)''',
+    "sequence_cross_entropy": '''def loss_fn(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy at every position: logits (batch, T, classes), token ids (batch, T);
+    positions whose target is 0 (padding) are left out of the mean."""
+    return F.cross_entropy(prediction.transpose(1, 2), target, ignore_index=0)''',
 }
 
 # How nnviz counts a prediction as correct (None: no accuracy for regression losses).
 CORRECT_CODE = {
     "cross_entropy": "return int((prediction.argmax(dim=1) == target).sum())",
     "nll_probs": "return int((prediction.argmax(dim=1) == target).sum())",
+    # Per position, padding left out; scaled to the batch so the epoch's percentage is nnviz's mean accuracy.
+    "sequence_cross_entropy": ("valid = target != 0\n    hits = ((prediction.argmax(dim=2) == target) & valid).sum()\n"
+                               "    return float(hits / valid.sum().clamp(min=1) * len(target))"),
     "bce": "return int(((prediction > 0.5) == (target > 0.5)).sum())",
     "bce_logits": "return int(((prediction > 0.0) == (target > 0.5)).sum())",
     "mse": "return None  # regression (or one-hot targets): nnviz shows no accuracy for this loss",
@@ -279,9 +286,10 @@ def render_train(settings: TrainingSettings, *, source_name: str = "") -> str:
         LR=literal(float(settings.lr)),
         SEED=int(settings.seed),
         SHUFFLE=bool(settings.shuffle),
-        INTEGER_TARGETS=settings.loss in ("cross_entropy", "nll_probs"),
-        ACCURACY=settings.loss in ("cross_entropy", "nll_probs", "bce", "bce_logits"),
-        F_IMPORT="from torch.nn import functional as F\n" if settings.loss == "nll_probs" else "",
+        INTEGER_TARGETS=settings.loss in ("cross_entropy", "nll_probs", "sequence_cross_entropy"),
+        ACCURACY=settings.loss in ("cross_entropy", "nll_probs", "bce", "bce_logits", "sequence_cross_entropy"),
+        F_IMPORT=("from torch.nn import functional as F\n" if settings.loss in ("nll_probs", "sequence_cross_entropy")
+                  else ""),
         DATA_STREAM=int(DATA_STREAM),
         LOSS=LOSS_CODE[settings.loss],
         OPTIMIZER="\n".join(fit(f"return {optimizer_code(settings)}", INDENT)),

@@ -22,8 +22,10 @@ LOSSES = {
     "bce_logits": ("Binary cross-entropy on logits", "nn.BCEWithLogitsLoss()"),
     "cross_entropy": ("Cross-entropy on logits (class ids)", "nn.CrossEntropyLoss()"),
     "nll_probs": ("Cross-entropy on probabilities (softmax output, class ids)", "nn.NLLLoss() on log(p)"),
+    "sequence_cross_entropy": ("Cross-entropy at every position (logits (T, classes), token ids; padding 0 "
+                               "ignored)", "nn.CrossEntropyLoss(ignore_index=0) on logits.transpose(1, 2)"),
 }
-CLASSIFICATION_LOSSES = ("bce", "bce_logits", "cross_entropy", "nll_probs")
+CLASSIFICATION_LOSSES = ("bce", "bce_logits", "cross_entropy", "nll_probs", "sequence_cross_entropy")
 OPTIMIZERS = {
     "sgd": "SGD (gradient descent, with optional momentum / Nesterov)",
     "adam": "Adam",

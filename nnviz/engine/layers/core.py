@@ -43,7 +43,7 @@ class Dense(Layer):
     key = "dense"
 
     def weight_fans(self) -> tuple[int, int]:
-        return (self.in_shapes[0][0], self.hp["units"])
+        return (self.in_shapes[0][-1], self.hp["units"])
 
     def _forward(self, xs: list[np.ndarray]) -> np.ndarray:
         self._x = xs[0]
@@ -53,9 +53,12 @@ class Dense(Layer):
         return z
 
     def _backward(self, delta: np.ndarray) -> list[np.ndarray | None]:
-        self.grads["weight"] = delta.T @ self._x
+        # A sequence (N, T, F) shares W at every position: its gradients sum over samples and positions.
+        flat_delta = delta if delta.ndim == 2 else delta.reshape(-1, delta.shape[-1])
+        flat_x = self._x if self._x.ndim == 2 else self._x.reshape(-1, self._x.shape[-1])
+        self.grads["weight"] = flat_delta.T @ flat_x
         if "bias" in self.params:
-            self.grads["bias"] = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0), less call overhead
+            self.grads["bias"] = np.add.reduce(flat_delta, axis=0)  # = sum(axis=0), less call overhead
         if not self.need_input_grad:
             return [None]
         return [delta @ self.params["weight"]]
@@ -64,6 +67,8 @@ class Dense(Layer):
     def formula(self, phase: str, tensors: Tensors, ctx: Context | None = None) -> Formula | None:
         """z = W·x + b with sample 1's numbers; backward δ, ∂L/∂W, ∂L/∂b and ∂L/∂x likewise."""
         ctx = ctx or Context()
+        if np.ndim(tensors.get("input")) == 3:  # a sequence: the numbers of its first position
+            tensors = {k: v[:, 0] if k in _PER_POSITION and np.ndim(v) == 3 else v for k, v in tensors.items()}
         if phase == "forward":
             return _dense_forward(self.hp, tensors)
         return _dense_backward(self.hp, tensors, ctx) if phase == "backward" else None
@@ -93,6 +98,10 @@ class Reshape(Layer):
 
     def _backward(self, delta: np.ndarray) -> list[np.ndarray]:
         return [delta.reshape((delta.shape[0], *self.in_shapes[0]))]
+
+
+# Tensors with one row per position when Dense runs over a sequence (N, T, F).
+_PER_POSITION = ("input", "z", "output", "grad_output", "delta", "grad_input")
 
 
 def _dense_forward(hp: dict, t: Tensors) -> Formula:

@@ -25,12 +25,15 @@ register(LayerSpec(
 
 
 def _dense_out(in_shapes: list[Shape], p: dict[str, Any]) -> Shape:
-    need_rank(single(in_shapes), 1, mark("a flat input"), mark("put a Flatten before it"))
+    shape = single(in_shapes)
+    if len(shape) == 2:  # a sequence (T, features): applied at every position, as nn.Linear does
+        return (shape[0], p["units"])
+    need_rank(shape, 1, mark("a flat input"), mark("put a Flatten before it"))
     return (p["units"],)
 
 
 def _dense_weights(in_shapes: list[Shape], p: dict[str, Any]) -> dict[str, Shape]:
-    shapes = {"weight": (p["units"], in_shapes[0][0])}
+    shapes = {"weight": (p["units"], in_shapes[0][-1])}
     if p["use_bias"]:
         shapes["bias"] = (p["units"],)
     return shapes
