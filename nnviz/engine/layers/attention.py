@@ -27,6 +27,7 @@ from nnviz.engine.attention_formulas import attention_formula
 from nnviz.engine.base import Layer, Shape, register_layer
 from nnviz.engine.formula_text import Context, Formula, Tensors
 from nnviz.graph.specs.attention import IN_BIAS, IN_WEIGHT, OUT_BIAS, OUT_WEIGHT, PADDING_ID
+from nnviz.i18n import Message
 
 
 @register_layer
@@ -113,7 +114,7 @@ class SelfAttention(Layer):
         p = float(self.hp["dropout"])
         if self.training and p > 0.0:
             if self.rng is None:
-                raise RuntimeError("SelfAttention needs a random generator (layer.rng) set by the session")
+                raise RuntimeError(Message("SelfAttention needs a random generator (layer.rng) set by the session"))
             keep = self.rng.random(weights.shape, dtype=self.dtype.type if self.dtype in (np.float32, np.float64)
                                    else np.float64)
             self.dropout_mask = (keep >= p).astype(self.dtype)
