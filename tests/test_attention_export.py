@@ -228,3 +228,43 @@ def test_keras_and_onnx_reproduce_the_forward_pass(name, tmp_path):
     export_onnx(doc, tmp_path / "onnx")
     report = verify_onnx(doc, tmp_path / "onnx", dataset=dataset)
     assert report.passed, report.text()
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_transformer_encoder_layer_imports_as_its_parts(norm_first):
+    """nn.TransformerEncoder(Layer) becomes SelfAttention, Dropout, Add, LayerNorm and the feed-forward
+    Dense layers, predicting what PyTorch predicts; masks given to it are refused by name."""
+    torch = require_torch()
+    nn = torch.nn
+
+    class Encoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            layer = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True, norm_first=norm_first,
+                                               activation="gelu")
+            self.enc = nn.TransformerEncoder(layer, 2, norm=nn.LayerNorm(8), enable_nested_tensor=False)
+            self.head = nn.Linear(8, 3)
+
+        def forward(self, x):
+            return self.head(self.enc(x)[:, 0])
+
+    torch.manual_seed(0)
+    model = Encoder().double().eval()
+    doc = import_torch_model(model, input_shapes=[(5, 8)])
+    types = [n.type for n in doc.nodes.values()]
+    assert types.count("self_attention") == 2 and types.count("layernorm") == 5 and "first_step" in types
+    x = np.random.default_rng(0).normal(size=(3, 5, 8))
+    session = Session(doc, Dataset(x, np.zeros(3, dtype=np.int64), x, np.zeros(3, dtype=np.int64),
+                                   "classification", class_names=["a", "b", "c"]))
+    with torch.no_grad():
+        expected = model(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(session.predict(x), expected, rtol=1e-7, atol=1e-9)
+    assert model.enc.layers[0].__class__.__name__ == "TransformerEncoderLayer"  # the user's model is untouched
+
+    class Masked(Encoder):
+        def forward(self, x):
+            return self.head(self.enc(x, is_causal=True, mask=torch.ones(5, 5).triu(1))[:, 0])
+
+    with pytest.raises(ExportError, match="without masks"):
+        import_torch_model(Masked().double(), input_shapes=[(5, 8)])

@@ -257,3 +257,34 @@ def test_sequence_cross_entropy_matches_pytorch(dtype):
     assert value == pytest.approx(float(expected.detach()), rel=1e-6 if dtype == "float32" else 1e-12)
     np.testing.assert_allclose(loss.backward(), zt.grad.numpy(), **TOL[dtype])
     assert loss.accuracy(z, y) == pytest.approx(float(((z.argmax(-1) == y) & (y != 0)).sum() / (y != 0).sum()))
+
+
+def test_micro_steps_show_the_attention_mechanism_with_numbers():
+    """Stepping a session: the attention node's forward carries Q, K, V, the scores, the mask and the
+    weights, its backward ∂L/∂A, ∂L/∂S, ∂L/∂Q, K, V; both formulas have the numbers of one query row; LayerNorm's
+    shows its mean, variance and x̂."""
+    from nnviz.engine.session import Session
+    from tests.test_attention_export import _causal_model
+
+    doc, dataset = _causal_model()
+    session = Session(doc, dataset)
+    attn = next(nid for nid, n in doc.nodes.items() if n.type == "self_attention")
+    norm = next(nid for nid, n in doc.nodes.items() if n.type == "layernorm")
+    events = {}
+    while len(events) < 3:
+        e = session.step()
+        if (e.node, e.phase) in ((attn, "forward"), (attn, "backward"), (norm, "forward")):
+            events[(e.node, e.phase)] = e
+    forward, backward = events[(attn, "forward")], events[(attn, "backward")]
+    assert {"q", "k", "v", "scores", "attention_mask", "attention_weights"} <= set(forward.tensors)
+    assert forward.tensors["attention_weights"].shape == (4, 4, 6, 6)  # batch, heads, T, T
+    assert {"grad_attention_weights", "grad_scores", "grad_q", "grad_k", "grad_v", "grad_in_proj_weight",
+            "grad_out_proj.weight"} <= set(backward.tensors)
+    text = "\n".join(forward.formula.lines())
+    assert "softmax(S)" in text and "A[1; head 1, t = " in text and "−∞" not in text.split("A[1")[1].split("\n")[0]
+    sums = forward.tensors["attention_weights"].sum(axis=-1)
+    seeing = forward.tensors["attention_mask"].any(axis=-1)  # (N, 1, T): the query sees some key
+    np.testing.assert_allclose(sums, np.broadcast_to(seeing, sums.shape).astype(float), atol=1e-6)
+    assert "∂L/∂S[1; head 1" in "\n".join(backward.formula.lines())
+    ln = "\n".join(events[(norm, "forward")].formula.lines())
+    assert "μ = " in ln and "σ² = " in ln and "x̂ = " in ln

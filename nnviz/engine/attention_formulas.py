@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnviz.engine.formula_text import SMALL, Formula, Index, Tensors, fmt_array, fmt_number, term
+from nnviz.engine.formula_text import SMALL, Formula, Index, Tensors, fmt_array, fmt_number, sub, term
 
 
 def _vector(values: np.ndarray, visible: np.ndarray | None = None) -> str:
@@ -36,6 +36,11 @@ def attention_formula(phase: str, base: Formula, t: Tensors, head_dim: int) -> F
     if any(t.get(k) is None for k in needed) or (phase == "forward" and t.get("output") is None):
         return base
     i, visible = _query_row(t)
+    if phase == "backward" and t.get("grad_attention_weights") is not None:
+        # The row that receives the most gradient (a position whose target is padding receives none).
+        strength = np.abs(np.asarray(t["grad_attention_weights"])[0, 0]).sum(axis=-1)
+        if strength.any():
+            i = int(strength.argmax())
     q, k, v = (np.asarray(t[name])[0, 0] for name in ("q", "k", "v"))
     scores, weights = np.asarray(t["scores"])[0, 0, i], np.asarray(t["attention_weights"])[0, 0, i]
     root = f"√{head_dim}"
@@ -47,14 +52,14 @@ def attention_formula(phase: str, base: Formula, t: Tensors, head_dim: int) -> F
         first = next(iter(keys), 0)
         head = weights @ v
         lines = [f"q{where} = {_vector(q[i])}",
-                 f"s_j = q·k_j / {root}:  s₁ = {fmt_array(q[i][:SMALL])}·{fmt_array(k[0][:SMALL])} / {root}"
-                 f" = {fmt_number(scores[0])}" if len(q[i]) <= SMALL else f"s_j = q·k_j / {root}",
+                 f"s_j = q·k_j / {root}:  s{sub(first)} = {fmt_array(q[i][:SMALL])}·{fmt_array(k[first][:SMALL])} / "
+                 f"{root} = {fmt_number(scores[first])}" if len(q[i]) <= SMALL else f"s_j = q·k_j / {root}",
                  f"S{where} = {_vector(scores, visible)}",
                  f"A{where} = softmax(S) = {_vector(weights)}",
                  f"A·V{where} = Σ_j A_j·v_j = {term(weights[first])}×{fmt_array(v[first][:SMALL])} + … = "
                  f"{_vector(head)}",
-                 f"a{where} = concat(A·V)·W_Oᵀ + b_O = {_vector(out)}"]
-        hl = {"q": [(0, 0, i, c) for c in range(q.shape[1])], "k": [(0, 0, 0, c) for c in range(k.shape[1])],
+                 f"a[1; t = {i + 1}] = concat(A·V)·W_Oᵀ + b_O = {_vector(out)}"]
+        hl = {"q": [(0, 0, i, c) for c in range(q.shape[1])], "k": [(0, 0, first, c) for c in range(k.shape[1])],
               "scores": row, "attention_weights": row, "output": [(0, i, c) for c in range(len(out))]}
         return Formula(base.symbolic, "\n".join(lines), hl, base.title)
     grads = ("grad_attention_weights", "grad_scores", "grad_q")

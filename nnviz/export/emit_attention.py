@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nnviz.export.import_rules import Converted, Site, method_rule, module_rule, tensors
+from nnviz.export.errors import ExportError
+from nnviz.export.import_rules import Converted, Site, method_rule, module_rule, tensors, unfold_rule
 from nnviz.export.registry import EmitContext, Emitted, literal, register_emitter
 from nnviz.i18n import translate
 
@@ -215,3 +216,65 @@ def _mean(site: Site) -> Converted:
         raise site.fail(translate("takes a mean nnviz has no layer for; nnviz averages a sequence (batch, T, F) "
                                   "over time: x.mean(dim=1)"))
     return Converted("mean_over_time", {"num_inputs": 1})
+
+
+# ------------------------------------------------------------------ nn.TransformerEncoder(Layer)
+def _no_masks(*given: Any) -> None:
+    if any(g is not None and g is not False for g in given):
+        raise ExportError(translate("nn.TransformerEncoderLayer is imported without masks; for causal attention or "
+                                    "padding, build the block in nnviz and export it"))
+
+
+@unfold_rule("TransformerEncoderLayer", makes=("self_attention", "layernorm"))
+def _encoder_layer(layer: Any) -> Any:
+    """The same submodules, wired as TransformerEncoderLayer.forward without its fast-path branches:
+    post-norm x = norm1(x + sa(x)); x = norm2(x + ff(x)), or pre-norm with norm_first."""
+    import torch
+
+    if not layer.self_attn.batch_first:
+        raise ExportError(translate("batch_first=False; nnviz's attention takes (batch, time, features): create "
+                                    "it with batch_first=True"))
+
+    class TraceableEncoderLayer(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            for name in ("self_attn", "linear1", "dropout", "linear2", "norm1", "norm2", "dropout1", "dropout2"):
+                setattr(self, name, getattr(layer, name))
+            self.activation = layer.activation  # a module, or a function such as F.relu
+            self.norm_first = bool(layer.norm_first)
+
+        def attend(self, x: Any) -> Any:
+            return self.dropout1(self.self_attn(x, x, x, need_weights=False)[0])
+
+        def feed_forward(self, x: Any) -> Any:
+            return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+        def forward(self, src: Any, src_mask: Any = None, src_key_padding_mask: Any = None,
+                    is_causal: bool = False) -> Any:
+            _no_masks(src_mask, src_key_padding_mask, is_causal)
+            if self.norm_first:
+                src = src + self.attend(self.norm1(src))
+                return src + self.feed_forward(self.norm2(src))
+            src = self.norm1(src + self.attend(src))
+            return self.norm2(src + self.feed_forward(src))
+
+    return TraceableEncoderLayer()
+
+
+@unfold_rule("TransformerEncoder", makes=("self_attention", "layernorm"))
+def _encoder(encoder: Any) -> Any:
+    """Its layers one after the other, then its norm if it has one."""
+    import torch
+
+    class TraceableEncoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers, self.norm = encoder.layers, encoder.norm
+
+        def forward(self, src: Any, mask: Any = None, src_key_padding_mask: Any = None, is_causal: Any = None) -> Any:
+            _no_masks(mask, src_key_padding_mask, is_causal)
+            for layer in self.layers:
+                src = layer(src)
+            return src if self.norm is None else self.norm(src)
+
+    return TraceableEncoder()

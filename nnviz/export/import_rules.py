@@ -129,6 +129,50 @@ def function_rules() -> dict[Any, FunctionRule]:
     return table
 
 
+# torch.nn modules whose forward() torch.fx cannot trace (it branches on the input) but which are built from
+# modules nnviz imports: class name -> a function giving a traceable module over the same submodules.
+UNFOLD_RULES: dict[str, Callable[[Any], Any]] = {}
+
+
+def unfold_rule(*class_names: str, makes: str | tuple[str, ...]) -> Callable[[Callable[[Any], Any]], Callable]:
+    """Rules that replace a torch.nn module by a traceable equivalent before tracing (the layer types
+    its parts import as are `makes`)."""
+
+    def wrap(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        for name in class_names:
+            UNFOLD_RULES[name] = fn
+        _made(makes, [f"nn.{name}" for name in class_names])
+        return fn
+
+    return wrap
+
+
+def _unfold_rule(module: Any) -> Callable[[Any], Any] | None:
+    cls = type(module)
+    return UNFOLD_RULES.get(cls.__name__) if cls.__module__.startswith("torch.nn") else None
+
+
+def unfolded(model: Any) -> Any:
+    """A copy of `model` with every module that has an unfold rule replaced by its traceable form (the
+    model itself when none has one, so an ordinary model is never copied)."""
+    if not any(_unfold_rule(m) for m in model.modules()):
+        return model
+    import copy
+
+    model = copy.deepcopy(model)
+
+    def replace(parent: Any) -> None:
+        for name, child in list(parent.named_children()):
+            replace(child)  # the parts first: an encoder's layers are unfolded before the encoder
+            rule = _unfold_rule(child)
+            if rule is not None:
+                setattr(parent, name, rule(child))
+
+    replace(model)
+    rule = _unfold_rule(model)
+    return rule(model) if rule is not None else model
+
+
 def rule_for_module(module: Any) -> ModuleRule | None:
     cls = type(module)
     if not cls.__module__.startswith("torch.nn"):

@@ -27,6 +27,7 @@ from nnviz.export.import_rules import (
     function_rules,
     merge_sums,
     rule_for_module,
+    unfolded,
 )
 from nnviz.export.import_sequence import SEQUENCE, RecurrentValue, fold_last_steps, follow, refusal
 from nnviz.export.registry import load_emitters
@@ -93,6 +94,7 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
             return rule_for_module(m) is not None or super().is_leaf_module(m, qualified_name)
 
     load_emitters()  # a family's import rules may live beside its emitters (emit_*.py)
+    model = unfolded(model)  # e.g. nn.TransformerEncoderLayer as its attention, norms and feed-forward
     try:
         traced = torch.fx.GraphModule(model, Tracer().trace(model))
     except Exception as exc:

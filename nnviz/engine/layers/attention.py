@@ -51,7 +51,7 @@ class SelfAttention(Layer):
         # Causal: a query at t sees keys 0..t (torch: triu(ones, 1) marks the hidden ones).
         self._causal = np.tril(np.ones((steps, steps), dtype=bool)) if hp.get("causal") else None
         self.q = self.k = self.v = self.scores = self.attention_weights = None
-        self.attention_mask: np.ndarray | None = None
+        self._visible_mask: np.ndarray | None = None
         self.dropout_mask: np.ndarray | None = None
 
     def weight_fans(self) -> tuple[int, int]:
@@ -95,21 +95,20 @@ class SelfAttention(Layer):
         self.scores = scores
         visible = self._visible(xs)
         self._visible_mask = visible
-        self.attention_mask = None if visible is None else np.broadcast_to(visible, (n, 1, steps, steps))
         if visible is None:
-            shifted = scores - scores.max(axis=-1, keepdims=True)
-            e = np.exp(shifted, out=shifted)
+            e = scores - np.maximum.reduce(scores, axis=-1, keepdims=True)
         else:
-            # Masked entries are −∞ before the softmax, i.e. exactly 0 after it; a query whose keys are all
-            # hidden keeps all-zero weights (the sum is 0 there, so divide by 1).
-            filled = np.where(visible, scores, -np.inf)
-            top = filled.max(axis=-1, keepdims=True)
-            top[~np.isfinite(top)] = 0.0
-            e = np.exp(filled - top)
-        total = e.sum(axis=-1, keepdims=True)
+            # Masked entries are −∞ before the softmax, i.e. exactly 0 after it. A query whose keys are all
+            # hidden keeps all-zero weights: its maximum is raised to a finite number (exp(−∞) = 0, no NaN)
+            # and its sum of 0 to the smallest positive one.
+            e = scores + np.where(visible, self.dtype.type(0), self.dtype.type(-np.inf))
+            e -= np.maximum(np.maximum.reduce(e, axis=-1, keepdims=True), np.finfo(self.dtype).min)
+        np.exp(e, out=e)
+        total = np.add.reduce(e, axis=-1, keepdims=True)
         if visible is not None:
-            total[total == 0] = 1.0
-        weights = e / total
+            np.maximum(total, np.finfo(self.dtype).tiny, out=total)
+        weights = e
+        weights /= total
         self.attention_weights = weights
         p = float(self.hp["dropout"])
         if self.training and p > 0.0:
@@ -163,6 +162,15 @@ class SelfAttention(Layer):
         return [g_x]
 
     # ------------------------------------------------------------------ viewers
+    @property
+    def attention_mask(self) -> np.ndarray | None:
+        """(N, 1, T, T), True where a query may attend to a key (None when nothing is hidden)."""
+        visible = self._visible_mask
+        if visible is None or self.scores is None:
+            return None
+        n, _, steps, _ = self.scores.shape
+        return np.broadcast_to(visible, (n, 1, steps, steps))
+
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
         if self.attention_weights is None:
             return {}
