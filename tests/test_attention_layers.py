@@ -288,3 +288,16 @@ def test_micro_steps_show_the_attention_mechanism_with_numbers():
     assert "∂L/∂S[1; head 1" in "\n".join(backward.formula.lines())
     ln = "\n".join(events[(norm, "forward")].formula.lines())
     assert "μ = " in ln and "σ² = " in ln and "x̂ = " in ln
+
+
+@pytest.mark.parametrize("name", ["classifier", "causal_model", "first_token"])
+def test_whole_networks_pass_the_gradient_check(name):
+    """engine/gradcheck (what `nnviz gradcheck` runs): every parameter of each network against central
+    differences, masks and the per-position loss included."""
+    from nnviz.engine.gradcheck import gradcheck
+    from tests.test_attention_export import CASES
+
+    doc, dataset = CASES[name]()
+    report = gradcheck(doc, dataset)
+    assert sum(t.checked for t in report.tensors) > 90
+    assert not [t for t in report.tensors if t.failed or t.non_finite]
