@@ -116,6 +116,12 @@ class Layer:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ viewers
+    def forget_pass(self) -> None:
+        """Drop what the last forward and backward derived (z, delta, output, gradients): after a rewind
+        or a reset they belong to a step the session no longer is at, and no panel may show them."""
+        self.z = self.delta = self._out = None
+        self.grads.clear()
+
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
         """Layer-specific tensors worth showing in a micro-step (BatchNorm's batch mean, a dropout mask)."""
         return {}

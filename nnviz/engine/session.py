@@ -117,6 +117,8 @@ class Session(TrainingStep, HandEdits):
         self.epoch, self.batch_in_epoch = cp.epoch, cp.batch_in_epoch
         self.perm = None if cp.perm is None else cp.perm.copy()
         self.net.load_state(cp.network)
+        for layer in self.layers.values():
+            layer.forget_pass()  # a replay to the target step derives them again
         self._apply_edits(cp.step)  # already in the checkpoint; applied again in case it was taken before
         self.optimizer.load_state(cp.optimizer)
         for g, state in zip(self.random_streams(), cp.rng_states):

@@ -187,6 +187,10 @@ class Recurrent(Layer):
             return None
         return np.sqrt((self.grad_hs.astype(np.float64) ** 2).sum(axis=2)).mean(axis=0)
 
+    def forget_pass(self) -> None:
+        super().forget_pass()
+        self.hs = self.grad_hs = None  # the states through time of a step the session is no longer at
+
     def extra_tensors(self, phase: str) -> dict[str, np.ndarray]:
         if phase == "forward" and self.hs is not None:
             # "mask" (N, 1, F) as Dropout names it, so the exporter's parity check can inject it.

@@ -91,6 +91,8 @@ class NodeGlyphs(QObject):
             out = seen.get(nid, {}).get("output", s.view.output(nid))
             # A glyph changes only when its node's output array does: one forward micro-step redraws one
             # node's card, not every card on the canvas.
+            if out is None and self._source.pop(nid, None) is not None:
+                self.canvas.set_node_glyph(nid, None)  # rewound or reset: no output of this step yet
             if out is None or self._source.get(nid) is out:
                 continue
             self._source[nid] = out

@@ -55,6 +55,7 @@ class FormulaPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.browser)
         self.formula: Formula | None = None
+        self.note = ""
         self.set_formula(None, "Press Step (F10) to see the formula of each micro-step.")
 
     def sizeHint(self) -> QSize:
@@ -62,6 +63,7 @@ class FormulaPanel(QWidget):
 
     def set_formula(self, formula: Formula | None, where: str = "") -> None:
         self.formula = formula
+        self.note = where if formula is None else ""
         self.browser.setHtml(formula_html(formula, where))
 
     def follow(self, training: TrainingContext) -> None:
@@ -76,7 +78,7 @@ class FormulaPanel(QWidget):
             # English on purpose: formula_html translates its text with formula_tr (i18n's table).
             note = ("Press Step (F10) to see the formula of each micro-step." if c.session is not None
                     else c.problem or "")
-            if self.formula is not None or not self.text():
+            if self.formula is not None or note != self.note:  # a new problem replaces the former one
                 self.set_formula(None, note)
             return
         if self.formula is not cur.formula:

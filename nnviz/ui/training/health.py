@@ -151,6 +151,7 @@ class HealthPanel(QWidget):
         layout.addWidget(self.gradcheck_summary)
         layout.addWidget(self.gradcheck_table)
         self.histograms: dict[str, np.ndarray] = {}
+        self._checked: tuple | None = None  # (session, weights_version) the shown gradient check was made at
 
     # ------------------------------------------------------------------ following training
     def follow(self, training: TrainingContext) -> None:
@@ -166,6 +167,8 @@ class HealthPanel(QWidget):
 
     def redraw(self) -> None:
         s = self.controller.session
+        if self._checked is not None and (s is None or self._checked != (s, s.weights_version)):
+            self._drop_gradcheck()  # the check was of other weights (a step, a rewind, a reset since)
         if s is None:
             return
         self.refresh(s, self.controller.seen)
@@ -194,6 +197,7 @@ class HealthPanel(QWidget):
             c.message.emit(self.tr("Gradient check failed: %s") % exc)
             return None
         self.show_gradcheck(report)
+        self._checked = (s, s.weights_version)
         by_node: dict[str, list] = {}
         for t in report.tensors:
             by_node.setdefault(t.node, []).append(t)
@@ -210,13 +214,27 @@ class HealthPanel(QWidget):
             c.message.emit(self.tr("Gradient check: some gradients differ from finite differences (see the nodes)"))
         return report
 
+    def _drop_gradcheck(self) -> None:
+        self._checked = None
+        self.gradcheck_table.hide()
+        self.gradcheck_summary.hide()
+        if getattr(self, "badges", None) is not None:
+            self.badges.clear_source("gradcheck")
+
     def reset(self) -> None:
+        """A new session, or none: nothing of the former network stays."""
         self.recorder = HealthRecorder()
         for curve in self.curves.values():
             self.ratio_plot.removeItem(curve)
         self.curves.clear()
-        self.gradcheck_table.hide()
-        self.gradcheck_summary.hide()
+        self._drop_gradcheck()
+        self.layer_choice.blockSignals(True)
+        self.layer_choice.clear()
+        self.layer_choice.blockSignals(False)
+        self.warning.setText("")
+        self.histograms = {}
+        for curve in self.hist_curves.values():
+            curve.setData([], [])
 
     def refresh(self, session, seen: dict[str, dict[str, np.ndarray]] | None = None) -> None:
         if session is None:

@@ -94,6 +94,7 @@ class TensorPanel(QWidget):
         # Not a QLabel: a changing label re-lays out the window every step (see StatusLine); and no word
         # wrap, which would give the panel a height-for-width that the scrolling dock honours.
         self.title = StatusLine(self.tr("No micro-step yet: press Step (F10)"))
+        self.empty_title = self.title.text()
         self.chooser = QComboBox()
         self.chooser.currentTextChanged.connect(self._show_current)
         self.export_button = QPushButton(self.tr("Export CSV…"))
@@ -161,6 +162,11 @@ class TensorPanel(QWidget):
     def _forget(self, *_) -> None:
         self._shown = None
 
+    def _clear(self) -> None:
+        if self.tensors or self._shown is not None:
+            self.set_tensors(self.empty_title, {})
+            self._shown = None
+
     def _on_halt(self, err) -> None:
         self._shown = None
         self.redraw(preferred=err.tensor)  # the tensor that holds the NaN
@@ -173,6 +179,7 @@ class TensorPanel(QWidget):
         c = self.controller
         s, cur = c.session, c.current
         if s is None:
+            self._clear()  # nothing of a former network stays (File > New, a graph that cannot train)
             return
         if c.selected_node is None and cur is not None:
             key = ("step", id(cur))
@@ -189,6 +196,7 @@ class TensorPanel(QWidget):
             return
         node = c.selected_node or _last_trainable(s)
         if node is None:
+            self._clear()
             return
         # Live tensors change while running, so nothing is cached here (the throttle limits the rate).
         name = s.net.names.get(node, node)
