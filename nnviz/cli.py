@@ -98,12 +98,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.save:
         _check_destination(args.save)  # before training: a run must not be lost to a typo in the path
     doc, state = _load(args.file, with_state=True)
-    if args.set:  # --set NAME=VALUE, typed and checked by the settings' specs (nnviz.graph.settings)
-        from nnviz.graph.settings import SettingsError
+    if args.set:  # --set NAME=VALUE or data.NAME=VALUE, typed and checked by their specs (nnviz.data.overrides)
+        from nnviz.data.overrides import DataError, SettingsError, apply_overrides
 
         try:
-            doc.set_training(doc.training.with_(**dict(args.set)))
-        except SettingsError as exc:
+            apply_overrides(doc, args.set)
+        except (SettingsError, DataError) as exc:
             raise CliError(str(exc)) from None
     session = _session(doc, args.seed)
     if args.seed is None:  # a file saved after training continues; another seed starts afresh
@@ -286,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--epochs", type=_positive, help="number of epochs (default: the file's setting)")
     p.add_argument("--seed", type=_seed, help="override the file's seed (0 to 2147483647)")
     p.add_argument("--set", type=_setting, action="append", default=[], metavar="NAME=VALUE",
-                   help="override a training setting, e.g. --set lr=1e-3 --set optimizer=adam")
+                   help="override a training setting or a data option, e.g. --set lr=1e-3 --set data.maxlen=20")
     p.add_argument("--json", action="store_true", help="one JSON object per step, then a final summary line")
     p.add_argument("--save", metavar="OUT", help="save the trained network (with its weights) to OUT")
     p.set_defaults(func=cmd_train)
@@ -326,11 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _setting(text: str) -> tuple[str, Any]:
-    from nnviz.graph.settings import SettingsError, parse_setting
+    from nnviz.data.overrides import DataError, SettingsError, parse_override
 
     try:
-        return parse_setting(text)
-    except SettingsError as exc:
+        return parse_override(text)
+    except (SettingsError, DataError) as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 

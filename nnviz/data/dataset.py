@@ -104,22 +104,26 @@ _WANTS_CONTEXT: set[str] = set()
 # The options each kind reads (besides "kind"): any other key in a spec is a typo, reported with the
 # nearest known name. Kinds registered without keys are not checked.
 SOURCE_KEYS: dict[str, frozenset[str]] = {}
+# The typed options (nnviz.data.options) each kind declared: what `nnviz train --set data.NAME=VALUE` checks.
+SOURCE_OPTIONS: dict[str, dict[str, ParamSpec]] = {}
 MAX_CLASSES = 10_000  # class ids run from 0 to below this
 # Keys any spec may hold besides its kind's options: "real" names the full data set a stand-in represents
 # (nnviz.data.guide_offer); the loaders do not read it.
 COMMON_KEYS = frozenset({"kind", "real"})
 
 
-def register_source(kind: str, keys: tuple[str, ...] | None = None) -> Callable[[Loader], Loader]:
+def register_source(kind: str, keys: tuple[str | ParamSpec, ...] | None = None) -> Callable[[Loader], Loader]:
     """Register fn(spec) -> Dataset, or fn(spec, context: LoadContext) -> Dataset for file readers.
-    keys: every option the source reads, so a misspelled one is reported instead of silently ignored."""
+    keys: every option the source reads, so a misspelled one is reported instead of silently ignored; a
+    typed option as its spec (nnviz.data.options), a path or column by name."""
 
     def wrap(fn: Loader) -> Loader:
         if kind in SOURCES:
             raise ValueError(f"data source {kind!r} is already registered")
         SOURCES[kind] = fn
         if keys is not None:
-            SOURCE_KEYS[kind] = frozenset(keys)
+            SOURCE_KEYS[kind] = frozenset(k if isinstance(k, str) else k.name for k in keys)
+            SOURCE_OPTIONS[kind] = {k.name: k for k in keys if isinstance(k, ParamSpec)}
         if len(inspect.signature(fn).parameters) >= 2:
             _WANTS_CONTEXT.add(kind)
         return fn

@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.data.dataset import DataError, Dataset, opt_int, read_option, register_source, split_spec
-from nnviz.data.options import FLAT
+from nnviz.data.dataset import DataError, Dataset, read_option, register_source, split_spec
+from nnviz.data.options import DIGITS_LIMIT, FLAT, SEED, VAL_SPLIT
 from nnviz.i18n import Message
 from nnviz.resources import resource_path
 
-N_DIGITS = 1797
+N_DIGITS = DIGITS_LIMIT.maximum
 
 
 @lru_cache(maxsize=1)
@@ -44,11 +44,11 @@ def _read_digits() -> tuple[np.ndarray, np.ndarray]:
     return table[:, :64].astype(np.uint8), table[:, 64]
 
 
-@register_source("digits", keys=("flat", "limit", "val_split", "seed"))
+@register_source("digits", keys=(FLAT, DIGITS_LIMIT, VAL_SPLIT, SEED))
 def load_digits(spec: dict[str, Any]) -> Dataset:
     pixels, labels = _read_digits()
     flat = read_option(spec, FLAT)
-    limit = opt_int(spec, "limit", 0, 0, N_DIGITS)
+    limit = read_option(spec, DIGITS_LIMIT)
     x = pixels.astype(np.float64) / 16.0
     x = x if flat else x.reshape(-1, 1, 8, 8)
     y = labels.copy()

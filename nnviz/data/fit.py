@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nnviz.graph.registry import fmt_shape
+from nnviz.graph.registry import BINARY_PROBABILITY, CLASS_PROBABILITIES, REGISTRY, fmt_shape
 from nnviz.graph.settings import LOSSES
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ CLASS_ID_LOSSES = ("cross_entropy", "nll_probs")
 
 def single_input(doc: GraphDocument) -> Node | None:
     """The document's Input node when it has exactly one (else None: the learner has to say which)."""
-    inputs = [n for n in doc.nodes.values() if n.type == "input"]
+    inputs = [n for n in doc.nodes.values() if n.spec.is_source]
     return inputs[0] if len(inputs) == 1 else None
 
 
@@ -36,11 +36,13 @@ def fit_input(doc: GraphDocument, dataset: Dataset) -> tuple[int, ...] | None:
     return tuple(doc.set_param(node.id, "shape", shape))
 
 
-def _activation(node: Node) -> str:
-    """The activation a node ends with: its own type, or the one fused into a Dense/Conv."""
-    if node.type in ("softmax", "sigmoid"):
-        return node.type
-    return str(node.params.get("activation", "none"))
+def _probabilities(node: Node) -> str:
+    """What the node's output is (CLASS_PROBABILITIES, BINARY_PROBABILITY or ""): as its own type says, or
+    as the activation fused into a Dense/Conv does."""
+    if node.spec.capabilities.probabilities or not node.spec.capabilities.fuses_activation:
+        return node.spec.capabilities.probabilities
+    fused = str(node.params.get("activation", "none"))
+    return REGISTRY.get(fused).capabilities.probabilities if fused in REGISTRY else ""
 
 
 def _class_list(dataset: Dataset, limit: int = 4) -> str:
@@ -85,17 +87,17 @@ def check_fit(doc: GraphDocument, dataset: Dataset) -> list[str]:
     out_node = doc.nodes[analysis.outputs[0]]
     out = analysis.shapes[out_node.id]
     who = f"the output layer '{out_node.name}'"
-    act = _activation(out_node)
+    ends = _probabilities(out_node)
     if dataset.task == "classification" and loss in CLASS_ID_LOSSES:
         if out != (k,):
             problems.append(
                 f"The data '{dataset.name}' has {k} classes ({_class_list(dataset)}), but {who} gives "
                 f"{fmt_shape(out)}: it needs {k} units, one score per class.")
-        if loss == "nll_probs" and act != "softmax":
+        if loss == "nll_probs" and ends != CLASS_PROBABILITIES:
             problems.append(
                 f"Cross-entropy on probabilities needs a softmax at the end, but {who} has none: set its "
                 "activation to softmax, or choose cross-entropy on logits.")
-        if loss == "cross_entropy" and act == "softmax":
+        if loss == "cross_entropy" and ends == CLASS_PROBABILITIES:
             problems.append(
                 f"Cross-entropy on logits applies softmax itself, and {who} already ends with softmax, so it "
                 "would be applied twice: remove that softmax, or choose cross-entropy on probabilities.")
@@ -105,11 +107,11 @@ def check_fit(doc: GraphDocument, dataset: Dataset) -> list[str]:
             problems.append(
                 f"Binary cross-entropy needs one output unit (the probability of class '{positive}'), but "
                 f"{who} gives {fmt_shape(out)}: give it 1 unit.")
-        if loss == "bce" and act != "sigmoid":
+        if loss == "bce" and ends != BINARY_PROBABILITY:
             problems.append(
                 f"Binary cross-entropy on probabilities needs a sigmoid at the end, but {who} has none: set "
                 "its activation to sigmoid, or choose binary cross-entropy on logits.")
-        if loss == "bce_logits" and act == "sigmoid":
+        if loss == "bce_logits" and ends == BINARY_PROBABILITY:
             problems.append(
                 f"Binary cross-entropy on logits applies the sigmoid itself, and {who} already ends with a "
                 "sigmoid: remove it, or choose binary cross-entropy on probabilities.")

@@ -21,6 +21,22 @@ STANDARDIZE = ParamSpec("standardize", "bool", False, label="Standardise feature
 # Sentences (shipped or the learner's file) hold out none unless asked (nnviz.data.text).
 TEXT_VAL_SPLIT = replace(VAL_SPLIT, default=0.0)
 
+# The sentences' tokenizer (nnviz.data.text; Keras' Tokenizer and pad_sequences).
+TEXT_LANGUAGE = ParamSpec("language", "choice", "all", "", choices=("all", "en", "zh"), label="Language")
+TEXT_LEVEL = ParamSpec("level", "choice", "words", "Words (Chinese: one character each) or single characters",
+                       choices=("words", "characters"), label="Tokens")
+TEXT_LOWER = ParamSpec("lower", "bool", True, label="Lowercase")
+TEXT_NUM_WORDS = ParamSpec("num_words", "int", 100, "Ids 0 (padding) and 1 (unknown word) included; 0 = every token",
+                           0, 1_000_000, label="Vocabulary (ids)")  # an Embedding's largest vocabulary
+TEXT_MAXLEN = ParamSpec("maxlen", "int", 0, "Each sentence padded or cut to this; 0 = longest", 0, 10_000,
+                        label="Length (ids)")
+TEXT_PADDING = ParamSpec("padding", "choice", "pre", "Zeros in front (Keras) or behind", choices=("pre", "post"),
+                         label="Padding")
+TEXT_TRUNCATING = ParamSpec("truncating", "choice", "pre", "", choices=("pre", "post"), label="Cut long sentences")
+
+# The shipped 8x8 digits (nnviz.data.digits): at most its 1,797 images.
+DIGITS_LIMIT = replace(LIMIT, maximum=1797)
+
 # What a sentence's target is (nnviz.data.text): its label, or at each position the token that follows it,
 # for a model that writes text (issue 16's causal character model and Train > Sample).
 TEXT_PREDICT = ParamSpec("predict", "choice", "label",
@@ -44,4 +60,5 @@ def with_default(option: ParamSpec, default: object) -> ParamSpec:
 
 # Every option above, for the checks that the form and the loaders follow them.
 ALL = (SEED, VAL_SPLIT, TEXT_VAL_SPLIT, TEXT_PREDICT, LIMIT, FLAT, STANDARDIZE, POINTS_N, POINTS_NOISE, CELLS, SHAPES_N,
-       SHAPES_NOISE)
+       SHAPES_NOISE, TEXT_LANGUAGE, TEXT_LEVEL, TEXT_LOWER, TEXT_NUM_WORDS, TEXT_MAXLEN, TEXT_PADDING, TEXT_TRUNCATING,
+       DIGITS_LIMIT)

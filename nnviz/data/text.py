@@ -38,19 +38,28 @@ from nnviz.data.dataset import (
     Dataset,
     LoadContext,
     class_ids,
-    opt_int,
     read_option,
     register_source,
     split,
 )
 from nnviz.data.files import read_file
-from nnviz.data.options import SEED, TEXT_PREDICT, TEXT_VAL_SPLIT
+from nnviz.data.options import (
+    SEED,
+    TEXT_LANGUAGE,
+    TEXT_LEVEL,
+    TEXT_LOWER,
+    TEXT_MAXLEN,
+    TEXT_NUM_WORDS,
+    TEXT_PADDING,
+    TEXT_PREDICT,
+    TEXT_TRUNCATING,
+    TEXT_VAL_SPLIT,
+)
 from nnviz.i18n import Message, mark
 
 PAD, OOV = 0, 1
 MAX_TEXT_BYTES = 256 * 2**20
-MAX_LENGTH = 10_000  # tokens a sentence is padded or cut to (the data panel's maximum too)
-MAX_VOCABULARY = 1_000_000  # an Embedding's largest vocabulary
+MAX_LENGTH = TEXT_MAXLEN.maximum  # tokens a sentence is padded or cut to
 # CJK ideographs (with extensions A and compatibility), kana, and Hangul syllables.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:'[^\W_{_CJK}]+)*")
@@ -197,14 +206,14 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
     # A relative path is relative to the .nnviz file's folder (the context's base_dir).
     path = (context or LoadContext()).path(spec, what="CSV of (text, label) rows") if spec.get("path") \
         else shipped_corpus_path()
-    texts, labels = read_labelled_csv(path, str(spec.get("language", "all")))
-    num_words = opt_int(spec, "num_words", 100, 0, MAX_VOCABULARY) or None
+    texts, labels = read_labelled_csv(path, read_option(spec, TEXT_LANGUAGE))
+    num_words = read_option(spec, TEXT_NUM_WORDS) or None
     if num_words == 1:
         raise DataError(Message(
             "data option 'num_words' counts padding and the unknown word too: give at least 2, or 0 for every token"))
-    maxlen = opt_int(spec, "maxlen", 0, 0, MAX_LENGTH) or None
+    maxlen = read_option(spec, TEXT_MAXLEN) or None
     val_split, seed = read_option(spec, TEXT_VAL_SPLIT), read_option(spec, SEED)
-    tok = Tokenizer(num_words, str(spec.get("level", "words")), bool(spec.get("lower", True))).fit(texts)
+    tok = Tokenizer(num_words, read_option(spec, TEXT_LEVEL), read_option(spec, TEXT_LOWER)).fit(texts)
     sequences = tok.texts_to_sequences(texts)
     length = maxlen or max((len(s) for s in sequences), default=0)
     if length > MAX_LENGTH:
@@ -218,8 +227,8 @@ def load_text(spec: dict[str, Any], context: LoadContext | None = None) -> tuple
             mark("lower maxlen"), DataError)
     next_token = read_option(spec, TEXT_PREDICT) == "next_token"
     # Next-token targets need one token more than the window: the window's last token has a successor.
-    ids = pad_sequences(sequences, length + next_token, str(spec.get("padding", "pre")),
-                        str(spec.get("truncating", "pre")))
+    ids = pad_sequences(sequences, length + next_token, read_option(spec, TEXT_PADDING),
+                        read_option(spec, TEXT_TRUNCATING))
     if next_token:
         ids, y = next_token_targets(ids)
         class_names = [tok.index_word().get(i, "<oov>") for i in range(tok.vocabulary_size)]
@@ -242,8 +251,8 @@ def next_token_targets(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-@register_source("text", keys=("path", "language", "level", "lower", "num_words", "maxlen", "padding",
-                               "truncating", "val_split", "seed", "predict"))
+@register_source("text", keys=("path", TEXT_LANGUAGE, TEXT_LEVEL, TEXT_LOWER, TEXT_NUM_WORDS, TEXT_MAXLEN,
+                               TEXT_PADDING, TEXT_TRUNCATING, TEXT_VAL_SPLIT, SEED, TEXT_PREDICT))
 def load_text_dataset(spec: dict[str, Any], context: LoadContext) -> Dataset:
     return load_text(spec, context)[0]
 
@@ -253,8 +262,8 @@ def token_problems(doc: Any, dataset: Dataset) -> list[str]:
     """Sentences for the data panel when an Embedding fed straight from the Input cannot look up the
     data's values: fractions, negative ids, or ids beyond its vocabulary (nnviz.data.fit.check_fit)."""
     problems: list[str] = []
-    lookups = [node for node in doc.nodes.values() if node.type == "embedding"
-               and any(doc.nodes[e.src].type == "input" for e in doc.inputs_of(node.id))]
+    lookups = [node for node in doc.nodes.values() if node.spec.capabilities.token_ids
+               and any(doc.nodes[e.src].spec.is_source for e in doc.inputs_of(node.id))]
     if not lookups:
         return problems  # the session asks this of every network: no copy of the data unless it matters
     x = np.concatenate([np.ravel(dataset.x_train), np.ravel(dataset.x_val)])

@@ -162,7 +162,7 @@ class GraphDocument:
             node_id = self._fresh_id()
         elif node_id in self.nodes:
             raise GraphEditError(Message("a node with id {node_id!r} already exists", node_id=node_id))
-        name = self._check_name(name, None) if name is not None else self._fresh_name(spec.name_stem)
+        name = self._check_name(name, None) if name is not None else self._fresh_name(spec)
         node = Node(node_id, type_key, name, values, _pos(pos), dict(weights or {}))
         self.nodes[node_id] = node
         self._bump_id(node_id)
@@ -326,10 +326,11 @@ class GraphDocument:
         if match:
             self._next_id = max(self._next_id, int(match.group(1)) + 1)
 
-    def _fresh_name(self, stem: str) -> str:
+    def _fresh_name(self, spec: LayerSpec) -> str:
+        stem = spec.name_stem
         taken = {n.name for n in self.nodes.values()}
-        if stem == "input" and "input" not in taken:
-            return "input"
+        if spec.is_source and stem not in taken:
+            return stem  # the first Input is just "input"; layers are numbered: dense_1, dense_2
         i = 1
         while f"{stem}_{i}" in taken:
             i += 1

@@ -41,6 +41,8 @@ def _no_weights(in_shapes: list[Shape], params: dict[str, Any]) -> dict[str, Sha
 # What a layer type's neuron view role is (Capabilities.neuron_view).
 NEURON_UNITS = "units"  # its output is drawn as a column of neurons (Input, Dense)
 NEURON_ELEMENTWISE = "elementwise"  # applied neuron by neuron, drawn inside the neurons (activations)
+CLASS_PROBABILITIES = "classes"  # its outputs are probabilities over the classes, summing to 1 (softmax)
+BINARY_PROBABILITY = "binary"  # each output is the probability of class 1 (sigmoid)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,11 @@ class Capabilities:
     batch_statistics: bool = False
     # NEURON_UNITS, NEURON_ELEMENTWISE, or "" for a layer the neuron view cannot draw.
     neuron_view: str = ""
+    # CLASS_PROBABILITIES, BINARY_PROBABILITY, or "": what its output is, for the check that the output
+    # layer suits the loss (nnviz.data.fit; a Dense or Conv2D ends in what its fused activation gives).
+    probabilities: str = ""
+    # Its input is token ids: whole numbers below its vocabulary (Embedding; nnviz.data.text checks the data).
+    token_ids: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,8 @@ class LayerSpec:
         if self.capabilities.fuses_activation != any(p.name == "activation" for p in self.params):
             raise ValueError(f"layer type {self.key!r}: fuses_activation must be set exactly when it has an "
                              "'activation' parameter")
+        if self.capabilities.probabilities not in ("", CLASS_PROBABILITIES, BINARY_PROBABILITY):
+            raise ValueError(f"{self.key}: unknown probabilities capability {self.capabilities.probabilities!r}")
         if self.capabilities.neuron_view not in ("", NEURON_UNITS, NEURON_ELEMENTWISE):
             raise ValueError(f"layer type {self.key!r}: unknown neuron_view {self.capabilities.neuron_view!r}")
 

@@ -8,7 +8,14 @@ under the same key.
 from __future__ import annotations
 
 from nnviz.graph.params import ParamSpec
-from nnviz.graph.registry import NEURON_ELEMENTWISE, Capabilities, LayerSpec, register
+from nnviz.graph.registry import (
+    BINARY_PROBABILITY,
+    CLASS_PROBABILITIES,
+    NEURON_ELEMENTWISE,
+    Capabilities,
+    LayerSpec,
+    register,
+)
 
 # key: (label, description, parameters)
 ACTIVATION_TYPES: dict[str, tuple[str, str, tuple[ParamSpec, ...]]] = {
@@ -28,10 +35,14 @@ ACTIVATION_TYPES: dict[str, tuple[str, str, tuple[ParamSpec, ...]]] = {
     "softmax": ("Softmax", "Turns scores into probabilities that sum to 1 (over the last axis)", ()),
 }
 
+# The activations whose outputs are probabilities (what the check of the output layer against the loss asks).
+PROBABILITIES = {"softmax": CLASS_PROBABILITIES, "sigmoid": BINARY_PROBABILITY}
+
 # What Dense and Conv2D may fuse: every activation but the identity ("none" says the same).
 FUSABLE_ACTIVATIONS = ("none", *(key for key in ACTIVATION_TYPES if key != "identity"))
 
 for _key, (_label, _description, _params) in ACTIVATION_TYPES.items():
     register(LayerSpec(key=_key, label=_label, category="Activations", stem=_key, description=_description,
                        params=_params, infer=lambda in_shapes, p: in_shapes[0],
-                       capabilities=Capabilities(neuron_view=NEURON_ELEMENTWISE)))
+                       capabilities=Capabilities(neuron_view=NEURON_ELEMENTWISE,
+                                                 probabilities=PROBABILITIES.get(_key, ""))))

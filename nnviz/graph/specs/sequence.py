@@ -53,6 +53,7 @@ register(LayerSpec(
     ),
     infer=_embedding_out,
     weight_shapes=lambda in_shapes, p: {"weight": (p["num_embeddings"], p["embedding_dim"])},
+    capabilities=Capabilities(token_ids=True),
 ))
 
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from nnviz.data.generated import GENERATORS
 from nnviz.data.options import (
     CELLS,
+    DIGITS_LIMIT,
     FLAT,
     POINTS_N,
     POINTS_NOISE,
@@ -21,7 +22,14 @@ from nnviz.data.options import (
     SHAPES_N,
     SHAPES_NOISE,
     STANDARDIZE,
+    TEXT_LANGUAGE,
+    TEXT_LEVEL,
+    TEXT_LOWER,
+    TEXT_MAXLEN,
+    TEXT_NUM_WORDS,
+    TEXT_PADDING,
     TEXT_PREDICT,
+    TEXT_TRUNCATING,
     TEXT_VAL_SPLIT,
     VAL_SPLIT,
 )
@@ -64,16 +72,9 @@ FILE_SPLIT = SPLIT
 TEXT_SPLIT = (option(TEXT_VAL_SPLIT, kind="percent"), option(SEED))
 LIMIT = option(LIMIT_OPTION)
 # The tokenizer's settings (nnviz.data.text; defaults as there).
-TEXT = (Field("language", "choice", "all", "Language", choices=("all", "en", "zh")),
-        Field("level", "choice", "words", "Tokens", choices=("words", "characters"),
-              tip="Words (Chinese: one character each) or single characters"),
-        Field("lower", "bool", True, "Lowercase"),
-        Field("num_words", "int", 100, "Vocabulary (ids)", 0, 10**6,
-              tip="Ids 0 (padding) and 1 (unknown word) included; 0 = every token"),
-        Field("maxlen", "int", 0, "Length (ids)", 0, 10_000, tip="Each sentence padded or cut to this; 0 = longest"),
-        Field("padding", "choice", "pre", "Padding", choices=("pre", "post"), tip="Zeros in front (Keras) or behind"),
-        Field("truncating", "choice", "pre", "Cut long sentences", choices=("pre", "post")),
-        option(TEXT_PREDICT))
+TEXT = (option(TEXT_LANGUAGE), option(TEXT_LEVEL), option(TEXT_LOWER), option(TEXT_NUM_WORDS), option(TEXT_MAXLEN),
+        option(TEXT_PADDING), option(TEXT_TRUNCATING), option(TEXT_PREDICT))
+
 
 def without_implicit_defaults(spec: dict[str, Any], fields: tuple[Field, ...], old: dict[str, Any]) -> dict[str, Any]:
     """The form's spec without the data options at their default that the document's spec of the same kind
@@ -90,7 +91,7 @@ CHOICES: list[tuple[str, dict[str, Any], tuple[Field, ...]]] = [
        POINTS + ((option(CELLS),) if key == "checkerboard" else ()))
       for key, g in GENERATORS.items()],
     ("Handwritten digits 8x8 (1,797 images)", {"kind": "digits"},
-     (option(FLAT, "As flat vectors (64,)"), *SPLIT)),
+     (option(FLAT, "As flat vectors (64,)"), option(DIGITS_LIMIT), *SPLIT)),
     ("Colour shapes 3x32x32 (10 classes)", {"kind": "shapes"},
      (option(SHAPES_N), option(SHAPES_NOISE), *SPLIT)),
     ("Sentences (English/Chinese sentiment)", {"kind": "text"},

@@ -352,7 +352,7 @@ class DataPanel(QWidget):
         return None
 
     def _follow_input(self, ds: Dataset) -> None:
-        inputs = [n for n in self.document.nodes.values() if n.type == "input"]
+        inputs = [n for n in self.document.nodes.values() if n.spec.is_source]
         shape = tuple(int(d) for d in ds.sample_shape)
         if len(inputs) == 1 and tuple(inputs[0].params["shape"]) != shape:
             self.controller.set_param(inputs[0].id, "shape", shape)
