@@ -10,7 +10,7 @@ import pytest
 
 from nnviz.export.layer_types import FACETS, layer_type, layer_types, missing_facets
 from nnviz.graph.params import ParamSpec
-from nnviz.graph.registry import REGISTRY, Capabilities, LayerSpec, all_specs
+from nnviz.graph.registry import REGISTRY, Capabilities, LayerSpec, all_specs, get_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,12 +116,29 @@ def test_a_layer_that_draws_random_numbers_says_so():
             assert kind.capabilities.random_masks, kind.key
 
 
-def test_an_activation_is_one_entry_at_each_level():
+def test_an_activation_is_one_entry_and_its_maths():
+    """Every facet of an activation that is data is its one ACTIVATION_TYPES entry (spec, formula symbol and
+    rule, PyTorch module and calls); the NumPy maths is the engine's MATHS entry. A key with one and not the
+    other is named."""
+    from nnviz.engine import formula_activation
     from nnviz.engine.activations import MATHS
     from nnviz.export.emit_one_to_one import ONE_TO_ONE
     from nnviz.graph.specs.activations import ACTIVATION_TYPES
 
     activations = {s.key for s in all_specs() if s.is_activation}
-    assert set(ACTIVATION_TYPES) == activations == set(MATHS)
-    assert activations < set(ONE_TO_ONE)
+    assert set(ACTIVATION_TYPES) == activations
+    assert not activations - set(MATHS), f"no NumPy maths in engine/activations.py MATHS for {activations - set(MATHS)}"
+    assert not set(MATHS) - activations, f"maths without an ACTIVATION_TYPES entry: {set(MATHS) - activations}"
+    for key, kind in ACTIVATION_TYPES.items():  # the other levels read the entry, they hold no copy
+        assert ONE_TO_ONE[key].module == kind.torch and ONE_TO_ONE[key].functions == kind.functions
+        assert formula_activation.symbol(key) == kind.symbol
+        assert get_spec(key).params == kind.params
     assert {layer_type(k).emitter for k in ONE_TO_ONE} == {layer_type("relu").emitter}  # one emitter for all
+
+
+def test_an_activation_entry_without_maths_is_named(monkeypatch):
+    from nnviz.engine import activations
+
+    monkeypatch.delitem(activations.MATHS, "elu")
+    with pytest.raises(AssertionError, match="elu"):
+        test_an_activation_is_one_entry_and_its_maths()

@@ -14,27 +14,21 @@ import numpy as np
 
 from nnviz.engine import activations
 from nnviz.engine.formula_text import MAX_UNIT_LINES, Context, fmt_array, fmt_number, sub, term
+from nnviz.graph.specs.activations import ACTIVATION_TYPES  # each one's symbol and derivative rule
 
-SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU",
-          "gelu": "GELU", "softmax": "softmax", "identity": "id"}
-KEYS = frozenset(SYMBOL)
+KEYS = frozenset(ACTIVATION_TYPES)
 
 
 def symbol(key: str) -> str:
-    return SYMBOL.get(key, key)
+    kind = ACTIVATION_TYPES.get(key)
+    return kind.symbol if kind is not None and kind.symbol else key
 
 
 def derivative_rule(key: str, arg: str = "z") -> str:
     """f'(arg) as a rule, for z (a fused activation) or x (an activation node)."""
-    rule = {
-        "sigmoid": "f'(z) = σ(z)(1 − σ(z)) = a(1 − a)",
-        "tanh": "f'(z) = 1 − tanh²(z) = 1 − a²",
-        "relu": "f'(z) = 1 if z > 0 else 0",
-        "leaky_relu": "f'(z) = 1 if z > 0 else slope",
-        "elu": "f'(z) = 1 if z > 0 else a + α",
-        "gelu": "f'(z) = Φ(z) + z·φ(z)",
-        "identity": "f'(z) = 1",
-    }[key]
+    rule = ACTIVATION_TYPES[key].derivative
+    if not rule:  # softmax: its backward is a Jacobian product, written by backward_rule
+        raise KeyError(key)
     return rule.replace("z", arg)
 
 

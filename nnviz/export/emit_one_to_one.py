@@ -16,6 +16,7 @@ from nnviz.export.errors import ExportError
 from nnviz.export.import_rules import Converted, Site, function_rule, method_rule, module_rule
 from nnviz.export.registry import EmitContext, Emitted, literal, register_emitter
 from nnviz.graph.registry import get_spec
+from nnviz.graph.specs.activations import ACTIVATION_TYPES
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,9 @@ class TorchTwin:
 
 
 ONE_TO_ONE: dict[str, TorchTwin] = {
-    "identity": TorchTwin("Identity"),
-    "relu": TorchTwin("ReLU", "F.relu", ("torch.relu", "torch.nn.functional.relu"), ("relu",)),
-    "leaky_relu": TorchTwin("LeakyReLU", "F.leaky_relu", ("torch.nn.functional.leaky_relu",)),
-    "elu": TorchTwin("ELU", "F.elu", ("torch.nn.functional.elu",)),
-    "gelu": TorchTwin("GELU", "F.gelu", ("torch.nn.functional.gelu",)),
-    "sigmoid": TorchTwin("Sigmoid", "torch.sigmoid", ("torch.sigmoid", "torch.nn.functional.sigmoid"),
-                         ("sigmoid",)),
-    "tanh": TorchTwin("Tanh", "torch.tanh", ("torch.tanh", "torch.nn.functional.tanh"), ("tanh",)),
-    "softmax": TorchTwin("Softmax", "F.softmax", ("torch.softmax", "torch.nn.functional.softmax"), ("softmax",),
-                         fixed={"dim": -1}, why="nnviz applies softmax over the last axis only"),
+    # Every activation, from its one entry in nnviz/graph/specs/activations.py.
+    **{key: TorchTwin(a.torch, a.functional, a.functions, a.methods, fixed=dict(a.fixed), why=a.why)
+       for key, a in ACTIVATION_TYPES.items()},
     "dropout": TorchTwin("Dropout", functions=("torch.nn.functional.dropout",)),
     "flatten": TorchTwin("Flatten", functions=("torch.flatten",), methods=("flatten",),
                          fixed={"start_dim": 1, "end_dim": -1}, call_defaults={"end_dim": -1},
