@@ -853,8 +853,36 @@
         <translation>用中心有限差分逐一核对每个梯度</translation>
     </message>
     <message>
+        <source>Gradients vanishing: mean |gradient| / mean |weight| = %1</source>
+        <translation>梯度消失：平均 |梯度| / 平均 |权重| = %1</translation>
+    </message>
+    <message>
+        <source>Gradients exploding: mean |gradient| / mean |weight| = %1</source>
+        <translation>梯度爆炸：平均 |梯度| / 平均 |权重| = %1</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos;: gradients vanishing (ratio %2)</source>
+        <translation>“%1”：梯度消失（比值 %2）</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos;: gradients exploding (ratio %2)</source>
+        <translation>“%1”：梯度爆炸（比值 %2）</translation>
+    </message>
+    <message>
         <source>Gradient check failed: %s</source>
         <translation>梯度检验失败：%s</translation>
+    </message>
+    <message>
+        <source>Gradient check (backprop vs finite differences, float64):</source>
+        <translation>梯度检验（反向传播对比有限差分，float64）：</translation>
+    </message>
+    <message>
+        <source>%1: %2, worst %3 of the allowed difference</source>
+        <translation>%1：%2，最大差异为允许差异的 %3</translation>
+    </message>
+    <message>
+        <source>, skipped %1</source>
+        <translation>，跳过 %1</translation>
     </message>
     <message>
         <source>Gradient check: %s</source>

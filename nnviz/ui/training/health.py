@@ -177,9 +177,19 @@ class HealthPanel(QWidget):
             if nid in warnings:
                 kind, ratio = warnings[nid]
                 self.badges.set_badge(nid, "health", "↓" if kind == "vanishing" else "↑",
-                                      f"Gradients {kind}: mean |gradient| / mean |weight| = {ratio:.2g}")
+                                      self._kind_text(kind, ratio, "badge"))
             elif self.badges.has(nid, "health"):
                 self.badges.set_badge(nid, "health", None)
+
+    def _kind_text(self, kind: str, ratio: float, form: str) -> str:
+        """A vanishing or exploding verdict in the UI's language: the node's badge tooltip, or a line of the
+        panel's warning with %1 left for the layer's name."""
+        texts = {("vanishing", "badge"): self.tr("Gradients vanishing: mean |gradient| / mean |weight| = %1"),
+                 ("exploding", "badge"): self.tr("Gradients exploding: mean |gradient| / mean |weight| = %1"),
+                 ("vanishing", "line"): self.tr("'%1': gradients vanishing (ratio %2)"),
+                 ("exploding", "line"): self.tr("'%1': gradients exploding (ratio %2)")}
+        text = texts[(kind, form)]
+        return text.replace("%1" if form == "badge" else "%2", f"{ratio:.2g}")
 
     def run_gradcheck(self):
         """Finite differences against the analytic gradients at the current weights, in float64; the
@@ -202,9 +212,11 @@ class HealthPanel(QWidget):
         for t in report.tensors:
             by_node.setdefault(t.node, []).append(t)
         for nid, ts in by_node.items():
-            tip = "Gradient check (backprop vs finite differences, float64):\n" + "\n".join(
-                f"{t.param}: {t.coverage()}, worst {t.worst:.2g} of the allowed difference"
-                + (f", skipped {t.skipped()}" if t.skipped() else "") + ("" if t.ok else " FAIL") for t in ts)
+            tip = self.tr("Gradient check (backprop vs finite differences, float64):") + "\n" + "\n".join(
+                self.tr("%1: %2, worst %3 of the allowed difference").replace("%1", t.param).replace(
+                    "%2", t.coverage()).replace("%3", f"{t.worst:.2g}")
+                + (self.tr(", skipped %1").replace("%1", t.skipped()) if t.skipped() else "")
+                + ("" if t.ok else " " + self.tr("FAIL")) for t in ts)
             self.badges.set_badge(nid, "gradcheck", "✓" if all(t.ok for t in ts) else "✗", tip)
         if report.problem():
             c.message.emit(self.tr("Gradient check: %s") % report.problem())
@@ -248,7 +260,7 @@ class HealthPanel(QWidget):
             self.curves[nid].setData(np.asarray(self.recorder.steps[nid], dtype=float),
                                      np.asarray(self.recorder.ratios[nid], dtype=float))
         warnings = self.recorder.warnings()
-        self.warning.setText("\n".join(f"'{names.get(nid, nid)}': gradients {kind} (ratio {ratio:.2g})"
+        self.warning.setText("\n".join(self._kind_text(kind, ratio, "line").replace("%1", names.get(nid, nid))
                                         for nid, (kind, ratio) in warnings.items()))
         self._refresh_histograms(session, seen or {})
 
