@@ -41,7 +41,7 @@ def test_the_limit_the_issue_found_twice_is_now_one():
     limits = [f for _, f in _form_fields() if f.key == "limit"]
     # One definition; the shipped digits only narrow its maximum to the 1,797 images there are.
     assert limits and all(f.source in (options.LIMIT, options.DIGITS_LIMIT) for f in limits)
-    assert options.DIGITS_LIMIT == replace(options.LIMIT, maximum=1797)
+    assert replace(options.LIMIT, maximum=1797) == options.DIGITS_LIMIT
     assert (options.LIMIT.default, options.LIMIT.maximum) == (0, 100_000_000)
     assert read_option({}, options.LIMIT) == 0
     assert read_option({"limit": 100_000_000}, options.LIMIT) == 100_000_000

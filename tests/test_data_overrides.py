@@ -53,7 +53,7 @@ def test_set_data_option_is_typed_by_its_spec():
                           ("data.colour=red", "no option 'colour' to set; its options: language, level, lower")):
         with pytest.raises(DataError, match=message):
             apply_overrides(text_doc(), [parse_override(text)])
-    with pytest.raises(DataError, match="is not data.NAME=VALUE"):
+    with pytest.raises(DataError, match=r"is not data\.NAME=VALUE"):
         parse_override("data.maxlen")
 
 

@@ -99,7 +99,8 @@ class LayerSpec:
             raise ValueError(f"layer type {self.key!r}: fuses_activation must be set exactly when it has an "
                              "'activation' parameter")
         if self.capabilities.probabilities not in ("", CLASS_PROBABILITIES, BINARY_PROBABILITY):
-            raise ValueError(f"{self.key}: unknown probabilities capability {self.capabilities.probabilities!r}")
+            raise ValueError(f"layer type {self.key!r}: unknown probabilities capability "
+                             f"{self.capabilities.probabilities!r}")
         if self.capabilities.neuron_view not in ("", NEURON_UNITS, NEURON_ELEMENTWISE):
             raise ValueError(f"layer type {self.key!r}: unknown neuron_view {self.capabilities.neuron_view!r}")
 
