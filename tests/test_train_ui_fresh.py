@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from nnviz.io import load
 from nnviz.ui.shell.main_window import MainWindow
@@ -100,7 +101,9 @@ def assert_shows_the_current_session(win) -> None:
     assert panels.active.node is None
 
 
-def test_file_new_leaves_nothing_of_the_old_network(window):
+def test_file_new_leaves_nothing_of_the_old_network(monkeypatch, window):
+    # New asks whether to save the trained weights first: the learner discards them.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     train_and_fill_every_panel(window)
     window.files.new()
     assert window.training.session is None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnviz.io import load
 from nnviz.ui.shell.main_window import MainWindow
@@ -61,7 +61,9 @@ def window(qtbot, tmp_path):
     win.deleteLater()
 
 
-def test_a_throwaway_panel_follows_training_without_any_hub_edit(window, qtbot):
+def test_a_throwaway_panel_follows_training_without_any_hub_edit(monkeypatch, window, qtbot):
+    # New asks whether to save the trained weights first: the learner discards them.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     log = StepLog()
     log.follow(window.training_panels.training)
     dock = window.add_dock(log, "Step log")
