@@ -1266,6 +1266,10 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Reset Layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
         <source>&amp;Revert</source>
         <translation>还原(&amp;R)</translation>
     </message>
@@ -1356,6 +1360,10 @@
     <message>
         <source>Open a .nnviz file</source>
         <translation>打开 .nnviz 文件</translation>
+    </message>
+    <message>
+        <source>Put every panel back where it was at first start</source>
+        <translation>把每个面板放回首次启动时的位置</translation>
     </message>
     <message>
         <source>PyTorch code</source>

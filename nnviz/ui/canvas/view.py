@@ -36,6 +36,11 @@ class GraphView(QGraphicsView):
         self._pan_from: QPointF | None = None
         self._space = False
         self._drop_edge: EdgeItem | None = None
+        # True while the view shows the whole network as fit_all left it: a resize (the window settling,
+        # a panel opening) or an edit that leaves a layer outside the view fits again. A zoom or a pan by
+        # the learner ends it.
+        self.fitted = True
+        scene.refreshed.connect(self._after_edit)
 
     # ------------------------------------------------------------ zoom and pan
     @property
@@ -43,29 +48,61 @@ class GraphView(QGraphicsView):
         return self.transform().m11()
 
     def zoom_by(self, factor: float) -> None:
+        self.fitted = False
+        self._scale_by(factor)
+
+    def _scale_by(self, factor: float) -> None:
         factor = max(MIN_ZOOM / self.zoom, min(MAX_ZOOM / self.zoom, factor))
         self.scale(factor, factor)
 
     def reset_zoom(self) -> None:
+        self.fitted = False
         self.resetTransform()
+
+    def network_rect(self) -> QRectF:
+        """The scene rectangle the layers cover (empty without layers)."""
+        rect = QRectF()
+        for item in self.graph_scene.node_items.values():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def visible_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def show_node(self, node_id: str) -> None:
+        """Bring a layer into view (the active one while stepping) without changing the zoom."""
+        item = self.graph_scene.node_items.get(node_id)
+        if item is not None and not self.visible_rect().contains(item.sceneBoundingRect()):
+            was = self.fitted
+            self.ensureVisible(item, 40, 40)
+            self.fitted = was and self.visible_rect().contains(self.network_rect())
+
+    def _after_edit(self) -> None:
+        # Undo, Auto Layout, an insert, a paste: when a layer ended up outside the view, show all again.
+        rect = self.network_rect()
+        if not rect.isEmpty() and not self.visible_rect().contains(rect):
+            self.fit_all()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.fitted:
+            self.fit_all()
 
     def fit_all(self) -> None:
         """Show every node, at most at 100 % so a tiny graph is not blown up."""
-        items = list(self.graph_scene.node_items.values())
-        if not items:
+        self.fitted = True
+        rect = self.network_rect()
+        if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0, 0)
             return
-        rect = items[0].sceneBoundingRect()
-        for item in items[1:]:
-            rect = rect.united(item.sceneBoundingRect())
         rect.adjust(-40, -40, 40, 40)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.0:
             self.resetTransform()
             self.centerOn(rect.center())
         elif self.zoom < MIN_ZOOM:
-            self.zoom_by(MIN_ZOOM / self.zoom)
+            self._scale_by(MIN_ZOOM / self.zoom)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0
@@ -86,6 +123,8 @@ class GraphView(QGraphicsView):
         super().keyReleaseEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._space or event.button() == Qt.MouseButton.MiddleButton:
+            self.fitted = False  # the learner moves the view: leave it where they put it
         if event.button() == Qt.MouseButton.MiddleButton:
             self._pan_from = event.position()
             self.setCursor(Qt.CursorShape.ClosedHandCursor)

@@ -54,10 +54,24 @@ def run_gui(file: str | None = None, *, screenshot: str | None = None, steps: in
     if screenshot:
         status = _screenshot(app, window, screenshot, steps, size)
         return 1 if guard is not None and guard.refused else status
-    window.show()
+    _show_fitted(window)
     if guard is None:  # with nobody at the screen there is nobody to ask about a recovered file
         window.offer_recovery()
     return app.exec()
+
+
+def _show_fitted(window) -> None:
+    """Show the window; the first time (no saved geometry) sized for the screen it opens on, so that on a
+    1280x800 screen the frame does not push the status bar off the bottom."""
+    if window.settings.value("window/geometry") is None and window.screen() is not None:
+        from nnviz.ui.shell.dock_layout import first_geometry
+
+        rect, maximised = first_geometry(window.screen().availableGeometry())
+        if maximised:
+            window.showMaximized()
+            return
+        window.setGeometry(rect)
+    window.show()
 
 
 class HeadlessDialogs:

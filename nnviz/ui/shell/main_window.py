@@ -23,17 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QApplication,
+    QComboBox,
     QDockWidget,
     QFrame,
     QMainWindow,
     QMenu,
     QMessageBox,
     QScrollArea,
-    QTabBar,
     QToolBar,
     QUndoView,
     QWidget,
@@ -48,6 +49,7 @@ from nnviz.ui.canvas.palette import Palette
 from nnviz.ui.canvas.scene import GraphScene
 from nnviz.ui.canvas.view import GraphView
 from nnviz.ui.data.data_panel import DataPanel
+from nnviz.ui.shell import dock_layout
 from nnviz.ui.shell.file_actions import FileActions
 from nnviz.ui.shell.problems import ProblemsPanel
 from nnviz.ui.shell.recovery import DEFAULT_INTERVAL_S, Autosaver, default_recovery_dir, find_recoverable
@@ -64,6 +66,16 @@ MENUS = ("&File", "&Edit", "&View", "&Train", "&Help")
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def _narrow_combos(panel: QWidget) -> None:
+    """A docked panel's choice boxes take the width of their column, not of their longest entry (the list
+    that drops down shows each entry whole): one long loss name would otherwise make a whole settings form
+    scroll sideways in a 360-pixel column."""
+    for combo in panel.findChildren(QComboBox):
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
+        QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))  # drops the cached minimum size
 
 
 def app_settings() -> QSettings:
@@ -129,8 +141,7 @@ class MainWindow(QMainWindow):
         self.controller.refused.connect(lambda message: self.status(message, 10000))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.problems.nodeActivated.connect(self.select_node)
-        # Problems share a tab group with other panels: bring them to the front when something breaks.
-        self.problems.problemsChanged.connect(lambda bad: bad and self.problems_dock.raise_())
+        self.problems.problemsChanged.connect(self._problems_changed)
         self.palette.activated.connect(lambda key: self.canvas.drop_layer(key, self.canvas.centre_of_view()))
         self.undo_stack.cleanChanged.connect(lambda clean: self.update_title())
         self.document.subscribe(self._on_change)
@@ -145,6 +156,8 @@ class MainWindow(QMainWindow):
         # The training side's panels; their controller (the session's owner) is `training`.
         self.training_panels = attach_training(self) if training else None
         self.training = self.training_panels.controller if self.training_panels is not None else None
+        if self.training is not None:
+            self.training.stepped.connect(lambda view: self.show_step_panels())
         self.export_actions: ExportActions | None = None
         self.help_actions: HelpActions | None = None
         self.start_page: StartPageEntry | None = None
@@ -167,6 +180,7 @@ class MainWindow(QMainWindow):
         # the visible title is translated (packaging/check_tr.py hands add_dock's titles to lupdate).
         dock = QDockWidget(self.tr(title), self)
         dock.setObjectName("dock_" + "".join(ch for ch in title.lower() if ch.isalnum()))
+        _narrow_combos(widget)
         if scroll and not isinstance(widget, QAbstractScrollArea):
             # A tall or wide panel scrolls inside its dock instead of forcing the window past the screen.
             scroller = QScrollArea()
@@ -326,23 +340,6 @@ class MainWindow(QMainWindow):
         self.help_actions = install_help(self, first_run=first_run)
         self.start_page = install_start_page(self, self.files.open_example, self.help_actions, first_run=first_run)
 
-    def _arrange_docks(self) -> None:
-        """First-show layout of this window's own docks (panels added by others arrange themselves)."""
-        self.inspector_dock.raise_()
-        self.problems_dock.raise_()
-        QTimer.singleShot(0, self._group_inspector)  # after panels that lay themselves out on first show
-
-    def _group_inspector(self) -> None:
-        """Put the Inspector in the right column's tab group (beside the training settings) so that it
-        gets the column's height on a 1280x800 screen instead of a sliver above the other panels."""
-        partner = next((d for d in self.findChildren(QDockWidget) if d is not self.inspector_dock
-                        and self.dockWidgetArea(d) == RIGHT and not d.isFloating() and d.isVisible()
-                        and "settings" in d.objectName()), None)
-        if partner is not None and self.dockWidgetArea(self.inspector_dock) == RIGHT:
-            self.tabifyDockWidget(partner, self.inspector_dock)
-            self._start_dock().raise_()
-        self._readable_tabs()
-
     def _start_dock(self) -> QDockWidget:
         """The right column's front tab at start: the decision boundary when the data is 2-D
         classification (what a learner watches first on such data), else the Inspector."""
@@ -353,11 +350,41 @@ class MainWindow(QMainWindow):
             return boundary
         return self.inspector_dock
 
-    def _readable_tabs(self) -> None:
-        # Dock tab titles are short; show them whole and scroll the tab bar rather than eliding to "I…".
-        for bar in self.findChildren(QTabBar):
-            bar.setElideMode(Qt.TextElideMode.ElideNone)
-            bar.setUsesScrollButtons(True)
+    def reset_layout(self) -> None:
+        """View ▸ Reset layout: every panel back where the default layout puts it, sized for this window."""
+        dock_layout.arrange(self)
+        self._front_tabs()
+        QTimer.singleShot(0, self, self._settle_layout)  # sizes apply once the new structure is laid out
+
+    def _front_tabs(self) -> None:
+        self._start_dock().raise_()
+        (self.problems_dock if not self.document.analysis().valid else self.formula_dock()).raise_()
+
+    def _settle_layout(self) -> None:
+        dock_layout.size_docks(self)
+        self.canvas.fit_all()  # the canvas just changed size: show the whole network again
+
+    def formula_dock(self) -> QDockWidget:
+        """The Formula panel's dock (Problems' when training is not attached)."""
+        return self.findChild(QDockWidget, "dock_formula") or self.problems_dock
+
+    def _problems_changed(self, bad: bool) -> None:
+        # Problems share the Formula's tab group: in front while something is broken, and the Formula back
+        # in front once it is fixed (a learner stepping reads formulas, not "No problems").
+        if bad:
+            self.problems_dock.raise_()
+        elif self._tab_in_front(self.problems_dock):
+            self.formula_dock().raise_()
+
+    def show_step_panels(self) -> None:
+        """A micro-step was taken by hand: its formula comes to the front of its tab group."""
+        dock = self.formula_dock()
+        if dock is not self.problems_dock and dock.isVisible() and not self._tab_in_front(dock):
+            dock.raise_()
+
+    @staticmethod
+    def _tab_in_front(dock: QDockWidget) -> bool:
+        return not dock.visibleRegion().isEmpty()  # a tab behind another is hidden
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -365,9 +392,7 @@ class MainWindow(QMainWindow):
             # Tabs and dock sizes only settle once the window has its real size; a restored layout wins.
             self._sized = True
             if self.settings.value("window/state") is None:
-                self._arrange_docks()
-                self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 340], Qt.Orientation.Horizontal)
-                self.resizeDocks([self.problems_dock], [190], Qt.Orientation.Vertical)
+                self.reset_layout()
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")

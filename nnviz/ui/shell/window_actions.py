@@ -70,6 +70,8 @@ class WindowActions(QObject):
         self.summary = self._action("&View", "Model &Summary…", show_summary, "Ctrl+I",
                                     "A Keras-style table of layers, shapes and parameters", toolbar=True)
         menu("&View").addSeparator()
+        self.reset_layout = self._action("&View", "&Reset Layout", lambda: window.reset_layout(), None,
+                                         "Put every panel back where it was at first start")
         self.panels_menu = menu("&View").addMenu(QCoreApplication.translate("MainWindow", "&Panels"))
         for dock in docks:
             self.panels_menu.addAction(dock.toggleViewAction())

@@ -74,9 +74,11 @@ class CurvesPanel(QWidget):
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
         self.train_loss = self.loss_plot.plot(pen=TRAIN_PEN, name="train")
-        self.val_loss = self.loss_plot.plot(pen=VAL_PEN, symbol="o", symbolSize=5, name="validation")
+        # Markers in the validation colour (pyqtgraph's default grey-blue would not match the key's dot).
+        marker = {"symbol": "o", "symbolSize": 6, "symbolBrush": VAL_COLOUR, "symbolPen": VAL_COLOUR}
+        self.val_loss = self.loss_plot.plot(pen=VAL_PEN, name="validation", **marker)
         self.train_acc = self.acc_plot.plot(pen=TRAIN_PEN, name="train")
-        self.val_acc = self.acc_plot.plot(pen=VAL_PEN, symbol="o", symbolSize=5, name="validation")
+        self.val_acc = self.acc_plot.plot(pen=VAL_PEN, name="validation", **marker)
         self.log_box = QCheckBox(self.tr("log scale"))
         self.log_box.toggled.connect(self.set_log)
         # The key names the curves in their colours: a legend box would cover the curves in a small dock.
@@ -100,8 +102,8 @@ class CurvesPanel(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        # Two plots stacked in a short, wide dock leave each too flat to read: put them side by side.
-        wide = self.width() > 1.6 * self.height() and self.width() > 300
+        # Two plots stacked in a dock not much taller than wide leave each too flat to read: side by side.
+        wide = self.width() > 1.1 * self.height() and self.width() > 300
         if wide != self._side_by_side:
             self._side_by_side = wide
             layout = self.graphics.ci

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QToolBar
 
 from nnviz.ui.training.controller import TrainingController
@@ -32,26 +31,16 @@ def attach_training(window: Any) -> TrainingPanels:
                            parent=controller)
     add = getattr(window, "add_dock", None)
     if add is not None:
-        formula_dock = add(views.formula, "Formula", Qt.DockWidgetArea.BottomDockWidgetArea)
-        tensors_dock = add(views.tensors, "Tensors", Qt.DockWidgetArea.BottomDockWidgetArea)
-        curves_dock = add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
-        settings_dock = add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
-        extra_docks = []
+        add(views.formula, "Formula", Qt.DockWidgetArea.BottomDockWidgetArea)
+        add(views.tensors, "Tensors", Qt.DockWidgetArea.BottomDockWidgetArea)
+        add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
+        add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
         for extra in views.docked:
             dock = add(extra, extra.title, Qt.DockWidgetArea.RightDockWidgetArea)
             if dock is not None:
-                # Hidden until the window has laid itself out: seven docks stacked in one column would not
-                # fit 1280x800, and Qt grows the window at show() before the main window tabs them.
+                # Hidden until the window arranges its docks (nnviz/ui/shell/dock_layout.py): seven docks
+                # stacked in one column would not fit 1280x800, and Qt grows the window at show().
                 dock.hide()
-                extra_docks.append(dock)
-        settings = getattr(window, "settings", None)
-        if formula_dock is not None and (settings is None or settings.value("window/state") is None):
-            # After the window's own first layout (its showEvent): tab the extra panels beside the
-            # settings, give the formula and tensor row the height a whole backward step needs and
-            # refit the canvas. A layout the user saved wins (restoreState shows what was shown).
-            # With the window as context: a window closed before the event loop runs cancels the call.
-            QTimer.singleShot(0, window, lambda: _first_layout(window, formula_dock, tensors_dock, curves_dock,
-                                                               settings_dock, extra_docks))
     menu = window.menu("&Train") if hasattr(window, "menu") else None
     if menu is not None:
         for action in views.actions.all:
@@ -84,34 +73,3 @@ def _settings_applier(window: Any):
     graph_controller = getattr(window, "controller", None)
     return getattr(graph_controller, "set_training", None)
 
-
-
-def _first_layout(window: Any, formula_dock: Any, tensors_dock: Any, curves_dock: Any, settings_dock: Any,
-                  extra_docks: list) -> None:
-    if not shiboken6.isValid(window):
-        return
-    # Problems and History join the Formula's tab group, so Formula and Tensors share the bottom row's
-    # whole width; the window raises Problems itself whenever the graph has an error.
-    problems, history = getattr(window, "problems_dock", None), getattr(window, "history_dock", None)
-    for dock in (problems, history):
-        if dock is not None:
-            window.tabifyDockWidget(formula_dock, dock)
-    valid = window.document.analysis().valid if hasattr(window, "document") else True
-    (formula_dock if valid or problems is None else problems).raise_()
-    if tensors_dock is not None:
-        width = window.width()
-        window.resizeDocks([formula_dock, tensors_dock], [int(width * 0.45), int(width * 0.55)],
-                           Qt.Orientation.Horizontal)
-    for dock in extra_docks:
-        if settings_dock is not None:
-            window.tabifyDockWidget(settings_dock, dock)
-        dock.show()
-    inspector = getattr(window, "inspector_dock", None)
-    if inspector is not None:
-        inspector.raise_()
-    window.resizeDocks([formula_dock], [310], Qt.Orientation.Vertical)
-    if curves_dock is not None:
-        window.resizeDocks([curves_dock], [190], Qt.Orientation.Vertical)
-    canvas = getattr(window, "canvas", None)
-    if canvas is not None and hasattr(canvas, "fit_all"):
-        canvas.fit_all()  # the canvas just lost height to the panels: fit the network again

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -81,7 +82,12 @@ class NeuronView(QWidget):
         self.scene = QGraphicsScene(self)
         self.view = QGraphicsView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.note = StatusLine()  # one line, no word wrap: see widgets.StatusLine
+        # The reason the view has nothing to draw, in place of the drawing (it changes only with the network,
+        # so a wrapping label costs no re-layout per step).
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.hide()
         self.edit_label = StatusLine(self.tr("Click a connection to see or change its weight."))
         self.edit_box = QDoubleSpinBox()
         self.edit_box.setRange(-1e6, 1e6)
@@ -90,15 +96,18 @@ class NeuronView(QWidget):
         self.set_button = QPushButton(self.tr("Set weight"))
         self.set_button.setEnabled(False)
         self.set_button.clicked.connect(self._apply_edit)
-        row = QHBoxLayout()
-        row.addWidget(self.edit_label, 1)
-        row.addWidget(self.edit_box)
+        # The words on their own line, the editor below: side by side they would not fit a narrow dock.
+        self.edit_row = QWidget()
+        row = QHBoxLayout(self.edit_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit_box, 1)
         row.addWidget(self.set_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.view, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.note)
+        layout.addWidget(self.note, 1)
+        layout.addWidget(self.edit_label)
+        layout.addWidget(self.edit_row)
         self.session = None
         self.columns: list[tuple[str, int]] | None = None
         self.connections: dict[tuple[str, int, int], ConnectionItem] = {}
@@ -172,12 +181,20 @@ class NeuronView(QWidget):
             self.columns, self.session = None, session
             self.note.setText(
                 self.tr("The neuron view draws chains of Dense layers with up to %d units each.") % MAX_UNITS)
+            self._show_drawing(False)
             return
+        self._show_drawing(True)
         if cols != self.columns or session is not self.session:
             self.columns, self.session = cols, session
             self._build(session)
         self._draw_weights(session)
         self._draw_neurons(session, phase, seen or {})
+
+    def _show_drawing(self, shown: bool) -> None:
+        if self.view.isHidden() == shown:  # only on a change: showing and hiding re-lays out the panel
+            for widget in (self.view, self.edit_label, self.edit_row):
+                widget.setVisible(shown)
+            self.note.setVisible(not shown)
 
     def _draw_weights(self, session) -> None:
         weights = {nid: session.layers[nid].params["weight"] for nid, _ in self.columns[1:]}

@@ -128,6 +128,8 @@ class SequenceView(QWidget):
         self.norms.addItem(self.norm_marker)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        # Two lines whatever the plots above ask for: squeezed to one, the note would be cut mid-sentence.
+        self.note.setMinimumHeight(2 * self.note.fontMetrics().lineSpacing() + 8)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.heatmap, 3)

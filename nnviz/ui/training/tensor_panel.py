@@ -120,6 +120,9 @@ class TensorPanel(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        # The heatmap's caption and hover value run under both halves: under the heatmap alone a narrow
+        # panel would cut "output (16, 32): 16×32 shown, |max| 0.7049" short.
+        layout.addWidget(self.heatmap.hover)
         split.setSizes([300, 300])
         self.tensors: dict[str, np.ndarray] = {}
         self.highlights: dict[str, list[tuple[int, ...]]] = {}

@@ -1,0 +1,125 @@
+"""The default arrangement of the main window's panels, designed for 1280x800 first (View ▸ Reset layout).
+
+    +--------+---------------------------+-------------------+
+    | Layers |                           | Loss and accuracy |
+    | Data   |          canvas           +-------------------+
+    |        |                           | Decision boundary |
+    +--------+------------+--------------+ Training settings |
+    | Formula | Problems  | Tensors | Neurons | ...  | Inspector |
+    +---------------------+----------------------+-------------------+
+
+The right column runs the window's whole height (its tab group gets room to read a decision boundary or a
+form); the bottom row holds what a learner reads while stepping: the formula with its numbers beside the
+tensors of this micro-step. Each tab group has at most as many tabs as its width shows whole: the panels
+watched while training (neurons, gradient health, through time) sit beside the tensors, where the row is
+wide. Docks are found by object name ("dock_" + the English title), so panels added by others (an export
+preview, an attention view) are placed too: in the bottom row's second group, or hidden for the export
+previews (File ▸ Export shows them again).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
+
+LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+H, V = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+
+LEFT_GROUP = ("dock_layers", "dock_data")
+RIGHT_TOP = "dock_lossandaccuracy"
+RIGHT_GROUP = ("dock_decisionboundary", "dock_trainingsettings", "dock_inspector")
+STEP_GROUP = ("dock_formula", "dock_problems", "dock_history")
+WATCH_GROUP = ("dock_tensors", "dock_neurons", "dock_gradienthealth", "dock_throughtime")
+# Opened on demand from File ▸ Export: not part of the default layout.
+ON_DEMAND = ("dock_pytorchcode", "dock_kerascode", "dock_onnxexport")
+
+MIN_WIDTH, MIN_HEIGHT = 1280, 800
+
+
+def docks_by_name(window: QMainWindow) -> dict[str, QDockWidget]:
+    return {d.objectName(): d for d in window.findChildren(QDockWidget) if d.parent() is window}
+
+
+def _group(window: QMainWindow, docks: list[QDockWidget]) -> None:
+    for other in docks[1:]:
+        window.tabifyDockWidget(docks[0], other)
+
+
+def arrange(window: QMainWindow) -> None:
+    """Place every panel where the default layout puts it (structure only; sizes: `size_docks`)."""
+    window.setCorner(Qt.Corner.TopRightCorner, RIGHT)
+    window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
+    window.setCorner(Qt.Corner.TopLeftCorner, LEFT)
+    window.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
+    docks = docks_by_name(window)
+    known = set(LEFT_GROUP) | {RIGHT_TOP} | set(RIGHT_GROUP) | set(STEP_GROUP) | set(WATCH_GROUP)
+    others = [d for name, d in docks.items() if name not in known and name not in ON_DEMAND]
+    for name in ON_DEMAND:
+        if name in docks:
+            docks[name].hide()
+    placed: dict[Qt.DockWidgetArea, list[list[QDockWidget]]] = {LEFT: [], RIGHT: [], BOTTOM: []}
+    for area, names in ((LEFT, LEFT_GROUP), (RIGHT, (RIGHT_TOP,)), (RIGHT, RIGHT_GROUP), (BOTTOM, STEP_GROUP),
+                        (BOTTOM, WATCH_GROUP)):
+        group = [docks[n] for n in names if n in docks]
+        if area is BOTTOM and names is WATCH_GROUP:
+            group += others
+        if group:
+            placed[area].append(group)
+    for area, groups in placed.items():
+        orientation = H if area is BOTTOM else V
+        for group in groups:
+            for dock in group:
+                dock.setFloating(False)
+                window.addDockWidget(area, dock, orientation)
+                dock.show()
+        for group in groups:
+            _group(window, group)
+    for name in (LEFT_GROUP[0], STEP_GROUP[0], WATCH_GROUP[0], RIGHT_GROUP[0]):
+        if name in docks:
+            docks[name].raise_()
+    readable_tabs(window)
+
+
+def size_docks(window: QMainWindow) -> None:
+    """Give each column and row its share of the window (call once the window has its real size)."""
+    docks = docks_by_name(window)
+    width, height = window.width(), window.height()
+    side = [docks[n] for n in ("dock_layers",) if n in docks]
+    right = [docks[n] for n in (RIGHT_TOP, *RIGHT_GROUP) if n in docks]
+    if side:
+        window.resizeDocks(side[:1], [max(220, int(width * 0.16))], H)
+    if right:
+        window.resizeDocks(right[:1], [max(360, int(width * 0.27))], H)
+    bottom = [docks[n] for n in ("dock_formula", "dock_tensors") if n in docks]
+    if len(bottom) == 2:
+        rest = width - ((right and max(360, int(width * 0.27))) or 0)
+        window.resizeDocks(bottom, [int(rest * 0.45), int(rest * 0.55)], H)
+    if bottom:
+        window.resizeDocks(bottom[:1], [max(270, int(height * 0.36))], V)
+    if RIGHT_TOP in docks and len(right) > 1:
+        window.resizeDocks([docks[RIGHT_TOP]], [max(240, int(height * 0.36))], V)
+    readable_tabs(window)
+
+
+def readable_tabs(window: QMainWindow) -> None:
+    """Dock tab titles show whole: the layout gives each group the width its tabs need, so nothing is
+    elided to "aining settings"; a group a learner made narrower scrolls its tab bar."""
+    for bar in window.findChildren(QTabBar):
+        bar.setElideMode(Qt.TextElideMode.ElideNone)
+        bar.setUsesScrollButtons(True)
+        bar.setExpanding(False)
+
+
+def first_geometry(available: QRect) -> tuple[QRect, bool]:
+    """Where a window without a saved geometry opens on a screen with `available` room: maximised when the
+    screen is not larger than the layout's design size (a 1280x800 window plus its frame would push the
+    status bar off a 1280x800 screen), else a comfortable 85% of the screen, centred. (rect, maximised)"""
+    if available.width() <= MIN_WIDTH + 80 or available.height() <= MIN_HEIGHT + 80:
+        return QRect(available), True
+    width = max(MIN_WIDTH, int(available.width() * 0.85))
+    height = max(MIN_HEIGHT, int(available.height() * 0.85))
+    rect = QRect(0, 0, width, height)
+    rect.moveCenter(available.center())
+    return rect, False

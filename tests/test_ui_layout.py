@@ -1,0 +1,130 @@
+"""The window a learner meets at 1280x800 and 1920x1080, in English and Chinese: every tab label, button
+and label reads whole (font metrics against each widget's room), the panels a learner steps with are in
+front, View ▸ Reset layout brings the default back, and a first start fits the screen it opens on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget
+
+from nnviz.io import load
+from nnviz.ui.shell.dock_layout import first_geometry
+from nnviz.ui.shell.main_window import MainWindow
+from nnviz.ui.widgets.i18n import CHINESE, ENGLISH, install_translators
+from tests.layout_check import unreadable, unreadable_in_every_panel
+
+pytestmark = pytest.mark.gui
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
+SIZES = [(1280, 800), (1920, 1080)]
+
+
+@pytest.fixture
+def open_window(qtbot, qapp, tmp_path):
+    made = []
+
+    def make(size, language=ENGLISH, example="spirals.nnviz", steps=4):
+        install_translators(qapp, language)
+        settings = QSettings(str(tmp_path / f"settings{len(made)}.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(load(EXAMPLES / example), settings=settings, recovery_dir=tmp_path / "recovery")
+        made.append(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.wait(50)  # the first layout settles in the event loop
+        for _ in range(steps):
+            window.training.step()
+        qtbot.wait(50)
+        return window
+
+    yield make
+    for window in made:
+        window.undo_stack.setClean()
+        window.close()
+        window.deleteLater()
+    install_translators(qapp, ENGLISH)
+
+
+def _front(window, name: str) -> bool:
+    dock = window.findChild(QDockWidget, name)
+    return dock is not None and dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_text_reads_whole(open_window, qtbot, size, language):
+    window = open_window(size, language)
+    assert window.width() <= size[0] and window.height() <= size[1]  # the panels fit: Qt did not grow it
+    problems = unreadable(window)
+    assert not problems, "\n".join(problems)
+    problems = unreadable_in_every_panel(window, lambda: qtbot.wait(10))
+    assert not problems, "\n".join(problems)
+    window.reset_layout()
+    qtbot.wait(50)
+    for name in ("dock_formula", "dock_tensors", "dock_lossandaccuracy", "dock_decisionboundary"):
+        assert _front(window, name), f"{name} is not in front at {size} ({language})"
+    canvas = window.canvas
+    assert canvas.visible_rect().contains(canvas.network_rect())
+
+
+def test_the_check_finds_an_elided_tab_and_a_clipped_button(open_window):
+    """Positive control: squeeze the right column and the check says what no longer reads."""
+    window = open_window((1280, 800), steps=0)
+    settings = window.findChild(QDockWidget, "dock_trainingsettings")
+    window.resizeDocks([settings], [150], Qt.Orientation.Horizontal)
+    window.statusBar().hide()
+    QApplication.processEvents()
+    problems = "\n".join(unreadable(window))
+    assert "scrolled out of its bar" in problems or "is elided" in problems
+    assert "status bar" in problems
+
+
+def test_formula_comes_to_front_while_stepping(open_window, qtbot):
+    window = open_window((1280, 800), steps=0)
+    window.findChild(QDockWidget, "dock_history").raise_()
+    qtbot.wait(20)
+    assert not _front(window, "dock_formula")
+    window.training.step()
+    qtbot.wait(20)
+    assert _front(window, "dock_formula")
+    assert "Press Step" not in window.training.views.formula.text()
+
+
+def test_problems_step_back_once_fixed(open_window, qtbot):
+    window = open_window((1280, 800), steps=0)
+    doc = window.document
+    edge = doc.edges[-1]  # deleted as the Delete key does, through the undo stack
+    window.scene.clearSelection()
+    window.scene.edge_items[edge].setSelected(True)
+    window.edits.delete()
+    qtbot.wait(20)
+    assert not doc.analysis().valid and _front(window, "dock_problems")
+    window.undo_stack.undo()
+    qtbot.wait(20)
+    assert doc.analysis().valid and _front(window, "dock_formula")
+
+
+def test_reset_layout_brings_back_every_panel(open_window, qtbot):
+    window = open_window((1280, 800), steps=0)
+    for name in ("dock_formula", "dock_tensors", "dock_lossandaccuracy"):
+        window.findChild(QDockWidget, name).hide()
+    window.findChild(QDockWidget, "dock_inspector").setFloating(True)
+    window.menu_actions.reset_layout.trigger()
+    qtbot.wait(50)
+    for name in ("dock_formula", "dock_tensors", "dock_lossandaccuracy", "dock_decisionboundary"):
+        assert _front(window, name), name
+    assert not window.findChild(QDockWidget, "dock_inspector").isFloating()
+    assert not unreadable(window)
+
+
+@pytest.mark.parametrize(("screen", "maximised"), [((1280, 800), True), ((1366, 768), True),
+                                                   ((1920, 1080), False), ((2560, 1440), False)])
+def test_a_first_start_fits_the_screen(screen, maximised):
+    available = QRect(0, 0, *screen).adjusted(0, 0, 0, -30)  # a panel or task bar takes some height
+    rect, is_max = first_geometry(available)
+    assert is_max == maximised
+    assert available.contains(rect)
+    assert (rect.width() >= 1280 and rect.height() >= 800) or maximised
