@@ -78,3 +78,18 @@ def test_export_needs_no_torch_and_verify_says_how_to_get_it(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "error: Verification needs PyTorch: pip install torch" in done.stderr
     assert (tmp_path / "a" / "model.py").is_file() and (tmp_path / "b" / "weights.safetensors").is_file()
+
+
+def test_exported_files_are_readable_by_everyone(tmp_path, capsys):
+    """Every file gets the permissions of any new file (0644 under umask 022), the weights too: safetensors'
+    own writer made them 0600, unreadable to a colleague or a training job running as another user."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        assert main(["export", str(resource_path("examples", "xor.nnviz")), "-o", str(tmp_path / "out")]) == 0
+    finally:
+        os.umask(old)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()}
+    assert "weights.safetensors" in modes
+    assert set(modes.values()) == {0o644}, modes

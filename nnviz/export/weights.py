@@ -76,10 +76,12 @@ def state_dict_arrays(doc: GraphDocument, plan: ModelPlan, state: NodeState) -> 
 
 
 def save_weights(arrays: dict[str, np.ndarray], path: Path) -> None:
-    from safetensors.numpy import save_file
+    from safetensors.numpy import save
 
     # "format": "pt" is what safetensors.torch writes; tools that check it then accept the file.
-    save_file(arrays, str(path), metadata={"format": "pt", "producer": "nnviz"})
+    # Bytes written by an ordinary open(): the file gets the permissions of any new file (0644 under the
+    # usual umask), where safetensors' save_file makes it readable by its owner only (0600).
+    Path(path).write_bytes(save(arrays, metadata={"format": "pt", "producer": "nnviz"}))
 
 
 def load_weights(path: Path) -> dict[str, np.ndarray]:

@@ -19,8 +19,8 @@ previews (File ▸ Export shows them again).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
+from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QMainWindow, QTabBar, QWidget
 
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -123,3 +123,55 @@ def first_geometry(available: QRect) -> tuple[QRect, bool]:
     rect = QRect(0, 0, width, height)
     rect.moveCenter(available.center())
     return rect, False
+
+
+# ------------------------------------------------------------ which tab is in front
+def start_dock(window) -> QDockWidget:
+    """The right column's front tab at start: the decision boundary when the data is 2-D classification
+    (what a learner watches first on such data), else the Inspector."""
+    boundary = window.findChild(QDockWidget, "dock_decisionboundary")
+    session = getattr(getattr(window, "training", None), "session", None)
+    panel = getattr(getattr(window, "training_panels", None), "boundary", None)
+    if boundary is not None and session is not None and panel is not None and panel.applicable(session):
+        return boundary
+    return window.inspector_dock
+
+
+def formula_dock(window) -> QDockWidget:
+    """The Formula panel's dock (Problems' when training is not attached)."""
+    return window.findChild(QDockWidget, "dock_formula") or window.problems_dock
+
+
+def front_tabs(window) -> None:
+    start_dock(window).raise_()
+    (window.problems_dock if not window.document.analysis().valid else formula_dock(window)).raise_()
+
+
+def in_front(dock: QDockWidget) -> bool:
+    return not dock.visibleRegion().isEmpty()  # a tab behind another is hidden
+
+
+def problems_changed(window, bad: bool) -> None:
+    """Problems share the Formula's tab group: in front while something is broken, and the Formula back in
+    front once it is fixed (a learner stepping reads formulas, not "No problems")."""
+    if bad:
+        window.problems_dock.raise_()
+    elif in_front(window.problems_dock):
+        formula_dock(window).raise_()
+
+
+def show_step_panels(window) -> None:
+    """A micro-step was taken by hand: its formula comes to the front of its tab group."""
+    dock = formula_dock(window)
+    if dock is not window.problems_dock and dock.isVisible() and not in_front(dock):
+        dock.raise_()
+
+
+def narrow_combos(panel: QWidget) -> None:
+    """A docked panel's choice boxes take the width of their column, not of their longest entry (the list
+    that drops down shows each entry whole): one long loss name would otherwise make a whole settings form
+    scroll sideways in a 360-pixel column."""
+    for combo in panel.findChildren(QComboBox):
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
+        QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))  # drops the cached minimum size

@@ -23,12 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
-    QApplication,
-    QComboBox,
     QDockWidget,
     QFrame,
     QMainWindow,
@@ -66,16 +64,6 @@ MENUS = ("&File", "&Edit", "&View", "&Train", "&Help")
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
-
-
-def _narrow_combos(panel: QWidget) -> None:
-    """A docked panel's choice boxes take the width of their column, not of their longest entry (the list
-    that drops down shows each entry whole): one long loss name would otherwise make a whole settings form
-    scroll sideways in a 360-pixel column."""
-    for combo in panel.findChildren(QComboBox):
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(12)
-        QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))  # drops the cached minimum size
 
 
 def app_settings() -> QSettings:
@@ -141,7 +129,7 @@ class MainWindow(QMainWindow):
         self.controller.refused.connect(lambda message: self.status(message, 10000))
         self.scene.selectionChanged.connect(self._selection_changed)
         self.problems.nodeActivated.connect(self.select_node)
-        self.problems.problemsChanged.connect(self._problems_changed)
+        self.problems.problemsChanged.connect(lambda bad: dock_layout.problems_changed(self, bad))
         self.palette.activated.connect(lambda key: self.canvas.drop_layer(key, self.canvas.centre_of_view()))
         self.undo_stack.cleanChanged.connect(lambda clean: self.update_title())
         self.document.subscribe(self._on_change)
@@ -157,7 +145,7 @@ class MainWindow(QMainWindow):
         self.training_panels = attach_training(self) if training else None
         self.training = self.training_panels.controller if self.training_panels is not None else None
         if self.training is not None:
-            self.training.stepped.connect(lambda view: self.show_step_panels())
+            self.training.stepped.connect(lambda view: dock_layout.show_step_panels(self))
         self.export_actions: ExportActions | None = None
         self.help_actions: HelpActions | None = None
         self.start_page: StartPageEntry | None = None
@@ -180,7 +168,7 @@ class MainWindow(QMainWindow):
         # the visible title is translated (packaging/check_tr.py hands add_dock's titles to lupdate).
         dock = QDockWidget(self.tr(title), self)
         dock.setObjectName("dock_" + "".join(ch for ch in title.lower() if ch.isalnum()))
-        _narrow_combos(widget)
+        dock_layout.narrow_combos(widget)
         if scroll and not isinstance(widget, QAbstractScrollArea):
             # A tall or wide panel scrolls inside its dock instead of forcing the window past the screen.
             scroller = QScrollArea()
@@ -340,51 +328,15 @@ class MainWindow(QMainWindow):
         self.help_actions = install_help(self, first_run=first_run)
         self.start_page = install_start_page(self, self.files.open_example, self.help_actions, first_run=first_run)
 
-    def _start_dock(self) -> QDockWidget:
-        """The right column's front tab at start: the decision boundary when the data is 2-D
-        classification (what a learner watches first on such data), else the Inspector."""
-        boundary = self.findChild(QDockWidget, "dock_decisionboundary")
-        session = getattr(self.training, "session", None) if self.training is not None else None
-        panel = getattr(self.training_panels, "boundary", None)
-        if boundary is not None and session is not None and panel is not None and panel.applicable(session):
-            return boundary
-        return self.inspector_dock
-
     def reset_layout(self) -> None:
         """View ▸ Reset layout: every panel back where the default layout puts it, sized for this window."""
         dock_layout.arrange(self)
-        self._front_tabs()
+        dock_layout.front_tabs(self)
         QTimer.singleShot(0, self, self._settle_layout)  # sizes apply once the new structure is laid out
-
-    def _front_tabs(self) -> None:
-        self._start_dock().raise_()
-        (self.problems_dock if not self.document.analysis().valid else self.formula_dock()).raise_()
 
     def _settle_layout(self) -> None:
         dock_layout.size_docks(self)
         self.canvas.fit_all()  # the canvas just changed size: show the whole network again
-
-    def formula_dock(self) -> QDockWidget:
-        """The Formula panel's dock (Problems' when training is not attached)."""
-        return self.findChild(QDockWidget, "dock_formula") or self.problems_dock
-
-    def _problems_changed(self, bad: bool) -> None:
-        # Problems share the Formula's tab group: in front while something is broken, and the Formula back
-        # in front once it is fixed (a learner stepping reads formulas, not "No problems").
-        if bad:
-            self.problems_dock.raise_()
-        elif self._tab_in_front(self.problems_dock):
-            self.formula_dock().raise_()
-
-    def show_step_panels(self) -> None:
-        """A micro-step was taken by hand: its formula comes to the front of its tab group."""
-        dock = self.formula_dock()
-        if dock is not self.problems_dock and dock.isVisible() and not self._tab_in_front(dock):
-            dock.raise_()
-
-    @staticmethod
-    def _tab_in_front(dock: QDockWidget) -> bool:
-        return not dock.visibleRegion().isEmpty()  # a tab behind another is hidden
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
