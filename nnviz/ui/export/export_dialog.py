@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from nnviz.export.errors import ExportError
 from nnviz.export.targets import TARGETS
 from nnviz.graph import Change, GraphDocument
+from nnviz.ui.export.folder_prompt import confirm_folder
 from nnviz.ui.export.highlighter import code_view
 
 REFRESH_DELAY_MS = 150  # edits arrive in bursts (dragging a slider); regenerate once they pause
@@ -84,15 +86,18 @@ class ExportPanel(QWidget):
         }[target])
         self.verify_button.clicked.connect(self.verify)
         self.report_dialog: QDialog | None = None
+        # The buttons first, then the message on its own line: beside a long message in a narrow dock the
+        # buttons would be squeezed out of sight.
         buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.verify_button)
         buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_DELAY_MS)
@@ -213,8 +218,9 @@ class ExportPanel(QWidget):
             "onnx": self.tr("Export to ONNX: choose a folder"),
         }[self.target.key])
         if directory:
-            self.export_to(directory)
-
+            folder = confirm_folder(self, Path(directory), self.target.key, Path(self._source_name()).stem)
+            if folder is not None:
+                self.export_to(folder)
 
 def _set_keeping_scroll(view: QPlainTextEdit, text: str) -> None:
     if view.toPlainText() == text:
@@ -270,6 +276,11 @@ class ExportActions:
                 self.docks[target] = self.window.add_dock(panel, "PyTorch code", right)
             panel.exported.connect(
                 lambda folder: self._status(translate("ExportActions", "exported to %s") % folder))
+            # A tab in the right column's group (the column is the window's full height), rather than a
+            # sliver stacked under the other panels there.
+            partner = self.window.findChild(QDockWidget, "dock_inspector")
+            if partner is not None and not partner.isFloating() and hasattr(self.window, "tabifyDockWidget"):
+                self.window.tabifyDockWidget(partner, self.docks[target])
             self.panels[target] = panel
         self.panel, self.dock = self.panels[target], self.docks[target]
         self.dock.show()
