@@ -90,7 +90,7 @@ def test_formula_comes_to_front_while_stepping(open_window, qtbot):
     window.training.step()
     qtbot.wait(20)
     assert _front(window, "dock_formula")
-    assert "Press Step" not in window.training.views.formula.text()
+    assert "Press Step" not in window.training_panels.formula.text()
 
 
 def test_problems_step_back_once_fixed(open_window, qtbot):

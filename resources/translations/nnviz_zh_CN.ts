@@ -593,6 +593,26 @@
         <source>Export to ONNX: choose a folder</source>
         <translation>导出为 ONNX：选择文件夹</translation>
     </message>
+    <message>
+        <source>The folder is not empty</source>
+        <translation>文件夹不是空的</translation>
+    </message>
+    <message>
+        <source>%1 already holds %2 files or folders (%3).</source>
+        <translation>%1 里已有 %2 个文件或文件夹（%3）。</translation>
+    </message>
+    <message>
+        <source>Write the export into a new folder %1 inside it, or into the folder itself (files with the same names are replaced)?</source>
+        <translation>把导出写进其中新建的文件夹 %1，还是直接写进这个文件夹（同名文件会被替换）？</translation>
+    </message>
+    <message>
+        <source>New folder</source>
+        <translation>新建文件夹</translation>
+    </message>
+    <message>
+        <source>Write into it</source>
+        <translation>写进这个文件夹</translation>
+    </message>
 </context>
 <context>
     <name>FetchBox</name>
