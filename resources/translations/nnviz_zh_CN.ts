@@ -800,6 +800,21 @@
     </message>
 </context>
 <context>
+    <name>GraphView</name>
+    <message>
+        <source>An empty network.
+
+Drag an Input layer from the Layers palette onto this canvas, then the layers that follow it; drag from an output port to an input port to connect them.
+
+Or open a ready-made one: Help ▸ Examples Gallery.</source>
+        <translation>网络是空的。
+
+从“层”面板把一个输入层拖到画布上，再拖入后面的层；从输出端口拖到输入端口即可把它们连接起来。
+
+或者打开一个现成的网络：帮助 ▸ 示例库。</translation>
+    </message>
+</context>
+<context>
     <name>HandWeightEdit</name>
     <message>
         <source>Set %1 %2[%3] = %4</source>

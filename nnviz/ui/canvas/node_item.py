@@ -44,10 +44,22 @@ class PortItem(QGraphicsEllipseItem):
             QCoreApplication.translate("NodeItem", "input %d: drag from an output to connect") % (index + 1)
         self.setToolTip(what)
 
+    def hoverEnterEvent(self, event) -> None:
+        if self.state is None:
+            self.set_state("point")  # "this is a port: drag from here" before the button goes down
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        if self.state == "point":
+            self.set_state(None)
+        super().hoverLeaveEvent(event)
+
     def set_state(self, state: str | None) -> None:
-        """None: normal; "ok": a compatible target while wiring; "bad": refused; "hover": under the cursor."""
-        fill = {"ok": theme.PORT_OK, "bad": theme.PORT_BAD, "hover": theme.PORT_OK}.get(state, QColor("#FFFFFF"))
-        width = 3.0 if state in ("ok", "hover") else 1.5
+        """None: normal; "ok": a compatible target while wiring; "bad": refused; "hover": the target under the
+        cursor while wiring; "point": under the cursor, not wiring."""
+        fill = {"ok": theme.PORT_OK, "bad": theme.PORT_BAD, "hover": theme.PORT_OK, "point": theme.PORT_OK}.get(
+            state, QColor("#FFFFFF"))
+        width = 3.0 if state in ("ok", "hover", "point") else 1.5
         self.setBrush(QBrush(fill))
         self.setPen(QPen(theme.BODY_BORDER.darker(130), width))
         self.state = state
@@ -205,10 +217,18 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QRectF(11, y, metrics_width, theme.LINE_HEIGHT),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
             y += theme.LINE_HEIGHT
-        if self.badge:
-            self._paint_badge(painter, self.badge[0])
+        shown = self.shown_badge()
+        if shown is not None:
+            self._paint_badge(painter, *shown)
 
-    def _paint_badge(self, painter: QPainter, text: str) -> None:
+    def shown_badge(self) -> tuple[str, bool] | None:
+        """The badge on the card: (text, is an error). A layer with a problem gets a red "!" (the problem
+        itself is in the tooltip and the Problems panel, not written over its parameters)."""
+        if self.badge:
+            return self.badge[0], False
+        return ("!", True) if self.info.error else None
+
+    def _paint_badge(self, painter: QPainter, text: str, error: bool = False) -> None:
         font = QFont(painter.font())
         font.setPointSizeF(8.0)
         font.setBold(True)
@@ -216,9 +236,9 @@ class NodeItem(QGraphicsItem):
         width = max(18.0, painter.fontMetrics().horizontalAdvance(text) + 10.0)
         box = QRectF(theme.NODE_WIDTH - width - 4, 3, width, 18)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#FFF3E0"))
+        painter.setBrush(QColor("#FFFFFF") if error else QColor("#FFF3E0"))
         painter.drawRoundedRect(box, 9, 9)
-        painter.setPen(QColor("#E65100"))
+        painter.setPen(theme.ERROR_COLOR if error else QColor("#E65100"))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
 

@@ -64,6 +64,7 @@ class GraphScene(QGraphicsScene):
         if change.kind == "moved" and change.node in self.node_items:
             node = self.document.nodes[change.node]
             self.node_items[change.node].setPos(QPointF(*node.pos))
+            self.refreshed.emit()  # a move by Undo or Auto Layout: the view keeps the network in sight
             return
         if change.kind in ("data", "training"):
             return

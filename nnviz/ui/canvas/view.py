@@ -80,7 +80,9 @@ class GraphView(QGraphicsView):
     def _after_edit(self) -> None:
         # Undo, Auto Layout, an insert, a paste: when a layer ended up outside the view, show all again.
         rect = self.network_rect()
-        if not rect.isEmpty() and not self.visible_rect().contains(rect):
+        if rect.isEmpty():
+            self.viewport().update()  # the empty-canvas hint covers the whole view
+        elif not self.visible_rect().contains(rect):
             self.fit_all()
 
     def resizeEvent(self, event) -> None:
@@ -103,6 +105,26 @@ class GraphView(QGraphicsView):
             self.centerOn(rect.center())
         elif self.zoom < MIN_ZOOM:
             self._scale_by(MIN_ZOOM / self.zoom)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawForeground(painter, rect)
+        if self.graph_scene.node_items:
+            return
+        # An empty canvas says how to begin (in view coordinates: the same size at any zoom).
+        painter.save()
+        painter.resetTransform()
+        box = self.viewport().rect().adjusted(40, 40, -40, -40)
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        painter.setFont(font)
+        painter.setPen(theme.MUTED_TEXT)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_hint())
+        painter.restore()
+
+    def empty_hint(self) -> str:
+        return self.tr("An empty network.\n\nDrag an Input layer from the Layers palette onto this canvas, then "
+                       "the layers that follow it; drag from an output port to an input port to connect them.\n\n"
+                       "Or open a ready-made one: Help ▸ Examples Gallery.")
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0

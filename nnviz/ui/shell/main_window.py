@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.training_panels = attach_training(self) if training else None
         self.training = self.training_panels.controller if self.training_panels is not None else None
         if self.training is not None:
-            self.training.stepped.connect(lambda view: dock_layout.show_step_panels(self))
+            self.training.stepped.connect(self._on_hand_step)
         self.export_actions: ExportActions | None = None
         self.help_actions: HelpActions | None = None
         self.start_page: StartPageEntry | None = None
@@ -327,6 +327,12 @@ class MainWindow(QMainWindow):
         self.export_actions = install_export_action(self)
         self.help_actions = install_help(self, first_run=first_run)
         self.start_page = install_start_page(self, self.files.open_example, self.help_actions, first_run=first_run)
+
+    def _on_hand_step(self, view) -> None:
+        """A micro-step by hand: its formula in front, its layer inside the canvas's view."""
+        dock_layout.show_step_panels(self)
+        if view.event.node is not None:
+            self.canvas.show_node(view.event.node)
 
     def reset_layout(self) -> None:
         """View ▸ Reset layout: every panel back where the default layout puts it, sized for this window."""
