@@ -10,6 +10,10 @@ max_stall_ms    the longest gap between ticks of a 5 ms timer probe during that 
                 (stall_p99_ms beside it: on a machine shared with other work, one descheduling of the
                 process can make the maximum alone misleading)
 
+Each figure is measured twice in the same run: alone, and while another process keeps one core busy (as a
+compiler, a browser tab or a second nnviz would); the targets hold for both ("..._loaded" keys). The script
+exits 1 when a target is missed and names it, 0 when every target holds.
+
 With --json the last line is one JSON object with those keys (and a few details).
 """
 
@@ -81,9 +85,12 @@ def bench_steps(app, n: int) -> dict:
 def bench_run(app, seconds: float) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from nnviz.ui.training.controller import SPEEDS
+
     spirals = {"kind": "generated", "name": "spirals", "n": 400, "noise": 0.02, "seed": 0, "val_split": 0.2}
     window = make_window(app, mlp_doc([8, 8], spirals, batch=16))
     controller = window.training
+    controller.set_speed(len(SPEEDS) - 1)  # "max": Run's default is a speed to watch, not to measure
     ticks: list[float] = []
     probe = QTimer()
     probe.setInterval(5)
@@ -108,28 +115,61 @@ def bench_run(app, seconds: float) -> dict:
             "run_redraws_per_s": redraws / elapsed, "run_steps": steps}
 
 
+TARGETS = {"step_p95_ms": ("<", 16), "run_steps_per_s": (">=", 2000), "max_stall_ms": ("<", 50)}
+
+BUSY_LOOP = "import time\nwhile True:\n    time.perf_counter()\n"
+
+
+def measure(app, args) -> dict:
+    return {**bench_steps(app, args.steps), **bench_run(app, args.seconds)}
+
+
+def misses(result: dict) -> list[str]:
+    """The targets a result misses, in words."""
+    missed = []
+    for key, (op, limit) in TARGETS.items():
+        for name in (key, key + "_loaded"):
+            if name in result:
+                value = result[name]
+                if not (value < limit if op == "<" else value >= limit):
+                    missed.append(f"{name} = {value} (target {op} {limit})")
+    return missed
+
+
 def main(argv: list[str] | None = None) -> int:
+    import subprocess
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     parser.add_argument("--seconds", type=float, default=4.0, help="length of the Run measurement")
     parser.add_argument("--steps", type=int, default=300, help="hand micro-steps to time")
+    parser.add_argument("--alone", action="store_true", help="skip the measurement under one busy core")
     args = parser.parse_args(argv)
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    result = {**bench_steps(app, args.steps), **bench_run(app, args.seconds)}
+    result = measure(app, args)
+    if not args.alone:
+        busy = subprocess.Popen([sys.executable, "-c", BUSY_LOOP])
+        try:
+            loaded = measure(app, args)
+        finally:
+            busy.kill()
+            busy.wait()
+        result.update({f"{k}_loaded": v for k, v in loaded.items()})
     result = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items()}
-    targets = {"step_p95_ms": ("<", 16), "run_steps_per_s": (">=", 2000), "max_stall_ms": ("<", 50)}
+    out = sys.stderr if args.json else sys.stdout
     for key, value in result.items():
-        mark = ""
-        if key in targets:
-            op, limit = targets[key]
-            ok = value < limit if op == "<" else value >= limit
-            mark = f"   target {op} {limit}: {'ok' if ok else 'MISSED'}"
-        print(f"{key:>20}: {value}{mark}", file=sys.stderr if args.json else sys.stdout)
+        target = TARGETS.get(key.removesuffix("_loaded"))
+        mark = f"   target {target[0]} {target[1]}" if target else ""
+        print(f"{key:>26}: {value}{mark}", file=out)
+    missed = misses(result)
+    print("missed: " + "; ".join(missed) if missed else "every target holds, alone and under one busy core",
+          file=out)
+    result["missed"] = missed
     if args.json:
         print(json.dumps(result))
-    return 0
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

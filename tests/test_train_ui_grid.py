@@ -68,11 +68,14 @@ def test_csv_round_trip_keeps_full_precision(tmp_path):
 
 @pytest.mark.gui
 def test_benchmark_runs_and_ends_with_its_json(tmp_path):
+    """It runs alone and under one busy core, and its exit status says whether a target was missed."""
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_ui.py"), "--json", "--seconds", "0.5",
                            "--steps", "20"], capture_output=True, text=True, timeout=240,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    # Exit 1 means a target was missed (this machine may be busy with other tests): the figures are there.
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     for key in ("step_p95_ms", "run_steps_per_s", "max_stall_ms"):
-        assert result[key] > 0
+        assert result[key] > 0 and result[key + "_loaded"] > 0
     assert result["run_steps"] > 0
+    assert (proc.returncode == 1) == bool(result["missed"])

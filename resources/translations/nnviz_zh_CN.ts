@@ -2186,6 +2186,10 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <source>Loading the data set was cancelled: choose other data in the Data panel, or open the file again to wait for it</source>
         <translation>已取消加载数据集：请在“数据”面板中选择其他数据，或重新打开文件以等待它加载</translation>
     </message>
+    <message>
+        <source>Trained the %1 epochs set in Training settings. Raise Epochs there to train on, or Reset to start again.</source>
+        <translation>已训练完“训练设置”中设定的 %1 轮。要继续训练，请在那里调大“训练轮数”；或按“重置”从头开始。</translation>
+    </message>
 </context>
 <context>
     <name>TrainingPanels</name>

@@ -26,16 +26,16 @@ from nnviz.engine.session import MicroStep, NonFiniteError, Session
 from nnviz.engine.training_state import FREE_SETTINGS, restore_training
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import SettingsError, TrainingSettings
+from nnviz.ui.training.run_limit import WATCHABLE_SPEED, epochs_done
 from nnviz.ui.training.saving import TrainingSaves
 from nnviz.ui.training.weight_edits import HandWeightEdit
 from nnviz.ui.widgets.data_loading import DataLoader
 
 SLICE_MS = 8.0  # training time per event-loop turn: leaves half of a 16 ms frame for drawing
-# After a long event-loop turn (a big repaint) the next slice is this short, so that the turn and the
-# slice together never hold the loop for much more than the repaint itself.
+# After a long event-loop turn (a big repaint) the next slice is this short, so that the turn and the slice
+# together never hold the loop for much more than the repaint itself.
 SHORT_SLICE_MS = 2.0
-# speed index -> training steps per second (None = as fast as the machine goes)
-SPEEDS: list[int | None] = [1, 5, 20, 100, 1000, None]
+SPEEDS: list[int | None] = [1, 5, 20, 100, 1000, None]  # steps a second per speed index (None: at once)
 
 
 @dataclass
@@ -69,7 +69,7 @@ class TrainingController(QObject):
         self.session: Session | None = None
         self.problem: str | None = None  # why there is no session
         self.current: StepView | None = None
-        self.speed_index = len(SPEEDS) - 1
+        self.speed_index = SPEEDS.index(WATCHABLE_SPEED)  # the slider goes up to "max"
         self.selected_node: str | None = None
         # Tensors seen this training step per node (what the neuron and health views draw).
         self._seen: dict[str, dict[str, np.ndarray]] = {}
@@ -266,7 +266,7 @@ class TrainingController(QObject):
             self.run()
 
     def run(self) -> None:
-        if self.running or not self._ready():
+        if self.running or not self._ready() or epochs_done(self):
             return
         self.current = None
         self._seen.clear()
@@ -306,7 +306,7 @@ class TrainingController(QObject):
                 s.step_batch()
                 self._run_steps += 1
                 allowed -= 1
-                if time.perf_counter() >= deadline:
+                if time.perf_counter() >= deadline or (s.batch_in_epoch == 0 and epochs_done(self)):
                     break
         except NonFiniteError as err:
             self._on_halt(err)
