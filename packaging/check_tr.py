@@ -286,8 +286,9 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
     found: list[tuple[str, str]] = []
 
     def check(where: str, text: str) -> None:
-        if re.fullmatch(r"[a-z0-9_-]+", text or "") or text in LANGUAGES.values():
-            return  # example file names, and each language named in its own language
+        if re.fullmatch(r"(?:\S+ · )?[a-z0-9_-]+", text or "") or text in LANGUAGES.values():
+            # example file names, a tensor's maths and code names ("δ · delta"), each language in its own
+            return
         plain = re.sub(r"<[^>]*>|&\w+;|\b\w+\.(py|csv|png|npz|nnviz|json)\b", " ", text or "").replace("&", "")
         # File paths ("resources/examples/xor.nnviz", "/tmp/x"): a path with a folder or an extension.
         plain = re.sub(r"(?<!\S)(?:/\S*|\S*/\S*/\S*|\S+/\S*\.\w+)", " ", plain)

@@ -951,8 +951,20 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>%1：显示 %2×%3，|最大值| %4</translation>
     </message>
     <message>
-        <source>%1: row %2, column %3 = %4</source>
-        <translation>%1：第 %2 行，第 %3 列 = %4</translation>
+        <source>%1 %2, %3 %4, position (%5, %6)</source>
+        <translation>%1 %2，%3 %4，位置 (%5, %6)</translation>
+    </message>
+    <message>
+        <source>%1 %2, %3 %4</source>
+        <translation>%1 %2，%3 %4</translation>
+    </message>
+    <message>
+        <source>row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>column</source>
+        <translation>列</translation>
     </message>
 </context>
 <context>
@@ -1907,6 +1919,10 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>时间步 t</translation>
     </message>
     <message>
+        <source>unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
         <source>mean ‖dL/dh_t‖</source>
         <translation>‖dL/dh_t‖ 的平均值</translation>
     </message>
@@ -1957,6 +1973,30 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>
             <numerusform>%n 个数值：太多，无法用表格列出。将鼠标指向热力图即可读出其中任意一个。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>sample</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>filter</source>
+        <translation>卷积核</translation>
+    </message>
+    <message>
+        <source>input channel</source>
+        <translation>输入通道</translation>
+    </message>
+    <message>
+        <source>channel</source>
+        <translation>通道</translation>
     </message>
     <message>
         <source>Export micro-step tensors</source>

@@ -33,10 +33,11 @@ class HeatmapView(QWidget):
         self.plot.setAspectLocked(False)
         self.plot.invertY(True)  # row 0 on top
         self.plot.hideButtons()
-        # Cell indices, not coordinates: fractional axis ticks would only confuse; the hover line and the
-        # table give each entry's row and column.
-        self.plot.hideAxis("left")
-        self.plot.hideAxis("bottom")
+        # The axes are named (sample, unit, channel, ...), without ticks: fractional ticks would only confuse;
+        # the hover line and the table give each entry's indices.
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).setStyle(showValues=False, tickLength=0)
+        self.axis_names: tuple[str, str] = ("", "")
         self.graphics.setMinimumHeight(60)
         self.graphics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.plot.setMenuEnabled(False)
@@ -77,6 +78,15 @@ class HeatmapView(QWidget):
             "%2", str(self.matrix.shape[0])).replace("%3", str(self.matrix.shape[1])).replace("%4", f"{m:.4g}")
         self.hover.setText(caption if tensor is not None else " ")
 
+    def set_axes(self, rows: str, columns: str) -> None:
+        """Name what the rows and the columns of the picture are ("" hides that axis)."""
+        if (rows, columns) == self.axis_names:
+            return  # a label change re-lays out the plot: only when the kind of tensor changes
+        self.axis_names = (rows, columns)
+        for side, text in (("left", rows), ("bottom", columns)):
+            self.plot.showAxis(side, bool(text))
+            self.plot.setLabel(side, text)
+
     @property
     def levels(self) -> tuple[float, float]:
         return tuple(float(v) for v in self.colorbar.levels())
@@ -91,8 +101,26 @@ class HeatmapView(QWidget):
         if not self.plot.sceneBoundingRect().contains(pos):
             return
         p = self.plot.vb.mapSceneToView(pos)
-        row, col = int(np.floor(p.y())), int(np.floor(p.x()))
+        text = self.describe(int(np.floor(p.y())), int(np.floor(p.x())))
+        if text:
+            self.hover.setText(text)
+
+    def describe(self, row: int, col: int) -> str:
+        """The hover line for the picture's cell (row, col): which entry it is, in the axes' words."""
         v = self.value_at(row, col)
-        if v is not None:
-            self.hover.setText(self.tr("%1: row %2, column %3 = %4").replace("%1", self.name).replace(
-                "%2", str(row + 1)).replace("%3", str(col + 1)).replace("%4", f"{v:.6g}"))
+        if v is None:
+            return ""
+        shape = () if self.tensor is None else self.tensor.shape
+        if len(shape) >= 3:
+            # A grid of maps: which map (sample/filter, channel) and where in it, not the grid's row 12.
+            h, w = shape[-2], shape[-1]
+            tile_r, i = divmod(row, h + 1)
+            tile_c, j = divmod(col, w + 1)
+            where = self.tr("%1 %2, %3 %4, position (%5, %6)").replace("%1", self.axis_names[0] or "map").replace(
+                "%2", str(tile_r + 1)).replace("%3", self.axis_names[1] or "channel").replace(
+                "%4", str(tile_c + 1)).replace("%5", str(i + 1)).replace("%6", str(j + 1))
+        else:
+            where = self.tr("%1 %2, %3 %4").replace("%1", self.axis_names[0] or self.tr("row")).replace(
+                "%2", str(row + 1)).replace("%3", self.axis_names[1] or self.tr("column")).replace(
+                "%4", str(col + 1))
+        return f"{self.name}: {where} = {v:.6g}"

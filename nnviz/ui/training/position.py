@@ -32,6 +32,8 @@ def position_text(controller: TrainingController) -> str:
         parts = [translate("TrainingController", "step %d") % e.step, phase_name(e.phase)]
         if controller.current.node_name:
             parts.append(controller.current.node_name)
+        if getattr(e, "t", None) is not None:  # a recurrent layer steps through time: which step
+            parts.append(f"t = {e.t}")
         epoch = e.epoch
     else:
         p = s.position

@@ -110,8 +110,8 @@ class SequenceView(QWidget):
         top.addWidget(self.quantity_box, 1)
         top.addWidget(self.sample_box)
         self.heatmap = HeatmapView()
-        self.heatmap.plot.showAxis("bottom")
-        self.heatmap.plot.setLabel("bottom", self.tr("time step t"))
+        self.heatmap.set_axes(self.tr("unit"), self.tr("time step t"))
+        self.heatmap.plot.getAxis("bottom").setStyle(showValues=True, tickLength=5)  # t = 1, 2, ... under columns
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen((40, 40, 40), width=2))
         self.heatmap.plot.addItem(self.marker)
         self.norms = pg.PlotWidget(background="w")
@@ -119,6 +119,8 @@ class SequenceView(QWidget):
         self.norms.hideButtons()
         self.norms.setLogMode(y=True)
         self.norms.setLabel("bottom", self.tr("time step t"))
+        self.norms.getAxis("bottom").enableAutoSIPrefix(False)  # never "t (x0.001)"
+        self.norms.setXRange(0.5, 10.5)  # until there are bars: a plain time axis, not -400..400
         self.norms.setLabel("left", self.tr("mean ‖dL/dh_t‖"))
         self.norms.setMinimumHeight(90)
         self.norms.getAxis("left").enableAutoSIPrefix(False)

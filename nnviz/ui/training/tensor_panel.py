@@ -41,6 +41,21 @@ ORDER = ("x", "y", "input", "z", "output", "prediction", "target", "loss", "grad
 PREFERRED = {"batch": "x", "forward": "output", "loss": "loss", "backward": "delta", "update": "weight"}
 
 
+# The name each tensor has in the formulas (one notation across formula, tensor list and help): the list
+# shows "δ · delta", the maths first, the code name that CSV files and exports use after it.
+MATH_NAMES = {"x": "x", "y": "y", "input": "x", "z": "z", "output": "a", "prediction": "ŷ", "target": "y",
+              "loss": "L", "grad_output": "∂L/∂a", "delta": "δ", "grad_weight": "∂L/∂W", "grad_bias": "∂L/∂b",
+              "grad_input": "∂L/∂x", "weight": "W", "bias": "b", "update_weight": "ΔW", "update_bias": "Δb",
+              "gate_i": "i", "gate_f": "f", "gate_g": "g", "gate_o": "o", "gate_r": "r", "gate_z": "z",
+              "gate_n": "n", "hidden_states": "h_t", "cell_states": "c_t", "grad_hidden_states": "∂L/∂h_t"}
+
+
+def tensor_label(name: str) -> str:
+    """What the tensor list shows for a tensor: "δ · delta", or the code name alone when it has no symbol."""
+    maths = MATH_NAMES.get(name)
+    return f"{maths} · {name}" if maths and maths != name else name
+
+
 def fmt_cell(value: float) -> str:
     return f"{float(value):.6g}"
 
@@ -96,7 +111,7 @@ class TensorPanel(QWidget):
         self.title = StatusLine(self.tr("No micro-step yet: press Step (F10)"))
         self.empty_title = self.title.text()
         self.chooser = QComboBox()
-        self.chooser.currentTextChanged.connect(self._show_current)
+        self.chooser.currentIndexChanged.connect(lambda _: self._show_current(self.current_name))
         self.export_button = QPushButton(self.tr("Export CSV…"))
         self.export_button.setToolTip(self.tr("Save every tensor of this micro-step as a CSV table"))
         self.export_button.clicked.connect(self._export)
@@ -137,16 +152,17 @@ class TensorPanel(QWidget):
         self.tensors = dict(tensors)
         self.highlights = dict(highlights or {})
         self.header = dict(header or {})
-        keep = self.chooser.currentText()
+        keep = self.current_name
         names = tensor_order(self.tensors)
         self.chooser.blockSignals(True)
-        if names != [self.chooser.itemText(i) for i in range(self.chooser.count())]:
+        if names != [self.chooser.itemData(i) for i in range(self.chooser.count())]:
             # Only when the list changes: refilling a combo box re-lays out (and repaints) the panel.
             self.chooser.clear()
-            self.chooser.addItems(names)
+            for name in names:
+                self.chooser.addItem(tensor_label(name), name)
         choice = preferred if preferred in self.tensors else keep if keep in self.tensors else (
             names[0] if names else "")
-        self.chooser.setCurrentText(choice)
+        self.chooser.setCurrentIndex(self.chooser.findData(choice))
         self.chooser.blockSignals(False)
         self.export_button.setEnabled(bool(self.tensors))
         self._show_current(choice)
@@ -208,15 +224,16 @@ class TensorPanel(QWidget):
         self._shown = ("node", node, s.steps_done)
 
     def show_tensor(self, name: str) -> None:
-        self.chooser.setCurrentText(name)
+        self.chooser.setCurrentIndex(self.chooser.findData(name))
 
     @property
     def current_name(self) -> str:
-        return self.chooser.currentText()
+        return self.chooser.currentData() or ""
 
     def _show_current(self, name: str) -> None:
         t = self.tensors.get(name)
-        self.heatmap.set_tensor(f"{name} {tuple(np.shape(t))}" if t is not None else name, t)
+        self.heatmap.set_tensor(f"{tensor_label(name)} {tuple(np.shape(t))}" if t is not None else name, t)
+        self.heatmap.set_axes(*self.axis_names(name, np.ndim(t) if t is not None else 0))
         self.table.set_tensor(t, self.highlights.get(name))
         # A tensor too large for a table gets a note in its place instead of a blank box. A stacked page,
         # not hiding the table: that would re-lay out the panel whenever the size class changes.
@@ -225,6 +242,15 @@ class TensorPanel(QWidget):
             self.too_large.setText(self.tr("%n values: too many for a table of numbers. Point at the "
                                            "heatmap to read any one of them.", "", int(np.size(t))))
         self.table_area.setCurrentIndex(0 if fits else 1)
+
+    def axis_names(self, name: str, rank: int) -> tuple[str, str]:
+        """What the heatmap's rows and columns are for tensor `name` of this rank."""
+        if rank <= 1:
+            return "", self.tr("unit") if rank else ""
+        weights = name in ("weight", "grad_weight", "update_weight")
+        if rank == 2:
+            return (self.tr("unit"), self.tr("input")) if weights else (self.tr("sample"), self.tr("unit"))
+        return (self.tr("filter"), self.tr("input channel")) if weights else (self.tr("sample"), self.tr("channel"))
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export micro-step tensors"), "microstep.csv",

@@ -1,0 +1,60 @@
+"""One notation across the formula and the tensor list ("δ · delta"), heatmaps with named axes (sample, unit,
+channel, time step t), a hover that names a feature map's (sample, channel) and the time step t in the
+position line of a recurrent layer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnviz.io import load
+from nnviz.ui.training.controller import TrainingController
+from nnviz.ui.training.panels import TrainingPanels
+from nnviz.ui.training.position import position_text
+from nnviz.ui.training.tensor_panel import TensorPanel, tensor_label
+
+pytestmark = pytest.mark.gui
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
+
+
+def test_the_tensor_list_shows_the_formula_names_beside_the_code_names(qtbot):
+    panel = TensorPanel()
+    qtbot.addWidget(panel)
+    panel.set_tensors("t", {"delta": np.ones((2, 3)), "grad_weight": np.ones((3, 2)), "extra": np.ones(2)},
+                      preferred="delta")
+    shown = [panel.chooser.itemText(i) for i in range(panel.chooser.count())]
+    assert shown == ["δ · delta", "∂L/∂W · grad_weight", "extra"]
+    assert panel.current_name == "delta"  # the code name: CSV files and exports use it
+    panel.show_tensor("grad_weight")
+    assert panel.current_name == "grad_weight"
+    assert panel.heatmap.axis_names == (panel.tr("unit"), panel.tr("input"))
+    panel.show_tensor("delta")
+    assert panel.heatmap.axis_names == ("sample", "unit")
+    assert tensor_label("grad_output") == "∂L/∂a · grad_output" and tensor_label("gate_f") == "f · gate_f"
+
+
+def test_a_feature_map_hover_names_sample_channel_and_position(qtbot):
+    panel = TensorPanel()
+    qtbot.addWidget(panel)
+    maps = np.arange(2 * 3 * 4 * 5, dtype=float).reshape(2, 3, 4, 5)
+    panel.set_tensors("t", {"output": maps})
+    assert panel.heatmap.axis_names == ("sample", "channel")
+    # sample 2, channel 3, position (4, 5): tile row 1, tile column 2 of the grid (maps 4x5, 1-cell gaps)
+    text = panel.heatmap.describe(1 * 5 + 3, 2 * 6 + 4)
+    assert "sample 2, channel 3, position (4, 5)" in text
+    assert text.endswith(f"= {maps[1, 2, 3, 4]:.6g}")
+
+
+def test_a_recurrent_step_says_which_time_step(qtbot):
+    controller = TrainingController(load(EXAMPLES / "seed-text-lstm.nnviz"))
+    panels = TrainingPanels(controller)
+    qtbot.addWidget(panels.controls)
+    texts = []
+    for _ in range(12):
+        view = controller.step()
+        if view is not None and getattr(view.event, "t", None) is not None:
+            texts.append(position_text(controller))
+    assert texts and all("t = " in t for t in texts)
