@@ -51,7 +51,6 @@ from nnviz.ui.shell import dock_layout
 from nnviz.ui.shell.file_actions import FileActions
 from nnviz.ui.shell.problems import ProblemsPanel
 from nnviz.ui.shell.recovery import DEFAULT_INTERVAL_S, Autosaver, default_recovery_dir, find_recoverable
-from nnviz.ui.shell.summary_dialog import SummaryDialog
 from nnviz.ui.shell.window_actions import WindowActions
 from nnviz.ui.widgets.icons import app_icon
 
@@ -59,6 +58,7 @@ if TYPE_CHECKING:
     from nnviz.ui.export.export_dialog import ExportActions
     from nnviz.ui.help import HelpActions
     from nnviz.ui.shell.start_page import StartPageEntry
+    from nnviz.ui.shell.summary_dialog import SummaryDialog
 
 MENUS = ("&File", "&Edit", "&View", "&Train", "&Help")
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
@@ -361,6 +361,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def show_summary(self) -> SummaryDialog:
+        from nnviz.ui.shell.summary_dialog import SummaryDialog  # on demand: its text widths cost startup time
+
         dialog = SummaryDialog(self.document, self)
         dialog.show()
         return dialog
