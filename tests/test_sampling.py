@@ -193,3 +193,24 @@ def test_the_generate_text_dialog_writes_what_the_core_writes(qtbot, tmp_path):
     dialog.prompt.setText("...")
     assert dialog.run() is None and "no token the model can read" in dialog.note.text()
     assert not dialog.output.toPlainText()
+
+
+@pytest.mark.gui
+def test_the_data_preview_shows_next_token_data(qtbot):
+    from nnviz.ui.data.data_preview import DataPreview
+
+    data, _ = load_text(ZH_CHARS)
+    preview = DataPreview()
+    qtbot.addWidget(preview)
+    preview.set_dataset(data)  # a class id per position: no coloured points, a table of ids
+    assert preview.table.rowCount() > 0 and preview.table.columnCount() == 24
+    assert sum(data.class_counts()) == data.y_train.size
+
+
+def test_greedy_reports_the_models_own_probability():
+    tok = _tokenizer()
+    sampler = Sampler(_fake_model(tok.vocabulary_size, 6, True), tok, 6, "post")
+    result = sampler.sample("我", 3)
+    scores = _fake_model(tok.vocabulary_size, 6, True)(np.array([[tok.encode("我")[0], 0, 0, 0, 0, 0]]))[0, 0]
+    assert result.probabilities[0] == pytest.approx(next_token_distribution(scores, 1.0)[result.new_ids[0]])
+    assert result.probabilities[0] < 1.0

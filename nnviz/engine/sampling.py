@@ -40,7 +40,7 @@ class Sample:
     prompt_tokens: list[str]
     new_tokens: list[str]
     text: str  # the prompt and the new tokens joined as the tokenizer's level reads (characters: no spaces)
-    probabilities: list[float] = field(default_factory=list)  # the chance each new token had when chosen
+    probabilities: list[float] = field(default_factory=list)  # the model's probability of each new token
 
 
 def join_tokens(tokens: list[str], level: str) -> str:
@@ -122,11 +122,13 @@ class Sampler:
         rng = np.random.default_rng(seed)
         ids, new, chances = list(prompt_ids), [], []
         for _ in range(length):
-            dist = next_token_distribution(self.scores(ids), temperature, self.probabilities)
+            scores = self.scores(ids)
+            dist = next_token_distribution(scores, temperature, self.probabilities)
             token = int(np.argmax(dist)) if temperature == 0 else int(rng.choice(len(dist), p=dist))
             ids.append(token)
             new.append(token)
-            chances.append(float(dist[token]))
+            # The model's own probability (temperature 1), whatever the temperature chose with.
+            chances.append(float(next_token_distribution(scores, 1.0, self.probabilities)[token]))
         words = self.tokenizer.index_word()
         prompt_tokens = [words.get(i, "<oov>") for i in prompt_ids]
         new_tokens = [words.get(i, "<oov>") for i in new]

@@ -133,7 +133,8 @@ class DataPreview(QWidget):
         self.summary.setText(describe(ds))
         flat = len(ds.sample_shape) == 1
         visible = {
-            "Points": flat and ds.sample_shape[0] >= 1 and (ds.sample_shape[0] <= 3 or ds.task == "classification"),
+            "Points": flat and ds.sample_shape[0] >= 1 and (ds.sample_shape[0] <= 3 or ds.task == "classification")
+            and not (ds.task == "classification" and ds.y_train.ndim > 1),  # a class per position: no colours
             "Images": ds.is_image,
             "Table": flat and ds.sample_shape[0] <= MAX_TABLE_COLUMNS,
             "Classes": ds.task == "classification",
