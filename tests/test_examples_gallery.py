@@ -18,7 +18,8 @@ from nnviz.io.examples import EXAMPLES, GALLERY, LENET_LR, TITLES, gallery_files
 FILES = {path.stem: path for path in gallery_files()}
 # What the issue's gallery lists; seed-text-lstm is written by the sequence work, the rest by nnviz.io.examples.
 REQUIRED = {"seed-forward-2-2-1", "seed-single-neuron", "seed-mnist-mlp", "seed-lenet", "seed-text-lstm",
-            "xor", "spirals", "residual-mlp", "cnn-batchnorm"}
+            "xor", "spirals", "residual-mlp", "cnn-batchnorm",
+            "transformer-sentiment", "causal-characters"}  # issue 16's attention examples
 # LeNet with SGD, batch 4, on ten balanced classes only starts to learn features after ~1,500 steps (see its
 # description); within 40 steps it lowers its training loss, but by thousandths. Everywhere else 40 steps
 # must take at least 10 % off the training loss.

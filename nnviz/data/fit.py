@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from nnviz.graph.registry import BINARY_PROBABILITY, CLASS_PROBABILITIES, REGISTRY, fmt_shape
 from nnviz.graph.settings import LOSSES
+from nnviz.i18n import Message
 
 if TYPE_CHECKING:
     from nnviz.data.dataset import Dataset
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 BINARY_LOSSES = ("bce", "bce_logits")
 CLASS_ID_LOSSES = ("cross_entropy", "nll_probs")
+PER_POSITION_LOSSES = ("sequence_cross_entropy",)  # a class id at every position (next-token text data)
 
 
 def single_input(doc: GraphDocument) -> Node | None:
@@ -70,7 +72,7 @@ def check_fit(doc: GraphDocument, dataset: Dataset) -> list[str]:
     loss_label = LOSSES.get(loss, (loss,))[0].lower()
     k = dataset.n_classes
     if dataset.task == "classification":
-        if loss not in BINARY_LOSSES + CLASS_ID_LOSSES:
+        if loss not in BINARY_LOSSES + CLASS_ID_LOSSES + PER_POSITION_LOSSES:
             problems.append(
                 f"The data '{dataset.name}' has {k} classes ({_class_list(dataset)}), but the loss is "
                 f"{loss_label}, which compares numbers: choose cross-entropy for classes.")
@@ -78,7 +80,7 @@ def check_fit(doc: GraphDocument, dataset: Dataset) -> list[str]:
             problems.append(
                 f"Binary cross-entropy tells two classes apart, but the data '{dataset.name}' has {k} classes: "
                 f"choose cross-entropy and give the output layer {k} units, one per class.")
-    elif loss in BINARY_LOSSES + CLASS_ID_LOSSES:
+    elif loss in BINARY_LOSSES + CLASS_ID_LOSSES + PER_POSITION_LOSSES:
         problems.append(
             f"The data '{dataset.name}' has numbers to predict (regression), but {loss_label} needs class "
             "labels: choose mean squared error or mean absolute error (L1).")
@@ -101,6 +103,13 @@ def check_fit(doc: GraphDocument, dataset: Dataset) -> list[str]:
             problems.append(
                 f"Cross-entropy on logits applies softmax itself, and {who} already ends with softmax, so it "
                 "would be applied twice: remove that softmax, or choose cross-entropy on probabilities.")
+    elif dataset.task == "classification" and loss in PER_POSITION_LOSSES:
+        steps = dataset.target_width
+        if out != (steps, k):
+            problems.append(str(Message(
+                "The data '{data}' has {k} classes at each of its {steps} positions, but the output layer '{name}' "
+                "gives {shape}: it needs {k} units at every position (a Dense after the sequence)",
+                data=dataset.name, k=k, steps=steps, name=out_node.name, shape=fmt_shape(out))))
     elif dataset.task == "classification" and loss in BINARY_LOSSES and k <= 2:
         if out != (1,):
             positive = dataset.class_names[1] if k == 2 else "1"

@@ -20,6 +20,7 @@ import numpy as np
 
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.settings import TrainingSettings
+from nnviz.io.examples_attention import causal_characters, transformer_sentiment
 
 # Column spacing of the left-to-right layout on the canvas.
 STEP_X = 270.0  # the canvas's layout column gap: room for an edge's shape label
@@ -317,6 +318,8 @@ EXAMPLES: dict[str, Callable[[], GraphDocument]] = {
     "spirals": spirals,
     "residual-mlp": residual_mlp,
     "cnn-batchnorm": cnn_batchnorm,
+    "transformer-sentiment": transformer_sentiment,
+    "causal-characters": causal_characters,
 }
 
 
@@ -331,6 +334,8 @@ TITLES: dict[str, dict[str, str]] = {
     "cnn-batchnorm": {"en": "Batch normalisation in a small CNN", "zh": "小型卷积网络中的批量归一化"},
     "seed-lenet": {"en": "LeNet on colour images", "zh": "彩色图像上的 LeNet"},
     "seed-text-lstm": {"en": "Sentence sentiment with an LSTM", "zh": "用 LSTM 判断句子情感"},
+    "transformer-sentiment": {"en": "Attention: a one-block Transformer", "zh": "注意力：单块 Transformer"},
+    "causal-characters": {"en": "Writing Chinese, one character at a time", "zh": "逐字写中文：因果字符模型"},
 }
 GALLERY: list[str] = list(TITLES)
 

@@ -2,6 +2,89 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AttentionView</name>
+    <message>
+        <source>attention weights A</source>
+        <translation>注意力权重 A</translation>
+    </message>
+    <message>
+        <source>scores S = Q·Kᵀ/√d</source>
+        <translation>分数 S = Q·Kᵀ/√d</translation>
+    </message>
+    <message>
+        <source>∂L/∂A</source>
+        <translation>∂L/∂A</translation>
+    </message>
+    <message>
+        <source>∂L/∂S</source>
+        <translation>∂L/∂S</translation>
+    </message>
+    <message>
+        <source>x̂ = (x − μ)/√(σ² + ε)</source>
+        <translation>x̂ = (x − μ)/√(σ² + ε)</translation>
+    </message>
+    <message>
+        <source>The attention or LayerNorm layer to look at</source>
+        <translation>要查看的注意力层或层归一化（LayerNorm）层</translation>
+    </message>
+    <message>
+        <source>sample </source>
+        <translation>样本 </translation>
+    </message>
+    <message>
+        <source>Which sentence of the batch</source>
+        <translation>批次中的哪个句子（样本）</translation>
+    </message>
+    <message>
+        <source>This network has no self-attention or LayerNorm layer (or it has not run yet): add a Transformer encoder block from the palette&apos;s Blocks.</source>
+        <translation>这个网络没有自注意力层或层归一化（LayerNorm）层（或者它们还没有运行）：从层面板的“模块”中添加一个 Transformer 编码器块。</translation>
+    </message>
+    <message>
+        <source>Press Step (F10) until the attention layer has run forward (backward for the gradients).</source>
+        <translation>按“单步”（F10），直到注意力层完成前向（要看梯度，则直到完成反向）。</translation>
+    </message>
+    <message>
+        <source>head %d</source>
+        <translation>头 %d</translation>
+    </message>
+    <message>
+        <source>Rows: the query, the token that looks. Columns: the key, the token it looks at. </source>
+        <translation>行：查询，即去“看”的词元。列：键，即被它“看”的词元。</translation>
+    </message>
+    <message>
+        <source>Each row sums to 1 (white 0, dark blue 1): how much of each token&apos;s value the query takes. </source>
+        <translation>每一行之和为 1（白色为 0，深蓝为 1）：查询从每个词元的值中取多少。</translation>
+    </message>
+    <message>
+        <source>Blank: masked (padding &apos;·&apos;, or a later token: the attention is causal). </source>
+        <translation>空白：被屏蔽（填充“·”，或后面的词元：这是因果注意力）。</translation>
+    </message>
+    <message>
+        <source>Blank: masked (padding &apos;·&apos;). </source>
+        <translation>空白：被屏蔽（填充“·”）。</translation>
+    </message>
+    <message>
+        <source>&apos;?&apos;: a word outside the vocabulary. </source>
+        <translation>“?”：词表之外的词。</translation>
+    </message>
+    <message>
+        <source>The outlined row is the one the Formula panel works through.</source>
+        <translation>加框的一行就是“公式”面板中逐步计算的那一行。</translation>
+    </message>
+    <message>
+        <source>Press Step (F10) until the LayerNorm has run forward.</source>
+        <translation>按“单步”（F10），直到层归一化（LayerNorm）完成前向。</translation>
+    </message>
+    <message>
+        <source>Each position (row) is normalised on its own, over its %d features: x̂ = (x − μ)/√(σ² + ε), then scaled by weight (γ) and shifted by bias (β). BatchNorm instead normalises each feature over the batch.</source>
+        <translation>每个位置（每一行）在它自己的 %d 个特征上单独归一化：x̂ = (x − μ)/√(σ² + ε)，然后乘以 weight（γ，权重）再加上 bias（β，偏置）。批量归一化（BatchNorm）则是对每个特征在整个批次上归一化。</translation>
+    </message>
+    <message>
+        <source>each position&apos;s mean μ and variance σ²</source>
+        <translation>每个位置的均值 μ 和方差 σ²</translation>
+    </message>
+</context>
+<context>
     <name>CanvasMenu</name>
     <message>
         <source>Remove connection</source>
@@ -10,6 +93,29 @@
     <message>
         <source>Add layer here</source>
         <translation>在此处添加层</translation>
+    </message>
+</context>
+<context>
+    <name>Composites</name>
+    <message>
+        <source>Transformer encoder block (post-norm)</source>
+        <translation>Transformer 编码器块（后归一化）</translation>
+    </message>
+    <message>
+        <source>Transformer encoder block (pre-norm)</source>
+        <translation>Transformer 编码器块（前归一化）</translation>
+    </message>
+    <message>
+        <source>Self-attention, Add, LayerNorm, then feed-forward (Dense, ReLU, Dense), Add, LayerNorm, as in the original Transformer (PyTorch&apos;s TransformerEncoderLayer). Drop it on a connection carrying (T, E) embeddings to wire it in; every layer stays editable.</source>
+        <translation>自注意力、相加、层归一化（LayerNorm），然后是前馈网络（Dense、ReLU、Dense）、相加、层归一化，与最初的 Transformer 相同（PyTorch 的 TransformerEncoderLayer）。把它拖到一条传送 (T, E) 嵌入的连线上即可接入；其中每一层都可以编辑。</translation>
+    </message>
+    <message>
+        <source>LayerNorm before the attention and before the feed-forward, each with its skip connection (norm_first=True): deeper stacks train more steadily. Drop it on a connection carrying (T, E) embeddings to wire it in; every layer stays editable.</source>
+        <translation>在注意力之前和前馈网络之前各做一次层归一化（LayerNorm），各自带跳跃连接（norm_first=True）：堆叠很多块时训练更稳定。把它拖到一条传送 (T, E) 嵌入的连线上即可接入；其中每一层都可以编辑。</translation>
+    </message>
+    <message>
+        <source>Blocks</source>
+        <translation>模块</translation>
     </message>
 </context>
 <context>
@@ -1341,6 +1447,10 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>按深度把各层排成若干列</translation>
     </message>
     <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
         <source>Auto &amp;Layout</source>
         <translation>自动布局(&amp;L)</translation>
     </message>
@@ -1830,6 +1940,10 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
     <message>
         <source>There is no model to ask yet.</source>
         <translation>还没有可以使用的模型。</translation>
+    </message>
+    <message>
+        <source>Each new token and the probability the model gave it:</source>
+        <translation>每个新词元，以及模型给它的概率：</translation>
     </message>
     <message>
         <source>Written by the model as it is after training step %d.</source>

@@ -67,6 +67,10 @@ class GraphController(QObject):
             self.undo_stack.push(c.Macro(self.document, text, done))
         return done
 
+    def run_as_one_step(self, text: str, commands: Iterable[c.DocCommand]) -> list[c.DocCommand] | None:
+        """Several edits as one undo step named `text` (a composite block); all or nothing."""
+        return self._run_all(text, commands)
+
     # ------------------------------------------------------------ nodes
     def add_node(self, type_key: str, pos: tuple[float, float] = (0.0, 0.0),
                  params: dict[str, Any] | None = None) -> str | None:

@@ -7,6 +7,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from nnviz.graph import CATEGORIES, all_specs
+from nnviz.ui.canvas.composites import add_palette_group
 from nnviz.ui.widgets.i18n import core_tr  # the core's strings in the UI language
 from nnviz.ui.widgets.icons import category_icon
 
@@ -78,6 +79,7 @@ class Palette(QWidget):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
                 self.items[spec.key] = item
             group.setExpanded(True)
+        add_palette_group(self.tree, self.items, KEY_ROLE)  # composite blocks (nnviz.ui.canvas.composites)
 
     def apply_filter(self, text: str) -> None:
         """Show only layers whose label, key or description contains the text (case-insensitive)."""

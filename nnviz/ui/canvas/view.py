@@ -15,6 +15,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
+from nnviz.ui.canvas.composites import drop_composite, is_composite
 from nnviz.ui.canvas.edge_item import EdgeItem
 from nnviz.ui.canvas.palette import LAYER_MIME
 from nnviz.ui.canvas.scene import GraphScene
@@ -208,20 +209,24 @@ class GraphView(QGraphicsView):
         top_left = (pos.x() - theme.NODE_WIDTH / 2, pos.y() - theme.HEADER_HEIGHT / 2)
         edge = scene.edge_at(pos)
         refusals: list[str] = []
+        added: list[str] = []
 
         def note(message: str) -> None:
             refusals.append(message)
 
         scene.controller.refused.connect(note)
         try:
-            if edge is not None:
+            if is_composite(type_key):  # a block of layers (nnviz.ui.canvas.composites)
+                added = drop_composite(scene.controller, type_key, top_left, edge.edge if edge else None)
+                node_id = added[0] if added else None
+            elif edge is not None:
                 node_id = scene.controller.insert_on_edge(type_key, edge.edge, top_left)
             else:
                 node_id = scene.controller.add_node(type_key, top_left)
         finally:
             scene.controller.refused.disconnect(note)
         if node_id:
-            scene.select_nodes([node_id])
+            scene.select_nodes(added if is_composite(type_key) else [node_id])
         elif refusals:
             scene.show_message(refusals[-1], pos)  # say why where the user let go
         return node_id

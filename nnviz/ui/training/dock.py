@@ -36,8 +36,14 @@ def attach_training(window: Any) -> TrainingPanels:
         add(views.curves, "Loss and accuracy", Qt.DockWidgetArea.RightDockWidgetArea)
         add(views.settings, "Training settings", Qt.DockWidgetArea.RightDockWidgetArea)
         for extra in views.docked:
-            dock = add(extra, extra.title, Qt.DockWidgetArea.RightDockWidgetArea)
+            # A panel of the current micro-step (`beside_tensors`) needs the bottom row's room, beside Tensors.
+            below = getattr(extra, "beside_tensors", False)
+            dock = add(extra, extra.title, Qt.DockWidgetArea.BottomDockWidgetArea if below
+                       else Qt.DockWidgetArea.RightDockWidgetArea)
             if dock is not None:
+                dock.setProperty("beside_tensors", below)
+                if hasattr(extra, "wantsFront"):  # a panel that asks to be seen when its moment comes
+                    extra.wantsFront.connect(dock.raise_)
                 # Hidden until the window arranges its docks (nnviz/ui/shell/dock_layout.py): seven docks
                 # stacked in one column would not fit 1280x800, and Qt grows the window at show().
                 dock.hide()

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from nnviz.ui.training.attention_view import AttentionView
 from nnviz.ui.training.boundary import DecisionBoundaryView
 from nnviz.ui.training.canvas_marks import ActiveNode, NodeGlyphs
 from nnviz.ui.training.controller import TrainingController
@@ -46,9 +47,10 @@ class TrainingPanels(QObject):
         self.boundary = DecisionBoundaryView()
         self.health = HealthPanel()
         self.sequence = SequenceView(controller)
+        self.attention = AttentionView(controller)
         # The order they follow in is the order a forced redraw draws them: the step's own numbers first.
         for panel in (self.controls, self.formula, self.tensors, self.curves, self.neurons, self.boundary,
-                      self.health, self.sequence):
+                      self.health, self.sequence, self.attention):
             panel.follow(self.training)
         if isinstance(canvas, QWidget) and hasattr(canvas, "set_node_glyph"):
             NodeGlyphs(canvas, self).follow(self.training)
@@ -57,7 +59,7 @@ class TrainingPanels(QObject):
         self.actions.all.append(self.sample.action)
         self.actions.set_problem(controller.problem if controller.session is None else None)
         # The panels tabbed beside the training settings (dock.py), each with its `title`.
-        self.docked: list[Any] = [self.neurons, self.boundary, self.health, self.sequence]
+        self.docked: list[Any] = [self.neurons, self.boundary, self.health, self.sequence, self.attention]
 
     def redraw_all(self) -> None:
         """Redraw every panel now, visible or not (tests, screenshots, the benchmark)."""

@@ -101,9 +101,9 @@ class SampleDialog(QDialog):
         chosen = "".join(f"{gap}<span style='color:{NEW_TOKEN_COLOUR}'>{html.escape(t)}</span>"
                          for t in result.new_tokens)
         chances = ", ".join(f"{html.escape(t)} {p:.0%}" for t, p in zip(result.new_tokens, result.probabilities))
+        caption = html.escape(self.tr("Each new token and the probability the model gave it:"))
         self.output.setHtml(f"<p style='font-size:16pt'>{prompt}{chosen}</p>"
-                            f"<p style='color:#5F6B76'>{html.escape(self.tr('Each new token and its chance:'))} "
-                            f"{chances}</p>")
+                            f"<p style='color:#5F6B76'>{caption} {chances}</p>")
         steps = session.steps_done
         self.note.setText(self.tr("Written by the model as it is after training step %d.") % steps if steps
                           else self.tr("This model is untrained, so it writes noise: train it first, then "

@@ -1,0 +1,92 @@
+"""AttentionView (issue 16 item 2): one heatmap per head with the sentence's tokens on both axes, following
+the stepped micro-step; LayerNorm's x̂ with each position's mean and variance. Read back from the widget's
+data, not pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.data.text import load_text
+from nnviz.io import load
+from nnviz.resources import resource_path
+from nnviz.ui.training.attention_view import AttentionView, formula_row, token_labels
+from nnviz.ui.training.controller import TrainingController
+from nnviz.ui.training.panel import TrainingContext
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def ui(qtbot):
+    doc = load(resource_path("examples", "causal-characters.nnviz"))
+    controller = TrainingController(doc)
+    view = AttentionView(controller)
+    qtbot.addWidget(view)
+    view.follow(TrainingContext(controller, parent=view))
+    return doc, controller, view
+
+
+def step_to(controller, doc, phase: str, name: str):
+    for _ in range(500):
+        event = controller.step().event
+        if event.phase == phase and event.node and doc.nodes[event.node].name == name:
+            return event
+    raise AssertionError("never reached")
+
+
+def test_helpers():
+    assert token_labels(np.array([5, 0, 1]), {5: "好"}, 3) == ["好", "·", "?"]
+    assert token_labels(None, None, 2) == ["1", "2"]
+    assert formula_row({"attention_weights": [(0, 0, 4, 0), (0, 0, 4, 1)]}, "scores") == (0, 0, 4)
+
+
+def test_heads_follow_the_step_with_the_sentence_on_both_axes(ui):
+    doc, controller, view = ui
+    view.refresh()
+    assert not view.matrices and "Press Step" in view.note.text()
+    event = step_to(controller, doc, "forward", "attention")
+    view.refresh()
+    assert view.node_box.currentText() == "attention" and len(view.matrices) == 4  # one per head
+    weights = event.tensors["attention_weights"][0]
+    for head, shown in zip(weights, view.matrices):
+        visible = np.isfinite(shown)
+        np.testing.assert_allclose(shown[visible], head[visible])
+        assert not visible[np.triu_indices(12, 1)].any()  # causal: later tokens are blank
+        np.testing.assert_allclose(np.nansum(shown, axis=1)[visible.any(axis=1)], 1.0, rtol=1e-5)
+    _, tok = load_text(doc.data)
+    ids = controller.session.view.output(controller.session.net.input_id)
+    first = tok.decode(ids[0])
+    assert view.labels[:len(first)] == first and view.labels[len(first):] == ["·"] * (12 - len(first))
+    assert "causal" in view.note.text() and "Formula" in view.note.text()
+    view.sample_box.setValue(2)
+    assert view.labels[:len(tok.decode(ids[1]))] == tok.decode(ids[1])
+    np.testing.assert_allclose(view.matrices[0][np.isfinite(view.matrices[0])],
+                               event.tensors["attention_weights"][1, 0][np.isfinite(view.matrices[0])])
+
+
+def test_backward_gradients_and_layer_norm_statistics(ui):
+    doc, controller, view = ui
+    step_to(controller, doc, "forward", "norm_1")
+    view.refresh()
+    assert view.node_box.currentText() == "norm_1" and view.statistics is not None
+    xhat = view.matrices[0]
+    np.testing.assert_allclose(xhat.mean(axis=1), 0.0, atol=1e-4)  # every position normalised on its own
+    mean, var = view.statistics
+    assert mean.shape == var.shape == (12,) and np.all(var > 0)
+    step_to(controller, doc, "backward", "attention")
+    view.refresh()
+    assert view.node_box.currentText() == "attention"
+    index = view.quantity_box.findData("∂L/∂S")
+    view.quantity_box.setCurrentIndex(index)
+    grads = controller.current.tensors["grad_scores"][0]
+    visible = np.isfinite(view.matrices[1])
+    np.testing.assert_allclose(view.matrices[1][visible], grads[1][visible])
+
+
+def test_a_network_without_attention_says_how_to_get_one(qtbot):
+    controller = TrainingController(load(resource_path("examples", "xor.nnviz")))
+    view = AttentionView(controller)
+    qtbot.addWidget(view)
+    view.refresh()
+    assert not view.matrices and "Transformer encoder block" in view.note.text()
