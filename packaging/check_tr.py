@@ -256,6 +256,8 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
     # Names of data sets and file formats, kept in Latin script beside their Chinese description
     # ("异或 XOR", "我的 Fashion-MNIST IDX 文件...").
     allowed |= {"XOR", "MNIST", "Fashion", "CIFAR", "IDX", "npz"}
+    # Model families Chinese textbooks name in English, like LSTM ("Transformer 编码器块").
+    allowed |= {"Transformer"}
     for spec in all_specs():
         allowed |= set(WORDS.findall(spec.label)) | {spec.key}
     folder = tempfile.mkdtemp(prefix="nnviz-check-")

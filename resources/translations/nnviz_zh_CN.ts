@@ -1838,6 +1838,14 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>把一个样本在循环层（SimpleRNN、LSTM、GRU）中按时间展开：行是单元，列是时间步 t = 1..T。可以选择隐藏状态 h_t、细胞状态 c_t 或某个门。在反向传播（随时间反向传播）中，到达每个 h_t 的梯度大小表明靠前的词是否还能得到信号，还是梯度在往回传的途中消失了。</translation>
     </message>
     <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Self-attention for one sentence of the batch, one heatmap per head, the sentence&apos;s tokens on both axes: each row is a query (the token that looks), each column a key (the token it looks at), and a row of the attention weights A = softmax(Q·Kᵀ/√d) sums to 1. Blank cells are masked: padding, or later tokens when the attention is causal. Choose the scores S, or after the backward pass ∂L/∂A and ∂L/∂S. For a LayerNorm it shows x̂ and each position&apos;s mean and variance.</source>
+        <translation>批次中一个句子的自注意力，每个头一张热力图，两条轴上都是句子的词元：每一行是一个查询（去“看”的词元），每一列是一个键（被它“看”的词元），注意力权重 A = softmax(Q·Kᵀ/√d) 的每一行之和为 1。空白的格子被屏蔽：填充，或在因果注意力中后面的词元。也可以选择分数 S，或在反向传播之后选择 ∂L/∂A 和 ∂L/∂S。对层归一化（LayerNorm）层，它显示 x̂ 以及每个位置的均值和方差。</translation>
+    </message>
+    <message>
         <source>This panel has no explanation yet. Help &gt; Take the Tour shows the main parts of nnviz.</source>
         <translation>这个面板还没有说明。“帮助 &gt; 新手导览”会介绍 nnviz 的主要部分。</translation>
     </message>

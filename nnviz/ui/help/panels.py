@@ -153,6 +153,18 @@ def _texts() -> dict[str, tuple[str, str]]:
                 "h_t shows whether early words still get any signal or the gradient vanishes on the way back.",
             ),
         ),
+        "attention": (
+            translate("PanelHelp", "Attention"),
+            translate(
+                "PanelHelp",
+                "Self-attention for one sentence of the batch, one heatmap per head, the sentence's tokens on "
+                "both axes: each row is a query (the token that looks), each column a key (the token it looks "
+                "at), and a row of the attention weights A = softmax(Q·Kᵀ/√d) sums to 1. Blank cells are masked: "
+                "padding, or later tokens when the attention is causal. Choose the scores S, or after the "
+                "backward pass ∂L/∂A and ∂L/∂S. For a LayerNorm it shows x̂ and each position's mean and "
+                "variance.",
+            ),
+        ),
     }
 
 
@@ -175,6 +187,7 @@ TITLE_KEYS = {
     "gradient health": "gradients",
     "canvas": "canvas",
     "through time": "sequence",
+    "attention": "attention",
 }
 
 

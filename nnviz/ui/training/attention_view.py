@@ -308,6 +308,8 @@ class AttentionView(QWidget):
         plot.setMouseEnabled(x=False, y=False)
         ticks = [(k + 0.5, w[:LABEL_CHARS]) for k, w in enumerate(labels)]
         plot.getAxis("left").setTicks([ticks])
+        for side in ("left", "bottom"):  # the first token's label sits at the edge: keep it
+            plot.getAxis(side).setStyle(hideOverlappingLabels=False)
         if square:
             plot.getAxis("bottom").setTicks([ticks])
             plot.setAspectLocked(True)
