@@ -15,6 +15,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from nnviz.i18n import Message
+
 GUI_EPILOG = "Headless commands (no window): run `nnviz COMMAND --help`; the commands are listed below."
 
 
@@ -43,9 +45,11 @@ def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--size wants WIDTHxHEIGHT such as 1280x800, not {text!r}") from None
+        raise argparse.ArgumentTypeError(Message(
+            "--size wants WIDTHxHEIGHT such as 1280x800, not {text!r}",
+            text=text)) from None
     if not (320 <= w <= 8000 and 240 <= h <= 8000):
-        raise argparse.ArgumentTypeError(f"--size {text} is outside 320x240 .. 8000x8000")
+        raise argparse.ArgumentTypeError(Message("--size {text} is outside 320x240 .. 8000x8000", text=text))
     return w, h
 
 

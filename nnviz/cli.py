@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from nnviz import __version__
-from nnviz.graph.printable import escape
-from nnviz.i18n import language_from_environment, set_language, translate
+from nnviz.graph.printable import EscapedStream
+from nnviz.i18n import Message, language_from_environment, set_language, translate, translate_argparse
 
 # Modules that add subcommands: each has register(subparsers) and sets func=run on its parser.
 COMMAND_MODULES = ("nnviz.export.command", "nnviz.data.fetch_command", "nnviz.engine.sample_command",
@@ -30,7 +30,7 @@ def _load(path: str, *, with_state: bool = False):
     try:
         return read(Path(path)) if with_state else load(Path(path))
     except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
+        raise CliError(Message("{path}: no such file", path=path)) from None
     except (OSError, ValueError) as exc:
         raise CliError(str(exc)) from None
 
@@ -82,7 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(summary_text(doc))
     problems = _problems(doc)  # reported even when the graph has errors: every mismatch at once
     for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
+        print(translate("error: {message}", message=problem), file=sys.stderr)
     if problems or not doc.analysis().valid:
         return 1
     _session(doc, None)  # what only building the session finds (targets against the loss)
@@ -109,9 +109,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.seed is None:  # a file saved after training continues; another seed starts afresh
         restored = restore_training(session, state)
         if restored.message:
-            print(f"note: {restored.message}", file=sys.stderr)
+            print(translate("note: {message}", message=restored.message), file=sys.stderr)
         elif restored.outcome == "continued":
-            print(f"continuing the saved training from step {session.steps_done}", file=sys.stderr)
+            print(translate("continuing the saved training from step {step}", step=session.steps_done), file=sys.stderr)
     total = args.steps if args.steps is not None else (args.epochs or doc.training.epochs) * session.n_batches
     progress = None if args.json else _progress(total)
     status = 0
@@ -128,7 +128,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     except NonFiniteError as exc:
         if progress is not None:
             progress.close()  # the message on a line of its own, not glued to the bar
-        print(f"error: {exc}", file=sys.stderr)
+        print(translate("error: {message}", message=exc), file=sys.stderr)
         status = 1
     finally:
         if progress is not None:
@@ -172,22 +172,25 @@ def _check_destination(out: str) -> None:
     path = Path(out).expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise CliError(f"--save {out} is a folder: give a file name, e.g. {path / 'trained.nnviz'}")
+        raise CliError(Message("--save {out} is a folder: give a file name, e.g. {example}", out=out,
+                               example=path / "trained.nnviz"))
     if path.exists() and not path.is_file():
-        raise CliError(f"--save {out} is not a regular file (a pipe or device): choose a file name")
+        raise CliError(Message("--save {out} is not a regular file (a pipe or device): choose a file name", out=out))
     if not folder.is_dir():
-        raise CliError(f"--save {out}: the folder {folder} does not exist: create it first, or save elsewhere")
+        raise CliError(Message("--save {out}: the folder {folder} does not exist: create it first, or save elsewhere",
+                               out=out, folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise CliError(f"--save {out}: no permission to write there: choose a folder of your own")
+        raise CliError(Message("--save {out}: no permission to write there: choose a folder of your own", out=out))
 
 
 def _final_text(final: dict[str, Any]) -> str:
     def fmt(v: float | None, pct: bool = False) -> str:
         return "-" if v is None else (f"{100 * v:.1f} %" if pct else f"{v:.6g}")
 
-    return (f"after {final['steps']} steps: train loss {fmt(final['train_loss'])}, train accuracy "
-            f"{fmt(final['train_accuracy'], True)}, validation loss {fmt(final['val_loss'])}, validation "
-            f"accuracy {fmt(final['val_accuracy'], True)}")
+    return translate("after {steps} steps: train loss {loss}, train accuracy {accuracy}, validation loss {val_loss}, "
+                     "validation accuracy {val_accuracy}", steps=final["steps"], loss=fmt(final["train_loss"]),
+                     accuracy=fmt(final["train_accuracy"], True), val_loss=fmt(final["val_loss"]),
+                     val_accuracy=fmt(final["val_accuracy"], True))
 
 
 def _progress(total: int):
@@ -209,12 +212,14 @@ def _save_trained(doc, session, out: str) -> None:
     try:
         save(doc, Path(out), state=training_state(session))
     except (OSError, ValueError) as exc:
-        raise CliError(f"could not save the trained network to {out}: {exc}") from None
-    print(f"saved the trained network to {out}", file=sys.stderr)
+        raise CliError(Message("could not save the trained network to {out}: {problem}",
+                               out=out, problem=exc)) from None
+    print(translate("saved the trained network to {path}", path=out), file=sys.stderr)
 
 
 # ------------------------------------------------------------------------------------------- trace
 def cmd_trace(args: argparse.Namespace) -> int:
+    from nnviz.engine.microstep import PHASE_WORDS
     from nnviz.engine.session import NonFiniteError
 
     doc = _load(args.file)
@@ -233,16 +238,17 @@ def cmd_trace(args: argparse.Namespace) -> int:
             else:
                 where = f" {record['name']}" if record["name"] else ""
                 where += f" t={event.t}" if event.t is not None else ""  # a recurrent node's time step
-                print(f"step {event.step} {event.phase}{where}")
+                phase = translate(PHASE_WORDS[event.phase])
+                print(translate("step {step} {phase}{where}", step=event.step, phase=phase, where=where))
                 for name, value in event.tensors.items():
                     text = np.array2string(value, precision=5, threshold=20)
                     print(f"  {name} {tuple(value.shape)}: {text}")
                 if event.formula is not None:  # the lines the window's Formula panel shows
-                    print("  formula:")
+                    print("  " + translate("formula:"))
                     for line in event.formula.lines():
                         print(f"    {line}")
     except NonFiniteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(translate("error: {message}", message=exc), file=sys.stderr)
         return 1
     return 0
 
@@ -337,14 +343,14 @@ def _setting(text: str) -> tuple[str, Any]:
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(Message("must be 1 or more"))
     return value
 
 
 def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
+        raise argparse.ArgumentTypeError(Message("must be 0 or more"))
     return value
 
 
@@ -352,27 +358,10 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(Message("must be a whole number, not {text!r}", text=text)) from None
     if not 0 <= value < 2**31:
-        raise argparse.ArgumentTypeError("must be from 0 to 2147483647 (2**31 - 1)")
+        raise argparse.ArgumentTypeError(Message("must be from 0 to 2147483647 (2**31 - 1)"))
     return value
-
-
-class _Escaped:
-    """Standard output or error with every unprintable character written as a visible escape (\\x1b,
-    \\u202e; see nnviz.graph.printable): nothing read from a file, a name, a path, data or a mistyped
-    argument (argparse repeats it) can move the cursor, recolour, or reorder the learner's terminal.
-    Line breaks and tabs pass."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-        self.raw = stream
-
-    def write(self, text: str) -> int:
-        return self._stream.write(escape(text, keep="\n\t"))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -381,8 +370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     language_option.add_argument("--lang")
     chosen, argv = language_option.parse_known_args(argv)
     set_language(chosen.lang or language_from_environment())
+    translate_argparse()  # usage and argument errors in the same language
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Escaped(stdout), _Escaped(stderr)
+    sys.stdout, sys.stderr = EscapedStream(stdout), EscapedStream(stderr)
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -391,7 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(translate("error: {message}", message=exc), file=sys.stderr)
         return 1
     except BrokenPipeError:  # `nnviz trace ... | head`
         return 0

@@ -125,6 +125,24 @@ def os_reason(exc: BaseException) -> str:
     return str(getattr(exc, "strerror", None) or exc)
 
 
+# argparse's own words (usage, "error:", "invalid choice"...), which it looks up through gettext at run time.
+ARGPARSE_WORDS = (
+    mark("usage: "), mark("%(prog)s: error: %(message)s\n"), mark("argument %(argument_name)s: %(message)s"),
+    mark("invalid choice: %(value)r (choose from %(choices)s)"), mark("the following arguments are required: %s"),
+    mark("unrecognized arguments: %s"), mark("expected one argument"), mark("not allowed with argument %s"),
+    mark("invalid %(type)s value: %(value)r"), mark("positional arguments"), mark("options"),
+    mark("show this help message and exit"), mark("one of the arguments %s is required"),
+    mark("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+def translate_argparse() -> None:
+    """Make argparse speak the current language too (it calls gettext through its module's `_`)."""
+    import argparse
+
+    argparse._ = lambda text: _catalogue(_current).gettext(text)
+
+
 class Message:
     """A message id with its parameters, rendered in the language current when it is shown.
 

@@ -69,10 +69,10 @@ def run_fetch(args: argparse.Namespace) -> int:
         print("\n" + translate("Stopped. Run the same command again to continue where it stopped."), file=sys.stderr)
         return 1
     except FetchCancelled as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(translate("error: {message}", message=exc), file=sys.stderr)
         return 1
     except FetchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(translate("error: {message}", message=exc), file=sys.stderr)
         return 1
     finally:
         for bar in bars.values():

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from nnviz.graph.registry import BINARY_PROBABILITY, CLASS_PROBABILITIES, REGISTRY, fmt_shape
 from nnviz.graph.settings import LOSSES
-from nnviz.i18n import Message
+from nnviz.i18n import Message, term, translate
 
 if TYPE_CHECKING:
     from nnviz.data.dataset import Dataset
@@ -62,47 +62,51 @@ def check_fit(doc: GraphDocument, dataset: Dataset) -> list[str]:
     inputs = [doc.nodes[i] for i in analysis.inputs]
     if len(inputs) == 1 and tuple(inputs[0].params["shape"]) != sample:
         problems.append(
-            f"The Input '{inputs[0].name}' expects samples of shape {fmt_shape(tuple(inputs[0].params['shape']))} "
-            f"but each sample of the data '{dataset.name}' is {fmt_shape(sample)}: set the Input's shape to "
-            f"{fmt_shape(sample)}.")
+            translate("The Input '{name}' expects samples of shape {shape} but each sample of the data '{data}' is "
+                      "{sample}: set the Input's shape to {sample}.", name=inputs[0].name,
+                      shape=fmt_shape(tuple(inputs[0].params["shape"])), data=dataset.name, sample=fmt_shape(sample)))
     from nnviz.data.text import token_problems  # an Embedding needs whole-number ids in its vocabulary
 
     problems += token_problems(doc, dataset)
     loss = doc.training.loss
-    loss_label = LOSSES.get(loss, (loss,))[0].lower()
+    loss_label = term(LOSSES.get(loss, (loss,))[0])
+    loss_label = loss_label.lower() if loss_label.isascii() else loss_label
     k = dataset.n_classes
     if dataset.task == "classification":
         if loss not in BINARY_LOSSES + CLASS_ID_LOSSES + PER_POSITION_LOSSES:
             problems.append(
-                f"The data '{dataset.name}' has {k} classes ({_class_list(dataset)}), but the loss is "
-                f"{loss_label}, which compares numbers: choose cross-entropy for classes.")
+                translate("The data '{data}' has {k} classes ({classes}), but the loss is {loss}, which compares "
+                          "numbers: choose cross-entropy for classes.", data=dataset.name, k=k,
+                          classes=_class_list(dataset), loss=loss_label))
         elif loss in BINARY_LOSSES and k > 2:
             problems.append(
-                f"Binary cross-entropy tells two classes apart, but the data '{dataset.name}' has {k} classes: "
-                f"choose cross-entropy and give the output layer {k} units, one per class.")
+                translate("Binary cross-entropy tells two classes apart, but the data '{data}' has {k} classes: choose "
+                          "cross-entropy and give the output layer {k} units, one per class.", data=dataset.name, k=k))
     elif loss in BINARY_LOSSES + CLASS_ID_LOSSES + PER_POSITION_LOSSES:
         problems.append(
-            f"The data '{dataset.name}' has numbers to predict (regression), but {loss_label} needs class "
-            "labels: choose mean squared error or mean absolute error (L1).")
+            translate("The data '{data}' has numbers to predict (regression), but {loss} needs class labels: choose "
+                      "mean squared error or mean absolute error (L1).", data=dataset.name, loss=loss_label))
     if len(analysis.outputs) != 1 or analysis.outputs[0] not in analysis.shapes:
         return problems  # the graph's own errors say what is wrong with the network first
     out_node = doc.nodes[analysis.outputs[0]]
     out = analysis.shapes[out_node.id]
-    who = f"the output layer '{out_node.name}'"
+    who = translate("the output layer '{name}'", name=out_node.name)
     ends = _probabilities(out_node)
     if dataset.task == "classification" and loss in CLASS_ID_LOSSES:
         if out != (k,):
             problems.append(
-                f"The data '{dataset.name}' has {k} classes ({_class_list(dataset)}), but {who} gives "
-                f"{fmt_shape(out)}: it needs {k} units, one score per class.")
+                translate("The data '{data}' has {k} classes ({classes}), but {who} gives {shape}: it needs {k} units, "
+                          "one score per class.", data=dataset.name, k=k, classes=_class_list(dataset), who=who,
+                          shape=fmt_shape(out)))
         if loss == "nll_probs" and ends != CLASS_PROBABILITIES:
             problems.append(
-                f"Cross-entropy on probabilities needs a softmax at the end, but {who} has none: set its "
-                "activation to softmax, or choose cross-entropy on logits.")
+                translate("Cross-entropy on probabilities needs a softmax at the end, but {who} has none: set its "
+                          "activation to softmax, or choose cross-entropy on logits.", who=who))
         if loss == "cross_entropy" and ends == CLASS_PROBABILITIES:
             problems.append(
-                f"Cross-entropy on logits applies softmax itself, and {who} already ends with softmax, so it "
-                "would be applied twice: remove that softmax, or choose cross-entropy on probabilities.")
+                translate("Cross-entropy on logits applies softmax itself, and {who} already ends with softmax, so it "
+                          "would be applied twice: remove that softmax, or choose cross-entropy on probabilities.",
+                          who=who))
     elif dataset.task == "classification" and loss in PER_POSITION_LOSSES:
         steps = dataset.target_width
         if out != (steps, k):
@@ -114,21 +118,22 @@ def check_fit(doc: GraphDocument, dataset: Dataset) -> list[str]:
         if out != (1,):
             positive = dataset.class_names[1] if k == 2 else "1"
             problems.append(
-                f"Binary cross-entropy needs one output unit (the probability of class '{positive}'), but "
-                f"{who} gives {fmt_shape(out)}: give it 1 unit.")
+                translate("Binary cross-entropy needs one output unit (the probability of class '{positive}'), but "
+                          "{who} gives {shape}: give it 1 unit.", positive=positive, who=who, shape=fmt_shape(out)))
         if loss == "bce" and ends != BINARY_PROBABILITY:
             problems.append(
-                f"Binary cross-entropy on probabilities needs a sigmoid at the end, but {who} has none: set "
-                "its activation to sigmoid, or choose binary cross-entropy on logits.")
+                translate("Binary cross-entropy on probabilities needs a sigmoid at the end, but {who} has none: set "
+                          "its activation to sigmoid, or choose binary cross-entropy on logits.", who=who))
         if loss == "bce_logits" and ends == BINARY_PROBABILITY:
             problems.append(
-                f"Binary cross-entropy on logits applies the sigmoid itself, and {who} already ends with a "
-                "sigmoid: remove it, or choose binary cross-entropy on probabilities.")
+                translate("Binary cross-entropy on logits applies the sigmoid itself, and {who} already ends with a "
+                          "sigmoid: remove it, or choose binary cross-entropy on probabilities.", who=who))
     elif dataset.task == "regression" and loss not in BINARY_LOSSES + CLASS_ID_LOSSES:
         width = dataset.target_width
         if out != (width,):
-            noun = "value" if width == 1 else "values"
-            problems.append(
-                f"The data '{dataset.name}' has {width} target {noun} per sample, but {who} gives "
-                f"{fmt_shape(out)}: give it {width} unit{'s' if width > 1 else ''}.")
+            problems.append(translate(
+                "The data '{data}' has 1 target value per sample, but {who} gives {shape}: give it 1 unit.",
+                data=dataset.name, who=who, shape=fmt_shape(out)) if width == 1 else translate(
+                "The data '{data}' has {width} target values per sample, but {who} gives {shape}: give it {width} "
+                "units.", data=dataset.name, width=width, who=who, shape=fmt_shape(out)))
     return problems

@@ -55,7 +55,7 @@ from nnviz.data.options import (
     TEXT_TRUNCATING,
     TEXT_VAL_SPLIT,
 )
-from nnviz.i18n import Message, mark
+from nnviz.i18n import Message, mark, translate
 
 PAD, OOV = 0, 1
 MAX_TEXT_BYTES = 256 * 2**20
@@ -273,12 +273,13 @@ def token_problems(doc: Any, dataset: Dataset) -> list[str]:
         n = node.params["num_embeddings"]
         if not np.all(np.isfinite(x)) or not np.array_equal(x, np.rint(x)) or x.min() < 0:
             problems.append(
-                f"The Embedding '{node.name}' looks up token ids (whole numbers from 0), but the data "
-                f"'{dataset.name}' holds other numbers: use text data, tokenised into ids.")
+                translate("The Embedding '{name}' looks up token ids (whole numbers from 0), but the data '{data}' "
+                          "holds other numbers: use text data, tokenised into ids.", name=node.name, data=dataset.name))
         elif x.max() >= n:
             top = int(x.max())
             problems.append(
-                f"The data '{dataset.name}' has token ids up to {top}, but the Embedding '{node.name}' knows "
-                f"only {n} (0..{n - 1}): set its vocabulary to {top + 1}, or limit the text data's "
-                f"vocabulary (num_words) to {n}.")
+                translate("The data '{data}' has token ids up to {top}, but the Embedding '{name}' knows only {n} "
+                          "(0..{last_id}): set its vocabulary to {size}, or limit the text data's vocabulary "
+                          "(num_words) to {n}.", data=dataset.name, top=top, name=node.name, n=n, last_id=n - 1,
+                          size=top + 1))
     return problems

@@ -62,7 +62,8 @@ class Network:
 
         analysis = doc.analysis()
         if not analysis.valid:
-            raise SessionError("The network has problems to fix first:\n  " + "\n  ".join(analysis.messages()))
+            raise SessionError(Message("The network has problems to fix first:\n  {problems}",
+                                       problems="\n  ".join(analysis.messages())))
         if len(analysis.inputs) != 1:
             raise SessionError(Message(
                 "Training needs exactly one Input node; this network has {n_inputs}",

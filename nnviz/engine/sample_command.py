@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         session = Session(doc)
         restored = restore_training(session, state)
         if restored.message:
-            print(f"note: {restored.message}", file=sys.stderr)
+            print(translate("note: {message}", message=restored.message), file=sys.stderr)
         for _ in range(max(args.train_steps, 0)):
             session.step_batch()
         if session.steps_done == 0:
@@ -54,10 +54,10 @@ def run(args: argparse.Namespace) -> int:
                             "(--train-steps, or `nnviz train FILE --save OUT`)"), file=sys.stderr)
         result = session_sampler(session).sample(args.prompt, args.length, args.temperature, args.seed)
     except FileNotFoundError:
-        print(f"error: {args.file}: " + translate("no such file"), file=sys.stderr)
+        print(translate("error: {message}", message=translate("{path}: no such file", path=args.file)), file=sys.stderr)
         return 1
     except (SamplingError, DataError, SessionError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(translate("error: {message}", message=exc), file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps({"prompt": result.prompt_tokens, "tokens": result.new_tokens, "ids": result.new_ids,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from nnviz.export.errors import ExportError
 from nnviz.export.targets import TARGETS
+from nnviz.i18n import Message, translate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,12 +57,13 @@ def run(args: argparse.Namespace) -> int:
         weights = {**initial_state(doc), **trained} if trained else None
         result = target.export(doc, args.out, weights=weights, source_name=Path(args.file).name)
     except FileNotFoundError:
-        return _fail(f"{args.file}: no such file")
+        return _fail(translate("{path}: no such file", path=args.file))
     except (ExportError, OSError, ValueError) as exc:
         return _fail(str(exc))
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"wrote {', '.join(f.name for f in result.files)} to {result.directory}")
+        print(translate("warning: {message}", message=warning), file=sys.stderr)
+    print(translate("wrote {files} to {folder}",
+                    files=", ".join(f.name for f in result.files), folder=result.directory))
     if not args.verify:
         return 0
     try:
@@ -86,19 +88,19 @@ def run_import(args: argparse.Namespace) -> int:
     except (ExportError, OSError, ValueError) as exc:
         return _fail(str(exc))
     print(summary_text(doc))
-    print(f"saved {args.out}")
+    print(translate("saved {path}", path=args.out))
     return 0
 
 
 def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(translate("error: {message}", message=message), file=sys.stderr)
     return 1
 
 
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(Message("must be 1 or more"))
     return value
 
 
@@ -106,7 +108,7 @@ def _shape(text: str) -> tuple[int, ...]:
     try:
         shape = tuple(int(part) for part in text.replace("x", ",").split(",") if part.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a shape like 3,32,32") from None
+        raise argparse.ArgumentTypeError(Message("{text!r} is not a shape like 3,32,32", text=text)) from None
     if not shape or any(d < 1 for d in shape):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a shape like 3,32,32")
+        raise argparse.ArgumentTypeError(Message("{text!r} is not a shape like 3,32,32", text=text))
     return shape

@@ -17,6 +17,7 @@ from nnviz.export.import_rules import Converted, Site, function_rule, method_rul
 from nnviz.export.registry import EmitContext, Emitted, literal, register_emitter
 from nnviz.graph.registry import get_spec
 from nnviz.graph.specs.activations import ACTIVATION_TYPES
+from nnviz.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def fused_activation(key: str, expr: str) -> str:
         return expr
     twin = ONE_TO_ONE.get(key)
     if twin is None or not twin.functional:
-        raise ExportError(f"no PyTorch form for activation {key!r}")
+        raise ExportError(Message("no PyTorch form for activation {key!r}", key=key))
     return f"{twin.functional}({', '.join([expr, *_arguments(key, {})])})"
 
 
@@ -83,7 +84,7 @@ def _converted(key: str, site: Site, given: dict[str, Any]) -> Converted:
             value += rank
         if value != (meant + rank if name.endswith("dim") and meant < 0 else meant):
             shown = ", ".join(f"{n}={given.get(n)}" for n in twin.fixed)
-            raise site.fail(f"{shown}; {twin.why}")
+            raise site.fail(Message("{shown}; {why}", shown=shown, why=twin.why))
     params = {p.name: _CASTS.get(p.kind, str)(given[p.name]) for p in spec.params if given.get(p.name) is not None}
     return Converted(key, params)
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from nnviz.export.errors import ExportError
 from nnviz.graph.registry import get_spec
+from nnviz.i18n import Message
 
 Shape = tuple[int, ...]
 
@@ -48,7 +49,7 @@ class Site:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
     def fail(self, reason: str) -> ExportError:
-        return ExportError(f"{self.label} cannot be imported: {reason}")
+        return ExportError(Message("{label} cannot be imported: {reason}", label=self.label, reason=reason))
 
     def arg(self, index: int, name: str, default: Any) -> Any:
         if name in self.kwargs:
@@ -202,11 +203,11 @@ def _linear(m: Any, site: Site) -> Converted:
 @module_rule("Conv2d", makes="conv2d")
 def _conv2d(m: Any, site: Site) -> Converted:
     if m.groups != 1:
-        raise site.fail(f"groups={m.groups}; nnviz's Conv2D has no groups")
+        raise site.fail(Message("groups={groups}; nnviz's Conv2D has no groups", groups=m.groups))
     if _pair(m.dilation) != (1, 1):
-        raise site.fail(f"dilation={m.dilation}; nnviz's Conv2D has no dilation")
+        raise site.fail(Message("dilation={dilation}; nnviz's Conv2D has no dilation", dilation=m.dilation))
     if m.padding_mode != "zeros":
-        raise site.fail(f"padding_mode={m.padding_mode!r}; nnviz pads with zeros")
+        raise site.fail(Message("padding_mode={padding_mode!r}; nnviz pads with zeros", padding_mode=m.padding_mode))
     padding = m.padding
     if isinstance(padding, str):
         if padding == "valid":
@@ -214,7 +215,7 @@ def _conv2d(m: Any, site: Site) -> Converted:
         elif all(k % 2 for k in m.kernel_size) and _pair(m.stride) == (1, 1):
             padding = (m.kernel_size[0] // 2, m.kernel_size[1] // 2)
         else:
-            raise site.fail("padding='same' with an even kernel; give the padding as numbers")
+            raise site.fail(Message("padding='same' with an even kernel; give the padding as numbers"))
     params = {"out_channels": m.out_channels, "kernel_size": _pair(m.kernel_size), "stride": _pair(m.stride),
               "padding": _pair(padding), "use_bias": m.bias is not None}
     return Converted("conv2d", params, tensors(m))
@@ -222,7 +223,7 @@ def _conv2d(m: Any, site: Site) -> Converted:
 
 def _pool_params(m: Any, site: Site) -> dict[str, Any]:
     if getattr(m, "ceil_mode", False):
-        raise site.fail("ceil_mode=True; nnviz rounds pooled sizes down")
+        raise site.fail(Message("ceil_mode=True; nnviz rounds pooled sizes down"))
     stride = m.stride if m.stride is not None else m.kernel_size
     return {"kernel_size": _pair(m.kernel_size), "stride": _pair(stride), "padding": _pair(m.padding)}
 
@@ -230,14 +231,14 @@ def _pool_params(m: Any, site: Site) -> dict[str, Any]:
 @module_rule("MaxPool2d", makes="maxpool2d")
 def _maxpool(m: Any, site: Site) -> Converted:
     if _pair(m.dilation) != (1, 1) or m.return_indices:
-        raise site.fail("dilation or return_indices is set; nnviz's MaxPool2D has neither")
+        raise site.fail(Message("dilation or return_indices is set; nnviz's MaxPool2D has neither"))
     return Converted("maxpool2d", _pool_params(m, site))
 
 
 @module_rule("AvgPool2d", makes="avgpool2d")
 def _avgpool(m: Any, site: Site) -> Converted:
     if not m.count_include_pad or m.divisor_override is not None:
-        raise site.fail("count_include_pad=False or divisor_override; nnviz averages over the whole window")
+        raise site.fail(Message("count_include_pad=False or divisor_override; nnviz averages over the whole window"))
     return Converted("avgpool2d", _pool_params(m, site))
 
 
@@ -245,7 +246,7 @@ def _avgpool(m: Any, site: Site) -> Converted:
 @module_rule("BatchNorm2d", makes="batchnorm2d")
 def _batchnorm(m: Any, site: Site) -> Converted:
     if not m.track_running_stats or m.momentum is None:
-        raise site.fail("it keeps no running statistics (or a cumulative average); nnviz uses momentum")
+        raise site.fail(Message("it keeps no running statistics (or a cumulative average); nnviz uses momentum"))
     key = "batchnorm1d" if type(m).__name__ == "BatchNorm1d" else "batchnorm2d"
     return Converted(key, {"eps": float(m.eps), "momentum": float(m.momentum), "affine": bool(m.affine)},
                      tensors(m))
@@ -261,11 +262,11 @@ def _f_pool(site: Site, key: str) -> Converted:
     kernel = site.arg(1, "kernel_size", None)
     stride = site.arg(2, "stride", None)
     if site.arg(4 if key == "maxpool2d" else 3, "ceil_mode", False):
-        raise site.fail("ceil_mode=True; nnviz rounds pooled sizes down")
+        raise site.fail(Message("ceil_mode=True; nnviz rounds pooled sizes down"))
     if key == "maxpool2d" and (_pair(site.arg(3, "dilation", 1)) != (1, 1) or site.arg(5, "return_indices", False)):
-        raise site.fail("dilation or return_indices is set; nnviz's MaxPool2D has neither")
+        raise site.fail(Message("dilation or return_indices is set; nnviz's MaxPool2D has neither"))
     if key == "avgpool2d" and (not site.arg(4, "count_include_pad", True) or site.arg(5, "divisor_override", None)):
-        raise site.fail("count_include_pad=False or divisor_override; nnviz averages over the whole window")
+        raise site.fail(Message("count_include_pad=False or divisor_override; nnviz averages over the whole window"))
     return Converted(key, {"kernel_size": _pair(kernel), "stride": _pair(stride if stride else kernel),
                            "padding": _pair(site.arg(3 if key == "maxpool2d" else 2, "padding", 0))})
 
@@ -301,7 +302,7 @@ ADD = "add"
 @function_rule("_operator.add", "_operator.iadd", "torch.add", makes=ADD)
 def _f_add(site: Site) -> Converted:
     if len(site.in_shapes) != 2 or site.kwargs.get("alpha", 1) != 1:
-        raise site.fail("adds a constant or scales a term; nnviz's Add sums layer outputs only")
+        raise site.fail(Message("adds a constant or scales a term; nnviz's Add sums layer outputs only"))
     return Converted(ADD, {"num_inputs": 2}, inputs=2)
 
 
@@ -330,10 +331,10 @@ def _f_cat(site: Site) -> Converted:
     rank = len(site.out_shape) + 1
     dim = dim + rank if dim < 0 else dim
     if dim == 0:
-        raise site.fail("joins along the batch axis; nnviz joins samples' axes (dim >= 1)")
+        raise site.fail(Message("joins along the batch axis; nnviz joins samples' axes (dim >= 1)"))
     n = len(site.in_shapes)
     if not 2 <= n <= 8:
-        raise site.fail(f"joins {n} tensors; nnviz's Concatenate takes 2 to 8")
+        raise site.fail(Message("joins {n} tensors; nnviz's Concatenate takes 2 to 8", n=n))
     return Converted("concatenate", {"num_inputs": n, "axis": dim - 1}, inputs=n)
 
 

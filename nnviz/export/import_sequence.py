@@ -21,6 +21,7 @@ from typing import Any
 
 from nnviz.export.import_rules import Converted, Site, function_rule, module_rule, tensors
 from nnviz.graph.registry import get_spec
+from nnviz.i18n import Message
 
 RECURRENT = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
 LAST_STEP = "last_step"
@@ -33,17 +34,19 @@ def _recurrent(m: Any, site: Site, *, dropout: float = 0.0) -> Converted:
     """nn.RNN/LSTM/GRU -> rnn/lstm/gru with return_sequences on (the importer may fold a LastStep in)."""
     key = RECURRENT[type(m).__name__]
     if not m.batch_first:
-        raise site.fail("batch_first=False; nnviz's recurrent layers take (batch, time, features): "
-                        "create it with batch_first=True")
+        raise site.fail(Message(
+            "batch_first=False; nnviz's recurrent layers take (batch, time, features): create it with "
+            "batch_first=True"))
     if m.num_layers != 1:
-        raise site.fail(f"num_layers={m.num_layers}; nnviz's recurrent layer is one layer: "
-                        "stack one module per layer instead")
+        raise site.fail(Message(
+            "num_layers={num_layers}; nnviz's recurrent layer is one layer: stack one module per layer instead",
+            num_layers=m.num_layers))
     if m.bidirectional:
-        raise site.fail("bidirectional=True; nnviz's recurrent layers read the sequence in one direction")
+        raise site.fail(Message("bidirectional=True; nnviz's recurrent layers read the sequence in one direction"))
     if getattr(m, "proj_size", 0):
-        raise site.fail(f"proj_size={m.proj_size}; nnviz's LSTM has no projection")
+        raise site.fail(Message("proj_size={proj_size}; nnviz's LSTM has no projection", proj_size=m.proj_size))
     if len(site.args) > 1 or site.kwargs:
-        raise site.fail("it is given initial states; nnviz's recurrent layers start from zero states")
+        raise site.fail(Message("it is given initial states; nnviz's recurrent layers start from zero states"))
     params: dict[str, Any] = {"hidden_size": int(m.hidden_size), "return_sequences": True,
                               "dropout": float(dropout), "use_bias": bool(m.bias)}
     if key == "rnn":
@@ -67,20 +70,25 @@ def _with_input_dropout(m: Any, site: Site) -> Converted:
     rnn, drop = getattr(m, "rnn", None), getattr(m, "input_dropout", None)
     if type(rnn).__name__ not in RECURRENT or not type(rnn).__module__.startswith("torch.nn") or not isinstance(
             getattr(drop, "p", None), float):
-        raise site.fail("it is not the WithInputDropout that nnviz writes (an nn.RNN/LSTM/GRU at .rnn "
-                        "and a SequenceDropout at .input_dropout)")
+        raise site.fail(Message(
+            "it is not the WithInputDropout that nnviz writes (an nn.RNN/LSTM/GRU at .rnn and a SequenceDropout at "
+            ".input_dropout)"))
     return _recurrent(rnn, site, dropout=drop.p)
 
 
 @module_rule("Embedding", makes="embedding")
 def _embedding(m: Any, site: Site) -> Converted:
     if m.max_norm is not None:
-        raise site.fail(f"max_norm={m.max_norm}; nnviz's Embedding does not renormalise its vectors")
+        raise site.fail(Message(
+            "max_norm={max_norm}; nnviz's Embedding does not renormalise its vectors",
+            max_norm=m.max_norm))
     if m.scale_grad_by_freq:
-        raise site.fail("scale_grad_by_freq=True; nnviz's Embedding does not scale gradients by word frequency")
+        raise site.fail(Message(
+            "scale_grad_by_freq=True; nnviz's Embedding does not scale gradients by word frequency"))
     if len(site.in_shapes[0]) != 1:
-        raise site.fail(f"its input has the shape {tuple(site.in_shapes[0])} per sample; nnviz's Embedding "
-                        "takes a sequence of token ids (T,)")
+        raise site.fail(Message(
+            "its input has the shape {in_shapes} per sample; nnviz's Embedding takes a sequence of token ids (T,)",
+            in_shapes=tuple(site.in_shapes[0])))
     padding = -1 if m.padding_idx is None else int(m.padding_idx)  # torch stores it non-negative
     # sparse=True changes only how PyTorch stores the gradient, not its values: accepted.
     return Converted("embedding", {"num_embeddings": int(m.num_embeddings), "embedding_dim": int(m.embedding_dim),
@@ -104,9 +112,10 @@ def _getitem(site: Site) -> Converted:
             return Converted(LAST_STEP)
         if is_last_step_index(index, 0):
             return Converted(FIRST_STEP)
-    raise site.fail(f"indexes a tensor of shape {tuple(site.in_shapes[0]) if site.in_shapes else '?'} per "
-                    f"sample; nnviz's only indexing is the last or first time step of a sequence, "
-                    f"x{LAST_STEP_INDEX} or x[:, 0]")
+    raise site.fail(Message(
+        "indexes a tensor of shape {shape} per sample; nnviz's only indexing is the last or first time step of a "
+        "sequence, x{last_step_index} or x[:, 0]",
+        shape=tuple(site.in_shapes[0]) if site.in_shapes else "?", last_step_index=LAST_STEP_INDEX))
 
 
 # ----------------------------------------------------------------------- the (output, states) tuple

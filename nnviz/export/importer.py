@@ -35,6 +35,7 @@ from nnviz.graph.document import MAX_NAME_LENGTH as _MAX_NAME
 from nnviz.graph.document import GraphDocument, GraphEditError
 from nnviz.graph.layout import layered_layout
 from nnviz.graph.registry import Shape, get_spec
+from nnviz.i18n import Message, term, translate
 
 
 @dataclass
@@ -52,33 +53,37 @@ def load_factory(spec: str) -> tuple[Any, Any]:
     torch = _torch()
     path_text, sep, attr = spec.rpartition(":")
     if not sep or not path_text or not attr:
-        raise ExportError(f"{spec!r}: give the model as FILE.py:FACTORY, e.g. model.py:build_model")
+        raise ExportError(Message("{spec!r}: give the model as FILE.py:FACTORY, e.g. model.py:build_model", spec=spec))
     path = Path(path_text).resolve()
     if not path.is_file():
-        raise ExportError(f"{path_text}: no such file")
+        raise ExportError(Message("{path}: no such file", path=path_text))
     name = f"nnviz_import_{abs(hash(str(path)))}"
     module_spec = importlib.util.spec_from_file_location(name, path)
     if module_spec is None or module_spec.loader is None:
-        raise ExportError(f"{path_text}: not a Python file")
+        raise ExportError(Message("{path}: not a Python file", path=path_text))
     py_module = importlib.util.module_from_spec(module_spec)
     sys.path.insert(0, str(path.parent))  # its own imports (from model import ...) resolve beside it
     try:
         module_spec.loader.exec_module(py_module)
     except Exception as exc:
-        raise ExportError(f"{path_text} failed to run: {type(exc).__name__}: {exc}") from None
+        raise ExportError(Message(
+            "{path} failed to run: {name}: {problem}",
+            path=path_text, name=type(exc).__name__, problem=exc)) from None
     finally:
         sys.path.remove(str(path.parent))
     factory = getattr(py_module, attr, None)
     if factory is None:
-        raise ExportError(f"{path_text} has no {attr!r}")
+        raise ExportError(Message("{path} has no {attr!r}", path=path_text, attr=attr))
     model = factory
     if not isinstance(factory, torch.nn.Module):
         try:
             model = factory()
         except Exception as exc:
-            raise ExportError(f"{attr}() failed: {type(exc).__name__}: {exc}") from None
+            raise ExportError(Message(
+                "{attr}() failed: {name}: {problem}",
+                attr=attr, name=type(exc).__name__, problem=exc)) from None
     if not isinstance(model, torch.nn.Module):
-        raise ExportError(f"{attr} gave a {type(model).__name__}, not a torch.nn.Module")
+        raise ExportError(Message("{attr} gave a {name}, not a torch.nn.Module", attr=attr, name=type(model).__name__))
     return model, py_module
 
 
@@ -98,8 +103,10 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
     try:
         traced = torch.fx.GraphModule(model, Tracer().trace(model))
     except Exception as exc:
-        raise ExportError(f"torch.fx cannot trace this model ({type(exc).__name__}: {exc}). nnviz imports "
-                          "an nn.Sequential or a forward() without data-dependent control flow") from None
+        raise ExportError(Message(
+            "torch.fx cannot trace this model ({name}: {problem}). nnviz imports an nn.Sequential or a forward() "
+            "without data-dependent control flow",
+            name=type(exc).__name__, problem=exc)) from None
     graph = traced.graph
     placeholders = [n for n in graph.nodes if n.op == "placeholder"]
     shapes = _input_shapes(traced, placeholders, input_shapes, python_module)
@@ -111,8 +118,10 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
             ShapeProp(traced).propagate(*[torch.zeros(2, *s, dtype=torch.long if _first_layer(traced, p) == "Embedding"
                                                       else dtype) for s, p in zip(shapes, placeholders)])
     except Exception as exc:
-        raise ExportError(f"the model does not run on inputs of shape {shapes}: {type(exc).__name__}: {exc}. "
-                          "Give the right shape with --input-shape") from None
+        raise ExportError(Message(
+            "the model does not run on inputs of shape {shapes}: {name}: {problem}. Give the right shape with "
+            "--input-shape",
+            shapes=shapes, name=type(exc).__name__, problem=exc)) from None
     finally:
         model.train(was_training)
 
@@ -177,7 +186,7 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
             unsupported.append(str(exc))
             continue
         if converted is None:
-            unsupported.append(f"{site.label} has no nnviz form")
+            unsupported.append(translate("{label} has no nnviz form", label=site.label))
             continue
         if converted.type == PASS_THROUGH and args:
             alias[node.name] = alias.get(args[0].name, args[0].name)
@@ -196,7 +205,7 @@ def import_torch_model(model: Any, *, input_shapes: list[Shape] | None = None, f
     if isinstance(output, torch.fx.Node):
         output = alias.get(output.name, output.name)
     if not isinstance(output, str) or output not in pending:
-        raise ExportError("The model must return one tensor; nnviz networks have exactly one output")
+        raise ExportError(Message("The model must return one tensor; nnviz networks have exactly one output"))
     merge_sums(pending, _readers(pending))
     if fuse:
         _fuse_activations(pending)
@@ -210,7 +219,7 @@ def _torch() -> Any:
     try:
         import torch
     except ImportError:
-        raise ExportError("Importing a PyTorch model needs PyTorch: pip install torch") from None
+        raise ExportError(Message("Importing a PyTorch model needs PyTorch: pip install torch")) from None
     return torch
 
 
@@ -247,10 +256,13 @@ def _input_shapes(traced: Any, placeholders: list[Any], given: list[Shape] | Non
                 example = "12,32 for 12 time steps of 32 features"
             else:
                 example = "3,32,32 for colour images"
-            raise ExportError(f"the shape of input {p.name!r} is unknown: give it with --input-shape "
-                              f"(e.g. {example})")
+            raise ExportError(Message(
+                "the shape of input {name!r} is unknown: give it with --input-shape (e.g. {example})",
+                name=p.name, example=example))
     if len(shapes) != len(placeholders):
-        raise ExportError(f"forward() takes {len(placeholders)} inputs but {len(shapes)} input shapes were given")
+        raise ExportError(Message(
+            "forward() takes {count} inputs but {given} input shapes were given",
+            count=len(placeholders), given=len(shapes)))
     return shapes
 
 
@@ -319,7 +331,9 @@ def _build(pending: dict[str, _Pending], output: str) -> GraphDocument:
                 node = doc.add_node(p.converted.type, name=name, params=p.converted.params,
                                     weights={k: np.asarray(v) for k, v in p.converted.weights.items()})
             except GraphEditError as exc:
-                raise ExportError(f"{get_spec(p.converted.type).label} {p.name!r} cannot be imported: {exc}") from None
+                raise ExportError(Message(
+                    "{label} {name!r} cannot be imported: {problem}",
+                    label=term(get_spec(p.converted.type).label), name=p.name, problem=exc)) from None
             ids[key] = node.id
         for key, p in pending.items():
             for port, src in enumerate(p.sources):

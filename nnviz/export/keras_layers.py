@@ -21,6 +21,7 @@ import numpy as np
 
 from nnviz.export.errors import ExportError
 from nnviz.export.registry import literal
+from nnviz.i18n import Message
 
 Arrays = dict[str, np.ndarray]
 
@@ -117,7 +118,7 @@ def activation_arg(name: str, params: dict[str, Any]) -> tuple[str, dict[str, st
     if name == "leaky_relu":
         fn, code = _leaky_helper(float(params.get("negative_slope", 0.01)))
         return fn, {fn: code}
-    raise ExportError(f"no Keras form for activation {name!r}")
+    raise ExportError(Message("no Keras form for activation {name!r}", name=name))
 
 
 # ------------------------------------------------------------------------ core

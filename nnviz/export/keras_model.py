@@ -24,6 +24,7 @@ from nnviz.export.pycode import INDENT, fit
 from nnviz.export.registry import literal
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
+from nnviz.i18n import Message
 
 KERAS_WEIGHTS_FILENAME = "model.weights.h5"
 LAYER_NAME = re.compile(r'name="([^"]+)"\)$')
@@ -127,15 +128,19 @@ def _named(call: str, name: str) -> str:
 
 def _emit(doc: GraphDocument, nid: str, ctx: KerasContext) -> KerasEmitted:
     emitter = KERAS_EMITTERS.get(ctx.type)
-    label = f"{doc.nodes[nid].spec.label} {doc.nodes[nid].name!r}"
+    label = doc.describe(nid)
     if emitter is None:
-        raise ExportError(f"{label} cannot be exported to Keras: nnviz has no Keras form for {ctx.type!r} yet")
+        raise ExportError(Message(
+            "{label} cannot be exported to Keras: nnviz has no Keras form for {type!r} yet",
+            label=label, type=ctx.type))
     try:
         return emitter(ctx)
     except ExportError as exc:
-        raise ExportError(f"{label} cannot be exported to Keras: {exc}") from None
+        raise ExportError(Message("{label} cannot be exported to Keras: {problem}", label=label, problem=exc)) from None
     except Exception as exc:  # a bug in an emitter: still name the node
-        raise ExportError(f"{label} cannot be exported to Keras: {type(exc).__name__}: {exc}") from exc
+        raise ExportError(Message(
+            "{label} cannot be exported to Keras: {name}: {problem}",
+            label=label, name=type(exc).__name__, problem=exc)) from exc
 
 
 def _statement(line: str, indent: str) -> list[str]:

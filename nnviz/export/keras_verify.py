@@ -33,6 +33,7 @@ from nnviz.export.verify import (
 )
 from nnviz.export.weights import NodeState
 from nnviz.graph.document import GraphDocument
+from nnviz.i18n import Message, translate
 
 if TYPE_CHECKING:
     from nnviz.data.dataset import Dataset
@@ -50,8 +51,10 @@ KERAS_TOLERANCE = 1e-4
 def require_keras_on_torch() -> Any:
     keras = import_keras()
     if keras.backend.backend() != "torch":
-        raise ExportError(f"Verification runs Keras on its torch backend, but this process uses "
-                          f"{keras.backend.backend()}: start it with KERAS_BACKEND=torch")
+        raise ExportError(Message(
+            "Verification runs Keras on its torch backend, but this process uses {backend}: start it with "
+            "KERAS_BACKEND=torch",
+            backend=keras.backend.backend()))
     return keras
 
 
@@ -95,7 +98,7 @@ def _verify(keras: Any, doc: GraphDocument, directory: Path, steps: int, dataset
     try:
         session = Session(doc, dataset)
     except (SessionError, ValueError) as exc:
-        raise ExportError(f"Verification needs a network the app can train: {exc}") from None
+        raise ExportError(Message("Verification needs a network the app can train: {problem}", problem=exc)) from None
     if weights is not None:
         session.net.load_state(weights)
     plan = plan_keras(doc)
@@ -126,24 +129,25 @@ def _verify(keras: Any, doc: GraphDocument, directory: Path, steps: int, dataset
     random = [doc.nodes[n].name for n in plan.node_ids if session.layers[n].stochastic and n not in masks]
     reasons = inexact_reasons(doc, plan)
     for reason in reasons:
-        report.notes.append(f"no exact Keras counterpart for training: {reason}")
+        report.notes.append(translate("no exact Keras counterpart for training: {reason}", reason=reason))
     if random:
-        report.notes.append(f"random layers without injected masks ({', '.join(random)}): compared in eval mode only")
+        report.notes.append(translate("random layers without injected masks ({names}): compared in eval mode only",
+                                          names=", ".join(random)))
         return report
     if reasons:
         report.notes.append("compared: the forward pass (one training-mode batch and evaluation mode)")
         steps = 1
     batchnorm = any(_caps(doc, n).batch_statistics for n in plan.node_ids)
     if batchnorm and not reasons:
-        report.notes.append(f"{MOVING_VARIANCE_NOTE}: moving_variance and the final eval-mode outputs are "
-                            "not compared after training")
+        report.notes.append(translate("{note}: moving_variance and the final eval-mode outputs are not compared after "
+                                      "training", note=MOVING_VARIANCE_NOTE))
     trainable = model.trainable_weights
 
     for step in range(1, steps + 1):
         try:
             events, batch, loss_event = engine_training_step(session)
         except NonFiniteError as exc:
-            report.notes.append(f"stopped at step {step}: {exc}")
+            report.notes.append(translate("stopped at step {step}: {problem}", step=step, problem=exc))
             break
         for node, mask in forward_masks(events, masks, torch).items():
             masks[node]["mask"] = mask

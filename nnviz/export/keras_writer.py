@@ -34,6 +34,7 @@ from nnviz.export.writer import (
 )
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
+from nnviz.i18n import Message
 
 if TYPE_CHECKING:
     from nnviz.data.dataset import Dataset
@@ -48,9 +49,11 @@ def import_keras() -> Any:
     try:
         import keras
     except ImportError:
-        raise ExportError(f"Exporting to Keras needs Keras 3: {INSTALL}") from None
+        raise ExportError(Message("Exporting to Keras needs Keras 3: {install}", install=INSTALL)) from None
     if not keras.__version__.startswith("3."):
-        raise ExportError(f"Exporting to Keras needs Keras 3, but Keras {keras.__version__} is installed")
+        raise ExportError(Message(
+            "Exporting to Keras needs Keras 3, but Keras {version} is installed",
+            version=keras.__version__))
     return keras
 
 
@@ -77,7 +80,9 @@ def keras_state(doc: GraphDocument, plan: KerasPlan, state: NodeState) -> dict[s
         values = state.get(nid, {})
         missing = [name for name in expected if name not in values]
         if missing:
-            raise ExportError(f"{doc.describe(nid)} has no values for {', '.join(missing)}: reset its weights")
+            raise ExportError(Message(
+                "{node} has no values for {names}: reset its weights",
+                node=doc.describe(nid), names=', '.join(missing)))
         to_keras = KERAS_WEIGHTS[doc.nodes[nid].type]
         out[layer] = [np.ascontiguousarray(w, dtype=dtype) for w in to_keras(doc.nodes[nid].params, values)]
     return out

@@ -18,6 +18,7 @@ from nnviz.export.pycode import INDENT, block, split_comment
 from nnviz.export.registry import EmitContext, Emitted, get_emitter
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
+from nnviz.i18n import Message
 
 MAX_IDENTIFIER = 40  # long names are cut (uniquely) so every generated line can stay readable
 WEIGHTS_FILENAME = "weights.safetensors"
@@ -50,12 +51,16 @@ def check_exportable(doc: GraphDocument) -> None:
     analysis = doc.analysis()
     if not analysis.valid:
         problems = "\n".join(f"  - {m}" for m in analysis.messages())
-        raise ExportError(f"The network cannot be exported until these are fixed:\n{problems}")
+        raise ExportError(Message(
+            "The network cannot be exported until these are fixed:\n{problems}",
+            problems=problems))
     if not doc.nodes:
-        raise ExportError("The network is empty: add an Input and at least one layer, then export it.")
+        raise ExportError(Message("The network is empty: add an Input and at least one layer, then export it."))
     if len(analysis.outputs) != 1:
-        raise ExportError(f"The network has {len(analysis.outputs)} output layers; an export needs exactly one "
-                          "(the layer whose output is compared with the targets).")
+        raise ExportError(Message(
+            "The network has {count} output layers; an export needs exactly one (the layer whose output is "
+            "compared with the targets).",
+            count=len(analysis.outputs)))
 
 
 def _exported_nodes(doc: GraphDocument) -> list[str]:
@@ -154,13 +159,13 @@ def _clip(name: str, limit: int = 48) -> str:
 def _emit(ctx: EmitContext) -> Emitted:
     emitter = get_emitter(ctx.node.type)
     if emitter is None:
-        raise ctx.fail(f"nnviz has no PyTorch form for layer type {ctx.node.type!r} yet")
+        raise ctx.fail(Message("nnviz has no PyTorch form for layer type {type!r} yet", type=ctx.node.type))
     try:
         return emitter(ctx)
     except ExportError:
         raise
     except Exception as exc:  # a bug in an emitter: still name the node, never a bare traceback
-        raise ctx.fail(f"{type(exc).__name__}: {exc}") from exc
+        raise ctx.fail(Message("{name}: {problem}", name=type(exc).__name__, problem=exc)) from exc
 
 
 def _render(plan: ModelPlan, init: list[str], forward: list[str], source_name: str) -> str:

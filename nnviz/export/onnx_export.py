@@ -28,6 +28,7 @@ from nnviz.export.weights import NodeState, initial_state, save_weights, state_d
 from nnviz.export.writer import README_FILENAME, ExportResult
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
+from nnviz.i18n import Message, translate
 
 if TYPE_CHECKING:
     from nnviz.data.dataset import Dataset
@@ -44,14 +45,14 @@ def export_onnx(doc: GraphDocument, out_dir: str | Path, *, weights: NodeState |
     try:
         import onnx  # noqa: F401  (torch.onnx.export writes through it)
     except ImportError:
-        raise ExportError('Exporting to ONNX needs the onnx package: pip install "nnviz[onnx]"') from None
+        raise ExportError(Message('Exporting to ONNX needs the onnx package: pip install "nnviz[onnx]"')) from None
     from nnviz.export.keras_writer import load_module
 
     plan = plan_model(doc, source_name=source_name)
     arrays = state_dict_arrays(doc, plan, weights if weights is not None else initial_state(doc))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} is a file; export needs a folder")
+        raise ExportError(Message("{out} is a file; export needs a folder", out=out))
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nnviz-onnx-") as tmp:
         (Path(tmp) / "model.py").write_text(plan.source, encoding="utf-8")
@@ -77,14 +78,15 @@ def _write_onnx(torch: Any, model: Any, names: list[str], shapes: list[tuple[int
         try:
             import onnxscript  # noqa: F401
         except ImportError:
-            raise ExportError(f"The ONNX exporter failed ({first}); the newer one needs onnxscript: "
-                              'pip install "nnviz[onnx]"') from None
+            raise ExportError(Message(
+                "The ONNX exporter failed ({first}); the newer one needs onnxscript: pip install \"nnviz[onnx]\"",
+                first=first)) from None
         batch = torch.export.Dim("batch")
         try:
             torch.onnx.export(model, example, str(path), dynamo=True, verbose=False, **common,
                               dynamic_shapes=tuple({0: batch} for _ in names))
         except Exception as exc:
-            raise ExportError(f"PyTorch could not write this network as ONNX: {exc}") from None
+            raise ExportError(Message("PyTorch could not write this network as ONNX: {problem}", problem=exc)) from None
 
 
 def onnx_readme(names: list[str], shapes: list[tuple[int, ...]], output_shape: tuple[int, ...]) -> str:
@@ -124,19 +126,20 @@ def verify_onnx(doc: GraphDocument, directory: str | Path, *, steps: int = 0, da
     try:
         import onnxruntime
     except ImportError:
-        raise ExportError('Verifying an ONNX export needs onnxruntime: pip install "nnviz[onnx]"') from None
+        raise ExportError(Message('Verifying an ONNX export needs onnxruntime: pip install "nnviz[onnx]"')) from None
     from nnviz.engine.session import Session, SessionError
 
     try:
         session = Session(doc, dataset)
     except (SessionError, ValueError) as exc:
-        raise ExportError(f"Verification needs a network the app can run: {exc}") from None
+        raise ExportError(Message("Verification needs a network the app can run: {problem}", problem=exc)) from None
     if weights is not None:
         session.net.load_state(weights)
     runtime = onnxruntime.InferenceSession(str(Path(directory) / ONNX_FILENAME), providers=["CPUExecutionProvider"])
     name = runtime.get_inputs()[0].name
     report = VerifyReport("float32", TOLERANCE["float32"], 0, onnxruntime.__version__, framework="onnxruntime")
-    report.notes.append(f"ONNX opset {OPSET}, float32, evaluation mode: the forward pass is compared")
+    report.notes.append(translate("ONNX opset {opset}, float32, evaluation mode: the forward pass is compared",
+                                  opset=OPSET))
     compared = []
     for label, x in (("validation samples", session.x_val), ("training samples", session.x_train[:64])):
         if len(x):

@@ -18,6 +18,7 @@ from typing import Any
 from nnviz.export.errors import ExportError
 from nnviz.graph.document import Node
 from nnviz.graph.registry import Shape, fmt_shape, get_spec
+from nnviz.i18n import Message, term
 
 
 @dataclass
@@ -38,11 +39,11 @@ class EmitContext:
 
     @property
     def label(self) -> str:
-        return f"{get_spec(self.node.type).label} {self.node.name!r}"
+        return f"{term(get_spec(self.node.type).label)} {self.node.name!r}"
 
     def fail(self, reason: str) -> ExportError:
         """An error naming this node; emitters `raise ctx.fail("...")` for what PyTorch cannot express."""
-        return ExportError(f"{self.label} cannot be exported: {reason}")
+        return ExportError(Message("{label} cannot be exported: {reason}", label=self.label, reason=reason))
 
     def module(self, expr: str) -> str:
         """The __init__ line creating this node's module."""

@@ -24,13 +24,15 @@ from nnviz.export.errors import ExportError
 from nnviz.export.model_code import plan_model
 from nnviz.export.weights import NodeState
 from nnviz.graph.document import GraphDocument
+from nnviz.graph.summary import display_width, pad
+from nnviz.i18n import Message, mark, translate
 
 if TYPE_CHECKING:
     from nnviz.data.dataset import Dataset
 
 TOLERANCE = {"float64": 1e-9, "float32": 1e-5}
-CATEGORIES = ("initial weights", "outputs", "loss", "gradients", "parameters after update", "buffers",
-              "outputs (eval mode)")
+CATEGORIES = (mark("initial weights"), mark("outputs"), mark("loss"), mark("gradients"),
+              mark("parameters after update"), mark("buffers"), mark("outputs (eval mode)"))
 
 
 @dataclass
@@ -74,21 +76,24 @@ class VerifyReport:
                 self.worst[category] = Difference(category, name, step, abs_diff, rel)
 
     def text(self) -> str:
-        head = (f"nnviz (NumPy) vs {self.framework} {self.torch_version}: {self.dtype}, {self.steps} training steps\n"
-                f"tolerance {self.tolerance:g}, relative to the largest value of each kind at that step")
-        rows = [("compared", "largest difference in", "step", "max abs diff", "max rel diff")]
+        head = translate("nnviz (NumPy) vs {framework} {version}: {dtype}, {steps} training steps\n"
+                         "tolerance {tolerance:g}, relative to the largest value of each kind at that step",
+                         framework=self.framework,
+                         version=self.torch_version, dtype=self.dtype, steps=self.steps, tolerance=self.tolerance)
+        rows = [tuple(translate(h) for h in (mark("compared"), mark("largest difference in"), mark("step"),
+                                             mark("max abs diff"), mark("max rel diff")))]
         for category in CATEGORIES:
             d = self.worst.get(category)
             if d is not None:
-                rows.append((category, d.tensor, str(d.step), f"{d.max_abs:.3g}", f"{d.max_rel:.3g}"))
-        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+                rows.append((translate(category), d.tensor, str(d.step), f"{d.max_abs:.3g}", f"{d.max_rel:.3g}"))
+        widths = [max(display_width(r[i]) for r in rows) for i in range(5)]
         lines = [head, ""]
         for r in rows:
-            lines.append("  " + "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
-                                          enumerate(zip(r, widths))))
-        lines += ["", *[f"note: {n}" for n in self.notes]]
-        verdict = (f"PASS: {self.framework.split(' (')[0]} reproduces the app's numbers." if self.passed else
-                   f"FAIL: a difference of {self.max_rel:.3g} exceeds the tolerance {self.tolerance:g}.")
+            lines.append("  " + "  ".join(pad(c, w, right=i >= 2) for i, (c, w) in enumerate(zip(r, widths))))
+        lines += ["", *[translate("note: {message}", message=n) for n in self.notes]]
+        verdict = (translate("PASS: {framework} reproduces the app's numbers.", framework=self.framework.split(" (")[0])
+                   if self.passed else translate("FAIL: a difference of {rel:.3g} exceeds the tolerance {tolerance:g}.",
+                                                 rel=self.max_rel, tolerance=self.tolerance))
         lines.append(verdict)
         return "\n".join(line for line in lines if line is not None)
 
@@ -133,7 +138,7 @@ def require_torch() -> Any:
     try:
         import torch
     except ImportError:
-        raise ExportError("Verification needs PyTorch: pip install torch") from None
+        raise ExportError(Message("Verification needs PyTorch: pip install torch")) from None
     return torch
 
 
@@ -167,7 +172,7 @@ def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20,
     try:
         session = Session(doc, dataset)
     except (SessionError, ValueError) as exc:
-        raise ExportError(f"Verification needs a network the app can train: {exc}") from None
+        raise ExportError(Message("Verification needs a network the app can train: {problem}", problem=exc)) from None
     if weights is not None:
         session.net.load_state(weights)
     plan = plan_model(doc)
@@ -204,7 +209,8 @@ def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20,
     stochastic = [nid for nid in plan.node_ids if session.layers[nid].stochastic and nid not in dropouts]
     if stochastic:
         names = ", ".join(doc.nodes[n].name for n in stochastic)
-        report.notes.append(f"random layers without injected masks ({names}): compared in eval mode only")
+        report.notes.append(translate("random layers without injected masks ({names}): compared in eval mode only",
+                                          names=names))
         steps = 0
     optimizer = exported.train.make_optimizer(model.parameters())
     params = dict(model.named_parameters())
@@ -213,7 +219,7 @@ def verify_export(doc: GraphDocument, directory: str | Path, *, steps: int = 20,
         try:
             events, batch, loss_event = engine_training_step(session)
         except NonFiniteError as exc:
-            report.notes.append(f"stopped at step {step}: {exc}")
+            report.notes.append(translate("stopped at step {step}: {problem}", step=step, problem=exc))
             break
         for node, mask in forward_masks(events, dropouts, torch).items():
             dropouts[node].mask = mask

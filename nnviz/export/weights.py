@@ -13,6 +13,7 @@ import numpy as np
 from nnviz.export.errors import ExportError
 from nnviz.export.model_code import ModelPlan
 from nnviz.graph.document import GraphDocument
+from nnviz.i18n import Message
 
 NodeState = dict[str, dict[str, np.ndarray]]  # node id -> tensor name -> values
 
@@ -26,7 +27,7 @@ def initial_state(doc: GraphDocument) -> NodeState:
     try:
         net = Network.build(doc, doc.training.dtype, doc.training.seed)
     except SessionError as exc:
-        raise ExportError(f"The weights cannot be made: {exc}") from None
+        raise ExportError(Message("The weights cannot be made: {problem}", problem=exc)) from None
     return net.state()
 
 
@@ -44,7 +45,9 @@ def _state_without_network(doc: GraphDocument) -> NodeState:
         node = doc.nodes[nid]
         cls = LAYERS.get(node.type)
         if cls is None:
-            raise ExportError(f"{doc.describe(nid)}: the engine cannot compute layer type {node.type!r} yet")
+            raise ExportError(Message(
+                "{node}: the engine cannot compute layer type {type!r} yet",
+                node=doc.describe(nid), type=node.type))
         layer = cls(dict(node.params), analysis.in_shapes.get(nid, []), analysis.shapes[nid],
                     np.dtype(doc.training.dtype))
         layer.init_params(rng, analysis.weight_shapes.get(nid, {}), node.weights)
@@ -65,10 +68,14 @@ def state_dict_arrays(doc: GraphDocument, plan: ModelPlan, state: NodeState) -> 
         for name, shape in expected.items():
             values = state.get(nid, {}).get(name)
             if values is None:
-                raise ExportError(f"{doc.describe(nid)} has no values for {name}: reset its weights")
+                raise ExportError(Message(
+                    "{node} has no values for {name}: reset its weights",
+                    node=doc.describe(nid), name=name))
             values = np.asarray(values)
             if tuple(values.shape) != tuple(shape):
-                raise ExportError(f"{doc.describe(nid)} has {name} of shape {values.shape} but needs {shape}")
+                raise ExportError(Message(
+                    "{node} has {name} of shape {shape} but needs {shape2}",
+                    node=doc.describe(nid), name=name, shape=values.shape, shape2=shape))
             # Counters (BatchNorm's num_batches_tracked) stay integers, as in PyTorch.
             target = np.int64 if values.dtype.kind in "iu" or name == "num_batches_tracked" else dtype
             arrays[plan.state_key(nid, name)] = np.ascontiguousarray(values, dtype=target)

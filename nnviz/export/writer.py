@@ -13,6 +13,7 @@ from nnviz.export.train_code import TRAINED_FILENAME, render_train
 from nnviz.export.weights import NodeState, initial_state, save_weights, state_dict_arrays
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
+from nnviz.i18n import Message, translate
 
 if TYPE_CHECKING:
     from nnviz.data.dataset import Dataset
@@ -59,10 +60,11 @@ def prepare_export(doc: GraphDocument, dataset: Dataset | None, out_dir: str | P
     try:
         data = training_arrays(doc, dataset)
     except ValueError as exc:  # DataError / SessionError: the learner-worded reason
-        warnings.append(f"The training data was not exported, so train.py cannot run yet: {exc}")
+        warnings.append(translate("The training data was not exported, so train.py cannot run yet: {problem}",
+                                  problem=exc))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} is a file; export needs a folder")
+        raise ExportError(Message("{out} is a file; export needs a folder", out=out))
     out.mkdir(parents=True, exist_ok=True)
     return out, data, warnings
 

@@ -12,6 +12,7 @@ scripts and emoji need are allowed), no line or paragraph separators, no surroga
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from nnviz.i18n import translate
 
@@ -66,3 +67,20 @@ def escape(text: str, keep: str = "") -> str:
         else:
             out.append(f"\\U{ord(ch):08x}")
     return "".join(out)
+
+
+class EscapedStream:
+    """Standard output or error with every unprintable character written as a visible escape (\\x1b,
+    \\u202e; see escape()): nothing read from a file, a name, a path, data or a mistyped
+    argument (argparse repeats it) can move the cursor, recolour, or reorder the learner's terminal.
+    Line breaks and tabs pass."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.raw = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(escape(text, keep="\n\t"))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

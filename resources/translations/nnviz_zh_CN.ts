@@ -604,6 +604,53 @@
     </message>
 </context>
 <context>
+    <name>DocCommand</name>
+    <message>
+        <source>Add %s</source>
+        <translation>添加 %s</translation>
+    </message>
+    <message>
+        <source>Delete %s</source>
+        <translation>删除 %s</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Set %s</source>
+        <translation>设置 %s</translation>
+    </message>
+    <message>
+        <source>Rename to %s</source>
+        <translation>重命名为 %s</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <source>Edit %s</source>
+        <translation>编辑 %s</translation>
+    </message>
+    <message>
+        <source>Change data set</source>
+        <translation>更改数据集</translation>
+    </message>
+    <message>
+        <source>Change training settings</source>
+        <translation>更改训练设置</translation>
+    </message>
+</context>
+<context>
     <name>EditActions</name>
     <message>
         <source>Select one or more layers to copy</source>

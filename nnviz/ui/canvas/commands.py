@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from nnviz.graph import Edge, GraphDocument, RemovedNode
 
 
 class DocCommand(QUndoCommand):
-    """A command that knows whether it is currently applied, so the eager first apply is not repeated."""
+    """A command that knows whether it is currently applied, so the eager first apply is not repeated. Its
+    text is the Edit menu's "Undo ..." label, in the window's language."""
 
     def __init__(self, doc: GraphDocument, text: str) -> None:
         super().__init__(text)
@@ -43,7 +45,7 @@ class AddNode(DocCommand):
     def __init__(self, doc: GraphDocument, type_key: str, pos: tuple[float, float], *,
                  params: dict[str, Any] | None = None, name: str | None = None,
                  weights: dict[str, np.ndarray] | None = None, text: str = "") -> None:
-        super().__init__(doc, text or f"Add {type_key}")
+        super().__init__(doc, text or QCoreApplication.translate("DocCommand", "Add %s") % type_key)
         self.type_key, self.pos, self.params, self.name = type_key, pos, dict(params or {}), name
         self.weights = {k: np.array(v) for k, v in (weights or {}).items()}
         self.node_id: str | None = None
@@ -61,7 +63,9 @@ class AddNode(DocCommand):
 
 class RemoveNode(DocCommand):
     def __init__(self, doc: GraphDocument, node_id: str) -> None:
-        super().__init__(doc, f"Delete {doc.nodes[node_id].name}" if node_id in doc.nodes else "Delete")
+        text = (QCoreApplication.translate("DocCommand", "Delete %s") % doc.nodes[node_id].name if node_id in doc.nodes
+                else QCoreApplication.translate("DocCommand", "Delete"))
+        super().__init__(doc, text)
         self.node_id = node_id
         self.removed: RemovedNode | None = None
 
@@ -75,7 +79,7 @@ class RemoveNode(DocCommand):
 
 class Connect(DocCommand):
     def __init__(self, doc: GraphDocument, src: str, dst: str, port: int = 0) -> None:
-        super().__init__(doc, "Connect")
+        super().__init__(doc, QCoreApplication.translate("DocCommand", "Connect"))
         self.edge = Edge(src, dst, port)
 
     def apply(self) -> None:
@@ -87,7 +91,7 @@ class Connect(DocCommand):
 
 class Disconnect(DocCommand):
     def __init__(self, doc: GraphDocument, edge: Edge) -> None:
-        super().__init__(doc, "Disconnect")
+        super().__init__(doc, QCoreApplication.translate("DocCommand", "Disconnect"))
         self.edge = edge
 
     def apply(self) -> None:
@@ -99,7 +103,7 @@ class Disconnect(DocCommand):
 
 class SetParam(DocCommand):
     def __init__(self, doc: GraphDocument, node_id: str, name: str, value: Any) -> None:
-        super().__init__(doc, f"Set {name}")
+        super().__init__(doc, QCoreApplication.translate("DocCommand", "Set %s") % name)
         self.node_id, self.name, self.value = node_id, name, value
         self.old: Any = None
 
@@ -112,7 +116,7 @@ class SetParam(DocCommand):
 
 class Rename(DocCommand):
     def __init__(self, doc: GraphDocument, node_id: str, name: str) -> None:
-        super().__init__(doc, f"Rename to {name}")
+        super().__init__(doc, QCoreApplication.translate("DocCommand", "Rename to %s") % name)
         self.node_id, self.name = node_id, name
         self.old = ""
 
@@ -125,7 +129,7 @@ class Rename(DocCommand):
 
 class Move(DocCommand):
     def __init__(self, doc: GraphDocument, node_id: str, pos: tuple[float, float]) -> None:
-        super().__init__(doc, "Move")
+        super().__init__(doc, QCoreApplication.translate("DocCommand", "Move"))
         self.node_id, self.pos = node_id, pos
         self.old: tuple[float, float] = (0.0, 0.0)
 
@@ -138,7 +142,7 @@ class Move(DocCommand):
 
 class SetWeight(DocCommand):
     def __init__(self, doc: GraphDocument, node_id: str, name: str, values: np.ndarray | None) -> None:
-        super().__init__(doc, f"Edit {name}")
+        super().__init__(doc, QCoreApplication.translate("DocCommand", "Edit %s") % name)
         self.node_id, self.name = node_id, name
         self.values = None if values is None else np.array(values, dtype=np.float64)
         self.old: np.ndarray | None = None
@@ -169,7 +173,7 @@ class Macro(DocCommand):
 
 class SetData(DocCommand):
     def __init__(self, doc: GraphDocument, data: dict[str, Any]) -> None:
-        super().__init__(doc, "Change data set")
+        super().__init__(doc, QCoreApplication.translate("DocCommand", "Change data set"))
         self.data = data
         self.old: dict[str, Any] = {}
 
@@ -182,7 +186,7 @@ class SetData(DocCommand):
 
 class SetTraining(DocCommand):
     def __init__(self, doc: GraphDocument, settings: Any) -> None:
-        super().__init__(doc, "Change training settings")
+        super().__init__(doc, QCoreApplication.translate("DocCommand", "Change training settings"))
         self.settings = settings
         self.old: Any = None
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWi
 
 from nnviz.graph import CATEGORIES, all_specs
 from nnviz.ui.canvas.composites import add_palette_group
-from nnviz.ui.widgets.i18n import core_tr  # the core's strings in the UI language
+from nnviz.ui.widgets.i18n import core_tr, palette_name  # the core's strings in the UI language
 from nnviz.ui.widgets.icons import category_icon
 
 LAYER_MIME = "application/x-nnviz-layer"
@@ -71,10 +71,11 @@ class Palette(QWidget):
             font.setBold(True)
             group.setFont(0, font)
             for spec in specs:
-                item = QTreeWidgetItem(group, [core_tr(spec.label)])
+                item = QTreeWidgetItem(group, [palette_name(spec.label)])
                 item.setIcon(0, category_icon(category))
                 item.setData(0, KEY_ROLE, spec.key)
-                item.setToolTip(0, core_tr(spec.description))
+                short = item.text(0) == spec.label  # else the label, in English, heads the tooltip
+                item.setToolTip(0, core_tr(spec.description) if short else f"{spec.label}: {core_tr(spec.description)}")
                 item.setStatusTip(0, core_tr(spec.description))
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
                 self.items[spec.key] = item

@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from nnviz.i18n import translate  # the core's catalogue: these lines read as the command line's do
+
 
 def _install_translator(app, lang: str | None) -> None:
     """The UI language: --lang, else the one chosen in the Language menu, else the system's."""
@@ -103,7 +105,7 @@ class HeadlessDialogs:
             parts += [watched.text(), watched.informativeText()]
         text = ": ".join(p for p in parts if p)
         self.refused.append(text)
-        print(f"error: {text}", file=sys.stderr)
+        print(translate("error: {message}", message=text), file=sys.stderr)
         QTimer.singleShot(0, watched.reject)
 
 
@@ -133,5 +135,5 @@ def _screenshot(app, window, out: str, steps: int, size: tuple[int, int]) -> int
     if not ok:
         print(f"error: could not write {out}", file=sys.stderr)
         return 1
-    print(f"saved {out} ({image.width()}x{image.height()})")
+    print(translate("saved {path}", path=f"{out} ({image.width()}x{image.height()})"))
     return 0

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.io.examples import gallery_files, title_of
+from nnviz.ui.widgets import i18n
 
 if TYPE_CHECKING:
     from nnviz.ui.help import HelpActions
@@ -121,10 +122,12 @@ def render_thumbnail(path: Path, size: QSize = THUMB_SIZE) -> QImage:
     return image
 
 
-def write_thumbnails(examples: Path | None = None) -> list[Path]:
-    """Render every example in the folder to thumbnails/<name>.png; returns the files written."""
+def write_thumbnails(examples: Path | None = None, language: str = "en") -> list[Path]:
+    """Render every example in the folder to thumbnails/<name>.png (thumbnails/<language>/<name>.png for a
+    language other than English, whose layer names the canvas draws translated); returns the files written."""
     files = gallery_files(examples)
     folder = thumbnail_folder(examples if examples is not None else (files[0].parent if files else None))
+    folder = folder if language == "en" else folder / language
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for path in files:
@@ -136,8 +139,11 @@ def write_thumbnails(examples: Path | None = None) -> list[Path]:
 
 
 def thumbnail_pixmap(path: Path) -> QPixmap:
-    """The committed thumbnail of the example at `path`, else one drawn now; scaled to SHOWN_SIZE."""
-    png = thumbnail_folder(path.parent) / f"{path.stem}.png"
+    """The committed thumbnail of the example at `path` in the window's language, else one drawn now; scaled
+    to SHOWN_SIZE."""
+    language = i18n.current_language()
+    folder = thumbnail_folder(path.parent)
+    png = (folder if language == "en" else folder / language) / f"{path.stem}.png"
     image = QImage(str(png)) if png.exists() else QImage()
     if image.isNull():
         try:
@@ -351,8 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["nnviz-thumbnails"])
-    for out in write_thumbnails(Path(args[0]) if args else None):
-        print(out)
+    for language in i18n.LANGUAGES:  # each language's cards: the canvas draws its layer names translated
+        i18n.install_translators(app, language)
+        for out in write_thumbnails(Path(args[0]) if args else None, language):
+            print(out)
     del app
     return 0
 

@@ -84,6 +84,13 @@ def core_tr(text: str, language: str | None = None) -> str:
     return core_i18n.term(text, language or _current)
 
 
+def palette_name(label: str, language: str | None = None) -> str:
+    """A layer's short name for the palette, where a column is narrow: "批量归一化1D" rather than
+    "批量归一化 BatchNorm1D" cut to "批量归一化 Batc…" (the English label goes in the tooltip)."""
+    language = language or _current
+    return core_table(language).get("palette_names", {}).get(label) or core_tr(label, language)
+
+
 def formula_tr(text: str, language: str | None = None) -> str:
     """A formula's words in the UI language; symbols and numbers stay as they are.
 
