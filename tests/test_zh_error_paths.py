@@ -153,7 +153,7 @@ def chinese_window(qtbot, qapp, tmp_path):
     window = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
                         recovery_dir=tmp_path / "recovery", training=True)
     # Closing must not stop at "save your changes?" (qtbot closes widgets before fixtures end).
-    qtbot.addWidget(window, before_close_func=lambda w: w.undo_stack.setClean())
+    qtbot.addWidget(window, before_close_func=lambda w: w.discard_unsaved_work())
     window.resize(1280, 800)
     window.show()
     yield window

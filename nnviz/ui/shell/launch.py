@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from nnviz.i18n import translate  # the core's catalogue: these lines read as the command line's do
+from nnviz.i18n import translate as core_message  # the core's catalogue: these lines read as the command line's do
 
 
 def _install_translator(app, lang: str | None) -> None:
@@ -105,7 +105,7 @@ class HeadlessDialogs:
             parts += [watched.text(), watched.informativeText()]
         text = ": ".join(p for p in parts if p)
         self.refused.append(text)
-        print(translate("error: {message}", message=text), file=sys.stderr)
+        print(core_message("error: {message}", message=text), file=sys.stderr)
         QTimer.singleShot(0, watched.reject)
 
 
@@ -135,5 +135,5 @@ def _screenshot(app, window, out: str, steps: int, size: tuple[int, int]) -> int
     if not ok:
         print(f"error: could not write {out}", file=sys.stderr)
         return 1
-    print(translate("saved {path}", path=f"{out} ({image.width()}x{image.height()})"))
+    print(core_message("saved {path}", path=f"{out} ({image.width()}x{image.height()})"))
     return 0
