@@ -68,7 +68,8 @@ class DataPanel(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.reload)
 
-        self.choice = QComboBox()
+        self.choice = QComboBox(minimumContentsLength=10,  # a long (Chinese) name must not widen the dock
+                                sizeAdjustPolicy=QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.inline_label = self.tr("Data written in the file (inline)")
         for label, _, _ in CHOICES:
             self.choice.addItem(_translated(label))
