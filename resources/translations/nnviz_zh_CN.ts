@@ -670,6 +670,25 @@
     </message>
 </context>
 <context>
+    <name>ExerciseMode</name>
+    <message>
+        <source>Exercise mode</source>
+        <translation>练习模式</translation>
+    </message>
+    <message>
+        <source>Step (F10) asks you to compute a value of each micro-step before it is shown</source>
+        <translation>单步（F10）先让你算出每个微步的一个值，再显示它</translation>
+    </message>
+    <message>
+        <source>The network changed: the open question was dropped.</source>
+        <translation>网络变了：未完成的问题已取消。</translation>
+    </message>
+    <message>
+        <source>Answer the question first (or show its answer)</source>
+        <translation>先回答问题（或查看答案）</translation>
+    </message>
+</context>
+<context>
     <name>ExportActions</name>
     <message>
         <source>exported to %s</source>
@@ -1320,6 +1339,63 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
     </message>
 </context>
 <context>
+    <name>LessonInWindow</name>
+    <message>
+        <source>Lessons</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <source>Press Step (F10) to walk the micro-steps up to the first stop, or:</source>
+        <translation>按单步（F10）逐个微步走到第一个停靠点，或者：</translation>
+    </message>
+    <message>
+        <source>Press Step (F10) to go on, or:</source>
+        <translation>按单步（F10）继续，或者：</translation>
+    </message>
+    <message>
+        <source>Lesson finished: %s</source>
+        <translation>课程结束：%s</translation>
+    </message>
+</context>
+<context>
+    <name>LessonsDialog</name>
+    <message>
+        <source>Lessons</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Each lesson opens a small network, stops at chosen micro-steps and asks you for values. Compute them by hand; the score counts answers right at the first try.</source>
+        <translation>每课打开一个小网络，在选定的微步停下，请你给出一些值。请亲手计算；得分只计首次就答对的题。</translation>
+    </message>
+    <message>
+        <source>not taken yet</source>
+        <translation>尚未学习</translation>
+    </message>
+    <message>
+        <source>%1 of %2 right at the first try</source>
+        <translation>%2 题中首次答对 %1 题</translation>
+    </message>
+</context>
+<context>
+    <name>LessonsMenu</name>
+    <message>
+        <source>Lessons…</source>
+        <translation>课程…</translation>
+    </message>
+    <message>
+        <source>Lessons built from the guides: compute each value, nnviz checks it</source>
+        <translation>根据教程编写的课程：你来计算每个值，nnviz 来检查</translation>
+    </message>
+    <message>
+        <source>Lessons</source>
+        <translation>课程</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Main</source>
@@ -1524,6 +1600,10 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
     <message>
         <source>Delete the selected layers and connections</source>
         <translation>删除选中的层和连接</translation>
+    </message>
+    <message>
+        <source>Exercise</source>
+        <translation>练习</translation>
     </message>
     <message>
         <source>Find &amp;Layer</source>
@@ -1929,6 +2009,41 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
     <message>
         <source>No problems: the network is ready to train.</source>
         <translation>没有问题：网络可以开始训练了。</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionPanel</name>
+    <message>
+        <source>your number, e.g. −0.0967</source>
+        <translation>你的数，例如 −0.0967</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Hint</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Formula with numbers</source>
+        <translation>代入数值的公式</translation>
+    </message>
+    <message>
+        <source>Show the answer</source>
+        <translation>查看答案</translation>
+    </message>
+    <message>
+        <source>Go to the next stop</source>
+        <translation>前往下一个停靠点</translation>
+    </message>
+    <message>
+        <source>Exercise mode: press Step (F10) and compute the value asked before nnviz shows it.</source>
+        <translation>练习模式：按单步（F10），在 nnviz 显示之前先算出所问的值。</translation>
+    </message>
+    <message>
+        <source>The answer: %s</source>
+        <translation>答案：%s</translation>
     </message>
 </context>
 <context>

@@ -55,6 +55,7 @@ from nnviz.ui.shell.window_actions import WindowActions
 from nnviz.ui.widgets.icons import app_icon
 
 if TYPE_CHECKING:
+    from nnviz.ui.exercise import ExerciseMode
     from nnviz.ui.export.export_dialog import ExportActions
     from nnviz.ui.help import HelpActions
     from nnviz.ui.shell.start_page import StartPageEntry
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self.export_actions: ExportActions | None = None
         self.help_actions: HelpActions | None = None
         self.start_page: StartPageEntry | None = None
+        self.exercise: ExerciseMode | None = None
         if extensions:
             self._install_extensions(first_run)
         self._sized = False
@@ -327,6 +329,9 @@ class MainWindow(QMainWindow):
         self.export_actions = install_export_action(self)
         self.help_actions = install_help(self, first_run=first_run)
         self.start_page = install_start_page(self, self.files.open_example, self.help_actions, first_run=first_run)
+        from nnviz.ui.exercise import install_exercise
+
+        self.exercise = install_exercise(self)  # Train ▸ Exercise mode, Help ▸ Lessons
 
     def _on_hand_step(self, view) -> None:
         """A micro-step by hand: its formula in front, its layer inside the canvas's view."""

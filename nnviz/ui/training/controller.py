@@ -189,7 +189,7 @@ class TrainingController(QObject):
         except NonFiniteError as err:
             self._on_halt(err)
             return self.current
-        self._show(event)
+        getattr(self, "ask_first", lambda _: False)(event) or self.show(event)  # exercise mode may ask it first
         return self.current
 
     def step_batch(self) -> None:
@@ -223,7 +223,7 @@ class TrainingController(QObject):
         self.pause()
         return True
 
-    def _show(self, event: MicroStep) -> None:
+    def show(self, event: MicroStep) -> None:
         s = self.session
         if event.phase == "batch":
             self._seen.clear()
@@ -239,7 +239,7 @@ class TrainingController(QObject):
 
     def _on_halt(self, err: NonFiniteError) -> None:
         self.pause()
-        self._show(err.event)
+        self.show(err.event)
         self.halt_node, self.halt_text = self._explain_halt(err)
         self.halted.emit(err)
         self.message.emit(self.halt_text)
