@@ -1973,6 +1973,14 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>批次中一个句子的自注意力，每个头一张热力图，两条轴上都是句子的词元：每一行是一个查询（去“看”的词元），每一列是一个键（被它“看”的词元），注意力权重 A = softmax(Q·Kᵀ/√d) 的每一行之和为 1。空白的格子被屏蔽：填充，或在因果注意力中后面的词元。也可以选择分数 S，或在反向传播之后选择 ∂L/∂A 和 ∂L/∂S。对层归一化（LayerNorm）层，它显示 x̂ 以及每个位置的均值和方差。</translation>
     </message>
     <message>
+        <source>Exercise</source>
+        <translation>练习</translation>
+    </message>
+    <message>
+        <source>You compute it first. In exercise mode (Train menu) and in a lesson (Help &gt; Lessons), Step asks for a value of the micro-step before showing it, with the numbers its formula needs. Type your number: it is right to 3 significant digits; a wrong one is compared with the usual mistakes (the sigmoid applied twice, the sign of the error, W instead of its transpose, ...). Hint, Formula with numbers and Show the answer help step by step.</source>
+        <translation>先由你来算。在练习模式（训练菜单）和课程（帮助 &gt; 课程）中，单步会在显示一个微步之前先问它的一个值，并给出公式需要的数。输入你的数：保留 3 位有效数字即算正确；错误的答案会与常见错误比对（sigmoid 用了两次、误差的符号、用 W 而不是它的转置……）。提示、代入数值的公式和查看答案会一步步帮你。</translation>
+    </message>
+    <message>
         <source>This panel has no explanation yet. Help &gt; Take the Tour shows the main parts of nnviz.</source>
         <translation>这个面板还没有说明。“帮助 &gt; 新手导览”会介绍 nnviz 的主要部分。</translation>
     </message>

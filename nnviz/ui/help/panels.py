@@ -165,6 +165,17 @@ def _texts() -> dict[str, tuple[str, str]]:
                 "variance.",
             ),
         ),
+        "exercise": (
+            translate("PanelHelp", "Exercise"),
+            translate(
+                "PanelHelp",
+                "You compute it first. In exercise mode (Train menu) and in a lesson (Help > Lessons), Step asks "
+                "for a value of the micro-step before showing it, with the numbers its formula needs. Type your "
+                "number: it is right to 3 significant digits; a wrong one is compared with the usual mistakes "
+                "(the sigmoid applied twice, the sign of the error, W instead of its transpose, ...). Hint, "
+                "Formula with numbers and Show the answer help step by step.",
+            ),
+        ),
     }
 
 
@@ -188,6 +199,7 @@ TITLE_KEYS = {
     "canvas": "canvas",
     "through time": "sequence",
     "attention": "attention",
+    "exercise": "exercise",
 }
 
 

@@ -327,11 +327,11 @@ class MainWindow(QMainWindow):
         from nnviz.ui.shell.start_page import install_start_page
 
         self.export_actions = install_export_action(self)
-        self.help_actions = install_help(self, first_run=first_run)
-        self.start_page = install_start_page(self, self.files.open_example, self.help_actions, first_run=first_run)
         from nnviz.ui.exercise import install_exercise
 
-        self.exercise = install_exercise(self)  # Train ▸ Exercise mode, Help ▸ Lessons
+        self.exercise = install_exercise(self)  # Train ▸ Exercise mode, Help ▸ Lessons (before Help explains docks)
+        self.help_actions = install_help(self, first_run=first_run)
+        self.start_page = install_start_page(self, self.files.open_example, self.help_actions, first_run=first_run)
 
     def _on_hand_step(self, view) -> None:
         """A micro-step by hand: its formula in front, its layer inside the canvas's view."""
