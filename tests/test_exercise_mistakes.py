@@ -165,3 +165,32 @@ def test_the_guides_own_single_neuron_mistake_is_named_in_full():
     assert verdict.mistakes == [("error_sign", "mse_factor_2", "sigma_twice")]
     text = "\n".join(verdict.lines())
     assert "f'(a) instead of f'(z)" in text and "sign" in text and "factor 2" in text
+
+
+def _asked_every_micro_step(doc) -> int:
+    session, earlier, asked = Session(doc), {}, 0
+    while session.steps_done < 1:
+        event = session.step()
+        if event.phase == "batch":
+            earlier = {}
+        q = ask(situation(session, event, earlier))
+        earlier[(event.phase, event.node, event.t)] = event
+        if q is not None:
+            asked += 1
+            assert q.check(f"{q.expected:.4g}").correct, q.prompt()
+    return asked
+
+
+@pytest.mark.parametrize("name", ["seed-lenet", "seed-text-lstm", "cnn-batchnorm", "residual-mlp"])
+def test_exercise_mode_asks_at_every_micro_step_of_the_examples(name):
+    from nnviz.resources import resource_path
+
+    assert _asked_every_micro_step(loads(resource_path("examples", f"{name}.nnviz").read_text())) >= 7
+
+
+def test_a_dense_layer_over_a_sequence_is_judged_without_a_guessed_diagnosis():
+    nodes = [_node("n1", "input", "input", {"shape": [3, 2]}, 0),
+             _node("n2", "dense", "dense", {"units": 2, "activation": "tanh"}, 1),
+             _node("n3", "flatten", "flatten", {}, 2)]
+    data = {"kind": "inline", "task": "regression", "x": np.ones((2, 3, 2)).tolist(), "y": np.zeros((2, 6)).tolist()}
+    assert _asked_every_micro_step(_doc(nodes, data, {"batch_size": 2})) >= 3

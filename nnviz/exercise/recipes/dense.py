@@ -17,9 +17,9 @@ def _flat(t: np.ndarray) -> np.ndarray:
 
 @recipe("forward", "dense", default="output")
 def dense_forward(sit: Situation, tensor: str, index: tuple[int, ...]) -> Worked | None:
-    if tensor not in ("z", "output"):
-        return None
     t = sit.tensors
+    if tensor not in ("z", "output") or len(index) != 2:  # a Dense over a sequence (T, F): judged, not diagnosed
+        return None
     b, j = index
     x, w = _flat(t["input"])[b], np.asarray(t["weight"], dtype=float)
     bias = np.asarray(t["bias"], dtype=float) if "bias" in t else np.zeros(len(w))
@@ -81,6 +81,8 @@ def deltas(sit: Situation, act: str, z: np.ndarray, a: np.ndarray, g: np.ndarray
 @recipe("backward", "dense", default="delta")
 def dense_backward(sit: Situation, tensor: str, index: tuple[int, ...]) -> Worked | None:
     t = sit.tensors
+    if np.ndim(t["grad_output"]) != 2:  # a Dense over a sequence (T, F): judged, not diagnosed
+        return None
     act = sit.hp.get("activation", "none") if "z" in t else "none"
     g = np.asarray(t["grad_output"], dtype=float)
     z = np.asarray(t.get("z", g), dtype=float)

@@ -9,7 +9,8 @@ from nnviz.exercise.question import Situation
 from nnviz.i18n import translate
 
 Variants = list[tuple[tuple[str, ...], np.ndarray]]
-CATEGORICAL = ("cross_entropy", "nll_probs")
+CATEGORICAL = ("cross_entropy", "nll_probs")  # the mean runs over the samples
+ELEMENTWISE = ("mse", "l1", "bce", "bce_logits")  # the mean runs over every predicted value
 MAX_KEYS = 3  # a candidate combines at most this many mistakes
 NO_SLOPE = frozenset({"none", "identity"})  # fused activations whose slope is 1: no slope mistake to make
 JACOBIAN = frozenset({"softmax"})  # not element-wise: its slope mixes the entries
@@ -18,12 +19,15 @@ SLOPE_OF_A = {"sigmoid": lambda v: v * (1 - v), "tanh": lambda v: 1 - v * v}
 
 
 def loss_count(sit: Situation) -> int:
-    """N of the loss's mean: the samples (categorical losses) or every predicted value (the others)."""
+    """N of the loss's mean: the samples (categorical losses) or every predicted value (element-wise ones);
+    1 for a loss whose mean this module does not know, so that no mistake about N is offered."""
     loss = sit.event if sit.event.phase == "loss" else sit.earlier.get(("loss", None, None))
     if loss is None or "prediction" not in loss.tensors:
         return 1
     p = loss.tensors["prediction"]
-    return len(p) if sit.settings.loss in CATEGORICAL else int(np.size(p))
+    if sit.settings.loss in CATEGORICAL:
+        return len(p)
+    return int(np.size(p)) if sit.settings.loss in ELEMENTWISE else 1  # another loss: its N is not guessed
 
 
 def scales(sit: Situation) -> list[tuple[tuple[str, ...], float]]:
