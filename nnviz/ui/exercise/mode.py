@@ -98,6 +98,7 @@ class ExerciseMode(QObject):
         self.dock.raise_()
         formula = self.window.findChild(QDockWidget, "dock_formula") if self.window is not None else None
         if first and formula is not None and self.window.dockWidgetArea(formula) == BOTTOM:
+            self.window.splitDockWidget(formula, self.dock, Qt.Orientation.Horizontal)  # after a layout reset too
             width = self.window.width()
             self.window.resizeDocks([formula, self.dock], [int(width * 0.3), int(width * 0.36)],
                                     Qt.Orientation.Horizontal)

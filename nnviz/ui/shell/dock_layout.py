@@ -32,8 +32,9 @@ RIGHT_TOP = "dock_lossandaccuracy"
 RIGHT_GROUP = ("dock_decisionboundary", "dock_trainingsettings", "dock_inspector")
 STEP_GROUP = ("dock_formula", "dock_problems", "dock_history")
 WATCH_GROUP = ("dock_tensors", "dock_neurons", "dock_gradienthealth", "dock_throughtime")
-# Opened on demand from File ▸ Export: not part of the default layout.
-ON_DEMAND = ("dock_pytorchcode", "dock_kerascode", "dock_onnxexport")
+# Opened on demand (File ▸ Export, Train ▸ Exercise mode, a lesson, the first attention micro-step of a
+# network that has attention): not part of the default layout, whose tab groups are full at 1280x800.
+ON_DEMAND = ("dock_pytorchcode", "dock_kerascode", "dock_onnxexport", "dock_exercise", "dock_attention")
 
 MIN_WIDTH, MIN_HEIGHT = 1280, 800
 
