@@ -87,9 +87,10 @@ class Question:
     def prompt(self) -> str:
         where = f" · '{self.node_name}'" if self.node_name else ""
         time = f" · t = {self.t}" if self.t is not None else ""
-        return str(Message("What is {what}{where}{time}? ({tensor}[{at}], to {digits} significant digits)",
-                           what=self.what, where=where, time=time, tensor=self.tensor,
-                           at=position(self.index), digits=judging.DIGITS))
+        # A scalar (the loss) has no index to point at: "loss", not "loss[]".
+        located = f"{self.tensor}[{position(self.index)}]" if len(self.index) else self.tensor
+        return str(Message("What is {what}{where}{time}? ({tensor}, to {digits} significant digits)",
+                           what=self.what, where=where, time=time, tensor=located, digits=judging.DIGITS))
 
     def check(self, text: str, digits: int = judging.DIGITS) -> judging.Verdict:
         return judging.judge(self.expected, self.candidates, text, digits)
