@@ -61,7 +61,7 @@ def test_fetch_shows_progress_then_the_data_and_the_input_follows(qtbot, setup):
     assert box.isVisible() and box.fetch_button.isVisible()
     assert "not on this computer yet" in box.where.text() and "not on this computer" in panel.message.text()
     seen = []
-    box._progress.connect(lambda done, total, name: seen.append((done, total, name)))
+    box.progressed.connect(lambda done, total, name: seen.append((done, total, name)))
     qtbot.mouseClick(box.fetch_button, qtbot_left())
     with qtbot.waitSignal(box.fetched, timeout=20_000):
         pass
@@ -90,6 +90,33 @@ def test_cancel_keeps_what_arrived_and_the_next_fetch_continues(qtbot, setup):
         qtbot.mouseClick(box.fetch_button, qtbot_left())
     assert len(server.requests_for(f"/mnist/{TRAIN_IMAGES}")) == 1  # kept, not fetched again
     assert panel.dataset is not None and len(panel.dataset.x_train) == 300
+
+
+def test_closing_the_panel_mid_fetch_stops_the_worker_quietly(qtbot, setup):
+    """The learner closes the window while a set is arriving: the worker must not touch the deleted widgets
+    (that raced their deletion and aborted the process) and stops at the next piece."""
+    import threading
+
+    from shiboken6 import Shiboken
+
+    server, _, _ = setup
+    panel, _ = mnist_panel(qtbot)
+    box = panel.fetch_box
+    hanging = f"/mnist/{TRAIN_IMAGES}"
+    server.behaviour[hanging] = "hang"
+    box.start()
+    worker = box.worker
+    qtbot.waitUntil(lambda: bool(server.requests_for(hanging)), timeout=10_000)
+    raised = []
+    previous, threading.excepthook = threading.excepthook, raised.append
+    try:
+        Shiboken.delete(panel)  # what closing the window does to its widgets
+        server.release.set()
+        worker.join(30)
+    finally:
+        threading.excepthook = previous
+    assert not worker.is_alive() and raised == []
+    assert len(server.requests_for("/mnist/t10k-images-idx3-ubyte.gz")) == 0  # stopped, not fetching on
 
 
 def test_a_silent_server_ends_in_the_message_and_fetch_stays_offered(qtbot, setup):

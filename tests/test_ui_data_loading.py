@@ -98,3 +98,30 @@ def test_the_window_shows_a_busy_bar_and_cancel_while_loading(qtbot, tmp_path, s
         win.undo_stack.setClean()
         win.close()
         win.deleteLater()
+
+
+def test_a_load_that_ends_after_its_loader_is_gone_reaches_nobody(qtbot, monkeypatch):
+    """The window closes while a data set is loading: the worker's last signal must not touch the deleted
+    loader (that raced its deletion and could abort the process)."""
+    import threading
+
+    from shiboken6 import Shiboken
+
+    gate, raised = threading.Event(), []
+    monkeypatch.setattr(data_loading, "cached_dataset", lambda spec, base_dir=None: gate.wait(10))
+    monkeypatch.setattr(data_loading, "is_cached", lambda spec, folder: False)
+    monkeypatch.setattr(data_loading, "WAIT_S", 0.01)
+    loader = data_loading.DataLoader()
+    ready, before = [], set(threading.enumerate())
+    loader.ready.connect(lambda: ready.append(True))
+    assert not loader.ensure_spec({"kind": "generated", "name": "xor"}, None)
+    (worker,) = [t for t in threading.enumerate() if t.name == "nnviz data load" and t not in before]
+    previous, threading.excepthook = threading.excepthook, raised.append
+    try:
+        Shiboken.delete(loader)
+        gate.set()
+        worker.join(10)
+        qtbot.wait(50)  # a queued signal would be delivered now
+    finally:
+        threading.excepthook = previous
+    assert not worker.is_alive() and raised == [] and ready == []

@@ -4,8 +4,9 @@ FetchBox.show_for(spec) shows itself for {"kind": "known", ...} specs, and for a
 the real set (nnviz.data.guide_offer: the seed examples): then it offers Fetch while the set is missing and
 "Use" once it is here (useReal carries the offer; use_offer applies it through the undoable controller).
 Fetch runs nnviz.data.fetch in a worker thread (the window stays responsive); progress arrives through
-a queued signal. Cancel keeps what arrived so the next Fetch continues from there. When the set is
-ready, `fetched` is emitted and the panel reloads the data.
+a Relay (nnviz.ui.widgets.thread_relay), so closing the window mid-fetch is safe. Cancel keeps what
+arrived so the next Fetch continues from there. When the set is ready, `fetched` is emitted and the panel
+reloads the data.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from nnviz.data.fit import single_input
 from nnviz.data.guide_offer import RealOffer, real_offer, use_real
 from nnviz.data.known_sets import known_set, set_folder
 from nnviz.data.locate import CHOSEN, FETCHED, KERAS, TORCHVISION, Copy
+from nnviz.ui.widgets.thread_relay import Relay
+
+CANCELLED = object()  # the worker's word for "the learner pressed Cancel" (worded here, in the GUI thread)
 
 
 class FetchBox(QWidget):
     fetched = Signal(str)  # the folder the set is in
     useReal = Signal(object)  # a guide_offer.RealOffer the learner accepted
-    _progress = Signal(int, int, str)
-    _finished = Signal(str, str)  # (folder, "") on success, ("", message) on failure
+    progressed = Signal(int, int, str)  # bytes done, bytes in all (0: not known yet), the file arriving
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,8 +59,6 @@ class FetchBox(QWidget):
         self.fetch_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.use_button.clicked.connect(lambda: self.offer is not None and self.useReal.emit(self.offer))
-        self._progress.connect(self._show_progress)
-        self._finished.connect(self._done)
         self._idle()
         self.hide()
 
@@ -136,30 +137,20 @@ class FetchBox(QWidget):
     def start(self) -> None:
         if self.busy or not self.name:
             return
-        self.cancel_event = threading.Event()
+        self.cancel_event = cancel = threading.Event()
         self.bar.setRange(0, 0)  # busy until the first byte says how much is coming
         self.bar.setVisible(True)
         self.cancel_button.setVisible(True)
         self.fetch_button.setEnabled(False)
         self.where.setText(self.tr("Fetching %1...").replace("%1", known_set(self.name).title))
-        name, cancel = self.name, self.cancel_event
-        self.worker = threading.Thread(target=self._work, args=(name, cancel), daemon=True,
-                                       name=f"nnviz-fetch-{name}")
+        self.destroyed.connect(lambda *_: cancel.set())  # the window closed: stop at the next piece
+        relay = Relay()
+        relay.progress.connect(self._show_progress)
+        relay.finished.connect(self._done)
+        self.worker = threading.Thread(target=fetch_in_worker, args=(relay, self.name, self.cancel_event,
+                                                                     self.timeout),
+                                       daemon=True, name=f"nnviz-fetch-{self.name}")
         self.worker.start()
-
-    def _work(self, name: str, cancel: threading.Event) -> None:
-        # Runs in the worker thread: only signals (queued to the GUI thread) touch the widgets.
-        try:
-            folder = fetch_set(name, progress=lambda done, total, file: self._progress.emit(done, total, file),
-                               cancel=cancel, timeout=self.timeout)
-        except FetchCancelled:
-            self._finished.emit("", self.tr("Cancelled. Fetch again to continue where it stopped."))
-        except FetchError as exc:
-            self._finished.emit("", str(exc))
-        except Exception as exc:  # a worker thread must always report back, or the row stays busy
-            self._finished.emit("", f"{type(exc).__name__}: {exc}")
-        else:
-            self._finished.emit(str(folder), "")
 
     def cancel(self) -> None:
         if self.cancel_event is not None:
@@ -170,21 +161,43 @@ class FetchBox(QWidget):
         if self.worker is not None:
             self.worker.join(timeout)
 
-    def _show_progress(self, done: int, total: int, file: str) -> None:
+    def _show_progress(self, report: tuple[int, int, str]) -> None:
+        done, total, file = report
+        self.progressed.emit(done, total, file)
         if total:
             # QProgressBar holds ints: count kilobytes so a 170 MB archive fits.
             self.bar.setRange(0, max(total // 1024, 1))
             self.bar.setValue(done // 1024)
         self.bar.setFormat(f"{file}: %p %" if total else f"{file}: {done >> 20} MB")
 
-    def _done(self, folder: str, problem: str) -> None:
+    def _done(self, outcome: tuple[str, object]) -> None:
+        folder, problem = outcome
         self.worker = None  # it sent its last signal and is ending: the row is free again
         self._idle()
+        if problem is CANCELLED:
+            problem = self.tr("Cancelled. Fetch again to continue where it stopped.")
         if problem:
-            self.where.setText(problem)
+            self.where.setText(str(problem))
             self.fetch_button.setVisible(True)
             return
         self.fetched.emit(folder)
+
+
+def fetch_in_worker(relay: Relay, name: str, cancel: threading.Event, timeout: tuple[float, float]) -> None:
+    """The worker thread's whole job: fetch, then report (folder, "") or ("", what went wrong) through the relay.
+
+    It touches no widget: the relay's queued signals carry everything to the GUI thread."""
+    try:
+        folder = fetch_set(name, progress=lambda done, total, file: relay.progress.emit((done, total, file)),
+                           cancel=cancel, timeout=timeout)
+    except FetchCancelled:
+        relay.finished.emit(("", CANCELLED))
+    except FetchError as exc:
+        relay.finished.emit(("", str(exc)))
+    except Exception as exc:  # a worker thread must always report back, or the row stays busy
+        relay.finished.emit(("", f"{type(exc).__name__}: {exc}"))
+    else:
+        relay.finished.emit((str(folder), ""))
 
 
 def use_offer(controller: Any, document: Any, offer: RealOffer) -> None:

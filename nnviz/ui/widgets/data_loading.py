@@ -9,7 +9,6 @@ there. Cancel stops the waiting (the worker's result still lands in the cache).
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import QProgressBar, QPushButton
 from nnviz.data.cache import cached_dataset, is_cached
 from nnviz.engine.session import document_folder
 from nnviz.graph.document import GraphDocument
+from nnviz.ui.widgets.thread_relay import Relay
 
 WAIT_S = 2.0  # how long the window waits for a load before it shows progress and goes on responding
 
@@ -28,14 +28,12 @@ class DataLoader(QObject):
     ready = Signal()  # the data set waited for is in the cache: build the session now
     cancelled = Signal()  # the learner stopped waiting
     loadingChanged = Signal(str)  # what is loading ("" when nothing is)
-    _done = Signal(object)  # from the worker thread (queued to this object's thread)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._waiting: object | None = None
         self.text = ""  # what is loading now, as loadingChanged last said
         self.loadingChanged.connect(lambda text: setattr(self, "text", text))
-        self._done.connect(self._finished)
 
     @property
     def loading(self) -> bool:
@@ -54,17 +52,17 @@ class DataLoader(QObject):
         token = object()
         self._waiting = token
         finished = threading.Event()
+        relay = Relay()  # the window or panel that asked may be closed before the load ends
+        relay.finished.connect(self._finished)
 
         def work() -> None:
             try:
                 cached_dataset(spec, base_dir=folder)
             except Exception:
-                pass
+                pass  # the session build that follows reads the same spec and reports its error to the learner
             finally:
+                relay.finished.emit(token)
                 finished.set()
-                # The window or panel that asked may have been closed meanwhile: then nobody waits.
-                with contextlib.suppress(RuntimeError):
-                    self._done.emit(token)
 
         threading.Thread(target=work, name="nnviz data load", daemon=True).start()
         if finished.wait(WAIT_S):
