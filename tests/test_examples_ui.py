@@ -195,6 +195,24 @@ def test_gallery_shows_once_at_first_start(qapp, qtbot, tmp_path):
         again.deleteLater()
 
 
+def test_a_first_start_with_a_file_shows_that_file_not_the_gallery(qapp, qtbot, tmp_path):
+    example = str(Path(__file__).resolve().parents[1] / "resources" / "examples" / "xor.nnviz")
+    win = make_window(tmp_path, first_run=True)
+    assert win.files.load(example)
+    win.show()
+    try:
+        qtbot.waitUntil(lambda: win.help_actions.tour is not None and win.help_actions.tour.isVisible(),
+                        timeout=3000)
+        win.help_actions.tour.finish()
+        qtbot.wait(200)
+        assert win.start_page.dialog is None and win.file_path == example
+        assert win.settings.value(SETTINGS_KEY) is None  # the next start without a file still shows it
+    finally:
+        win.undo_stack.setClean()
+        win.close()
+        win.deleteLater()
+
+
 def test_windows_for_tests_and_screenshots_do_not_show_it(window, qapp):
     qapp.processEvents()
     assert window.start_page.dialog is None

@@ -335,16 +335,25 @@ class StartPageEntry(QObject):
 def install_start_page(window: QMainWindow, open_example: Callable[[str], bool],
                        help_actions: HelpActions | None = None, first_run: bool = False) -> StartPageEntry:
     """Help > Examples Gallery...; with first_run, also show the gallery the first time nnviz starts
-    (after the tour, when the help's first-run tour is showing), once per user (QSettings "startPage/shown")."""
+    (after the tour, when the help's first-run tour is showing), once per user (QSettings "startPage/shown"),
+    and not over a file the learner started nnviz with."""
     entry = StartPageEntry(window, open_example)
     settings = getattr(window, "settings", None)
     if not first_run or settings is None or str(settings.value(SETTINGS_KEY, "false")).lower() in ("true", "1"):
         return entry
-    settings.setValue(SETTINGS_KEY, True)
+
+    def show_first_time() -> None:
+        # A learner who started nnviz with a file (`nnviz FILE`, a double-click) came for that network: the
+        # gallery would cover it. It waits for a start without one.
+        if getattr(window, "file_path", ""):
+            return
+        settings.setValue(SETTINGS_KEY, True)
+        entry.show()
+
     if help_actions is not None:
-        help_actions.after_first_run_tour(entry.show)
+        help_actions.after_first_run_tour(show_first_time)
     else:
-        QTimer.singleShot(0, entry.show)
+        QTimer.singleShot(0, show_first_time)
     return entry
 
 
