@@ -128,3 +128,25 @@ def test_a_first_start_fits_the_screen(screen, maximised):
     assert is_max == maximised
     assert available.contains(rect)
     assert (rect.width() >= 1280 and rect.height() >= 800) or maximised
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+def test_the_attention_view_takes_the_tab_of_a_panel_that_does_not_apply(open_window, qtbot, language):
+    """At a Transformer's first attention micro-step the attention view joins Tensors in front; the
+    through-time view (nothing to show without a recurrent layer) gives up its tab so no tab of the full
+    1280x800 group is scrolled out of sight; another network brings it back."""
+    window = open_window((1280, 800), language, example="transformer-sentiment.nnviz", steps=0)
+    attention = window.findChild(QDockWidget, "dock_attention")
+    through_time = window.findChild(QDockWidget, "dock_throughtime")
+    assert attention.isHidden() and not through_time.isHidden()
+    for _ in range(8):  # the batch, the embedding, the positions, then the attention layer's forward
+        window.training.step()
+        qtbot.wait(20)
+        if not attention.isHidden():
+            break
+    assert _front(window, "dock_attention") and through_time.isHidden()
+    tabs = [p for p in unreadable(window) if "scrolled out" in p or "is elided" in p]
+    assert not tabs, "\n".join(tabs)
+    window.set_document(load(EXAMPLES / "seed-text-lstm.nnviz"))
+    qtbot.wait(50)
+    assert attention.isHidden() and not through_time.isHidden()

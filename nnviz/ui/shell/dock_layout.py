@@ -20,7 +20,7 @@ previews (File ▸ Export shows them again).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QMainWindow, QTabBar, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QMainWindow, QScrollArea, QTabBar, QWidget
 
 LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -36,6 +36,7 @@ WATCH_GROUP = ("dock_tensors", "dock_neurons", "dock_gradienthealth", "dock_thro
 # network that has attention): not part of the default layout, whose tab groups are full at 1280x800.
 ON_DEMAND = ("dock_pytorchcode", "dock_kerascode", "dock_onnxexport", "dock_exercise", "dock_attention")
 
+STEPPED_ASIDE = "stepped_aside"  # dock property: hidden to make room for an on-demand panel
 MIN_WIDTH, MIN_HEIGHT = 1280, 800
 
 
@@ -72,6 +73,7 @@ def arrange(window: QMainWindow) -> None:
         orientation = H if area is BOTTOM else V
         for group in groups:
             for dock in group:
+                dock.setProperty(STEPPED_ASIDE, False)
                 dock.setFloating(False)
                 window.addDockWidget(area, dock, orientation)
                 dock.show()
@@ -124,6 +126,56 @@ def first_geometry(available: QRect) -> tuple[QRect, bool]:
     rect = QRect(0, 0, width, height)
     rect.moveCenter(available.center())
     return rect, False
+
+
+# ------------------------------------------------------------ panels opened on demand
+
+
+def panel_of(dock: QDockWidget) -> QWidget | None:
+    widget = dock.widget()
+    return widget.widget() if isinstance(widget, QScrollArea) else widget
+
+
+def bring_forward(window: QMainWindow, dock: QDockWidget) -> None:
+    """An on-demand panel that asks to be seen (the attention view at a network's first attention
+    micro-step) joins the watch group beside Tensors, in front. That group is full at 1280x800, so a panel
+    in it that does not apply to this network (the through-time view of a network without a recurrent
+    layer) gives up its tab until the next network: no tab is scrolled out of sight."""
+    if dock.isHidden():
+        docks = docks_by_name(window)
+        session = getattr(getattr(window, "training", None), "session", None)
+        for name in WATCH_GROUP:
+            other = docks.get(name)
+            applies = getattr(panel_of(other), "applicable", None) if other is not None else None
+            if session is not None and applies is not None and not other.isHidden() and not applies(session):
+                other.hide()
+                other.setProperty(STEPPED_ASIDE, True)
+        anchor = docks.get(WATCH_GROUP[0])
+        if anchor is not None and not anchor.isHidden():
+            window.tabifyDockWidget(anchor, dock)
+        dock.show()
+        readable_tabs(window)
+    dock.raise_()
+
+
+def new_network(window: QMainWindow) -> None:
+    """Another network replaced the document: panels that stepped aside for an on-demand panel come back
+    to their group, and that panel waits until the new network asks for it (at most one extra tab)."""
+    docks = docks_by_name(window)
+    aside = [d for d in docks.values() if d.property(STEPPED_ASIDE)]
+    if not aside:
+        return
+    for name in ON_DEMAND:
+        if name in docks and getattr(panel_of(docks[name]), "wantsFront", None) is not None:
+            docks[name].hide()
+    anchor = docks.get(WATCH_GROUP[0])
+    for dock in aside:
+        dock.setProperty(STEPPED_ASIDE, False)
+        if anchor is not None and not anchor.isHidden():
+            window.tabifyDockWidget(anchor, dock)
+        dock.show()
+    if anchor is not None:
+        anchor.raise_()
 
 
 # ------------------------------------------------------------ which tab is in front

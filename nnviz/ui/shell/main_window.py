@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
             self.documentReplaced.emit(document)
         finally:
             self.opened_state = None
+        dock_layout.new_network(self)
 
     @property
     def file_path(self) -> str:
@@ -338,6 +339,10 @@ class MainWindow(QMainWindow):
         dock_layout.show_step_panels(self)
         if view.event.node is not None:
             self.canvas.show_node(view.event.node)
+
+    def bring_forward(self, dock: QDockWidget) -> None:
+        """A panel asks to be seen now (the attention view at its first micro-step): the layout finds it room."""
+        dock_layout.bring_forward(self, dock)
 
     def reset_layout(self) -> None:
         """View ▸ Reset layout: every panel back where the default layout puts it, sized for this window."""

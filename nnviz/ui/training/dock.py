@@ -22,16 +22,6 @@ from nnviz.ui.training.space_tap import SpaceTap
 from nnviz.ui.widgets.data_loading import add_progress
 
 
-def _bring_forward(window: Any, dock: Any) -> None:
-    """An on-demand panel (the attention view) joins the Tensors tab group the first time it is wanted."""
-    if dock.isHidden():
-        tensors = window.findChild(type(dock), "dock_tensors")
-        if tensors is not None and not tensors.isHidden():
-            window.tabifyDockWidget(tensors, dock)
-        dock.show()
-    dock.raise_()
-
-
 def attach_training(window: Any) -> TrainingPanels:
     controller = TrainingController(window.document, parent=window, apply_settings=_settings_applier(window),
                                     undo_stack=getattr(window, "undo_stack", None))
@@ -52,8 +42,9 @@ def attach_training(window: Any) -> TrainingPanels:
                        else Qt.DockWidgetArea.RightDockWidgetArea)
             if dock is not None:
                 dock.setProperty("beside_tensors", below)
-                if hasattr(extra, "wantsFront"):  # a panel that asks to be seen when its moment comes
-                    extra.wantsFront.connect(lambda d=dock: _bring_forward(window, d))
+                if hasattr(extra, "wantsFront") and hasattr(window, "bring_forward"):
+                    # A panel that asks to be seen when its moment comes: the window's layout finds it room.
+                    extra.wantsFront.connect(lambda d=dock: window.bring_forward(d))
                 # Hidden until the window arranges its docks (nnviz/ui/shell/dock_layout.py): seven docks
                 # stacked in one column would not fit 1280x800, and Qt grows the window at show().
                 dock.hide()

@@ -92,6 +92,11 @@ def vanishing_text(norms: np.ndarray | None) -> str:
 class SequenceView(QWidget):
     title = "Through time"
 
+    @staticmethod
+    def applicable(session: Any) -> bool:
+        """Only a network with a recurrent layer has anything to show through time."""
+        return bool(recurrent_nodes(session))
+
     def __init__(self, controller: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
