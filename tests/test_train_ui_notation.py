@@ -58,3 +58,49 @@ def test_a_recurrent_step_says_which_time_step(qtbot):
         if view is not None and getattr(view.event, "t", None) is not None:
             texts.append(position_text(controller))
     assert texts and all("t = " in t for t in texts)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.nnviz")), ids=lambda p: p.stem)
+def test_every_tensor_of_every_example_has_its_symbol(path):
+    """One whole training step, micro-step by micro-step: each tensor the list can show has a maths name."""
+    from nnviz.engine.session import Session
+    from nnviz.ui.training.notation import math_name
+
+    session = Session(load(path))
+    missing, seen = set(), 0
+    session.step()
+    while session.mid_step:
+        event = session.step()
+        layer = session.view.key(event.node) if event.node else None
+        for name in event.tensors:
+            seen += 1
+            if math_name(name, layer) is None:
+                missing.add((layer, name))
+    assert seen and not missing
+
+
+def test_symbols_follow_the_layers_formulas():
+    from nnviz.ui.training.notation import tensor_label as label
+
+    assert label("grad_weight", "layernorm") == "∂L/∂γ · grad_weight"
+    assert label("weight", "embedding") == "E · weight" and label("weight", "dense") == "W · weight"
+    assert label("grad_attention_weights") == "∂L/∂A · grad_attention_weights"
+    assert label("c_prev") == "c_(t−1) · c_prev" and label("gate_o") == "o · gate_o"
+    assert label("update_weight_ih_l0") == "ΔW_ih · update_weight_ih_l0"
+    assert label("exp_avg_sq_out_proj.weight") == "v(W_O) · exp_avg_sq_out_proj.weight"
+    assert label("input_1") == "x₂ · input_1" and label("x_hat") == "x̂ · x_hat" and label("var") == "σ² · var"
+    assert label("no_such_tensor") == "no_such_tensor"
+
+
+def test_the_list_names_a_layernorms_tensors_as_its_formula_does(qtbot):
+    controller = TrainingController(load(EXAMPLES / "transformer-sentiment.nnviz"))
+    panels = TrainingPanels(controller)
+    qtbot.addWidget(panels.tensors)
+    while True:
+        view = controller.step()
+        if view.event.phase == "backward" and controller.session.view.key(view.event.node) == "layernorm":
+            break
+    panels.tensors.redraw()
+    shown = [panels.tensors.chooser.itemText(i) for i in range(panels.tensors.chooser.count())]
+    assert "∂L/∂γ · grad_weight" in shown and "x̂ · x_hat" in shown
+    assert all(" · " in text for text in shown), shown

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.ui.training.csv_export import write_csv
 from nnviz.ui.training.grid import as_table, table_cell
 from nnviz.ui.training.heatmap import HeatmapView
+from nnviz.ui.training.notation import tensor_label
 from nnviz.ui.training.position import phase_name
 from nnviz.ui.training.widgets import StatusLine
 
@@ -39,21 +40,6 @@ ORDER = ("x", "y", "input", "z", "output", "prediction", "target", "loss", "grad
          "grad_weight", "grad_bias", "grad_input", "weight", "bias", "update_weight", "update_bias")
 # The tensor a micro-step of each phase opens on.
 PREFERRED = {"batch": "x", "forward": "output", "loss": "loss", "backward": "delta", "update": "weight"}
-
-
-# The name each tensor has in the formulas (one notation across formula, tensor list and help): the list
-# shows "δ · delta", the maths first, the code name that CSV files and exports use after it.
-MATH_NAMES = {"x": "x", "y": "y", "input": "x", "z": "z", "output": "a", "prediction": "ŷ", "target": "y",
-              "loss": "L", "grad_output": "∂L/∂a", "delta": "δ", "grad_weight": "∂L/∂W", "grad_bias": "∂L/∂b",
-              "grad_input": "∂L/∂x", "weight": "W", "bias": "b", "update_weight": "ΔW", "update_bias": "Δb",
-              "gate_i": "i", "gate_f": "f", "gate_g": "g", "gate_o": "o", "gate_r": "r", "gate_z": "z",
-              "gate_n": "n", "hidden_states": "h_t", "cell_states": "c_t", "grad_hidden_states": "∂L/∂h_t"}
-
-
-def tensor_label(name: str) -> str:
-    """What the tensor list shows for a tensor: "δ · delta", or the code name alone when it has no symbol."""
-    maths = MATH_NAMES.get(name)
-    return f"{maths} · {name}" if maths and maths != name else name
 
 
 def fmt_cell(value: float) -> str:
@@ -143,23 +129,28 @@ class TensorPanel(QWidget):
         self.highlights: dict[str, list[tuple[int, ...]]] = {}
         self.header: dict[str, str] = {}
         self.preferred = "output"
+        self.layer: str | None = None  # the type of the layer whose tensors are shown (its formulas' names)
 
     def set_tensors(self, title: str, tensors: dict[str, np.ndarray],
                     highlights: dict[str, list[tuple[int, ...]]] | None = None,
-                    header: dict[str, str] | None = None, preferred: str | None = None) -> None:
-        """Show a set of named tensors; keeps the chosen name when it is still there."""
+                    header: dict[str, str] | None = None, preferred: str | None = None,
+                    layer: str | None = None) -> None:
+        """Show a set of named tensors (of a layer of type `layer`, whose formulas name them); keeps the
+        chosen name when it is still there."""
         self.title.setText(title)
+        self.layer = layer
         self.tensors = dict(tensors)
         self.highlights = dict(highlights or {})
         self.header = dict(header or {})
         keep = self.current_name
         names = tensor_order(self.tensors)
         self.chooser.blockSignals(True)
-        if names != [self.chooser.itemData(i) for i in range(self.chooser.count())]:
+        labels = [tensor_label(name, layer) for name in names]
+        if labels != [self.chooser.itemText(i) for i in range(self.chooser.count())]:
             # Only when the list changes: refilling a combo box re-lays out (and repaints) the panel.
             self.chooser.clear()
-            for name in names:
-                self.chooser.addItem(tensor_label(name), name)
+            for name, label in zip(names, labels):
+                self.chooser.addItem(label, name)
         choice = preferred if preferred in self.tensors else keep if keep in self.tensors else (
             names[0] if names else "")
         self.chooser.setCurrentIndex(self.chooser.findData(choice))
@@ -210,7 +201,8 @@ class TensorPanel(QWidget):
             highlights = cur.formula.highlights if cur.formula is not None else {}
             header = {"step": str(e.step), "epoch": str(e.epoch), "phase": e.phase,
                       "node": cur.node_name or "", "micro-step": str(e.index)}
-            self.set_tensors(where, cur.tensors, highlights, header, preferred or PREFERRED.get(e.phase))
+            self.set_tensors(where, cur.tensors, highlights, header, preferred or PREFERRED.get(e.phase),
+                             s.view.key(e.node) if e.node in s.layers else None)
             self._shown = key
             return
         node = c.selected_node or _last_trainable(s)
@@ -220,7 +212,7 @@ class TensorPanel(QWidget):
         # Live tensors change while running, so nothing is cached here (the throttle limits the rate).
         name = s.net.names.get(node, node)
         self.set_tensors(self.tr("%s · after step %d") % (name, s.steps_done), c.node_tensors(node), {},
-                         {"node": name, "after step": str(s.steps_done)}, preferred)
+                         {"node": name, "after step": str(s.steps_done)}, preferred, s.view.key(node))
         self._shown = ("node", node, s.steps_done)
 
     def show_tensor(self, name: str) -> None:
@@ -232,7 +224,7 @@ class TensorPanel(QWidget):
 
     def _show_current(self, name: str) -> None:
         t = self.tensors.get(name)
-        self.heatmap.set_tensor(f"{tensor_label(name)} {tuple(np.shape(t))}" if t is not None else name, t)
+        self.heatmap.set_tensor(f"{tensor_label(name, self.layer)} {tuple(np.shape(t))}" if t is not None else name, t)
         self.heatmap.set_axes(*self.axis_names(name, np.ndim(t) if t is not None else 0))
         self.table.set_tensor(t, self.highlights.get(name))
         # A tensor too large for a table gets a note in its place instead of a blank box. A stacked page,
