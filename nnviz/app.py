@@ -15,9 +15,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from nnviz.i18n import Message
-
-GUI_EPILOG = "Headless commands (no window): run `nnviz COMMAND --help`; the commands are listed below."
+from nnviz.help_text import WrappingParser
+from nnviz.i18n import Message, translate
 
 
 def cli_commands() -> set[str]:
@@ -32,12 +31,17 @@ def cli_commands() -> set[str]:
 
 
 def gui_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nnviz", description="Open the nnviz desktop app.", epilog=GUI_EPILOG)
-    parser.add_argument("file", nargs="?", help="a .nnviz file to open")
-    parser.add_argument("--screenshot", metavar="OUT.png", help="render the main window offscreen, save, exit")
-    parser.add_argument("--steps", type=int, default=0, help="with --screenshot: training micro-steps first")
-    parser.add_argument("--size", default="1280x800", help="with --screenshot: window size WxH (1280x800)")
-    parser.add_argument("--lang", help="user-interface language, e.g. zh_CN (default: the system's)")
+    """The app's own options; build it after nnviz.cli.choose_language, which its help texts follow."""
+    parser = WrappingParser(
+        prog="nnviz", description=translate("Open the nnviz desktop app."),
+        epilog=translate("Headless commands (no window): run `nnviz COMMAND --help`; the commands are listed below."))
+    parser.add_argument("file", nargs="?", help=translate("a .nnviz file to open"))
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help=translate("render the main window offscreen, save, exit"))
+    parser.add_argument("--steps", type=int, default=0, help=translate("with --screenshot: training micro-steps first"))
+    parser.add_argument("--size", default="1280x800",
+                        help=translate("with --screenshot: window size WxH (1280x800)"))
+    parser.add_argument("--lang", help=translate("user-interface language, e.g. zh_CN (default: the system's)"))
     return parser
 
 
@@ -77,22 +81,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     single_threaded_blas()
     from nnviz import cli
 
-    if _first_word(argv) in cli_commands():
+    cli.choose_language(argv)  # the help texts and argparse's own words follow --lang or the locale
+    first = _first_word(argv)
+    if first in cli_commands():
         return cli.main(argv)
-    if argv and argv[0] in ("-h", "--help", "--version"):
-        if argv[0] != "--version":
+    if first in ("-h", "--help", "--version"):
+        if first != "--version":
             gui_parser().print_help()
             print()
         try:
-            return cli.main(argv[:1])
+            return cli.main(argv)
         except SystemExit as exc:  # argparse exits after printing --help/--version
             return int(exc.code or 0)
     parser = gui_parser()
     args = parser.parse_args(argv)
     if args.file and not os.path.exists(args.file) and not os.path.splitext(args.file)[1]:
         # `nnviz frobnicate`: a mistyped command, not a file to open in a window
-        parser.error(f"{args.file!r} is neither a file nor a command; the commands are: "
-                     + ", ".join(sorted(cli_commands())))
+        parser.error(translate("{file!r} is neither a file nor a command; the commands are: {commands}",
+                               file=args.file, commands=", ".join(sorted(cli_commands()))))
     try:
         size = parse_size(args.size)
     except argparse.ArgumentTypeError as exc:

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 the network, data or file is wrong (a message says what
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ import numpy as np
 
 from nnviz import __version__
 from nnviz.graph.printable import EscapedStream
+from nnviz.help_text import WrappingParser
 from nnviz.i18n import Message, language_from_environment, set_language, translate, translate_argparse
 
 # Modules that add subcommands: each has register(subparsers) and sets func=run on its parser.
@@ -274,51 +276,51 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 # -------------------------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nnviz", description="Draw a neural network, step through its training, export it to PyTorch. "
-        "Without a command, `nnviz` opens the app.")
-    parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
-    parser.add_argument("--lang", help="language of the messages, e.g. zh_CN (default: the locale, LANG)")
+    parser = WrappingParser(
+        prog="nnviz", description=translate("Draw a neural network, step through its training, export it to "
+                                            "PyTorch. Without a command, `nnviz` opens the app."))
+    parser.add_argument("--version", action="version", version=f"nnviz {__version__}",
+                        help=translate("show nnviz's version number and exit"))
+    parser.add_argument("--lang", help=translate("language of the messages, e.g. zh_CN (default: the locale, LANG)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("check", help="print the model summary; exit 1 if the network has errors")
-    p.add_argument("file", help="a .nnviz file")
+    p = sub.add_parser("check", help=translate("print the model summary; exit 1 if the network has errors"))
+    p.add_argument("file", help=translate("a .nnviz file"))
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("train", help="train headless, printing progress or JSON lines")
-    p.add_argument("file")
+    p = sub.add_parser("train", help=translate("train headless, printing progress or JSON lines"))
+    p.add_argument("file", help=translate("a .nnviz file"))
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--steps", type=_positive, help="number of training steps (batches)")
-    group.add_argument("--epochs", type=_positive, help="number of epochs (default: the file's setting)")
-    p.add_argument("--seed", type=_seed, help="override the file's seed (0 to 2147483647)")
+    group.add_argument("--steps", type=_positive, help=translate("number of training steps (batches)"))
+    group.add_argument("--epochs", type=_positive, help=translate("number of epochs (default: the file's setting)"))
+    p.add_argument("--seed", type=_seed, help=translate("override the file's seed (0 to 2147483647)"))
     p.add_argument("--set", type=_setting, action="append", default=[], metavar="NAME=VALUE",
-                   help="override a training setting or a data option, e.g. --set lr=1e-3 --set data.maxlen=20")
-    p.add_argument("--json", action="store_true", help="one JSON object per step, then a final summary line")
-    p.add_argument("--save", metavar="OUT", help="save the trained network (with its weights) to OUT")
+                   help=translate("override a training setting or a data option, e.g. --set lr=1e-3 --set "
+                                  "data.maxlen=20"))
+    p.add_argument("--json", action="store_true", help=translate("one JSON object per step, then a final summary line"))
+    p.add_argument("--save", metavar="OUT", help=translate("save the trained network (with its weights) to OUT"))
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("trace", help="print every micro-step's tensors")
-    p.add_argument("file")
-    p.add_argument("--steps", type=_positive, default=1, help="training steps to trace (default 1)")
-    p.add_argument("--seed", type=_seed)
-    p.add_argument("--json", action="store_true", help="one JSON object per micro-step")
+    p = sub.add_parser("trace", help=translate("print every micro-step's tensors"))
+    p.add_argument("file", help=translate("a .nnviz file"))
+    p.add_argument("--steps", type=_positive, default=1, help=translate("training steps to trace (default 1)"))
+    p.add_argument("--seed", type=_seed, help=translate("override the file's seed (0 to 2147483647)"))
+    p.add_argument("--json", action="store_true", help=translate("one JSON object per micro-step"))
     p.set_defaults(func=cmd_trace)
 
     from nnviz.engine import gradcheck as gc
 
-    p = sub.add_parser("gradcheck", help="compare backprop's gradients with finite differences, in float64; "
-                       "exit 1 if any differs")
-    p.add_argument("file")
+    p = sub.add_parser("gradcheck", help=translate("compare backprop's gradients with finite differences, in "
+                                                  "float64; exit 1 if any differs"))
+    p.add_argument("file", help=translate("a .nnviz file"))
     p.add_argument("--samples", type=_positive, default=gc.SAMPLES,
-                   help=f"tensors of at most N entries are checked whole, larger ones on N random entries "
-                   f"(default {gc.SAMPLES})")
-    p.add_argument("--seed", type=_non_negative, default=0, help="seed of the random sample (default 0)")
-    p.add_argument("--atol", type=float, help=f"absolute tolerance per entry (default {gc.ATOL:g})")
-    p.add_argument("--rtol", type=float, help=f"relative tolerance per entry (default {gc.RTOL:g})")
-    p.add_argument("--json", action="store_true", help="the whole report as one JSON object")
+                   help=translate("tensors of at most N entries are checked whole, larger ones on N random "
+                                  "entries (default {samples})", samples=gc.SAMPLES))
+    p.add_argument("--seed", type=_non_negative, default=0, help=translate("seed of the random sample (default 0)"))
+    p.add_argument("--atol", type=float, help=translate("absolute tolerance per entry (default {tol:g})", tol=gc.ATOL))
+    p.add_argument("--rtol", type=float, help=translate("relative tolerance per entry (default {tol:g})", tol=gc.RTOL))
+    p.add_argument("--json", action="store_true", help=translate("the whole report as one JSON object"))
     p.set_defaults(func=cmd_gradcheck)
-
-    import importlib
 
     for name in COMMAND_MODULES:
         try:
@@ -364,13 +366,18 @@ def _seed(text: str) -> int:
     return value
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    # --lang may stand before or after the command: take it first, wherever it is.
+def choose_language(argv: Sequence[str] | None) -> list[str]:
+    """The language from --lang (anywhere) or the locale, set before any help text is written; argv without it."""
     language_option = argparse.ArgumentParser(add_help=False)
     language_option.add_argument("--lang")
-    chosen, argv = language_option.parse_known_args(argv)
+    chosen, rest = language_option.parse_known_args(argv)
     set_language(chosen.lang or language_from_environment())
     translate_argparse()  # usage and argument errors in the same language
+    return rest
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = choose_language(argv)
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = EscapedStream(stdout), EscapedStream(stderr)
     try:

@@ -23,23 +23,24 @@ from nnviz.i18n import translate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    data = subparsers.add_parser("data", help="fetch MNIST, Fashion-MNIST or CIFAR-10, or find them on disk",
-                                 description="Fetch the guides' data sets, or find copies already on disk.")
+    data = subparsers.add_parser("data", help=translate("fetch MNIST, Fashion-MNIST or CIFAR-10, or find them on disk"),
+                                 description=translate("Fetch the guides' data sets, or find copies already on disk."))
     sub = data.add_subparsers(dest="data_command", metavar="{fetch,find}")
-    p = sub.add_parser("fetch", help="download a data set, check its SHA-256 and keep it",
-                       description="Download a data set from its official mirrors, check every file against "
-                       "its published SHA-256 and keep it for offline use. An interrupted download continues "
-                       "where it stopped when you run the command again.")
-    p.add_argument("name", choices=list(SETS), help="the data set")
-    p.add_argument("--dir", metavar="D", help="keep the files in D instead of the user's data folder")
+    p = sub.add_parser("fetch", help=translate("download a data set, check its SHA-256 and keep it"),
+                       description=translate("Download a data set from its official mirrors, check every file "
+                                             "against its published SHA-256 and keep it for offline use. An "
+                                             "interrupted download continues where it stopped when you run the "
+                                             "command again."))
+    p.add_argument("name", choices=list(SETS), help=translate("the data set"))
+    p.add_argument("--dir", metavar="D", help=translate("keep the files in D instead of the user's data folder"))
     p.add_argument("--timeout", type=float, default=30.0, metavar="S",
-                   help="give up on a server that sends nothing for S seconds (default 30)")
+                   help=translate("give up on a server that sends nothing for S seconds (default 30)"))
     p.set_defaults(func=run_fetch)
-    p = sub.add_parser("find", help="list copies already on this computer and where each came from")
-    p.add_argument("name", nargs="?", choices=list(SETS), help="only this data set")
+    p = sub.add_parser("find", help=translate("list copies already on this computer and where each came from"))
+    p.add_argument("name", nargs="?", choices=list(SETS), help=translate("only this data set"))
     p.add_argument("--in", dest="folders", action="append", default=[], metavar="FOLDER",
-                   help="also look in FOLDER (repeatable)")
-    p.add_argument("--json", action="store_true", help="one JSON object per copy found")
+                   help=translate("also look in FOLDER (repeatable)"))
+    p.add_argument("--json", action="store_true", help=translate("one JSON object per copy found"))
     p.set_defaults(func=run_find)
     data.set_defaults(func=lambda args: data.print_help() or 0)
 

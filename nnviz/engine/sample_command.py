@@ -20,18 +20,22 @@ from nnviz.i18n import Message, translate
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "sample", help="write text with a trained next-token model, from a prompt",
-        description="Continue PROMPT one token at a time with the model in FILE (its saved trained weights): "
-        "greedy (temperature 0, the likeliest token every time) or drawn from softmax(scores / temperature).")
-    p.add_argument("file", help="a .nnviz file of a model trained on text with next-token targets")
-    p.add_argument("--prompt", required=True, help="the text to start from")
-    p.add_argument("--length", type=_length, default=20, help=f"tokens to write (1 to {MAX_LENGTH}, default 20)")
+        "sample", help=translate("write text with a trained next-token model, from a prompt"),
+        description=translate("Continue PROMPT one token at a time with the model in FILE (its saved trained "
+                              "weights): greedy (temperature 0, the likeliest token every time) or drawn from "
+                              "softmax(scores / temperature)."))
+    p.add_argument("file", help=translate("a .nnviz file of a model trained on text with next-token targets"))
+    p.add_argument("--prompt", required=True, help=translate("the text to start from"))
+    p.add_argument("--length", type=_length, default=20,
+                   help=translate("tokens to write (1 to {most}, default 20)", most=MAX_LENGTH))
     p.add_argument("--temperature", type=_temperature, default=0.0,
-                   help=f"0 = greedy (default); higher draws more varied tokens (up to {MAX_TEMPERATURE:g})")
-    p.add_argument("--seed", type=int, default=0, help="seed of the draws: same seed, same text (default 0)")
+                   help=translate("0 = greedy (default); higher draws more varied tokens (up to {most})",
+                                  most=format(MAX_TEMPERATURE, "g")))
+    p.add_argument("--seed", type=int, default=0, help=translate("seed of the draws: same seed, same text (default 0)"))
     p.add_argument("--train-steps", type=int, default=0, metavar="K",
-                   help="train K steps first (default 0: the file's weights as they are)")
-    p.add_argument("--json", action="store_true", help="one JSON object: prompt, tokens, text, probabilities")
+                   help=translate("train K steps first (default 0: the file's weights as they are)"))
+    p.add_argument("--json", action="store_true",
+                   help=translate("one JSON object: prompt, tokens, text, probabilities"))
     p.set_defaults(func=run)
 
 

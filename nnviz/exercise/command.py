@@ -20,9 +20,9 @@ PHASES = {"batch": mark("batch"), "forward": mark("forward"), "loss": mark("loss
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("lesson", help="take a lesson: nnviz asks for values at chosen micro-steps and judges "
-                       "your numbers (without NAME: the list)")
-    p.add_argument("name", nargs="?", help="the lesson's name, from the list")
+    p = sub.add_parser("lesson", help=translate("take a lesson: nnviz asks for values at chosen micro-steps and "
+                                                 "judges your numbers (without NAME: the list)"))
+    p.add_argument("name", nargs="?", help=translate("the lesson's name, from the list"))
     p.set_defaults(func=run)
 
 

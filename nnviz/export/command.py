@@ -19,27 +19,31 @@ from nnviz.i18n import Message, translate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("export", help="export to PyTorch, Keras or ONNX: model, weights, train.py, data",
-                              description="Write DIR/model.py, the weights, train.py, data.npz and README.md "
-                              "for the network in FILE (PyTorch or Keras 3), or DIR/model.onnx (ONNX).")
-    p.add_argument("file", help="a .nnviz file")
+    p = subparsers.add_parser(
+        "export", help=translate("export to PyTorch, Keras or ONNX: model, weights, train.py, data"),
+        description=translate("Write DIR/model.py, the weights, train.py, data.npz and README.md for the network "
+                              "in FILE (PyTorch or Keras 3), or DIR/model.onnx (ONNX)."))
+    p.add_argument("file", help=translate("a .nnviz file"))
     p.add_argument("--to", choices=tuple(TARGETS), default="pytorch",
-                   help="target: pytorch (default), keras (Keras 3) or onnx")
-    p.add_argument("-o", "--out", required=True, metavar="DIR", help="folder to write (created if needed)")
+                   help=translate("target: pytorch (default), keras (Keras 3) or onnx"))
+    p.add_argument("-o", "--out", required=True, metavar="DIR", help=translate("folder to write (created if needed)"))
     p.add_argument("--verify", action="store_true",
-                   help="run the app and the export side by side on the same batches and print the largest "
-                   "differences; exit 1 above the tolerance (needs torch; keras or onnxruntime for those)")
-    p.add_argument("--steps", type=_positive, default=20, help="training steps to compare with --verify (20)")
+                   help=translate("run the app and the export side by side on the same batches and print the "
+                                  "largest differences; exit 1 above the tolerance (needs torch; keras or "
+                                  "onnxruntime for those)"))
+    p.add_argument("--steps", type=_positive, default=20,
+                   help=translate("training steps to compare with --verify (20)"))
     p.set_defaults(func=run)
 
-    p = subparsers.add_parser("import-torch", help="import a PyTorch model as a .nnviz file",
-                              description="Trace the nn.Module that FACTORY in MODULE_FILE returns (an "
-                              "nn.Sequential or any model torch.fx can trace) and save it with its weights.")
-    p.add_argument("spec", metavar="MODULE_FILE:FACTORY", help="e.g. model.py:build_model")
-    p.add_argument("-o", "--out", required=True, metavar="OUT.nnviz", help="the .nnviz file to write")
+    p = subparsers.add_parser(
+        "import-torch", help=translate("import a PyTorch model as a .nnviz file"),
+        description=translate("Trace the nn.Module that FACTORY in MODULE_FILE returns (an nn.Sequential or any "
+                              "model torch.fx can trace) and save it with its weights."))
+    p.add_argument("spec", metavar="MODULE_FILE:FACTORY", help=translate("e.g. model.py:build_model"))
+    p.add_argument("-o", "--out", required=True, metavar="OUT.nnviz", help=translate("the .nnviz file to write"))
     p.add_argument("--input-shape", action="append", type=_shape, metavar="C,H,W",
-                   help="one sample's shape (without the batch); once per forward() input")
-    p.add_argument("--no-fuse", action="store_true", help="keep activations as nodes of their own")
+                   help=translate("one sample's shape (without the batch); once per forward() input"))
+    p.add_argument("--no-fuse", action="store_true", help=translate("keep activations as nodes of their own"))
     p.set_defaults(func=run_import)
 
 
