@@ -150,3 +150,18 @@ def test_the_attention_view_takes_the_tab_of_a_panel_that_does_not_apply(open_wi
     window.set_document(load(EXAMPLES / "seed-text-lstm.nnviz"))
     qtbot.wait(50)
     assert attention.isHidden() and not through_time.isHidden()
+
+
+@pytest.mark.parametrize("example", ["seed-single-neuron.nnviz", "seed-text-lstm.nnviz"])
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+def test_the_exercise_question_joins_formula_and_every_tab_still_reads(open_window, qtbot, language, example):
+    window = open_window((1280, 800), language, example=example, steps=0)
+    window.exercise.action.setChecked(True)
+    for _ in range(6):
+        window.training.step()
+        qtbot.wait(20)
+        if window.exercise.question is not None:
+            break
+    assert window.exercise.question is not None and _front(window, "dock_exercise")
+    problems = unreadable(window)  # the tabs and the question's buttons too ("Show the a" was cut)
+    assert not problems, "\n".join(problems)

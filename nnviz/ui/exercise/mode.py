@@ -90,18 +90,14 @@ class ExerciseMode(QObject):
         self.panel.ask(question, self.say)
 
     def show_dock(self) -> None:
-        """The question beside the formula, wide enough for its buttons (the first time it appears)."""
+        """The question in front, in the Formula panel's tab group (the window's layout makes the room)."""
         if self.dock is None:
             return
-        first = not self.dock.isVisible()
+        if self.window is not None and hasattr(self.window, "bring_forward"):
+            self.window.bring_forward(self.dock)
+            return
         self.dock.show()
         self.dock.raise_()
-        formula = self.window.findChild(QDockWidget, "dock_formula") if self.window is not None else None
-        if first and formula is not None and self.window.dockWidgetArea(formula) == BOTTOM:
-            self.window.splitDockWidget(formula, self.dock, Qt.Orientation.Horizontal)  # after a layout reset too
-            width = self.window.width()
-            self.window.resizeDocks([formula, self.dock], [int(width * 0.3), int(width * 0.36)],
-                                    Qt.Orientation.Horizontal)
 
     def _finished(self, right: bool) -> None:
         self.right += int(right)
@@ -158,10 +154,6 @@ def install_exercise(window: Any) -> ExerciseMode | None:
     window.menu("&Train").addSeparator()
     window.menu("&Train").addAction(mode.action)
     window.addAction(mode.action)
-    formula = window.findChild(QDockWidget, "dock_formula")
-    if formula is not None:
-        window.splitDockWidget(formula, dock, Qt.Orientation.Horizontal)
-        dock.hide()
     from nnviz.ui.exercise.lessons import LessonsMenu
 
     mode.lessons = LessonsMenu(window, mode)

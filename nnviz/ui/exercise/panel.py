@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -73,10 +74,13 @@ class QuestionPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.answer, 1)
         row.addWidget(self.check_button)
-        ladder = QHBoxLayout()
-        for button in (self.hint_button, self.formula_button, self.answer_button):
-            ladder.addWidget(button)
-        ladder.addStretch(1)
+        # Two rows of the ladder, not one: the panel shares the bottom row at 1280x800 with Tensors, and one
+        # row of three buttons would be wider than its column (the last one cut at "Show the a").
+        ladder = QGridLayout()
+        ladder.addWidget(self.hint_button, 0, 0)
+        ladder.addWidget(self.formula_button, 0, 1)
+        ladder.addWidget(self.answer_button, 1, 0, 1, 2)
+        ladder.setColumnStretch(2, 1)
         layout = QVBoxLayout(self)
         for widget in (self.say, self.prompt, self.given):
             layout.addWidget(widget)

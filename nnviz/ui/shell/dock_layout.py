@@ -36,6 +36,7 @@ WATCH_GROUP = ("dock_tensors", "dock_neurons", "dock_gradienthealth", "dock_thro
 # network that has attention): not part of the default layout, whose tab groups are full at 1280x800.
 ON_DEMAND = ("dock_pytorchcode", "dock_kerascode", "dock_onnxexport", "dock_exercise", "dock_attention")
 
+JOINS_STEP_GROUP = ("dock_exercise",)  # on-demand panels that join Formula's group (the others: Tensors')
 STEPPED_ASIDE = "stepped_aside"  # dock property: hidden to make room for an on-demand panel
 MIN_WIDTH, MIN_HEIGHT = 1280, 800
 
@@ -137,10 +138,11 @@ def panel_of(dock: QDockWidget) -> QWidget | None:
 
 
 def bring_forward(window: QMainWindow, dock: QDockWidget) -> None:
-    """An on-demand panel that asks to be seen (the attention view at a network's first attention
-    micro-step) joins the watch group beside Tensors, in front. That group is full at 1280x800, so a panel
-    in it that does not apply to this network (the through-time view of a network without a recurrent
-    layer) gives up its tab until the next network: no tab is scrolled out of sight."""
+    """An on-demand panel that asks to be seen joins its tab group in front: the attention view (at a
+    network's first attention micro-step) beside Tensors, the exercise's question beside Formula. The bottom
+    row is full at 1280x800, so a panel of the watch group that does not apply to this network (the
+    through-time view without a recurrent layer) gives up its tab until the next network, and the row's two
+    groups share its width by what their tabs need: no tab is scrolled out of sight."""
     if dock.isHidden():
         docks = docks_by_name(window)
         session = getattr(getattr(window, "training", None), "session", None)
@@ -150,12 +152,46 @@ def bring_forward(window: QMainWindow, dock: QDockWidget) -> None:
             if session is not None and applies is not None and not other.isHidden() and not applies(session):
                 other.hide()
                 other.setProperty(STEPPED_ASIDE, True)
-        anchor = docks.get(WATCH_GROUP[0])
-        if anchor is not None and not anchor.isHidden():
+        anchor = docks.get(STEP_GROUP[0] if dock.objectName() in JOINS_STEP_GROUP else WATCH_GROUP[0])
+        if anchor is not None and not anchor.isHidden() and window.dockWidgetArea(anchor) == BOTTOM:
             window.tabifyDockWidget(anchor, dock)
         dock.show()
         readable_tabs(window)
     dock.raise_()
+    share_bottom_row(window, dock)
+
+
+def _tab_bar_of(window: QMainWindow, dock: QDockWidget) -> QTabBar | None:
+    for bar in window.findChildren(QTabBar):
+        if any(bar.tabText(i) == dock.windowTitle() for i in range(bar.count())):
+            return bar
+    return None
+
+
+def share_bottom_row(window: QMainWindow, front: QDockWidget | None = None) -> None:
+    """The bottom row's two tab groups split its width so that each group's tabs, and the panel `front`
+    just brought forward, read whole; the rest of the width is shared as the default layout shares it
+    (45 : 55); when not everything can read whole, by need."""
+    docks = docks_by_name(window)
+    pair = [docks.get(STEP_GROUP[0]), docks.get(WATCH_GROUP[0])]
+    if any(d is None or d.isHidden() or window.dockWidgetArea(d) != BOTTOM for d in pair):
+        return
+    QApplication.processEvents()  # the tab bars of a group that just changed are laid out
+    bars = [_tab_bar_of(window, d) for d in pair]
+    need = [(bar.sizeHint().width() + 24) if bar is not None else 0 for bar in bars]
+    if front is not None and front not in pair and (panel := panel_of(front)) is not None:
+        side = 0 if front.objectName() in JOINS_STEP_GROUP else 1
+        need[side] = max(need[side], panel.minimumSizeHint().width() + 30)  # its scroll bar and margins
+    total = pair[0].width() + pair[1].width()
+    spare = total - sum(need)
+    if spare >= 0:
+        widths = [max(need[0], int(total * 0.45)), 0]
+        widths[0] = min(widths[0], total - need[1])
+        widths[1] = total - widths[0]
+    else:
+        widths = [int(total * need[0] / sum(need)), 0]
+        widths[1] = total - widths[0]
+    window.resizeDocks(pair, widths, H)
 
 
 def new_network(window: QMainWindow) -> None:
