@@ -453,3 +453,15 @@ def test_every_time_steps_numbers_are_its_tensors(key):
                         assert abs(value - number(parts[-1])) <= 1.5 * spread + 6e-4 * abs(value) + 1e-9, equation
                 checked += 1
     assert checked >= 3 * len(steps) // 2  # every forward h_t, every backward ∂L/∂h_t and δ
+
+
+@pytest.mark.parametrize(("n", "english", "chinese"), [(1, "1 sample", "1 个样本"), (16, "16 samples", "16 个样本")])
+def test_a_count_of_samples_reads_right_in_both_languages(n, english, chinese):
+    from nnviz.engine.formula_text import samples
+    from nnviz.ui.widgets.i18n import formula_tr
+
+    batch = f"x, y = the next batch ({samples(n)})"
+    mean = f"L = mean over {samples(n)} = 0.5"
+    assert english in batch and "1 samples" not in batch
+    assert chinese in formula_tr(batch, "zh_CN") and chinese in formula_tr(mean, "zh_CN")
+    assert not re.search(r"[a-z]{3}", formula_tr(batch, "zh_CN").split("=", 1)[1])  # no English word left

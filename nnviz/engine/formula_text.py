@@ -80,6 +80,11 @@ def fmt_array(values: np.ndarray) -> str:
     return "[" + ", ".join(fmt_array(v) for v in arr) + "]"
 
 
+def samples(n: int) -> str:
+    """"1 sample", "16 samples": the count a formula's words give (formula_tr translates both forms)."""
+    return f"{n} sample" if n == 1 else f"{n} samples"
+
+
 def sub(i: int) -> str:
     """Unit number as a subscript, 1-based as a learner counts: 0 -> '₁'."""
     return str(i + 1).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

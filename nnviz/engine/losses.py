@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from nnviz.engine.activations import sigmoid
-from nnviz.engine.formula_text import SMALL, Formula, Tensors, fmt_array, fmt_number, term
+from nnviz.engine.formula_text import SMALL, Formula, Tensors, fmt_array, fmt_number, samples, term
 
 LOSSES: dict[str, type[Loss]] = {}
 _TORCH_BCE_EPSILON = float(np.float32(1e-12))
@@ -189,7 +189,7 @@ class CrossEntropy(_Categorical):
         return ([f"sample 1 (class {cls}): softmax({fmt_array(p[0])}) = {fmt_array(prob)}; "
                  f"−log({fmt_number(prob[cls])}) = {fmt_number(-np.log(prob[cls]))}",
                  f"∂L/∂z (sample 1) = ({fmt_array(prob)} − {fmt_array(onehot)}) / {n} = {fmt_array(grad[0])}",
-                 f"L = mean over {n} samples = {value}"],
+                 f"L = mean over {samples(n)} = {value}"],
                 {"prediction": [(0, j) for j in range(p.shape[1])], "target": [(0,)],
                  "grad_prediction": [(0, j) for j in range(p.shape[1])]})
 
@@ -220,7 +220,7 @@ class NLLOfProbabilities(_Categorical):
             nll = -np.log(float(p[0, cls]))
         return ([f"sample 1 (class {cls}): −log({fmt_number(p[0, cls])}) = {fmt_number(nll)}",
                  f"∂L/∂ŷ[1,{cls + 1}] = −1 / ({fmt_number(p[0, cls])}×{n}) = {fmt_number(grad[0, cls])}",
-                 f"L = mean over {n} samples = {value}"],
+                 f"L = mean over {samples(n)} = {value}"],
                 {"prediction": [(0, cls)], "target": [(0,)], "grad_prediction": [(0, cls)]})
 
 

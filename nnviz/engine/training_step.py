@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.formula_text import Context, Formula
+from nnviz.engine.formula_text import Context, Formula, samples
 from nnviz.engine.metrics import EpochRow
 from nnviz.engine.microstep import MicroStep, copies, inputs
 
@@ -48,7 +48,7 @@ class TrainingStep:
         elif phase == "loss":
             formula = self.loss_fn.formula(tensors)
         else:
-            formula = Formula(f"x, y = the next batch ({len(tensors['x'])} samples)", None, {}, "Batch")
+            formula = Formula(f"x, y = the next batch ({samples(len(tensors['x']))})", None, {}, "Batch")
         return MicroStep(self.micro, self.steps_done + 1, self.epoch, phase, node, tensors, formula, **kw)
 
     def _train_step(self) -> Iterator[MicroStep | None]:
