@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QRadioButton,
+    QScrollArea,
     QTabBar,
     QToolBar,
     QToolButton,
@@ -43,6 +44,21 @@ def _fully_shown(widget: QWidget, window: QWidget) -> bool:
     region = widget.visibleRegion()
     inside = QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
     return region.boundingRect() == widget.rect() and window.rect().contains(inside)
+
+
+def _cut_sideways(widget: QWidget) -> bool:
+    """The widget is wider than the scroll area that shows it: a learner must scroll sideways to read it
+    (a table's cells or a heatmap's labels in a view made to pan are not text a panel lays out)."""
+    from PySide6.QtWidgets import QAbstractItemView, QGraphicsView
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractItemView | QGraphicsView):
+            return False
+        if isinstance(parent, QScrollArea):
+            return parent.viewport().width() < widget.width()
+        parent = parent.parentWidget()
+    return False
 
 
 def _icon_only(button: QAbstractButton) -> bool:
@@ -85,6 +101,10 @@ def unreadable(window: QMainWindow) -> list[str]:
         if not label.text() or not _shown(label) or (label.pixmap() is not None and not label.pixmap().isNull()):
             continue
         rect = label.contentsRect()
+        if label.visibleRegion().boundingRect().width() < label.width() - 1 and _cut_sideways(label):
+            problems.append(f"label {label.text()[:60]!r} in {_where(label)} is cut off at the side by its "
+                            f"scroll area ({label.visibleRegion().boundingRect().width()} of {label.width()} px shown)")
+            continue
         if label.wordWrap():
             need_h = label.heightForWidth(label.width())
             if need_h > label.height() + 2:

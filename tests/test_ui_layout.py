@@ -165,3 +165,13 @@ def test_the_exercise_question_joins_formula_and_every_tab_still_reads(open_wind
     assert window.exercise.question is not None and _front(window, "dock_exercise")
     problems = unreadable(window)  # the tabs and the question's buttons too ("Show the a" was cut)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+def test_the_stand_in_data_panel_and_an_lstm_read_whole_at_1280x800(open_window, qtbot, language):
+    """The Data panel's Fetch offer (the MNIST stand-in) and the through-time view of an LSTM: panels
+    whose words were cut at the side when their form or choices were wider than the column."""
+    for example in ("seed-mnist-mlp.nnviz", "seed-text-lstm.nnviz"):
+        window = open_window((1280, 800), language, example=example, steps=0)
+        problems = unreadable_in_every_panel(window, lambda: qtbot.wait(10))
+        assert not problems, "\n".join(problems)

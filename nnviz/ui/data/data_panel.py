@@ -1,10 +1,9 @@
 """The data panel: choose the data set and its options, preview it, and hand the new data spec on.
 
-DataPanel(document, controller=None) is a standalone QWidget. Each change of the form reloads the data
-(debounced) and shows it in a DataPreview. When it loads, the panel emits specChanged(spec) and
-datasetLoaded(dataset); given a controller it also applies the spec (undoable) and, with "Input follows
-the data" ticked, sets the Input node's shape to the data's sample shape. Problems between the network
-and the data (check_fit) are listed under the form, worded for a learner.
+DataPanel(document, controller=None) is a standalone QWidget. Each change of the form reloads the data (debounced)
+and shows it in a DataPreview. When it loads, the panel emits specChanged(spec) and datasetLoaded(dataset); given
+a controller it also applies the spec (undoable) and, with "Input follows the data" ticked, sets the Input node's
+shape to the data's sample shape. Problems between network and data (check_fit) are listed under the form.
 """
 
 from __future__ import annotations
@@ -77,6 +76,7 @@ class DataPanel(QWidget):
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a 220 px column: fields go below
         self.follow = QCheckBox(self.tr("Input follows the data"))
         self.follow.setChecked(True)
         self.follow.setToolTip(self.tr("Set the Input node's shape to one sample's shape whenever the data changes"))

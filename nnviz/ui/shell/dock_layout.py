@@ -256,11 +256,14 @@ def show_step_panels(window) -> None:
         dock.raise_()
 
 
+MIN_CHARS = "min_chars"  # a combo's own narrower minimum (three choices in one row of a bottom panel)
+
+
 def narrow_combos(panel: QWidget) -> None:
     """A docked panel's choice boxes take the width of their column, not of their longest entry (the list
     that drops down shows each entry whole): one long loss name would otherwise make a whole settings form
     scroll sideways in a 360-pixel column."""
     for combo in panel.findChildren(QComboBox):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(12)
+        combo.setMinimumContentsLength(combo.property(MIN_CHARS) or 12)
         QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))  # drops the cached minimum size

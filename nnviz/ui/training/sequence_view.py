@@ -110,6 +110,10 @@ class SequenceView(QWidget):
         for box in (self.node_box, self.quantity_box):
             box.currentTextChanged.connect(lambda _=None: self.refresh())
         self.sample_box.valueChanged.connect(lambda _=None: self.refresh())
+        for box in (self.node_box, self.quantity_box):
+            # Three choices share one row of a bottom panel (352 px at 1280x800): each shows 6 characters
+            # closed, and its list shows every entry whole (dock_layout.narrow_combos reads this).
+            box.setProperty("min_chars", 6)
         top = QHBoxLayout()
         top.addWidget(self.node_box, 1)
         top.addWidget(self.quantity_box, 1)
