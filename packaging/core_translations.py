@@ -31,6 +31,9 @@ TEMPLATE = LOCALE / "nnviz.pot"
 LANGUAGES = ("zh_CN",)
 KEYWORDS = {"translate": (1,), "mark": (1,), "Message": (1,)}
 CORE_EXCLUDED = re.compile(r"^nnviz/ui/")  # Qt's tr() strings live in the .ts files
+# ... but what the window's launcher says before Qt starts (or to the terminal) uses the core's catalogue,
+# imported there as `from nnviz.i18n import translate as core_message` (lupdate would read `translate(`).
+UI_KEYWORDS = {"core_message": (1,)}
 
 
 def po_path(language: str) -> Path:
@@ -55,6 +58,10 @@ def extracted() -> Catalog:
         if not core_only(filename):
             continue
         catalog.add(message, None, [(f"nnviz/{filename}", lineno)], auto_comments=comments, context=context)
+    for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT / "nnviz" / "ui", method_map, keywords=UI_KEYWORDS, comment_tags=("TRANSLATORS:",),
+            strip_comment_tags=True):
+        catalog.add(message, None, [(f"nnviz/ui/{filename}", lineno)], auto_comments=comments, context=context)
     return catalog
 
 

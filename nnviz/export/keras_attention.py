@@ -18,6 +18,7 @@ import numpy as np
 from nnviz.export.keras_layers import Arrays, KerasContext, KerasEmitted, keras_emitter, weight_layout
 from nnviz.export.registry import literal
 from nnviz.graph.specs.attention import IN_BIAS, IN_WEIGHT, OUT_BIAS, OUT_WEIGHT
+from nnviz.i18n import translate
 
 SELF_ATTENTION = '''
 class SelfAttention(layers.Layer):
@@ -111,9 +112,10 @@ def _self_attention(ctx: KerasContext) -> KerasEmitted:
     if p["causal"]:
         args.append("causal=True")
     return KerasEmitted([ctx.named(f"SelfAttention({', '.join(args)})")], helpers={"SelfAttention": SELF_ATTENTION},
-                        inexact="the key bias's gradient is exactly 0 in nnviz and PyTorch but rounding noise in "
-                                "Keras (which Adam turns into steps); and a query that sees no key at all (causal "
-                                "attention with padding at the start) gets weights in Keras, none in nnviz")
+                        inexact=translate("the key bias's gradient is exactly 0 in nnviz and PyTorch but rounding "
+                                          "noise in Keras (which Adam turns into steps); and a query that sees no key "
+                                          "at all (causal attention with padding at the start) gets weights in Keras, "
+                                          "none in nnviz"))
 
 
 def _attention_to_keras(p: dict, s: Arrays) -> list[np.ndarray]:

@@ -17,10 +17,11 @@ import numpy as np
 
 from nnviz.export.keras_layers import Arrays, KerasContext, KerasEmitted, keras_emitter, weight_layout
 from nnviz.export.registry import literal
+from nnviz.i18n import mark, translate
 
 CLASSES = {"rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
-TWO_BIASES = ("PyTorch and nnviz train two biases (b_ih and b_hh) where Keras' {cls} has one, their sum: "
-              "the same forward pass, different training steps")
+TWO_BIASES = mark("PyTorch and nnviz train two biases (b_ih and b_hh) where Keras' {cls} has one, their sum: "
+                  "the same forward pass, different training steps")
 
 LAST_STEP = '''
 class LastStep(layers.Layer):
@@ -36,8 +37,8 @@ def _embedding(ctx: KerasContext) -> KerasEmitted:
     p = ctx.params
     inexact = ""
     if p["padding_idx"] >= 0:
-        inexact = (f"Embedding padding_idx={p['padding_idx']}: PyTorch and nnviz never train that row; "
-                   "Keras has no such option (mask_zero masks instead)")
+        inexact = translate("Embedding padding_idx={index}: PyTorch and nnviz never train that row; Keras has no "
+                            "such option (mask_zero masks instead)", index=p["padding_idx"])
     # Token ids arrive as floats like every input; Embedding casts them to integers.
     return KerasEmitted([ctx.named(f"layers.Embedding({p['num_embeddings']}, {p['embedding_dim']})")],
                         inexact=inexact)
@@ -59,7 +60,7 @@ def _recurrent(ctx: KerasContext) -> KerasEmitted:
     if p["dropout"] > 0:
         # One mask per sample and feature, the same at every time step, as nnviz draws it.
         args.append(f"dropout={literal(float(p['dropout']))}")
-    inexact = TWO_BIASES.format(cls=cls) if p["use_bias"] and ctx.type != "gru" else ""
+    inexact = translate(TWO_BIASES, cls=cls) if p["use_bias"] and ctx.type != "gru" else ""
     return KerasEmitted([ctx.named(f"layers.{cls}({', '.join(args)})")], inexact=inexact)
 
 

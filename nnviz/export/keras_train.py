@@ -13,6 +13,7 @@ from nnviz.export.names import comment_text
 from nnviz.export.pycode import INDENT, fit
 from nnviz.export.registry import literal
 from nnviz.graph.settings import TrainingSettings
+from nnviz.i18n import translate
 
 KERAS_TRAINED_FILENAME = "trained.weights.h5"
 
@@ -100,11 +101,11 @@ def keras_optimizer(s: TrainingSettings) -> tuple[str, str]:
 def optimizer_inexact(s: TrainingSettings) -> str:
     """Why Keras' optimiser cannot take nnviz's exact steps ("" when it can)."""
     if s.weight_decay and (s.optimizer in ("adam", "rmsprop") or (s.optimizer == "sgd" and s.momentum)):
-        return (f"{s.optimizer} with weight_decay adds the decay to the gradient (L2, as PyTorch does); Keras' "
-                "weight_decay shrinks the weights directly (decoupled), which differs with momentum or "
-                "adaptive steps")
+        return translate("{optimizer} with weight_decay adds the decay to the gradient (L2, as PyTorch does); "
+                         "Keras' weight_decay shrinks the weights directly (decoupled), which differs with momentum "
+                         "or adaptive steps", optimizer=s.optimizer)
     if s.optimizer == "rmsprop":
-        return ("RMSprop: Keras divides by sqrt(v + epsilon), nnviz and PyTorch by sqrt(v) + epsilon")
+        return translate("RMSprop: Keras divides by sqrt(v + epsilon), nnviz and PyTorch by sqrt(v) + epsilon")
     return ""
 
 

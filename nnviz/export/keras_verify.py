@@ -135,7 +135,7 @@ def _verify(keras: Any, doc: GraphDocument, directory: Path, steps: int, dataset
                                           names=", ".join(random)))
         return report
     if reasons:
-        report.notes.append("compared: the forward pass (one training-mode batch and evaluation mode)")
+        report.notes.append(translate("compared: the forward pass (one training-mode batch and evaluation mode)"))
         steps = 1
     batchnorm = any(_caps(doc, n).batch_statistics for n in plan.node_ids)
     if batchnorm and not reasons:

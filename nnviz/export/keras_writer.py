@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nnviz.export.datafile import DATA_FILENAME
 from nnviz.export.errors import ExportError
 from nnviz.export.keras_layers import KERAS_WEIGHTS
 from nnviz.export.keras_model import KERAS_WEIGHTS_FILENAME, KerasPlan, plan_keras
@@ -29,12 +28,13 @@ from nnviz.export.writer import (
     README_FILENAME,
     TRAIN_FILENAME,
     ExportResult,
+    data_line,
     prepare_export,
     write_data,
 )
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
-from nnviz.i18n import Message
+from nnviz.i18n import Message, translate
 
 if TYPE_CHECKING:
     from nnviz.data.dataset import Dataset
@@ -134,33 +134,36 @@ def inexact_reasons(doc: GraphDocument, plan: KerasPlan) -> list[str]:
 
 
 def keras_readme(doc: GraphDocument, plan: KerasPlan, has_data: bool) -> str:
+    """The folder's README.md in the learner's language (nnviz.i18n's current one); code stays code."""
     s = doc.training
     shapes = ", ".join(fmt_shape(shape) for shape in plan.input_shapes)
-    style = "keras.Sequential" if plan.sequential else "the functional API (keras.Model)"
+    style = "keras.Sequential" if plan.sequential else translate("the functional API (keras.Model)")
     reasons = inexact_reasons(doc, plan)
     lines = [
-        "# A network exported from nnviz to Keras 3",
+        translate("# A network exported from nnviz to Keras 3"),
         "",
-        f"- `{MODEL_FILENAME}`: the network built with {style}; `build_model()` returns it with the weights in",
-        f"  `{KERAS_WEIGHTS_FILENAME}` loaded. Input: one sample of shape {shapes} per row of a batch (images",
-        f"  as nnviz has them, channels first); output {fmt_shape(plan.output_shape)}.",
-        f"- `{TRAIN_FILENAME}`: `model.compile()` with the same loss ({s.loss}), optimiser ({s.optimizer}, lr {s.lr})",
-        f"  and accuracy as nnviz, then `model.fit()` with batch size {s.batch_size};",
-        f"  saves `{KERAS_TRAINED_FILENAME}`.",
-        f"- `{DATA_FILENAME}`: the training and validation arrays"
-        + ("." if has_data else " (missing: the data could not be loaded when exporting)."),
+        "- " + translate("`{model}`: the network built with {style}; `build_model()` returns it with the weights in "
+                         "`{weights}` loaded. Input: one sample of shape {shapes} per row of a batch (images as nnviz "
+                         "has them, channels first); output {output}.", model=MODEL_FILENAME, style=style,
+                         weights=KERAS_WEIGHTS_FILENAME, shapes=shapes, output=fmt_shape(plan.output_shape)),
+        "- " + translate("`{train}`: `model.compile()` with the same loss ({loss}), optimiser ({optimizer}, lr {lr}) "
+                         "and accuracy as nnviz, then `model.fit()` with batch size {batch_size}; saves `{trained}`.",
+                         train=TRAIN_FILENAME, loss=s.loss, optimizer=s.optimizer, lr=s.lr, batch_size=s.batch_size,
+                         trained=KERAS_TRAINED_FILENAME),
+        "- " + data_line(has_data),
         "",
-        "## Run it",
+        translate("## Run it"),
         "",
         "```",
-        "pip install keras torch numpy      # or keras with jax or tensorflow: set KERAS_BACKEND",
+        "pip install keras torch numpy      # " + translate("or keras with jax or tensorflow: set KERAS_BACKEND"),
         "python train.py --epochs 5         # --lr 0.01",
-        "python model.py                    # the layers and their shapes",
+        "python model.py                    # " + translate("the layers and their shapes"),
         "```",
         "",
-        "`nnviz export FILE --to keras -o DIR --verify` runs this model beside nnviz on the same batches.",
+        translate("`nnviz export FILE --to keras -o DIR --verify` runs this model beside nnviz on the same batches."),
     ]
     if reasons:
-        lines += ["", "Keras cannot take exactly nnviz's training steps here (the forward pass is the same):", ""]
+        lines += ["", translate("Keras cannot take exactly nnviz's training steps here (the forward pass is the "
+                                "same):"), ""]
         lines += [f"- {r}" for r in reasons]
     return "\n".join([*lines, ""])

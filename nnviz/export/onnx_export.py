@@ -90,31 +90,36 @@ def _write_onnx(torch: Any, model: Any, names: list[str], shapes: list[tuple[int
 
 
 def onnx_readme(names: list[str], shapes: list[tuple[int, ...]], output_shape: tuple[int, ...]) -> str:
-    inputs = ", ".join(f"`{n}` (batch, {fmt_shape(s)[1:-1].rstrip(',')})" for n, s in zip(names, shapes))
+    """The folder's README.md in the learner's language (nnviz.i18n's current one); code stays code."""
+    def batch_of(shape: tuple[int, ...]) -> str:
+        return translate("(batch, {shape})", shape=fmt_shape(shape)[1:-1].rstrip(","))
+
+    inputs = ", ".join(f"`{n}` {batch_of(s)}" for n, s in zip(names, shapes))
     return "\n".join([
-        "# A network exported from nnviz to ONNX",
+        translate("# A network exported from nnviz to ONNX"),
         "",
-        f"`{ONNX_FILENAME}`: the network with its weights, ONNX opset {OPSET}, float32, in evaluation mode",
-        f"(Dropout off, BatchNorm with its running statistics). Input {inputs}; output `{OUTPUT_NAME}`",
-        f"(batch, {fmt_shape(output_shape)[1:-1].rstrip(',')}). The batch size is free.",
+        translate("`{onnx}`: the network with its weights, ONNX opset {opset}, float32, in evaluation mode (Dropout "
+                  "off, BatchNorm with its running statistics). Input {inputs}; output `{output}` {output_shape}. "
+                  "The batch size is free.", onnx=ONNX_FILENAME, opset=OPSET, inputs=inputs, output=OUTPUT_NAME,
+                  output_shape=batch_of(output_shape)),
         "",
-        "## Look at it",
+        translate("## Look at it"),
         "",
-        "Open `model.onnx` in Netron: drag it onto https://netron.app, or `pip install netron` and run",
-        "`netron model.onnx` (it opens in the browser). Click a node to see its weights and attributes.",
+        translate("Open `model.onnx` in Netron: drag it onto https://netron.app, or `pip install netron` and run "
+                  "`netron model.onnx` (it opens in the browser). Click a node to see its weights and attributes."),
         "",
-        "## Run it",
+        translate("## Run it"),
         "",
         "```python",
         "import numpy as np",
         "import onnxruntime as ort",
         "",
         f'session = ort.InferenceSession("{ONNX_FILENAME}")',
-        f"x = np.zeros((4, *{fmt_shape(shapes[0])}), dtype=np.float32)  # a batch of 4 samples",
+        f"x = np.zeros((4, *{fmt_shape(shapes[0])}), dtype=np.float32)  # " + translate("a batch of 4 samples"),
         f'print(session.run(None, {{"{names[0]}": x}})[0])',
         "```",
         "",
-        "`nnviz export FILE --to onnx -o DIR --verify` compares onnxruntime's outputs with nnviz's.",
+        translate("`nnviz export FILE --to onnx -o DIR --verify` compares onnxruntime's outputs with nnviz's."),
         "",
     ])
 

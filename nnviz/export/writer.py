@@ -79,40 +79,51 @@ def write_data(out: Path, data, files: list[Path]) -> None:
 
 
 def readme_text(doc: GraphDocument, plan: ModelPlan, has_data: bool) -> str:
+    """The folder's README.md in the learner's language (nnviz.i18n's current one); code stays code."""
     s = doc.training
     shapes = ", ".join(fmt_shape(shape) for shape in plan.input_shapes)
     lines = [
-        "# A network exported from nnviz",
+        translate("# A network exported from nnviz"),
         "",
-        f"- `{MODEL_FILENAME}`: the network as a PyTorch `nn.Module` (`Net`); `build_model()` returns it",
-        f"  with the weights in `{WEIGHTS_FILENAME}` loaded (safetensors, keyed like `state_dict()`).",
-        f"  Input: one sample of shape {shapes} per row of a batch; output {fmt_shape(plan.output_shape)}.",
-        f"- `{TRAIN_FILENAME}`: trains it with the same loss ({s.loss}), optimiser ({s.optimizer}, lr {s.lr}),",
-        f"  batch size ({s.batch_size}), seed and data order as nnviz; saves `{TRAINED_FILENAME}`.",
-        f"- `{DATA_FILENAME}`: the training and validation arrays"
-        + ("." if has_data else " (missing: the data could not be loaded when exporting)."),
+        "- " + translate("`{model}`: the network as a PyTorch `nn.Module` (`Net`); `build_model()` returns it with the "
+                         "weights in `{weights}` loaded (safetensors, keyed like `state_dict()`). Input: one sample of "
+                         "shape {shapes} per row of a batch; output {output}.", model=MODEL_FILENAME,
+                         weights=WEIGHTS_FILENAME, shapes=shapes, output=fmt_shape(plan.output_shape)),
+        "- " + translate("`{train}`: trains it with the same loss ({loss}), optimiser ({optimizer}, lr {lr}), batch "
+                         "size ({batch_size}), seed and data order as nnviz; saves `{trained}`.", train=TRAIN_FILENAME,
+                         loss=s.loss, optimizer=s.optimizer, lr=s.lr, batch_size=s.batch_size,
+                         trained=TRAINED_FILENAME),
+        "- " + data_line(has_data),
         "",
-        "## Run it",
+        translate("## Run it"),
         "",
         "```",
         "pip install torch safetensors numpy",
         "python train.py --epochs 5            # --lr 0.01, --device cpu|cuda|mps",
-        "torchrun --nproc_per_node=2 train.py  # data-parallel (DistributedDataParallel)",
+        "torchrun --nproc_per_node=2 train.py  # " + translate("data-parallel (DistributedDataParallel)"),
         "```",
         "",
-        "Use the model in your own code:",
+        translate("Use the model in your own code:"),
         "",
         "```python",
         "import torch",
         "from model import DTYPE, INPUT_SHAPES, build_model",
         "",
         "model = build_model().eval()",
-        "x = torch.zeros(4, *INPUT_SHAPES[0], dtype=DTYPE)  # a batch of 4 samples",
+        "x = torch.zeros(4, *INPUT_SHAPES[0], dtype=DTYPE)  # " + translate("a batch of 4 samples"),
         "print(model(x))",
         "```",
         "",
-        "In one process, train.py reproduces nnviz's numbers: same initial weights, same batches in the",
-        "same order, same update rule. `nnviz export FILE --to pytorch -o DIR --verify` checks that.",
+        translate("In one process, train.py reproduces nnviz's numbers: same initial weights, same batches in the "
+                  "same order, same update rule. `nnviz export FILE --to pytorch -o DIR --verify` checks that."),
         "",
     ]
     return "\n".join(lines)
+
+
+def data_line(has_data: bool) -> str:
+    """The README's line about data.npz, for every target that writes one."""
+    if has_data:
+        return translate("`{data}`: the training and validation arrays.", data=DATA_FILENAME)
+    return translate("`{data}`: the training and validation arrays (missing: the data could not be loaded when "
+                     "exporting).", data=DATA_FILENAME)

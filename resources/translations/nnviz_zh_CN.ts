@@ -698,6 +698,10 @@
 <context>
     <name>ExportPanel</name>
     <message>
+        <source>model.py (traced)</source>
+        <translation>model.py（追踪来源）</translation>
+    </message>
+    <message>
         <source>Copy</source>
         <translation>复制</translation>
     </message>

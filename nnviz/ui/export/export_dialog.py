@@ -63,8 +63,9 @@ class ExportPanel(QWidget):
         self.views = [code_view() for _ in self.target.files]
         self.model_view, self.train_view = self.views  # the first and second file shown
         self.tabs = QTabWidget()
+        traced = self.tr("model.py (traced)")  # ONNX: the PyTorch model that model.onnx is traced from
         for view, name in zip(self.views, self.target.files):
-            self.tabs.addTab(view, name)  # file names: the same in every language
+            self.tabs.addTab(view, traced if name == "model.py (traced)" else name)  # file names stay as they are
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

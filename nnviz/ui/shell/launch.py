@@ -117,7 +117,7 @@ def _screenshot(app, window, out: str, steps: int, size: tuple[int, int]) -> int
     training = getattr(window, "training", None)
     for _ in range(steps):
         if training is None or not hasattr(training, "step"):
-            print("warning: training panels are not available; --steps ignored", file=sys.stderr)
+            print(core_message("warning: training panels are not available; --steps ignored"), file=sys.stderr)
             break
         training.step()
         app.processEvents()
@@ -133,7 +133,8 @@ def _screenshot(app, window, out: str, steps: int, size: tuple[int, int]) -> int
     window.discard_unsaved_work()  # nothing to ask about on the way out: a screenshot saves nothing
     window.close()
     if not ok:
-        print(f"error: could not write {out}", file=sys.stderr)
+        print(core_message("error: could not write {path}", path=out), file=sys.stderr)
         return 1
-    print(core_message("saved {path}", path=f"{out} ({image.width()}x{image.height()})"))
+    where = f"{out} ({image.width()}x{image.height()})"
+    print(core_message("saved {path}", path=where))
     return 0

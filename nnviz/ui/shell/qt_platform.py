@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnviz.i18n import translate as core_message  # the core's catalogue: Qt's translator is not there yet
+
 # sonames whose Debian package name does not follow the usual rule (see debian_package)
 _PACKAGE_EXCEPTIONS = {
     "libglib-2.0.so.0": "libglib2.0-0",
@@ -98,11 +100,11 @@ def check_platform(environ: os._Environ | dict[str, str] | None = None, *, platf
     if not chosen and env.get("WAYLAND_DISPLAY"):
         return None  # Qt prefers Wayland there
     if not env.get("DISPLAY"):
-        return PlatformProblem(
+        return PlatformProblem(core_message(
             "nnviz needs a graphical display, and none is set (DISPLAY is empty).\n"
             "On a machine without a screen, save a picture of the window instead:\n"
             "    nnviz --screenshot window.png\n"
-            "or use the headless commands (nnviz --help lists them).")
+            "or use the headless commands (nnviz --help lists them)."))
     plugin = plugin or _xcb_plugin()
     if plugin is None:
         return None
@@ -111,13 +113,15 @@ def check_platform(environ: os._Environ | dict[str, str] | None = None, *, platf
         return None
     missing = missing_by_ldd(plugin) or re.findall(r"(lib[\w.+-]+\.so[\w.]*)", error)[:1]
     if not missing:
-        return PlatformProblem(f"Qt's X11 display plugin cannot be loaded: {error}")
+        return PlatformProblem(core_message("Qt's X11 display plugin cannot be loaded: {error}", error=error))
     packages = tuple(dict.fromkeys(debian_package(lib) for lib in missing))
-    listing = ", ".join(missing)
-    command = "sudo apt-get install " + " ".join(packages)
-    return PlatformProblem(
-        f"nnviz cannot open a window: Qt's X11 display plugin needs {listing}, "
-        f"which {'is' if len(missing) == 1 else 'are'} not installed on this machine.\n"
-        f"On Debian or Ubuntu, this installs {'it' if len(missing) == 1 else 'them'}:\n"
-        f"    {command}\n"
-        "Then start nnviz again.", tuple(missing), packages)
+    command = "sudo apt-get install " + " ".join(packages)  # a command: the same in every language
+    if len(missing) == 1:
+        message = core_message("nnviz cannot open a window: Qt's X11 display plugin needs {libraries}, which is not "
+                               "installed on this machine.\nOn Debian or Ubuntu, this installs it:\n    {command}\n"
+                               "Then start nnviz again.", libraries=missing[0], command=command)
+    else:
+        message = core_message("nnviz cannot open a window: Qt's X11 display plugin needs {libraries}, which are not "
+                               "installed on this machine.\nOn Debian or Ubuntu, this installs them:\n    {command}\n"
+                               "Then start nnviz again.", libraries=", ".join(missing), command=command)
+    return PlatformProblem(message, tuple(missing), packages)
