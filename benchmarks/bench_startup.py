@@ -1,11 +1,13 @@
 """Time from `nnviz` starting to the main window's first paint, as a learner waits for it (offscreen).
 
-    python benchmarks/bench_startup.py [--runs N] [--json]
+    python benchmarks/bench_startup.py [--runs N] [--alone] [--json]
 
 Each run is a fresh Python process (imports cold in the interpreter, warm in the OS file cache, as a second
 start is): the time from just before the process is spawned to the first paint event of the main window.
-Prints the median and the spread of N runs (default 7); exits 1 when the median misses the target
-(< 1.0 s on this machine alone; under other load the figure says how loaded it was, not how slow nnviz is).
+Measured twice in the same run: alone, and while another process keeps one core busy (as a compiler, a
+browser tab or a second nnviz would; the same BUSY_LOOP as bench_ui.py). Prints the median and the spread
+of N runs (default 7) of each; exits 1 when a median misses its target (< 1.0 s alone, < 1.0 s with one
+busy core: a learner's machine is seldom idle) and names it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-TARGET_S = 1.0
+TARGET_S = 1.0  # alone
+TARGET_LOADED_S = 1.0  # with one core kept busy by another process
+BUSY_LOOP = "import time\nwhile True:\n    time.perf_counter()\n"
 
 CHILD = r"""
 import sys, time
@@ -61,23 +65,44 @@ def one_run(scratch: Path) -> float:
     raise RuntimeError(f"no paint reported: {done.stderr[-1500:]}")
 
 
+def measure(runs: int) -> list[float]:
+    with tempfile.TemporaryDirectory(prefix="nnviz-startup-") as folder:
+        one_run(Path(folder))  # warm the OS file cache once
+        return [one_run(Path(folder)) for _ in range(runs)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--alone", action="store_true", help="skip the measurement under one busy core")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="nnviz-startup-") as folder:
-        one_run(Path(folder))  # warm the OS file cache once
-        times = [one_run(Path(folder)) for _ in range(args.runs)]
-    median = statistics.median(times)
-    result = {"first_paint_median_s": round(median, 3), "min_s": round(min(times), 3),
-              "max_s": round(max(times), 3), "runs": args.runs, "target_s": TARGET_S}
+    figures = {"alone": (measure(args.runs), TARGET_S)}
+    if not args.alone:
+        busy = subprocess.Popen([sys.executable, "-c", BUSY_LOOP])
+        try:
+            figures["one busy core"] = (measure(args.runs), TARGET_LOADED_S)
+        finally:
+            busy.kill()
+            busy.wait()
     out = sys.stderr if args.json else sys.stdout
-    print(f"first paint: median {median:.3f} s (min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs)"
-          f"   target < {TARGET_S} s: {'ok' if median < TARGET_S else 'MISSED'}", file=out)
+    result: dict = {"runs": args.runs}
+    missed = []
+    for name, (times, target) in figures.items():
+        median = statistics.median(times)
+        key = "first_paint" if name == "alone" else "first_paint_loaded"
+        result.update({f"{key}_median_s": round(median, 3), f"{key}_min_s": round(min(times), 3),
+                       f"{key}_max_s": round(max(times), 3), f"{key}_target_s": target})
+        ok = median < target
+        if not ok:
+            missed.append(f"first paint {name}: median {median:.3f} s >= {target} s")
+        print(f"first paint, {name}: median {median:.3f} s (min {min(times):.3f}, max {max(times):.3f}, "
+              f"{args.runs} runs)   target < {target} s: {'ok' if ok else 'MISSED'}", file=out)
+    print("missed: " + "; ".join(missed) if missed else "every target holds", file=out)
+    result["missed"] = missed
     if args.json:
         print(json.dumps(result))
-    return 0 if median < TARGET_S else 1
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

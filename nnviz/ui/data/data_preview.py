@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap, QResizeEvent
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -95,10 +94,11 @@ class DataPreview(QWidget):
         self.summary = QLabel(self.tr("No data loaded"))
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setMinimumHeight(240)
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt")
+        # The two plots are pyqtgraph widgets, made the first time the preview is shown: importing pyqtgraph
+        # costs a fifth of the window's start, and the Data panel is not in front when the window opens.
+        self.plot = self.bars = self.legend = None
+        self._plot_box, self._bars_box = _Holder(240), _Holder(200)
+        self._plots_stale = False
         self.images = QLabel()
         self.images.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         image_scroll = QScrollArea()
@@ -107,15 +107,12 @@ class DataPreview(QWidget):
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.bars = pg.PlotWidget(background="w")
-        self.bars.setMinimumHeight(200)
-        self.bars.addLegend(offset=(-6, -6), labelTextSize="8pt")
         self.tab_index = {}
         # The English titles are the tabs' keys (visible_tabs); the tab shows the translation.
-        for widget, title, shown in ((self.plot, "Points", self.tr("Points")),
+        for widget, title, shown in ((self._plot_box, "Points", self.tr("Points")),
                                      (image_scroll, "Images", self.tr("Images")),
                                      (self.table, "Table", self.tr("Table")),
-                                     (self.bars, "Classes", self.tr("Classes"))):
+                                     (self._bars_box, "Classes", self.tr("Classes"))):
             self.tab_index[title] = self.tabs.addTab(widget, shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -141,17 +138,46 @@ class DataPreview(QWidget):
         }
         for title, index in self.tab_index.items():
             self.tabs.setTabVisible(index, visible[title])
-        if visible["Points"]:
-            self._plot_points(ds)
         if visible["Images"]:
             self._draw_images()
         if visible["Table"]:
             self._fill_table(ds)
-        if visible["Classes"]:
-            self._plot_bars(ds)
+        self._plots_stale = True
+        if self.isVisible():
+            self._draw_plots()
         first = next((i for t, i in self.tab_index.items() if visible[t]), None)
         if first is not None and not self.tabs.isTabVisible(self.tabs.currentIndex()):
             self.tabs.setCurrentIndex(first)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # After the window's first paint: the learner sees the window before the plots are drawn.
+        QTimer.singleShot(0, self, self._draw_plots)
+
+    def _draw_plots(self) -> None:
+        """The Points and Classes plots of the current data, drawn when the preview is (first) on screen."""
+        ds = self.dataset
+        if not self._plots_stale or ds is None:
+            return
+        self._plots_stale = False
+        self._make_plots()
+        if self.tabs.isTabVisible(self.tab_index["Points"]):
+            self._plot_points(ds)
+        if self.tabs.isTabVisible(self.tab_index["Classes"]):
+            self._plot_bars(ds)
+
+    def _make_plots(self) -> None:
+        if self.plot is not None:
+            return
+        import pyqtgraph as pg
+
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.legend = self.plot.addLegend(offset=(6, 6), labelTextSize="8pt")
+        self.bars = pg.PlotWidget(background="w")
+        self.bars.addLegend(offset=(-6, -6), labelTextSize="8pt")
+        self._plot_box.hold(self.plot)
+        self._bars_box.hold(self.bars)
 
     def _grid_columns(self) -> int:
         return max(3, (self.width() - 40) // (CELL + 6))
@@ -171,6 +197,8 @@ class DataPreview(QWidget):
 
     # ----------------------------------------------------------------- views
     def _plot_points(self, ds: Dataset) -> None:
+        import pyqtgraph as pg
+
         self.plot.clear()
         self.legend.clear()
         names = ds.feature_names or [f"x{i + 1}" for i in range(ds.sample_shape[0])]
@@ -236,6 +264,8 @@ class DataPreview(QWidget):
 
     def _plot_bars(self, ds: Dataset) -> None:
         """Horizontal bars, one pair per class: class names read left of them without overlapping."""
+        import pyqtgraph as pg
+
         self.bars.clear()
         train, val = ds.class_counts("train"), ds.class_counts("val")
         ys = np.arange(len(train), dtype=float)
@@ -255,3 +285,17 @@ class DataPreview(QWidget):
         # Room on the right for the legend, so it never covers a bar.
         self.bars.setXRange(0, max(max(train, default=1), 1) * 1.45, padding=0)
         self.bars.setYRange(-0.6, len(train) - 0.4, padding=0)
+
+
+class _Holder(QWidget):
+    """A tab's page that receives its plot when the plot is first needed."""
+
+    def __init__(self, min_height: int) -> None:
+        super().__init__()
+        self.setMinimumHeight(min_height)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def hold(self, widget: QWidget) -> None:
+        self._layout.addWidget(widget)
+        widget.show()  # a child added to a page already on screen stays hidden until shown
