@@ -1,5 +1,9 @@
 """Canvas items for connections: a curve from an output port to an input port labelled with the tensor
-shape it carries, and the rubber band drawn while the user wires two ports."""
+shape it carries, and the rubber band drawn while the user wires two ports.
+
+The shape label is its own item above the nodes, so a card never paints over it ("(12, 3" between two
+close layers): it sits on the curve where there is room, else just above (or below) the two layers, joined
+to its curve by a dotted line."""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ from nnviz.ui.widgets import theme
 
 LABEL_FONT = QFont()
 LABEL_FONT.setPointSizeF(8.0)
+LABEL_HEIGHT = 18.0
+LABEL_PAD = 10.0  # the pill's room around its text
+LABEL_Z = 1.5  # above the node cards (1), below a dragged wire (5)
 
 
 # An edge longer than this (a skip connection over a column of nodes) or running backwards is drawn as
@@ -57,6 +64,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
         self._label_rect = QRectF()
+        self.label_item = EdgeLabel(self)
         self.update_path()
 
     def set_label(self, text: str, known: bool) -> None:
@@ -64,6 +72,7 @@ class EdgeItem(QGraphicsPathItem):
             self.prepareGeometryChange()
             self.label, self.known = text, known
             self.setToolTip(text)
+            self.label_item.setToolTip(text)
             self._place_label()
             self.update()
 
@@ -71,6 +80,7 @@ class EdgeItem(QGraphicsPathItem):
         if on != self.drop_target:
             self.drop_target = on
             self.update()
+            self.label_item.update()
 
     def update_path(self) -> None:
         self.prepareGeometryChange()
@@ -78,12 +88,47 @@ class EdgeItem(QGraphicsPathItem):
         self._place_label()
 
     def _place_label(self) -> None:
+        """On the curve's middle when the pill fits there; else above the two layers, else below them;
+        where nothing fits, on the middle anyway (drawn above the cards, so still whole)."""
+        self.label_item.prepareGeometryChange()
         if not self.label:
             self._label_rect = QRectF()
+            self.label_item.setVisible(False)
             return
-        width = QFontMetricsF(LABEL_FONT).horizontalAdvance(self.label) + 10
+        width = QFontMetricsF(LABEL_FONT).horizontalAdvance(self.label) + LABEL_PAD
         mid = self.path().pointAtPercent(0.5)
-        self._label_rect = QRectF(mid.x() - width / 2, mid.y() - 9, width, 18)
+        cards = [self.src.card_rect(), self.dst.card_rect()]
+        top, bottom = min(r.top() for r in cards), max(r.bottom() for r in cards)
+        candidates = [QRectF(mid.x() - width / 2, y, width, LABEL_HEIGHT)
+                      for y in (mid.y() - LABEL_HEIGHT / 2, top - LABEL_HEIGHT - 8, bottom + 8)]
+        self._label_rect = next((r for r in candidates if not self._covers_a_card(r, cards)), candidates[0])
+        self.label_item.setVisible(True)
+        self.label_item.update()
+
+    def _covers_a_card(self, rect: QRectF, cards: list[QRectF]) -> bool:
+        scene = self.scene()
+        if scene is not None:
+            cards = cards + [i.card_rect() for i in scene.items(rect) if isinstance(i, NodeItem)]
+        return any(rect.intersects(card) for card in cards)
+
+    def label_rect(self) -> QRectF:
+        """Where the shape label is drawn, in scene coordinates."""
+        return QRectF(self._label_rect)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        # The label is a separate top-level item (so it can sit above the cards): it enters and leaves the
+        # scene with its edge.
+        if change == QGraphicsItem.GraphicsItemChange.ItemSceneChange and self.label_item.scene() is not None:
+            self.label_item.scene().removeItem(self.label_item)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and value is not None:
+            value.addItem(self.label_item)
+            self._place_label()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.label_item.update()
+        return super().itemChange(change, value)
+
+    def color(self) -> QColor:
+        return theme.EDGE_SELECTED if (self.isSelected() or self.drop_target) else theme.EDGE_COLOR
 
     def boundingRect(self) -> QRectF:
         return super().boundingRect().adjusted(-6, -6, 6, 6).united(self._label_rect)
@@ -97,20 +142,45 @@ class EdgeItem(QGraphicsPathItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        color = theme.EDGE_SELECTED if (self.isSelected() or self.drop_target) else theme.EDGE_COLOR
+        color = self.color()
         pen = QPen(color, 3.5 if self.drop_target else 2.0)
         if not self.known:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path())
-        if self.label:
-            painter.setPen(QPen(color, 1))
-            painter.setBrush(theme.BODY_FILL)  # the label pill follows the light/dark theme
-            painter.drawRoundedRect(self._label_rect, 8, 8)
-            painter.setFont(LABEL_FONT)
-            painter.setPen(theme.TEXT_COLOR if self.known else theme.MUTED_TEXT)
-            painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self.label)
+        mid = self.path().pointAtPercent(0.5)
+        if self.label and not self._label_rect.contains(mid):  # moved off the curve: say whose label it is
+            painter.setPen(QPen(color, 1, Qt.PenStyle.DotLine))
+            end = self._label_rect.bottom() if self._label_rect.top() < mid.y() else self._label_rect.top()
+            painter.drawLine(mid, QPointF(mid.x(), end))
+
+
+class EdgeLabel(QGraphicsItem):
+    """An edge's shape label: a pill with the whole text, above the node cards. Clicks pass through it."""
+
+    def __init__(self, edge: EdgeItem) -> None:
+        super().__init__()
+        self.edge = edge
+        self.setZValue(LABEL_Z)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setVisible(False)
+
+    def text(self) -> str:
+        return self.edge.label
+
+    def boundingRect(self) -> QRectF:
+        return self.edge.label_rect()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        edge, rect = self.edge, self.edge.label_rect()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(edge.color(), 1))
+        painter.setBrush(theme.BODY_FILL)  # the label pill follows the light/dark theme
+        painter.drawRoundedRect(rect, 8, 8)
+        painter.setFont(LABEL_FONT)
+        painter.setPen(theme.TEXT_COLOR if edge.known else theme.MUTED_TEXT)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, edge.label)
 
 
 class WireItem(QGraphicsPathItem):

@@ -130,6 +130,10 @@ class NodeItem(QGraphicsItem):
     def body_rect(self) -> QRectF:
         return QRectF(0, 0, theme.NODE_WIDTH, self._height)
 
+    def card_rect(self) -> QRectF:
+        """The card, in scene coordinates (without the ports sticking out of its sides)."""
+        return self.mapRectToScene(self.body_rect())
+
     def _rebuild_ports(self) -> None:
         for port in [*self.in_ports, *([self.out_port] if self.out_port else [])]:
             port.setParentItem(None)
