@@ -196,12 +196,14 @@ def main() -> int:
 
 
 def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path | None = None,
-                          steps: int = 0) -> list[tuple[str, str]]:
+                          steps: int = 0, prepare=None) -> list[tuple[str, str]]:
     """Open the real main window in Chinese (offscreen) and list (where, text) of every visible text that
     still has English words: menus, actions and their tooltips, buttons, labels, dock and tab titles,
     text views (the formula), combo box entries, table headers and the text items of every graphics
     scene (plot titles, axis labels, legends). With `file`, that network is opened first and trained
-    `steps` micro-steps, so the training panels show their contents too.
+    `steps` micro-steps, so the training panels show their contents too. `prepare(window)`, called then,
+    brings a state on screen (a question asked, a dialog open) and returns the words it shows that are the
+    learner's own data (a generated sentence), or None.
     Layer type names, units and names such as PyTorch are allowed."""
     import os
 
@@ -214,12 +216,13 @@ def english_in_chinese_ui(size: tuple[int, int] = (1280, 800), file: str | Path 
     before = current_language()
     install_translators(app, CHINESE)
     try:
-        return _english_in_ui(app, size, file, steps)
+        return _english_in_ui(app, size, file, steps, prepare)
     finally:
         install_translators(app, before)  # a test process goes on in the language it had
 
 
-def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: int) -> list[tuple[str, str]]:
+def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: int,
+                   prepare=None) -> list[tuple[str, str]]:
     """english_in_chinese_ui's work, with the Chinese translators installed."""
     import tempfile
 
@@ -227,6 +230,7 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
     from PySide6.QtWidgets import (
         QAbstractButton,
         QComboBox,
+        QDialog,
         QDockWidget,
         QGraphicsSimpleTextItem,
         QGraphicsTextItem,
@@ -238,6 +242,7 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
         QTableWidget,
         QTabWidget,
         QTextEdit,
+        QWidget,
     )
 
     from nnviz.graph.registry import all_specs
@@ -260,6 +265,12 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
     allowed |= {"Transformer"}
     for spec in all_specs():
         allowed |= set(WORDS.findall(spec.label)) | {spec.key}
+        # A parameter's choices are values as the file and PyTorch write them ("类型=learned"), explained
+        # in Chinese by the parameter's help; the optimiser keys likewise ("更新 · sgd", --set optimizer=sgd).
+        allowed |= {choice for p in spec.params for choice in p.choices if isinstance(choice, str)}
+    from nnviz.graph.settings import OPTIMIZERS
+
+    allowed |= set(OPTIMIZERS)
     folder = tempfile.mkdtemp(prefix="nnviz-check-")
     window = MainWindow(settings=QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat),
                         recovery_dir=Path(folder) / "recovery")
@@ -285,6 +296,9 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
         # Panels tabbed out of sight skip their redraws: draw every one, as a learner raising it would see.
         window.training_panels.redraw_all()
     settle()
+    if prepare is not None:
+        allowed |= set(prepare(window) or ())
+        settle()
     found: list[tuple[str, str]] = []
 
     def check(where: str, text: str) -> None:
@@ -294,10 +308,13 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
         plain = re.sub(r"<[^>]*>|&\w+;|\b\w+\.(py|csv|png|npz|nnviz|json)\b", " ", text or "").replace("&", "")
         # File paths ("resources/examples/xor.nnviz", "/tmp/x"): a path with a folder or an extension.
         plain = re.sub(r"(?<!\S)(?:/\S*|\S*/\S*/\S*|\S+/\S*\.\w+)", " ", plain)
-        # Code names: PyTorch classes ("nn.Linear") and identifiers (grad_output, embedding_dim, hidden_1).
-        plain = re.sub(r"\b(?:nn|torch|np)\.\w+|\b\w*_\w*\b", " ", plain)
-        # Function names in formulas, written against their bracket: "mean(log softmax(z)[y])".
-        plain = re.sub(r"\b[a-z]+(?=\()", " ", plain)
+        # A tensor named by its symbol and its key, as the Tensors panel names it: "a · output (1, 2)".
+        plain = re.sub(r"(?<!\S)\S+ · [a-z0-9_.]+\b", " ", plain)
+        # Code names: dotted ("nn.Linear", "out_proj.weight") and identifiers (grad_output, hidden_1).
+        plain = re.sub(r"\b\w+(?:\.\w+)+|\b\w*_\w*\b", " ", plain)
+        # Function names in formulas, written against their bracket: "mean(log softmax(z)[y])"; and tensor
+        # names indexed as code: "张量 output[1,1]" (the Tensors panel's key).
+        plain = re.sub(r"\b[a-z]+(?=[(\[])", " ", plain)
         if any(word not in allowed for word in re.findall(r"[A-Za-z]{3,}", plain)):
             found.append((where, text.strip()))
 
@@ -323,6 +340,12 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
         for widget in window.findChildren(QLabel):
             if widget.isVisibleTo(window):
                 check("label", widget.text())
+        for widget in window.findChildren(QWidget):  # spin boxes', combo boxes', views' tips too
+            if widget.isVisibleTo(window) and not isinstance(widget, QAbstractButton) and widget.toolTip():
+                check(f"tooltip of {type(widget).__name__}", widget.toolTip())
+        for widget in window.findChildren(QDialog):  # a dialog open over the window (Generate text...)
+            if widget.isVisible():
+                check("dialog title", widget.windowTitle())
         for widget in window.findChildren(QLineEdit):
             if widget.isVisibleTo(window):
                 check("placeholder", widget.placeholderText())

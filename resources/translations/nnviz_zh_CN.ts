@@ -976,6 +976,17 @@
     </message>
 </context>
 <context>
+    <name>GraphScene</name>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
     <name>GraphView</name>
     <message>
         <source>An empty network.

@@ -5,7 +5,7 @@ document change it diffs its items against the document and refreshes what the a
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsScene,
@@ -291,6 +291,9 @@ class GraphScene(QGraphicsScene):
 
 
 def _fmt_value(value: object) -> str:
+    if isinstance(value, bool):  # "因果=是", not "因果=False" (the inspector shows a check box)
+        return QCoreApplication.translate("GraphScene", "yes") if value else QCoreApplication.translate(
+            "GraphScene", "no")
     if isinstance(value, tuple):
         return "×".join(str(v) for v in value) if len(value) > 1 else str(value[0])
     if isinstance(value, float):
