@@ -102,6 +102,24 @@ def term(name: str, language: str | None = None) -> str:
     return names_table(language)["strings"].get(name, name)
 
 
+@cache
+def _formula_phrases(language: str) -> tuple[tuple[str, str], ...]:
+    phrases = names_table(language).get("formula_phrases", [])
+    return tuple(sorted(((e, t) for e, t in phrases), key=lambda p: -len(p[0])))
+
+
+def formula_words(text: str, language: str | None = None) -> str:
+    """A formula's words in the current language (the window's Formula panel, the exercises' ladder);
+    symbols and numbers stay. Phrases are replaced longest first, so "summed over the batch" wins over
+    "batch"."""
+    language = language or _current
+    if language == ENGLISH or not text:
+        return text
+    for english, translated in _formula_phrases(language):
+        text = text.replace(english, translated)
+    return text
+
+
 def mark(message: str) -> str:
     """Marks a constant for extraction without translating it yet (translate it where it is shown)."""
     return message

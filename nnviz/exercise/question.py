@@ -9,10 +9,8 @@ hint -> formula with numbers -> answer).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -20,8 +18,7 @@ import numpy as np
 from nnviz.engine.formula_text import position
 from nnviz.engine.microstep import MicroStep
 from nnviz.exercise import judge as judging
-from nnviz.i18n import ENGLISH, Message, current_language
-from nnviz.resources import resource_path
+from nnviz.i18n import Message, formula_words
 
 Candidates = list[tuple[tuple[str, ...], float]]
 Key = tuple[str, "str | None", "int | None"]  # (phase, node, t) of a micro-step in this training step
@@ -101,25 +98,6 @@ class Question:
     def ladder(self) -> list[str]:
         """The three rungs, in order: hint, the formula with numbers, the answer."""
         return [str(self.hint), formula_words("\n".join(self.worked)), self.answer()]
-
-
-@cache
-def _phrases(language: str) -> tuple[tuple[str, str], ...]:
-    path = resource_path("translations", f"core_{language}.json")
-    if not path.is_file():
-        return ()
-    phrases = json.loads(path.read_text(encoding="utf-8")).get("formula_phrases", [])
-    return tuple(sorted(((e, t) for e, t in phrases), key=lambda p: -len(p[0])))
-
-
-def formula_words(text: str) -> str:
-    """A formula's words in the current language, from the table the window's Formula panel uses
-    (resources/translations/core_<lang>.json, longest phrase first); symbols and numbers stay."""
-    if current_language() == ENGLISH:
-        return text
-    for english, translated in _phrases(current_language()):
-        text = text.replace(english, translated)
-    return text
 
 
 Recipe = Callable[[Situation, str, tuple[int, ...]], "Worked | None"]

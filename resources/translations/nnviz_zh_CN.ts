@@ -2534,6 +2534,10 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>已取消加载数据集：请在“数据”面板中选择其他数据，或重新打开文件以等待它加载</translation>
     </message>
     <message>
+        <source>Training stopped at a NaN or infinity: rewind first</source>
+        <translation>训练因出现 NaN 或无穷大而停止：请先回退</translation>
+    </message>
+    <message>
         <source>Trained the %1 epochs set in Training settings. Raise Epochs there to train on, or Reset to start again.</source>
         <translation>已训练完“训练设置”中设定的 %1 轮。要继续训练，请在那里调大“训练轮数”；或按“重置”从头开始。</translation>
     </message>

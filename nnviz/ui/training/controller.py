@@ -218,7 +218,7 @@ class TrainingController(QObject):
                 self.message.emit(self.problem)
             return False
         if self.session.halted is not None:
-            self.message.emit("Training stopped at a NaN or infinity: rewind first")
+            self.message.emit(self.tr("Training stopped at a NaN or infinity: rewind first"))
             return False
         self.pause()
         return True

@@ -14,7 +14,6 @@ because formulas mix fixed words ("sample 1", "summed over the batch") with numb
 from __future__ import annotations
 
 import sys
-from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QProcess, QSettings, QTranslator
@@ -92,21 +91,8 @@ def palette_name(label: str, language: str | None = None) -> str:
 
 
 def formula_tr(text: str, language: str | None = None) -> str:
-    """A formula's words in the UI language; symbols and numbers stay as they are.
-
-    Phrases are replaced longest first, so "summed over the batch" wins over "batch"."""
-    language = language or _current
-    if language == ENGLISH or not text:
-        return text
-    for english, translated in _sorted_phrases(language):
-        text = text.replace(english, translated)
-    return text
-
-
-@cache
-def _sorted_phrases(language: str) -> tuple[tuple[str, str], ...]:
-    phrases = core_table(language).get("formula_phrases", [])
-    return tuple(sorted(((e, t) for e, t in phrases), key=lambda p: -len(p[0])))
+    """A formula's words in the UI language (nnviz.i18n.formula_words: one table for window and core)."""
+    return core_i18n.formula_words(text, language or _current)
 
 
 # ---------------------------------------------------------------- the Language menu
