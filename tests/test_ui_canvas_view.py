@@ -24,7 +24,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
 def window(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(load(EXAMPLES / "residual-mlp.nnviz"), settings=settings, recovery_dir=tmp_path / "r")
-    win.resize(1280, 800)
+    win.resize(1920, 1080)  # its five layers fit whole at a readable zoom (at 1280x800: see test_ui_canvas_fit)
     win.show()
     qtbot.waitExposed(win)
     qtbot.wait(50)
@@ -56,12 +56,12 @@ def test_the_network_is_in_view_after_open_undo_and_auto_layout(window, qtbot):
 
 
 def test_a_resize_refits_only_until_the_learner_zooms(window, qtbot):
-    window.resize(900, 700)
+    window.resize(1700, 1000)
     qtbot.wait(20)
     assert _all_in_view(window)
     window.canvas.zoom_by(4.0)
     zoom = window.canvas.zoom
-    window.resize(1200, 780)
+    window.resize(1800, 1050)
     qtbot.wait(20)
     assert window.canvas.zoom == zoom
 

@@ -22,6 +22,14 @@ from nnviz.ui.canvas.scene import GraphScene
 from nnviz.ui.widgets import theme
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+# Fitting never zooms out so far that a card's smallest text (8.5 pt) is under this many pixels on screen:
+# a 14-layer Transformer fitted whole at 1280x800 is a row of unreadable specks. A network wider than the
+# view at that zoom is shown from its input on, and stepping follows the active layer (show_node).
+# 7 px (the cards' 9 pt names 7.4 px) still reads, and keeps the 4-layer spirals whole in the 672x381 px
+# canvas of a 1280x800 window.
+READABLE_PX = 7.0
+FIT_MARGIN = 24.0  # scene px around the network when fitting
+SMALLEST_CARD_PT = 8.5
 
 
 class GraphView(QGraphicsView):
@@ -60,6 +68,19 @@ class GraphView(QGraphicsView):
         self.fitted = False
         self.resetTransform()
 
+    def readable_zoom(self) -> float:
+        """The smallest zoom at which a card's text is READABLE_PX high on this screen."""
+        return READABLE_PX / (SMALLEST_CARD_PT * self.logicalDpiY() / 72.0)
+
+    def first_node_rect(self) -> QRectF:
+        """Where the network starts: its left-most layer without inputs (an Input), in scene coordinates."""
+        items = self.graph_scene.node_items
+        doc = self.graph_scene.document
+        sources = [i for nid, i in items.items() if not doc.inputs_of(nid)] or list(items.values())
+        if not sources:
+            return QRectF()
+        return min(sources, key=lambda i: (i.pos().x(), i.pos().y())).sceneBoundingRect()
+
     def network_rect(self) -> QRectF:
         """The scene rectangle the layers cover (empty without layers)."""
         rect = QRectF()
@@ -79,12 +100,20 @@ class GraphView(QGraphicsView):
             self.fitted = was and self.visible_rect().contains(self.network_rect())
 
     def _after_edit(self) -> None:
-        # Undo, Auto Layout, an insert, a paste: when a layer ended up outside the view, show all again.
+        # Undo, Auto Layout, an insert, a paste: when a layer ended up outside the view, show all again;
+        # a network too wide to show whole at a readable zoom is refitted only when no layer is left in view
+        # (else every edit at its far end would throw the view back to its input).
         rect = self.network_rect()
         if rect.isEmpty():
             self.viewport().update()  # the empty-canvas hint covers the whole view
-        elif not self.visible_rect().contains(rect):
+        elif not self.visible_rect().contains(rect) and (self._fits_readably(rect) or not any(
+                self.visible_rect().intersects(i.sceneBoundingRect()) for i in self.graph_scene.node_items.values())):
             self.fit_all()
+
+    def _fits_readably(self, rect: QRectF) -> bool:
+        room = self.viewport().rect()
+        return (rect.width() + 2 * FIT_MARGIN) * self.readable_zoom() <= room.width() and \
+            (rect.height() + 2 * FIT_MARGIN) * self.readable_zoom() <= room.height()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -92,20 +121,34 @@ class GraphView(QGraphicsView):
             self.fit_all()
 
     def fit_all(self) -> None:
-        """Show every node, at most at 100 % so a tiny graph is not blown up."""
+        """Show every node, at most at 100 % so a tiny graph is not blown up, and at least at the readable
+        zoom: a network wider (or taller) than that is shown from its first layer on."""
         self.fitted = True
         rect = self.network_rect()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0, 0)
             return
-        rect.adjust(-40, -40, 40, 40)
+        rect.adjust(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom > 1.0:
             self.resetTransform()
             self.centerOn(rect.center())
-        elif self.zoom < MIN_ZOOM:
-            self._scale_by(MIN_ZOOM / self.zoom)
+        elif self.zoom < self.readable_zoom():
+            self.resetTransform()
+            self.scale(self.readable_zoom(), self.readable_zoom())
+            self.centerOn(self._start_of(rect))
+
+    def _start_of(self, rect: QRectF) -> QPointF:
+        """The view's centre that shows the network's first layer near the left edge (and its middle
+        row when the network is not too tall, else the first layer's row)."""
+        seen = self.visible_rect()
+        first = self.first_node_rect()
+        x = min(rect.left() + seen.width() / 2, rect.center().x()) if first.isEmpty() else \
+            min(max(first.left() - FIT_MARGIN, rect.left()) + seen.width() / 2, rect.center().x())
+        y = rect.center().y() if seen.height() >= rect.height() or first.isEmpty() else \
+            max(first.center().y(), rect.top() + seen.height() / 2)
+        return QPointF(x, y)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         super().drawForeground(painter, rect)
