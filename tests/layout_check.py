@@ -7,6 +7,7 @@ widget has; it returns one line per problem ("tab 'aining settings' ..."), empty
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
     QTabBar,
     QToolBar,
     QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QWidget,
 )
 
@@ -139,3 +142,40 @@ def unreadable_in_every_panel(window: QMainWindow, settle) -> list[str]:
         settle()
         problems += [f"[{dock.objectName()}] {p}" for p in unreadable(window) if p not in problems]
     return sorted(set(problems))
+
+
+def _tree_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    items, stack = [], [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop(0)
+        if item.isHidden() or (item.parent() is not None and not item.parent().isExpanded()):
+            continue
+        items.append(item)
+        stack += [item.child(i) for i in range(item.childCount())]
+    return items
+
+
+def unreadable_tree_items(tree: QTreeWidget) -> list[str]:
+    """Entries of a tree (the layer palette) whose text is elided or cut at the side: the room right of
+    each entry's indentation and icon within the visible column against the text (wrapped to that room
+    when the tree wraps), also for entries scrolled up or down out of sight."""
+    problems = []
+    # The part of the column on screen: a scroll area around the tree may hide its right side.
+    seen = tree.viewport().visibleRegion().boundingRect()
+    width = min(seen.right() + 1 if not seen.isEmpty() else tree.viewport().width(), tree.columnWidth(0))
+    icon = tree.iconSize().width() if tree.iconSize().isValid() else tree.style().pixelMetric(
+        tree.style().PixelMetric.PM_SmallIconSize)
+    for item in _tree_items(tree):
+        text, rect = item.text(0), tree.visualItemRect(item)
+        fm = QFontMetrics(item.font(0))
+        left = rect.left() + (icon + 8 if not item.icon(0).isNull() else 4)
+        room = width - left - 4
+        if tree.wordWrap():
+            need = fm.boundingRect(QRect(0, 0, max(room, 1), 10_000), Qt.TextFlag.TextWordWrap, text)
+            if need.width() > room or need.height() > rect.height():
+                problems.append(f"entry {text!r} of {_where(tree)} needs {need.width()}x{need.height()} px, has "
+                                f"{room}x{rect.height()}")
+        elif fm.horizontalAdvance(text) > room:
+            problems.append(f"entry {text!r} of {_where(tree)} is elided ({room} px for "
+                            f"{fm.horizontalAdvance(text)})")
+    return problems

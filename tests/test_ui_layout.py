@@ -14,7 +14,7 @@ from nnviz.io import load
 from nnviz.ui.shell.dock_layout import first_geometry
 from nnviz.ui.shell.main_window import MainWindow
 from nnviz.ui.widgets.i18n import CHINESE, ENGLISH, install_translators
-from tests.layout_check import unreadable, unreadable_in_every_panel
+from tests.layout_check import unreadable, unreadable_in_every_panel, unreadable_tree_items
 
 pytestmark = pytest.mark.gui
 
@@ -68,6 +68,27 @@ def test_every_text_reads_whole(open_window, qtbot, size, language):
         assert _front(window, name), f"{name} is not in front at {size} ({language})"
     canvas = window.canvas
     assert canvas.visible_rect().contains(canvas.network_rect())
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_palette_entry_reads_whole(open_window, qtbot, size, language):
+    """Every layer and block of the palette, "Transformer encoder block (post-norm)" included."""
+    window = open_window(size, language, steps=0)
+    window.palette_dock.raise_()
+    qtbot.wait(20)
+    tree = window.palette.tree
+    assert tree.isVisible() and tree.topLevelItemCount() > 5
+    problems = unreadable_tree_items(tree)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_finds_an_elided_palette_entry(open_window, qtbot):
+    """Positive control: a tree that does not wrap, squeezed, has elided entries."""
+    window = open_window((1280, 800), steps=0)
+    tree = window.palette.tree
+    tree.setWordWrap(False)
+    assert any("Transformer encoder block" in p for p in unreadable_tree_items(tree))
 
 
 def test_the_check_finds_an_elided_tab_and_a_clipped_button(open_window):

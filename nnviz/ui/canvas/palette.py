@@ -3,8 +3,20 @@ Dragging an entry carries the layer's type key as MIME type application/x-nnviz-
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QMimeData, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.graph import CATEGORIES, all_specs
 from nnviz.ui.canvas.composites import add_palette_group
@@ -22,8 +34,33 @@ def layer_mime(type_key: str) -> QMimeData:
     return mime
 
 
+class WrappingDelegate(QStyledItemDelegate):
+    """Row heights for entries wrapped to the room right of their indentation and icon (QTreeView's own
+    size hint measures them on one line, and an entry too long for the narrow column is then elided)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        tree = self.parent()
+        depth, parent = 1 if tree.rootIsDecorated() else 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        margin = tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, tree) + 1
+        icon = tree.iconSize().width() if tree.iconSize().isValid() else \
+            tree.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, tree)
+        room = tree.viewport().width() - depth * tree.indentation() - icon - 4 * margin
+        font = index.data(Qt.ItemDataRole.FontRole) or option.font
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        need = QFontMetrics(font).boundingRect(QRect(0, 0, max(room, 1), 10_000), Qt.TextFlag.TextWordWrap, text)
+        return QSize(size.width(), max(size.height(), need.height() + 4))
+
+
 class PaletteTree(QTreeWidget):
     """A tree whose leaves drag as layers."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Wrapped entries take the height the new width needs (Qt keeps the old row heights otherwise).
+        self.scheduleDelayedItemsLayout()
 
     def mimeTypes(self) -> list[str]:
         return [LAYER_MIME]
@@ -46,6 +83,13 @@ class Palette(QWidget):
         self.filter.textChanged.connect(self.apply_filter)
         self.tree = PaletteTree()
         self.tree.setHeaderHidden(True)
+        # A long entry ("Transformer encoder block (post-norm)") wraps onto a second line in the narrow
+        # column instead of being elided: the column is the width of the view, never scrolled sideways.
+        self.tree.setWordWrap(True)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.setDragEnabled(True)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
