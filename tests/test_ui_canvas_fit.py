@@ -125,3 +125,33 @@ def test_an_edit_at_the_far_end_leaves_the_view_where_the_learner_is(open_window
     window.controller.move_nodes({nid: (2000.0 + 270 * i, 3000.0) for i, nid in enumerate(doc.nodes)})
     qtbot.wait(10)  # every layer moved out of sight: fitted again, from the first layer
     assert fully_visible(canvas, window.scene.node_items[first_layer(window)])
+
+
+def _overlapping_cards(scene) -> list[tuple[str, str]]:
+    items = list(scene.node_items.items())
+    return [(a, b) for i, (a, ia) in enumerate(items) for b, ib in items[i + 1:]
+            if ia.card_rect().intersects(ib.card_rect())]
+
+
+def test_a_dropped_block_makes_room_instead_of_covering_cards(open_window, qtbot):
+    """On a connection, the layers after it move right; on a crowded spot, the block goes below."""
+    window = open_window(load(EXAMPLES / "transformer-sentiment.nnviz"), (1280, 800), training=False)
+    canvas, scene, doc = window.canvas, window.scene, window.document
+    assert not _overlapping_cards(scene)
+    before = {nid: n.pos for nid, n in doc.nodes.items()}
+    position = next(nid for nid, n in doc.nodes.items() if n.type == "positional_embedding")
+    edge = doc.inputs_of(position)[0]  # embedding -> positions, in the first row
+    middle = scene.edge_items[edge].path().pointAtPercent(0.5)
+    assert scene.edge_at(middle).edge == edge
+    canvas.drop_layer(next(iter(BLOCKS)), middle)
+    qtbot.wait(10)
+    assert len(doc.nodes) == len(before) + 8 and doc.analysis().valid
+    assert not _overlapping_cards(scene), _overlapping_cards(scene)
+    window.undo_stack.undo()  # one step: the block and the moves
+    qtbot.wait(10)
+    assert {nid: n.pos for nid, n in doc.nodes.items()} == before
+    crowded = scene.node_items[position].card_rect().center()  # on a card, not on a connection
+    canvas.drop_layer(list(BLOCKS)[1], crowded)
+    qtbot.wait(10)
+    assert len(doc.nodes) == len(before) + 8
+    assert not _overlapping_cards(scene), _overlapping_cards(scene)
