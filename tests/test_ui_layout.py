@@ -196,3 +196,23 @@ def test_the_stand_in_data_panel_and_an_lstm_read_whole_at_1280x800(open_window,
         window = open_window((1280, 800), language, example=example, steps=0)
         problems = unreadable_in_every_panel(window, lambda: qtbot.wait(10))
         assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+def test_a_problem_too_long_for_the_position_line_points_at_problems(open_window, qtbot, language):
+    """'Cannot train: Dense 'dense_1' needs a flat input …' was cut mid-sentence at 1280x800: the line
+    says where the whole explanation is instead, and its tooltip has it."""
+    from nnviz.graph.document import GraphDocument
+
+    window = open_window((1280, 800), language, steps=0)
+    doc = GraphDocument()
+    image = doc.add_node("input", params={"shape": (1, 28, 28)})
+    conv = doc.add_node("conv2d", params={"out_channels": 4})
+    dense = doc.add_node("dense", params={"units": 10})
+    doc.connect(image.id, conv.id)
+    doc.connect(conv.id, dense.id)
+    window.set_document(doc)
+    qtbot.wait(50)
+    line = window.training_panels.controls.position
+    assert not line.text().endswith("…") and ("Problems" in line.text() or "问题" in line.text())
+    assert "dense_1" in line.toolTip() and _front(window, "dock_problems")

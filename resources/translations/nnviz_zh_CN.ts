@@ -132,6 +132,10 @@
         <source>Rewind</source>
         <translation>回退</translation>
     </message>
+    <message>
+        <source>Cannot train yet: see Problems</source>
+        <translation>还不能训练：见“问题”面板</translation>
+    </message>
 </context>
 <context>
     <name>CurvesPanel</name>

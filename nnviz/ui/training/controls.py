@@ -132,11 +132,14 @@ class ControlsBar(QWidget):
         self.refresh()
 
     def _show_position(self) -> None:
-        # Longer than the label (a problem's explanation): end in "…"; the tooltip has all of it.
+        # A problem's explanation longer than the line points at the Problems panel, where it reads whole
+        # (and in the tooltip), rather than being cut mid-sentence; anything else too long ends in "…".
+        text = getattr(self, "_position_text", "")
         width = max(self.position.width(), self.position.minimumWidth())
         metrics = self.position.fontMetrics()
-        self.position.setText(metrics.elidedText(getattr(self, "_position_text", ""), Qt.TextElideMode.ElideRight,
-                                                 width))
+        if metrics.horizontalAdvance(text) > width and self.controller.session is None and self.controller.problem:
+            text = self.tr("Cannot train yet: see Problems")
+        self.position.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
