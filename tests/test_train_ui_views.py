@@ -10,13 +10,13 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from nnviz.engine.gradient_health import VANISH, HealthRecorder, gradient_ratio, verdict
 from nnviz.engine.metrics import Metrics
 from nnviz.io import load
 from nnviz.ui.training.boundary import GRID, class_probabilities
 from nnviz.ui.training.controller import TrainingController
 from nnviz.ui.training.curves import CurvesPanel
 from nnviz.ui.training.glyphs import output_glyph, tensor_rgb
-from nnviz.ui.training.health import VANISH, HealthRecorder, gradient_ratio, verdict
 from nnviz.ui.training.heatmap import nice_ceiling
 from nnviz.ui.training.neuron_view import neuron_columns
 from nnviz.ui.training.panels import TrainingPanels

@@ -1079,20 +1079,20 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>用中心有限差分逐一核对每个梯度</translation>
     </message>
     <message>
-        <source>Gradients vanishing: mean |gradient| / mean |weight| = %1</source>
-        <translation>梯度消失：平均 |梯度| / 平均 |权重| = %1</translation>
+        <source>&apos;%1&apos;: gradients exploding (mean |gradient| / mean |weight| = %2): one update would change its weights by more than their own size. Lower the learning rate.</source>
+        <translation>“%1”：梯度爆炸（平均 |梯度| / 平均 |权重| = %2）：一次更新对权重的改变会超过权重本身的大小。请降低学习率。</translation>
     </message>
     <message>
-        <source>Gradients exploding: mean |gradient| / mean |weight| = %1</source>
-        <translation>梯度爆炸：平均 |梯度| / 平均 |权重| = %1</translation>
+        <source>&apos;%1&apos;: gradients vanishing (ratio %2, %3 times smaller than in the layer that learns most). The error signal fades on its way back toward the input, so this layer hardly learns: ReLU, a better initialisation or fewer layers help.</source>
+        <translation>“%1”：梯度消失（比值 %2，是学得最多的那一层的 %3 分之一）。误差信号在向输入层反向传播的途中逐渐衰减，所以这一层几乎学不到东西：改用 ReLU、更好的初始化或减少层数会有帮助。</translation>
     </message>
     <message>
-        <source>&apos;%1&apos;: gradients vanishing (ratio %2)</source>
-        <translation>“%1”：梯度消失（比值 %2）</translation>
+        <source>&apos;%1&apos;: gradients vanishing (ratio %2) while the loss is still %4: this layer has all but stopped learning before the network has learnt the data.</source>
+        <translation>“%1”：梯度消失（比值 %2），而损失仍为 %4：网络还没学会这些数据，这一层却几乎停止了学习。</translation>
     </message>
     <message>
-        <source>&apos;%1&apos;: gradients exploding (ratio %2)</source>
-        <translation>“%1”：梯度爆炸（比值 %2）</translation>
+        <source>&apos;%1&apos; has settled (ratio %2): the loss fell from %5 to %4, so its gradients are small because little is left to learn. That is convergence, not a vanishing gradient.</source>
+        <translation>“%1”已稳定（比值 %2）：损失从 %5 降到了 %4，梯度小是因为剩下可学的东西不多了。这是收敛，不是梯度消失。</translation>
     </message>
     <message>
         <source>Gradient check failed: %s</source>
@@ -1972,8 +1972,8 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>梯度健康</translation>
     </message>
     <message>
-        <source>For each layer, the size of its gradients relative to its weights over time. Values near zero mean the layer has stopped learning (vanishing gradients); very large values mean the updates are too big (exploding gradients).</source>
-        <translation>每一层的梯度相对于其权重的大小随时间的变化。接近零表示该层已经停止学习（梯度消失）；非常大则表示更新的步子太大（梯度爆炸）。</translation>
+        <source>For each layer, the size of its gradients relative to its weights over time. A layer whose gradients are thousands of times smaller than another layer&apos;s is marked vanishing: the error signal fades on its way back and that layer hardly learns. Small gradients everywhere after the loss has fallen mean the network has settled (converged), which is no warning. Very large values mean the updates are too big (exploding gradients).</source>
+        <translation>每一层的梯度相对于其权重的大小随时间的变化。如果某一层的梯度比另一层小几千倍，就会被标为梯度消失：误差信号在反向传播途中衰减，这一层几乎学不到东西。损失下降之后各层梯度都很小，说明网络已经稳定（收敛），这不是警告。数值很大说明更新步子太大（梯度爆炸）。</translation>
     </message>
     <message>
         <source>Through time</source>

@@ -138,9 +138,11 @@ def _texts() -> dict[str, tuple[str, str]]:
             translate("PanelHelp", "Gradient health"),
             translate(
                 "PanelHelp",
-                "For each layer, the size of its gradients relative to its weights over time. Values near zero "
-                "mean the layer has stopped learning (vanishing gradients); very large values mean the updates "
-                "are too big (exploding gradients).",
+                "For each layer, the size of its gradients relative to its weights over time. A layer whose "
+                "gradients are thousands of times smaller than another layer's is marked vanishing: the error "
+                "signal fades on its way back and that layer hardly learns. Small gradients everywhere after the "
+                "loss has fallen mean the network has settled (converged), which is no warning. Very large "
+                "values mean the updates are too big (exploding gradients).",
             ),
         ),
         "sequence": (

@@ -1,14 +1,13 @@
 """Gradient health per layer over time, histograms of one layer, and the gradient check on demand.
 
 Health of a layer = mean |gradient| / mean |weight| over all its parameters, sampled at most once per
-training step (during a run, once per redraw). Far below VANISH the layer has all but stopped
-learning; far above EXPLODE one update would rewrite its weights: both get a warning badge on the node.
-Parameters and gradients are read through the session's read-only view (Session.view).
+training step (during a run, once per redraw), judged relative to the other layers and to the loss
+(nnviz.engine.gradient_health): vanishing and exploding layers get a warning badge on the node; a network
+whose gradients are small because its loss is small is said to have settled, which is no warning.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,79 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.engine.gradient_health import HealthRecorder, Judgement
+
 if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
 
-VANISH = 1e-5
-EXPLODE = 10.0
+
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
-
-
-def gradient_ratio(params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> float | None:
-    """mean |grad| / mean |weight| over every parameter that has a gradient; None before any backward."""
-    g = [np.abs(grads[k]).ravel() for k in params if k in grads]
-    if not g:
-        return None
-    w = np.concatenate([np.abs(params[k]).ravel() for k in params if k in grads])
-    mean_w = float(w.mean()) if w.size else 0.0
-    mean_g = float(np.concatenate(g).mean())
-    return mean_g / mean_w if mean_w > 0 else (np.inf if mean_g > 0 else 0.0)
-
-
-def verdict(ratio: float | None) -> str | None:
-    if ratio is None or not np.isfinite(ratio):
-        return None if ratio is None else "exploding"
-    if ratio < VANISH:
-        return "vanishing"
-    if ratio > EXPLODE:
-        return "exploding"
-    return None
-
-
-@dataclass
-class HealthRecorder:
-    """Per node: the training steps sampled and the ratio at each (Qt-free, tested directly)."""
-
-    steps: dict[str, list[int]] = field(default_factory=dict)
-    ratios: dict[str, list[float]] = field(default_factory=dict)
-    last_step: int = -1
-
-    def record(self, session) -> bool:
-        """Sample the session's current gradients once per completed step; True if a sample was added."""
-        step = session.steps_done
-        if step < self.last_step:  # rewound or reset: forget the future
-            for nid in self.steps:
-                keep = [i for i, s in enumerate(self.steps[nid]) if s <= step]
-                self.steps[nid] = [self.steps[nid][i] for i in keep]
-                self.ratios[nid] = [self.ratios[nid][i] for i in keep]
-            self.last_step = step
-            return False
-        if step == self.last_step or step == 0:
-            return False
-        view = session.view
-        for nid in view.order:
-            if not view.has_params(nid):
-                continue
-            ratio = gradient_ratio(view.params(nid), view.grads(nid))
-            if ratio is not None:
-                self.steps.setdefault(nid, []).append(step)
-                self.ratios.setdefault(nid, []).append(ratio)
-        self.last_step = step
-        return True
-
-    def latest(self, nid: str) -> float | None:
-        values = self.ratios.get(nid)
-        return values[-1] if values else None
-
-    def warnings(self) -> dict[str, tuple[str, float]]:
-        """node -> (vanishing|exploding, ratio) for nodes whose latest sample is out of range."""
-        out = {}
-        for nid in self.ratios:
-            ratio = self.latest(nid)
-            v = verdict(ratio)
-            if v:
-                out[nid] = (v, ratio)
-        return out
 
 
 class HealthPanel(QWidget):
@@ -126,6 +59,7 @@ class HealthPanel(QWidget):
         self.layer_choice = QComboBox()
         self.layer_choice.setToolTip(self.tr("The layer whose histograms are shown"))
         self.warning = QLabel()
+        self.warning.setWordWrap(True)  # each verdict says what it means: a sentence or two
         self.warning.setStyleSheet("color: #8a4b00;")
         self.gradcheck_button = QPushButton(self.tr("Gradient check"))
         self.gradcheck_button.setToolTip(self.tr("Compare every gradient with central finite differences, in float64"))
@@ -172,24 +106,35 @@ class HealthPanel(QWidget):
         if s is None:
             return
         self.refresh(s, self.controller.seen)
-        warnings = self.recorder.warnings()
+        judgements = self.recorder.judgements()
         for nid in s.view.order:
-            if nid in warnings:
-                kind, ratio = warnings[nid]
-                self.badges.set_badge(nid, "health", "↓" if kind == "vanishing" else "↑",
-                                      self._kind_text(kind, ratio, "badge"))
+            j = judgements.get(nid)
+            if j is not None and j.kind != "settled":
+                self.badges.set_badge(nid, "health", "↓" if j.kind == "vanishing" else "↑",
+                                      self.judgement_text(j, s.view.names.get(nid, nid)))
             elif self.badges.has(nid, "health"):
                 self.badges.set_badge(nid, "health", None)
 
-    def _kind_text(self, kind: str, ratio: float, form: str) -> str:
-        """A vanishing or exploding verdict in the UI's language: the node's badge tooltip, or a line of the
-        panel's warning with %1 left for the layer's name."""
-        texts = {("vanishing", "badge"): self.tr("Gradients vanishing: mean |gradient| / mean |weight| = %1"),
-                 ("exploding", "badge"): self.tr("Gradients exploding: mean |gradient| / mean |weight| = %1"),
-                 ("vanishing", "line"): self.tr("'%1': gradients vanishing (ratio %2)"),
-                 ("exploding", "line"): self.tr("'%1': gradients exploding (ratio %2)")}
-        text = texts[(kind, form)]
-        return text.replace("%1" if form == "badge" else "%2", f"{ratio:.2g}")
+    def judgement_text(self, j: Judgement, name: str) -> str:
+        """What a verdict on layer `name` means, for a learner, in the UI's language."""
+        if j.kind == "exploding":
+            text = self.tr("'%1': gradients exploding (mean |gradient| / mean |weight| = %2): one update would "
+                           "change its weights by more than their own size. Lower the learning rate.")
+        elif j.why == "relative":
+            text = self.tr("'%1': gradients vanishing (ratio %2, %3 times smaller than in the layer that learns "
+                           "most). The error signal fades on its way back toward the input, so this layer "
+                           "hardly learns: ReLU, a better initialisation or fewer layers help.")
+        elif j.kind == "vanishing":
+            text = self.tr("'%1': gradients vanishing (ratio %2) while the loss is still %4: this layer has "
+                           "all but stopped learning before the network has learnt the data.")
+        else:
+            text = self.tr("'%1' has settled (ratio %2): the loss fell from %5 to %4, so its gradients are "
+                           "small because little is left to learn. That is convergence, not a vanishing "
+                           "gradient.")
+        factor = j.strongest / j.ratio if j.ratio > 0 else float("inf")
+        for key, value in (("%5", j.start_loss), ("%4", j.loss), ("%3", factor), ("%2", j.ratio)):
+            text = text.replace(key, "?" if value is None else f"{value:.2g}")
+        return text.replace("%1", name)
 
     def run_gradcheck(self):
         """Finite differences against the analytic gradients at the current weights, in float64; the
@@ -259,9 +204,13 @@ class HealthPanel(QWidget):
                 self.curves[nid] = self.ratio_plot.plot(pen=pen, name=names.get(nid, nid))
             self.curves[nid].setData(np.asarray(self.recorder.steps[nid], dtype=float),
                                      np.asarray(self.recorder.ratios[nid], dtype=float))
-        warnings = self.recorder.warnings()
-        self.warning.setText("\n".join(self._kind_text(kind, ratio, "line").replace("%1", names.get(nid, nid))
-                                        for nid, (kind, ratio) in warnings.items()))
+        judgements = self.recorder.judgements()
+        settled = [nid for nid, j in judgements.items() if j.kind == "settled"]
+        lines = [self.judgement_text(j, names.get(nid, nid)) for nid, j in judgements.items() if j.kind != "settled"]
+        if settled:  # one sentence for them all: the same reason holds for every settled layer
+            names_list = ", ".join(names.get(nid, nid) for nid in settled)
+            lines.append(self.judgement_text(judgements[settled[0]], names_list))
+        self.warning.setText("\n".join(lines))
         self._refresh_histograms(session, seen or {})
 
     def _refresh_histograms(self, session, seen: dict[str, dict[str, np.ndarray]]) -> None:
