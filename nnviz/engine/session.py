@@ -95,6 +95,7 @@ class Session(TrainingStep, HandEdits):
         self.perm: np.ndarray | None = None
         self.halted: NonFiniteError | None = None
         self.last_event: MicroStep | None = None
+        self.replayed: list[MicroStep] = []  # the micro-steps a rewind replayed to show its position (see _seek)
         self._gen: Iterator[MicroStep | None] | None = None
         self._record = True
         self._next: tuple[str, str | None] = ("batch", None)
@@ -294,17 +295,37 @@ class Session(TrainingStep, HandEdits):
         return done
 
     # ----------------------------------------------------------------- going back
-    def _seek(self, step: int) -> None:
-        """Put the session at the start of training step `step + 1` (after `step` completed steps)."""
-        cp = self.history.at_or_before(step)
+    def _seek(self, step: int, show_last: bool = False) -> None:
+        """Put the session at the start of training step `step + 1` (after `step` completed steps).
+
+        show_last: replay step `step` itself micro-step by micro-step, recorded, so that the layers hold its
+        z, outputs, deltas and gradients and `replayed` its micro-steps, as when the position was first
+        reached; a checkpoint holds weights only, and restoring it alone would leave the panels blank."""
+        start = step - 1 if show_last and step > 0 else step
+        cp = self.history.at_or_before(start)
         if cp is None:  # pragma: no cover - step 0 is always kept
             raise SessionError(Message("no checkpoint to go back to"))
         self.rewind_note = self.history.replay_note(step)
         self._restore(cp)
         self.history.drop_after(step)
-        while self.steps_done < step:
+        while self.steps_done < start:
             # Each replayed step is kept, so rewinding again from here is immediate.
             self._fast_step(checkpoint_each=True)
+        self.replayed = []
+        if start < step:
+            self._replay_recorded(step)
+
+    def _replay_recorded(self, step: int) -> None:
+        """Take the next training step by micro-steps, keeping them in `replayed` (see _seek)."""
+        events = []
+        try:
+            while not events or self.mid_step:
+                events.append(self.step())
+        except NonFiniteError:  # pragma: no cover - the step completed before, with a finite loss
+            self.halted = None
+            self._restore(self.history.at_or_before(step))
+            return
+        self.replayed = events
 
     def rewind(self) -> bool:
         """Back one training step: mid-step to the start of this step, else to the start of the previous.
@@ -315,7 +336,7 @@ class Session(TrainingStep, HandEdits):
             return False
         else:
             target = self.steps_done - 1
-        self._seek(target)
+        self._seek(target, show_last=True)
         return True
 
     def reset(self) -> None:

@@ -39,6 +39,11 @@ LAYOUT = 1
 # Settings that do not change what a training step computes: a saved run continues whatever they are.
 FREE_SETTINGS = ("epochs", "history_mb")
 
+
+def same_run(old: TrainingSettings, new: TrainingSettings) -> bool:
+    """True when new differs from old only in settings that do not change what a step computes."""
+    return old.with_(**{k: getattr(new, k) for k in FREE_SETTINGS}) == new
+
 Weights = dict[str, dict[str, np.ndarray]]
 
 

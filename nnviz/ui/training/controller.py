@@ -23,7 +23,7 @@ from nnviz.engine.formula_text import Formula
 from nnviz.engine.history import MB
 from nnviz.engine.network import SessionError
 from nnviz.engine.session import MicroStep, NonFiniteError, Session
-from nnviz.engine.training_state import FREE_SETTINGS, restore_training
+from nnviz.engine.training_state import restore_training, same_run
 from nnviz.graph.document import Change, GraphDocument
 from nnviz.graph.settings import SettingsError, TrainingSettings
 from nnviz.ui.training.run_limit import WATCHABLE_SPEED, epochs_done
@@ -71,8 +71,7 @@ class TrainingController(QObject):
         self.current: StepView | None = None
         self.speed_index = SPEEDS.index(WATCHABLE_SPEED)  # the slider goes up to "max"
         self.selected_node: str | None = None
-        # Tensors seen this training step per node (what the neuron and health views draw).
-        self._seen: dict[str, dict[str, np.ndarray]] = {}
+        self._seen: dict[str, dict[str, np.ndarray]] = {}  # this step's tensors per node (neuron, health views)
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._run_slice)
@@ -109,7 +108,7 @@ class TrainingController(QObject):
             self.changed.emit(True)
             return
         s = self.session
-        if change.kind == "training" and s is not None and _same_run(s.settings, self.doc.training):
+        if change.kind == "training" and s is not None and same_run(s.settings, self.doc.training):
             # Only the epochs or the rewind memory changed: the run goes on where it is.
             s.settings = self.doc.training
             s.history.set_budget(self.doc.training.history_mb * MB)
@@ -208,9 +207,7 @@ class TrainingController(QObject):
         except NonFiniteError as err:
             self._on_halt(err)
             return
-        self.current = None
-        self._seen.clear()
-        self.changed.emit(True)
+        self._show_steps([])
 
     def _ready(self) -> bool:
         if self.session is None:
@@ -331,9 +328,7 @@ class TrainingController(QObject):
         return True
 
     def after_hand_edit(self) -> None:
-        self.current = None  # a step's micro-steps so far were recomputed: show the live state
-        self._seen.clear()
-        self.changed.emit(True)
+        self._show_steps([])  # a step's micro-steps so far were recomputed: show the live state
 
     # ------------------------------------------------------------------ going back
     def rewind(self) -> bool:
@@ -343,9 +338,7 @@ class TrainingController(QObject):
         went = self.session.rewind()
         if self.session.rewind_note:  # a long replay, because the history kept that far back sparsely
             self.message.emit(self.session.rewind_note)
-        self.current = None
-        self._seen.clear()
-        self.changed.emit(True)
+        self._show_steps(self.session.replayed)
         return went
 
     def reset(self) -> None:
@@ -353,8 +346,19 @@ class TrainingController(QObject):
             return
         self.pause()
         self.session.reset()
+        self._show_steps([])
+
+    def _show_steps(self, events: list[MicroStep]) -> None:
+        """Show the micro-steps of the step that ended here (a rewind replays it: as when first reached), or none."""
         self.current = None
         self._seen.clear()
+        for event in events:
+            if event.node is not None:
+                self._seen.setdefault(event.node, {}).update(event.tensors)
+        if events:
+            last, names = events[-1], self.session.net.names
+            self.current = StepView(last, last.formula, names.get(last.node) if last.node else None, dict(last.tensors))
+            self.stepped.emit(self.current)
         self.changed.emit(True)
 
     def reinitialize(self, seed: int | None = None) -> int | None:
@@ -393,8 +397,3 @@ class TrainingController(QObject):
     def steps_per_second(self) -> float:
         elapsed = time.perf_counter() - self._run_started
         return self._run_steps / elapsed if elapsed > 0 else 0.0
-
-
-def _same_run(old: TrainingSettings, new: TrainingSettings) -> bool:
-    """True when new differs from old only in settings that do not change what a step computes."""
-    return old.with_(**{k: getattr(new, k) for k in FREE_SETTINGS}) == new
