@@ -1792,8 +1792,24 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>%s 的第 %d 个单元</translation>
     </message>
     <message>
-        <source>The neuron view draws chains of Dense layers with up to %d units each.</source>
-        <translation>神经元视图只绘制由全连接层串成的网络，每层最多 %d 个单元。</translation>
+        <source>%1 (%2 of %3)</source>
+        <translation>%1（%3 个中的 %2 个）</translation>
+    </message>
+    <message>
+        <source>The neuron view draws chains of Dense layers (Input, Dense and activations one after another, each a vector of units).</source>
+        <translation>神经元视图只绘制由全连接层串成的链（输入、全连接层和激活函数依次相连，每层都是一列单元）。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos;: %2 of %3</source>
+        <translation>“%1”：%3 个中的 %2 个</translation>
+    </message>
+    <message>
+        <source>Wide layers show their %1 units with the largest weights (into a unit; out of an input), numbered: %2.</source>
+        <translation>较宽的层只显示权重最大的 %1 个单元（按进入该单元的权重；输入层按从该输入出发的权重），并标出编号：%2。</translation>
+    </message>
+    <message>
+        <source>A taller panel shows more, up to %1.</source>
+        <translation>面板拉高后会显示更多，最多 %1 个。</translation>
     </message>
     <message>
         <source>weight[%1, %2] of &apos;%3&apos; = %4</source>

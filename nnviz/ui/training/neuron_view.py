@@ -1,6 +1,8 @@
 """NeuronView: a small dense network drawn neuron by neuron, as TensorFlow Playground does.
 
-Shown for chains of Input, Dense and activation nodes with at most MAX_UNITS units a layer.
+Shown for chains of Input, Dense and activation nodes. A layer wider than MAX_UNITS shows its MAX_UNITS
+strongest units (the largest weights: ‖W[j,:]‖ into a unit, ‖W[:,i]‖ out of an input), each labelled with
+its unit number, and the panel says how many of how many it shows and why.
 Connections: width = |weight|, colour = sign (orange positive, blue negative); click one to see and
 edit its weight. Neurons: filled with their activation (forward) or their delta (backward) for the
 first sample; for 2-D inputs each neuron instead shows its own output over the whole input plane.
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
 
 MAX_UNITS = 16
+# A wide layer shows as many of its strongest units as the view has room for (at least MIN_SHOWN): 16 rows
+# squeezed into a short dock would be specks.
+MIN_SHOWN, ROW_PIXELS = 4, 24
 PLANE = 24  # cells per side of a neuron's own output picture
 COL_GAP, ROW_GAP, RADIUS = 150.0, 44.0, 15.0
 POSITIVE, NEGATIVE = QColor(245, 130, 32), QColor(31, 119, 180)
@@ -43,7 +48,7 @@ POSITIVE, NEGATIVE = QColor(245, 130, 32), QColor(31, 119, 180)
 
 def neuron_columns(session) -> list[tuple[str, int]] | None:
     """[(node id, units)] for Input and each Dense in order, or None when the network is not a plain
-    chain of small Dense layers (with optional activation nodes between them)."""
+    chain of Dense layers (with optional activation nodes between them)."""
     cols = []
     for nid in session.order:
         layer = session.layers[nid]
@@ -54,13 +59,29 @@ def neuron_columns(session) -> list[tuple[str, int]] | None:
             continue
         else:
             return None
-        if len(shape) != 1 or shape[0] > MAX_UNITS:
+        if len(shape) != 1:
             return None
         cols.append((nid, shape[0]))
     feeds = session.net.feeds
     if any(len(feeds[n]) > 1 for n in session.order):
         return None
     return cols if len(cols) >= 2 else None
+
+
+def shown_units(session, cols: list[tuple[str, int]], most: int = MAX_UNITS) -> dict[str, tuple[int, ...]]:
+    """node -> the units drawn, in order: all of a narrow layer; of a wider one the `most` with the largest
+    weights (the norm of the weights into a unit; for the inputs, of the weights out of each input)."""
+    out = {}
+    for c, (nid, units) in enumerate(cols):
+        if units <= MAX_UNITS:  # a narrow layer is drawn whole
+            out[nid] = tuple(range(units))
+            continue
+        if c == 0:
+            strength = np.linalg.norm(session.layers[cols[1][0]].params["weight"], axis=0)
+        else:
+            strength = np.linalg.norm(session.layers[nid].params["weight"], axis=1)
+        out[nid] = tuple(int(u) for u in np.sort(np.argsort(-strength, kind="stable")[:most]))
+    return out
 
 
 class ConnectionItem(QGraphicsLineItem):
@@ -106,10 +127,17 @@ class NeuronView(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.note, 1)
+        # Which units a wide layer shows and why (changes with the network only: a wrapping label is cheap).
+        self.subset_note = QLabel()
+        self.subset_note.setWordWrap(True)
+        self.subset_note.hide()
+        layout.addWidget(self.subset_note)
         layout.addWidget(self.edit_label)
         layout.addWidget(self.edit_row)
         self.session = None
         self.columns: list[tuple[str, int]] | None = None
+        self.units: dict[str, tuple[int, ...]] = {}  # node -> the units drawn (all, or a wide layer's strongest)
+        self._last: tuple = (None, None)  # the phase and tensors last drawn, to draw again after a resize
         self.connections: dict[tuple[str, int, int], ConnectionItem] = {}
         self.neurons: dict[tuple[str, int], QGraphicsEllipseItem] = {}
         self.planes: dict[tuple[str, int], QGraphicsPixmapItem] = {}
@@ -125,16 +153,17 @@ class NeuronView(QWidget):
         self.planes.clear()
         self.selected = None
         cols = self.columns
-        tallest = max(units for _, units in cols)
+        tallest = max(len(self.units[nid]) for nid, _ in cols)
         pos: dict[tuple[str, int], tuple[float, float]] = {}
-        for c, (nid, units) in enumerate(cols):
-            top = (tallest - units) * ROW_GAP / 2
-            for u in range(units):
-                pos[(nid, u)] = (c * COL_GAP, top + u * ROW_GAP)
+        for c, (nid, _) in enumerate(cols):
+            shown = self.units[nid]
+            top = (tallest - len(shown)) * ROW_GAP / 2
+            for k, u in enumerate(shown):
+                pos[(nid, u)] = (c * COL_GAP, top + k * ROW_GAP)
         for c in range(1, len(cols)):
-            (src, n_in), (dst, n_out) = cols[c - 1], cols[c]
-            for j in range(n_out):
-                for i in range(n_in):
+            src, dst = cols[c - 1][0], cols[c][0]
+            for j in self.units[dst]:
+                for i in self.units[src]:
                     (x0, y0), (x1, y1) = pos[(src, i)], pos[(dst, j)]
                     item = ConnectionItem(dst, j, i, x0 + RADIUS, y0, x1 - RADIUS, y1)
                     item.setZValue(0)
@@ -148,15 +177,30 @@ class NeuronView(QWidget):
             circle.setToolTip(self.tr("%s unit %d") % (names.get(nid, nid), u + 1))
             self.scene.addItem(circle)
             self.neurons[(nid, u)] = circle
-        for c, (nid, _) in enumerate(cols):
-            label = self.scene.addText(names.get(nid, nid))
+            if len(self.units[nid]) < dict(cols)[nid]:  # a wide layer's unit: which one it is
+                number = self.scene.addText(str(u + 1))
+                number.setScale(0.8)
+                number.setZValue(3)
+                number.setPos(x - RADIUS - 4 - 0.8 * number.boundingRect().width(), y - 9)
+        for c, (nid, units) in enumerate(cols):
+            shown = len(self.units[nid])
+            label = self.scene.addText(names.get(nid, nid) if shown == units else
+                                       self.tr("%1 (%2 of %3)").replace("%1", names.get(nid, nid)).replace(
+                                           "%2", str(shown)).replace("%3", str(units)))
             label.setPos(c * COL_GAP - RADIUS, -ROW_GAP)
         self.view.fitInView(self.scene.itemsBoundingRect().adjusted(-10, -10, 10, 10),
                             Qt.AspectRatioMode.KeepAspectRatio)
 
+    def room(self) -> int:
+        """How many units of a wide layer the view has room for."""
+        return max(MIN_SHOWN, min(MAX_UNITS, self.view.height() // ROW_PIXELS))
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.columns:
+        if self.columns and self.session is not None and shown_units(self.session, self.columns,
+                                                                     self.room()) != self.units:
+            self.refresh(self.session, *self._last)
+        elif self.columns:
             self.view.fitInView(self.scene.itemsBoundingRect().adjusted(-10, -10, 10, 10),
                                 Qt.AspectRatioMode.KeepAspectRatio)
 
@@ -172,29 +216,47 @@ class NeuronView(QWidget):
         self.refresh(c.session, c.current.event.phase if c.current else None, c.seen)
 
     def refresh(self, session, phase: str | None = None, seen: dict | None = None) -> None:
+        self._last = (phase, seen)
         cols = neuron_columns(session) if session is not None else None
         if cols is None:
             if self.columns is not None or self.session is not session:
                 self.scene.clear()
                 self.connections.clear()
                 self.neurons.clear()
-            self.columns, self.session = None, session
-            self.note.setText(
-                self.tr("The neuron view draws chains of Dense layers with up to %d units each.") % MAX_UNITS)
+            self.columns, self.session, self.units = None, session, {}
+            self.note.setText(self.tr("The neuron view draws chains of Dense layers (Input, Dense and "
+                                      "activations one after another, each a vector of units)."))
             self._show_drawing(False)
             return
         self._show_drawing(True)
-        if cols != self.columns or session is not self.session:
-            self.columns, self.session = cols, session
+        units = shown_units(session, cols, self.room())
+        if cols != self.columns or session is not self.session or units != self.units:
+            self.columns, self.session, self.units = cols, session, units
             self._build(session)
+            self._explain_subset(session)
         self._draw_weights(session)
         self._draw_neurons(session, phase, seen or {})
+
+    def _explain_subset(self, session) -> None:
+        wide = [(nid, units) for nid, units in self.columns if len(self.units[nid]) < units]
+        self.subset_note.setVisible(bool(wide))
+        if wide:
+            most = max(len(self.units[nid]) for nid, _ in wide)
+            names = ", ".join(self.tr("'%1': %2 of %3").replace("%1", session.net.names.get(nid, nid)).replace(
+                "%2", str(len(self.units[nid]))).replace("%3", str(units)) for nid, units in wide)
+            text = self.tr("Wide layers show their %1 units with the largest weights (into a unit; out of an "
+                           "input), numbered: %2.").replace("%1", str(most)).replace("%2", names)
+            if most < MAX_UNITS:
+                text += " " + self.tr("A taller panel shows more, up to %1.").replace("%1", str(MAX_UNITS))
+            self.subset_note.setText(text)
 
     def _show_drawing(self, shown: bool) -> None:
         if self.view.isHidden() == shown:  # only on a change: showing and hiding re-lays out the panel
             for widget in (self.view, self.edit_label, self.edit_row):
                 widget.setVisible(shown)
             self.note.setVisible(not shown)
+            if not shown:
+                self.subset_note.hide()
 
     def _draw_weights(self, session) -> None:
         weights = {nid: session.layers[nid].params["weight"] for nid, _ in self.columns[1:]}
@@ -223,11 +285,12 @@ class NeuronView(QWidget):
                 values = session.view.output(last)
             if values is None or np.ndim(values) != 2 or np.shape(values)[1] != units:
                 continue
-            first = np.asarray(values, dtype=float)[0]
+            shown = list(self.units[nid])
+            first = np.asarray(values, dtype=float)[0, shown]  # sample 1, the units drawn
             self.fills[nid] = first
             rgb = tensor_rgb(first)[0]
-            for u in range(units):
-                self.neurons[(nid, u)].setBrush(QBrush(QColor(*[int(v) for v in rgb[u]])))
+            for k, u in enumerate(shown):
+                self.neurons[(nid, u)].setBrush(QBrush(QColor(*[int(v) for v in rgb[k]])))
         if session.dataset.sample_shape == (2,) and not backward:
             self._draw_planes(session)
         else:
@@ -251,9 +314,9 @@ class NeuronView(QWidget):
         xs, ys = np.linspace(lo[0], hi[0], PLANE), np.linspace(hi[1], lo[1], PLANE)  # y up
         gx, gy = np.meshgrid(xs, ys)
         acts = _all_outputs(session, np.stack([gx.ravel(), gy.ravel()], axis=1).astype(session.dtype))
-        for c, (nid, units) in enumerate(self.columns):
+        for c, (nid, _) in enumerate(self.columns):
             out = acts[self._column_output_node(session, c)]
-            for u in range(units):
+            for u in self.units[nid]:
                 rgb = tensor_rgb(out[:, u].reshape(PLANE, PLANE))
                 image = QImage(rgb.data, PLANE, PLANE, 3 * PLANE, QImage.Format.Format_RGB888).copy()
                 pix = QPixmap.fromImage(image).scaled(int(2 * RADIUS - 4), int(2 * RADIUS - 4))
