@@ -80,8 +80,8 @@
         <translation>每个位置（每一行）在它自己的 %d 个特征上单独归一化：x̂ = (x − μ)/√(σ² + ε)，然后乘以 weight（γ，权重）再加上 bias（β，偏置）。批量归一化（BatchNorm）则是对每个特征在整个批次上归一化。</translation>
     </message>
     <message>
-        <source>each position&apos;s mean μ and variance σ²</source>
-        <translation>每个位置的均值 μ 和方差 σ²</translation>
+        <source>Right: each position&apos;s mean μ (blue) and variance σ² (red).</source>
+        <translation>右侧：每个位置的均值 μ（蓝色）和方差 σ²（红色）。</translation>
     </message>
 </context>
 <context>

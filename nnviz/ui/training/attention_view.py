@@ -91,10 +91,14 @@ class AttentionView(QWidget):
         for box in (self.node_box, self.quantity_box):
             box.currentIndexChanged.connect(lambda _=None: self.refresh())
         self.sample_box.valueChanged.connect(lambda _=None: self.refresh())
-        top = QHBoxLayout()
-        top.addWidget(self.node_box, 1)
-        top.addWidget(self.quantity_box, 1)
-        top.addWidget(self.sample_box)
+        # Two rows: the layer and the sample, then what to show. In one row the three boxes need more width
+        # than the bottom dock has at 1280x800, and the panel scrolled sideways.
+        top = QVBoxLayout()
+        first = QHBoxLayout()
+        first.addWidget(self.node_box, 1)
+        first.addWidget(self.sample_box)
+        top.addLayout(first)
+        top.addWidget(self.quantity_box)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.setMinimumHeight(210)  # 12 tokens a side stay readable
@@ -251,11 +255,13 @@ class AttentionView(QWidget):
                               self._vocabulary(session), xhat.shape[1])
         note = self.tr("Each position (row) is normalised on its own, over its %d features: x̂ = (x − μ)/√(σ² + ε), "
                        "then scaled by weight (γ) and shifted by bias (β). BatchNorm instead normalises each "
-                       "feature over the batch.") % xhat.shape[2]
+                       "feature over the batch.") % xhat.shape[2] + " " + self.tr(
+            "Right: each position's mean μ (blue) and variance σ² (red).")
         self._show([xhat[s]], labels, note, [_tr(NORMALISED)], False, {}, square=False)
         self.statistics = (np.asarray(mean, dtype=np.float64), np.asarray(var, dtype=np.float64))
         stats = self.graphics.addPlot(row=0, col=1)  # beside the heatmap: the bottom row is wide, not tall
-        stats.setTitle(self.tr("each position's mean μ and variance σ²"), size="9pt", color="#44505C")
+        # No title: in the bottom dock at 1280x800 a title is wider than this plot and is cut off (the note
+        # below says what the plot is, and wraps).
         stats.setMenuEnabled(False)
         stats.hideButtons()
         stats.addLegend(offset=(-4, 4), labelTextSize="8pt")
