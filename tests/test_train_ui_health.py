@@ -47,6 +47,9 @@ def test_a_converged_network_has_settled_not_vanished(qtbot):
     assert s.metrics.step_loss[-1] < 0.02 * s.metrics.step_loss[0]
     judged = rec.judgements()
     assert {j.kind for j in judged.values()} == {"settled"} and set(judged) == set(ratios)
+    late = HealthRecorder()  # first sampled long after the start (a run samples a few times a second)
+    late.record(s)
+    assert {j.kind for j in late.judgements().values()} == {"settled"}
     assert not any(views.badges.has(nid, "health") for nid in s.order)
     text = views.health.warning.text()
     assert "settled" in text and "not a vanishing gradient" in text and "vanishing (" not in text

@@ -79,7 +79,8 @@ class HealthRecorder:
 
     steps: dict[str, list[int]] = field(default_factory=dict)
     ratios: dict[str, list[float]] = field(default_factory=dict)
-    losses: list[tuple[int, float]] = field(default_factory=list)
+    start_loss: float | None = None  # the largest loss of the first steps (the loss can rise at first)
+    loss: float | None = None  # the loss of the step sampled last
     last_step: int = -1
 
     def record(self, session) -> bool:
@@ -90,8 +91,8 @@ class HealthRecorder:
                 keep = [i for i, s in enumerate(self.steps[nid]) if s <= step]
                 self.steps[nid] = [self.steps[nid][i] for i in keep]
                 self.ratios[nid] = [self.ratios[nid][i] for i in keep]
-            self.losses = [(s, loss) for s, loss in self.losses if s <= step]
             self.last_step = step
+            self._read_loss(session)
             return False
         if step == self.last_step or step == 0:
             return False
@@ -104,11 +105,16 @@ class HealthRecorder:
             if ratio is not None:
                 self.steps.setdefault(nid, []).append(step)
                 self.ratios.setdefault(nid, []).append(ratio)
-        step_loss = getattr(getattr(session, "metrics", None), "step_loss", None)
-        if step_loss:
-            self.losses.append((step, float(step_loss[-1])))
+        self._read_loss(session)
         self.last_step = step
         return True
+
+    def _read_loss(self, session) -> None:
+        """The loss now and at the start, from every step's loss the session kept (not only the sampled ones:
+        a run samples a few times a second, long after the first steps)."""
+        losses = [x for x in getattr(getattr(session, "metrics", None), "step_loss", None) or [] if np.isfinite(x)]
+        self.start_loss = float(max(losses[:5])) if losses else None
+        self.loss = float(losses[-1]) if losses else None
 
     def latest(self, nid: str) -> float | None:
         values = self.ratios.get(nid)
@@ -117,10 +123,9 @@ class HealthRecorder:
     def settled(self) -> tuple[float, float] | None:
         """(loss now, loss at the start) when the loss has fallen to SETTLED_FRACTION of its start, else None.
         The start is the largest of the first samples (the loss can rise in the very first steps)."""
-        finite = [loss for _, loss in self.losses if np.isfinite(loss)]
-        if len(finite) < 2:
+        start, now = self.start_loss, self.loss
+        if start is None or now is None:
             return None
-        start, now = max(finite[:5]), finite[-1]
         return (now, start) if start > 0 and now <= SETTLED_FRACTION * start else None
 
     def judgements(self) -> dict[str, Judgement]:
@@ -138,8 +143,7 @@ class HealthRecorder:
             elif ratio < VANISH and settled is not None:
                 out[nid] = Judgement("settled", "loss", ratio, strongest, *settled)
             elif ratio < VANISH:
-                loss = self.losses[-1][1] if self.losses else None
-                out[nid] = Judgement("vanishing", "stalled", ratio, strongest, loss)
+                out[nid] = Judgement("vanishing", "stalled", ratio, strongest, self.loss)
         return out
 
     def warnings(self) -> dict[str, tuple[str, float]]:

@@ -197,6 +197,7 @@ class NeuronView(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._fit_subset_note()
         if self.columns and self.session is not None and shown_units(self.session, self.columns,
                                                                      self.room()) != self.units:
             self.refresh(self.session, *self._last)
@@ -249,6 +250,14 @@ class NeuronView(QWidget):
             if most < MAX_UNITS:
                 text += " " + self.tr("A taller panel shows more, up to %1.").replace("%1", str(MAX_UNITS))
             self.subset_note.setText(text)
+            self._fit_subset_note()
+
+    def _fit_subset_note(self) -> None:
+        """The layout does not ask a wrapping label how tall its width makes it: tell it, or the graphics
+        above squeeze the note to one cut-off line."""
+        if self.subset_note.text():
+            width = self.width() - 4  # the layout's margins
+            self.subset_note.setMinimumHeight(self.subset_note.heightForWidth(width))
 
     def _show_drawing(self, shown: bool) -> None:
         if self.view.isHidden() == shown:  # only on a change: showing and hiding re-lays out the panel
