@@ -52,7 +52,8 @@ def test_a_converged_network_has_settled_not_vanished(qtbot):
     assert {j.kind for j in late.judgements().values()} == {"settled"}
     assert not any(views.badges.has(nid, "health") for nid in s.order)
     text = views.health.warning.text()
-    assert "settled" in text and "not a vanishing gradient" in text and "vanishing (" not in text
+    assert text.startswith("Settled: ") and "not a vanishing gradient" in text and "vanishing in" not in text
+    assert all(f"'{s.net.names[nid]}'" in text for nid in ratios)  # one sentence names every settled layer
 
 
 def test_a_deep_sigmoid_stack_is_flagged_vanishing_toward_the_input(qtbot):
@@ -69,7 +70,10 @@ def test_a_deep_sigmoid_stack_is_flagged_vanishing_toward_the_input(qtbot):
     assert dense[-1] not in judged and dense[-2] not in judged
     assert views.badges.badge(dense[0])[0] == "↓"
     assert "fades on its way back toward the input" in views.badges.badge(dense[0])[1]
-    assert s.net.names[dense[0]] in views.health.warning.text()
+    warning = views.health.warning.text()
+    # one sentence for every vanishing layer (not ten times the same explanation)
+    assert warning.count("fades on its way back") == 1
+    assert all(f"'{s.net.names[nid]}'" in warning for nid in vanishing)
 
 
 def test_tiny_gradients_while_the_loss_is_still_large_are_vanishing():

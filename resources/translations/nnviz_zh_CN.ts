@@ -1079,20 +1079,20 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>用中心有限差分逐一核对每个梯度</translation>
     </message>
     <message>
-        <source>&apos;%1&apos;: gradients exploding (mean |gradient| / mean |weight| = %2): one update would change its weights by more than their own size. Lower the learning rate.</source>
-        <translation>“%1”：梯度爆炸（平均 |梯度| / 平均 |权重| = %2）：一次更新对权重的改变会超过权重本身的大小。请降低学习率。</translation>
+        <source>Gradients exploding in %1 (mean |gradient| / mean |weight| up to %2): one update would change the weights by more than their own size. Lower the learning rate.</source>
+        <translation>%1 的梯度爆炸（平均 |梯度| / 平均 |权重| 最高达 %2）：一次更新对权重的改变会超过权重本身的大小。请降低学习率。</translation>
     </message>
     <message>
-        <source>&apos;%1&apos;: gradients vanishing (ratio %2, %3 times smaller than in the layer that learns most). The error signal fades on its way back toward the input, so this layer hardly learns: ReLU, a better initialisation or fewer layers help.</source>
-        <translation>“%1”：梯度消失（比值 %2，是学得最多的那一层的 %3 分之一）。误差信号在向输入层反向传播的途中逐渐衰减，所以这一层几乎学不到东西：改用 ReLU、更好的初始化或减少层数会有帮助。</translation>
+        <source>Gradients vanishing in %1 (ratio down to %2, %3 times smaller than in the layer that learns most). The error signal fades on its way back toward the input, so such a layer hardly learns: ReLU, a better initialisation or fewer layers help.</source>
+        <translation>%1 的梯度消失（比值低至 %2，是学得最多的那一层的 %3 分之一）。误差信号在向输入层反向传播的途中逐渐衰减，这样的层几乎学不到东西：改用 ReLU、更好的初始化或减少层数会有帮助。</translation>
     </message>
     <message>
-        <source>&apos;%1&apos;: gradients vanishing (ratio %2) while the loss is still %4: this layer has all but stopped learning before the network has learnt the data.</source>
-        <translation>“%1”：梯度消失（比值 %2），而损失仍为 %4：网络还没学会这些数据，这一层却几乎停止了学习。</translation>
+        <source>Gradients vanishing in %1 (ratio down to %2) while the loss is still %4: learning has all but stopped before the network has learnt the data.</source>
+        <translation>%1 的梯度消失（比值低至 %2），而损失仍为 %4：网络还没学会这些数据，学习却几乎停止了。</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; has settled (ratio %2): the loss fell from %5 to %4, so its gradients are small because little is left to learn. That is convergence, not a vanishing gradient.</source>
-        <translation>“%1”已稳定（比值 %2）：损失从 %5 降到了 %4，梯度小是因为剩下可学的东西不多了。这是收敛，不是梯度消失。</translation>
+        <source>Settled: %1 (ratio down to %2). The loss fell from %5 to %4, so the gradients are small because little is left to learn. That is convergence, not a vanishing gradient.</source>
+        <translation>已稳定：%1（比值低至 %2）。损失从 %5 降到了 %4，梯度小是因为剩下可学的东西不多了。这是收敛，不是梯度消失。</translation>
     </message>
     <message>
         <source>Gradient check failed: %s</source>

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.engine.gradient_health import HealthRecorder, Judgement
+from nnviz.ui.training.widgets import fit_wrapped
 
 if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
@@ -79,13 +80,17 @@ class HealthPanel(QWidget):
         row.addWidget(self.gradcheck_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.warning)  # the verdicts first: below the plots they were under the fold at 1280x800
         layout.addWidget(self.graphics, 1)
         layout.addLayout(row)
-        layout.addWidget(self.warning)
         layout.addWidget(self.gradcheck_summary)
         layout.addWidget(self.gradcheck_table)
         self.histograms: dict[str, np.ndarray] = {}
         self._checked: tuple | None = None  # (session, weights_version) the shown gradient check was made at
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        fit_wrapped(self.warning, self.width() - 4)
 
     # ------------------------------------------------------------------ following training
     def follow(self, training: TrainingContext) -> None:
@@ -111,30 +116,29 @@ class HealthPanel(QWidget):
             j = judgements.get(nid)
             if j is not None and j.kind != "settled":
                 self.badges.set_badge(nid, "health", "↓" if j.kind == "vanishing" else "↑",
-                                      self.judgement_text(j, s.view.names.get(nid, nid)))
+                                      self.judgement_text(j, f"'{s.view.names.get(nid, nid)}'"))
             elif self.badges.has(nid, "health"):
                 self.badges.set_badge(nid, "health", None)
 
-    def judgement_text(self, j: Judgement, name: str) -> str:
-        """What a verdict on layer `name` means, for a learner, in the UI's language."""
+    def judgement_text(self, j: Judgement, names: str) -> str:
+        """What a verdict on one or more layers (`names`, quoted) means, for a learner, in the UI's language."""
         if j.kind == "exploding":
-            text = self.tr("'%1': gradients exploding (mean |gradient| / mean |weight| = %2): one update would "
-                           "change its weights by more than their own size. Lower the learning rate.")
+            text = self.tr("Gradients exploding in %1 (mean |gradient| / mean |weight| up to %2): one update would "
+                           "change the weights by more than their own size. Lower the learning rate.")
         elif j.why == "relative":
-            text = self.tr("'%1': gradients vanishing (ratio %2, %3 times smaller than in the layer that learns "
-                           "most). The error signal fades on its way back toward the input, so this layer "
+            text = self.tr("Gradients vanishing in %1 (ratio down to %2, %3 times smaller than in the layer that "
+                           "learns most). The error signal fades on its way back toward the input, so such a layer "
                            "hardly learns: ReLU, a better initialisation or fewer layers help.")
         elif j.kind == "vanishing":
-            text = self.tr("'%1': gradients vanishing (ratio %2) while the loss is still %4: this layer has "
-                           "all but stopped learning before the network has learnt the data.")
+            text = self.tr("Gradients vanishing in %1 (ratio down to %2) while the loss is still %4: learning has "
+                           "all but stopped before the network has learnt the data.")
         else:
-            text = self.tr("'%1' has settled (ratio %2): the loss fell from %5 to %4, so its gradients are "
-                           "small because little is left to learn. That is convergence, not a vanishing "
-                           "gradient.")
+            text = self.tr("Settled: %1 (ratio down to %2). The loss fell from %5 to %4, so the gradients are small "
+                           "because little is left to learn. That is convergence, not a vanishing gradient.")
         factor = j.strongest / j.ratio if j.ratio > 0 else float("inf")
         for key, value in (("%5", j.start_loss), ("%4", j.loss), ("%3", factor), ("%2", j.ratio)):
             text = text.replace(key, "?" if value is None else f"{value:.2g}")
-        return text.replace("%1", name)
+        return text.replace("%1", names)
 
     def run_gradcheck(self):
         """Finite differences against the analytic gradients at the current weights, in float64; the
@@ -189,6 +193,7 @@ class HealthPanel(QWidget):
         self.layer_choice.clear()
         self.layer_choice.blockSignals(False)
         self.warning.setText("")
+        fit_wrapped(self.warning, self.width() - 4)
         self.histograms = {}
         for curve in self.hist_curves.values():
             curve.setData([], [])
@@ -204,13 +209,21 @@ class HealthPanel(QWidget):
                 self.curves[nid] = self.ratio_plot.plot(pen=pen, name=names.get(nid, nid))
             self.curves[nid].setData(np.asarray(self.recorder.steps[nid], dtype=float),
                                      np.asarray(self.recorder.ratios[nid], dtype=float))
+        # One sentence per verdict, naming every layer it holds for (its extreme ratio): ten layers of the same
+        # explanation would push the plots out of the panel.
         judgements = self.recorder.judgements()
-        settled = [nid for nid, j in judgements.items() if j.kind == "settled"]
-        lines = [self.judgement_text(j, names.get(nid, nid)) for nid, j in judgements.items() if j.kind != "settled"]
-        if settled:  # one sentence for them all: the same reason holds for every settled layer
-            names_list = ", ".join(names.get(nid, nid) for nid in settled)
-            lines.append(self.judgement_text(judgements[settled[0]], names_list))
-        self.warning.setText("\n".join(lines))
+        groups: dict[tuple[str, str], list[str]] = {}
+        for nid, j in judgements.items():
+            groups.setdefault((j.kind, j.why), []).append(nid)
+        lines = []
+        for nids in groups.values():
+            pick = max if judgements[nids[0]].kind == "exploding" else min
+            worst = judgements[pick(nids, key=lambda n: judgements[n].ratio)]
+            lines.append(self.judgement_text(worst, ", ".join(f"'{names.get(n, n)}'" for n in nids)))
+        text = "\n".join(lines)
+        if text != self.warning.text():
+            self.warning.setText(text)
+            fit_wrapped(self.warning, self.width() - 4)  # 4: the layout's margins
         self._refresh_histograms(session, seen or {})
 
     def _refresh_histograms(self, session, seen: dict[str, dict[str, np.ndarray]]) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.graph.registry import NEURON_ELEMENTWISE, NEURON_UNITS
 from nnviz.ui.training.glyphs import tensor_rgb
-from nnviz.ui.training.widgets import StatusLine
+from nnviz.ui.training.widgets import StatusLine, fit_wrapped
 
 if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
@@ -197,7 +197,7 @@ class NeuronView(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._fit_subset_note()
+        fit_wrapped(self.subset_note, self.width() - 4)  # 4: the layout's margins
         if self.columns and self.session is not None and shown_units(self.session, self.columns,
                                                                      self.room()) != self.units:
             self.refresh(self.session, *self._last)
@@ -250,14 +250,8 @@ class NeuronView(QWidget):
             if most < MAX_UNITS:
                 text += " " + self.tr("A taller panel shows more, up to %1.").replace("%1", str(MAX_UNITS))
             self.subset_note.setText(text)
-            self._fit_subset_note()
+            fit_wrapped(self.subset_note, self.width() - 4)  # 4: the layout's margins
 
-    def _fit_subset_note(self) -> None:
-        """The layout does not ask a wrapping label how tall its width makes it: tell it, or the graphics
-        above squeeze the note to one cut-off line."""
-        if self.subset_note.text():
-            width = self.width() - 4  # the layout's margins
-            self.subset_note.setMinimumHeight(self.subset_note.heightForWidth(width))
 
     def _show_drawing(self, shown: bool) -> None:
         if self.view.isHidden() == shown:  # only on a change: showing and hiding re-lays out the panel

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 
 class StatusLine(QLineEdit):
@@ -30,3 +30,9 @@ class StatusLine(QLineEdit):
 
 
 
+
+
+def fit_wrapped(label: QLabel, width: int) -> None:
+    """Give a word-wrapped label the height its text needs at `width`: a layout does not ask a wrapping label
+    how tall its width makes it, and a stretching neighbour (a plot) squeezes it to one cut-off line."""
+    label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
