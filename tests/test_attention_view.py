@@ -23,6 +23,7 @@ def ui(qtbot):
     controller = TrainingController(doc)
     view = AttentionView(controller)
     qtbot.addWidget(view)
+    view.resize(1000, 420)  # room for the four heads side by side
     view.follow(TrainingContext(controller, parent=view))
     return doc, controller, view
 
@@ -88,5 +89,34 @@ def test_a_network_without_attention_says_how_to_get_one(qtbot):
     controller = TrainingController(load(resource_path("examples", "xor.nnviz")))
     view = AttentionView(controller)
     qtbot.addWidget(view)
+    view.resize(1000, 420)  # room for the four heads side by side
     view.refresh()
     assert not view.matrices and "Transformer encoder block" in view.note.text()
+
+
+def test_a_narrow_panel_shows_one_head_large_and_follows_the_formulas_head(ui, qtbot):
+    """Four heads side by side in a 350-pixel column made 12 tokens a side unreadable: one head is drawn
+    large, the head box chooses it, and a step shows the head whose row the Formula panel writes out."""
+    from nnviz.ui.training.attention_view import HEAD_WIDTH
+
+    doc, controller, view = ui
+    view.resize(380, 420)
+    view.show()
+    event = step_to(controller, doc, "forward", "attention")
+    qtbot.wait(20)
+    view.refresh()
+    assert len(view.matrices) == 1 and view.head_box.isVisible() and view.head_box.maximum() == 4
+    row = formula_row(event.formula.highlights, "attention_weights")
+    head = view.head_box.value() - 1
+    assert row is None or head == row[1]
+    shown = view.matrices[0]
+    visible = np.isfinite(shown)
+    np.testing.assert_allclose(shown[visible], event.tensors["attention_weights"][0, head][visible])
+    plot = view.plots[0][0]
+    assert plot.vb.width() / 12 >= 12  # each token's cell (and its label) at least 12 px
+    view.head_box.setValue(3)
+    np.testing.assert_allclose(view.matrices[0][np.isfinite(view.matrices[0])],
+                               event.tensors["attention_weights"][0, 2][np.isfinite(view.matrices[0])])
+    view.resize(4 * HEAD_WIDTH + 60, 420)
+    qtbot.wait(20)
+    assert len(view.matrices) == 4 and not view.head_box.isVisible()

@@ -36,6 +36,14 @@
         <translation>批次中的哪个句子（样本）</translation>
     </message>
     <message>
+        <source>head </source>
+        <translation>头 </translation>
+    </message>
+    <message>
+        <source>Which head to show: the panel is too narrow for every head side by side</source>
+        <translation>显示哪个头：面板太窄，放不下所有头并排显示</translation>
+    </message>
+    <message>
         <source>This network has no self-attention or LayerNorm layer (or it has not run yet): add a Transformer encoder block from the palette&apos;s Blocks.</source>
         <translation>这个网络没有自注意力层或层归一化（LayerNorm）层（或者它们还没有运行）：从层面板的“模块”中添加一个 Transformer 编码器块。</translation>
     </message>

@@ -39,6 +39,7 @@ NORMALISED = QT_TRANSLATE_NOOP("AttentionView", "x̂ = (x − μ)/√(σ² + ε)
 WEIGHT_COLOURS = pg.ColorMap([0.0, 1.0], [(255, 255, 255), (31, 90, 160)])
 SIGNED_COLOURS = pg.colormap.get("CET-D1")
 LABEL_CHARS = 6  # a long word is cut on the axis (the hover line gives it whole)
+HEAD_WIDTH = 210  # pixels one head needs for its token labels to read (12 tokens a side and their axis)
 
 
 def _tr(text: str) -> str:
@@ -91,18 +92,27 @@ class AttentionView(QWidget):
         for box in (self.node_box, self.quantity_box):
             box.currentIndexChanged.connect(lambda _=None: self.refresh())
         self.sample_box.valueChanged.connect(lambda _=None: self.refresh())
+        # When the heads do not all fit side by side (4 heads in the 1280x800 bottom row), one head is drawn
+        # large enough to read its tokens: this box chooses which (it follows the Formula panel's head).
+        self.head_box = QSpinBox()
+        self.head_box.setPrefix(self.tr("head "))
+        self.head_box.setMinimum(1)
+        self.head_box.setToolTip(self.tr("Which head to show: the panel is too narrow for every head side by side"))
+        self.head_box.valueChanged.connect(lambda _=None: self.refresh())
+        self.head_box.hide()
         # Two rows: the layer and the sample, then what to show. In one row the three boxes need more width
         # than the bottom dock has at 1280x800, and the panel scrolled sideways.
         top = QVBoxLayout()
         first = QHBoxLayout()
         first.addWidget(self.node_box, 1)
+        first.addWidget(self.head_box)
         first.addWidget(self.sample_box)
         top.addLayout(first)
         top.addWidget(self.quantity_box)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.graphics.setMinimumHeight(210)  # 12 tokens a side stay readable
-        # Whatever room the dock gives, never a reason to grow it (the heads shrink to fit, cells stay square).
+        # Whatever room the dock gives, never a reason to grow it (the heads shrink to fit).
         self.graphics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.hover = StatusLine(" ")
         self.note = QLabel()
@@ -123,6 +133,8 @@ class AttentionView(QWidget):
         self._words: tuple[str, dict[int, str] | None] = ("", None)
         self._follow: str | None = None
         self._shown_once = False
+        self._formula_head_pending = True
+        self._head_count = 0
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse)
 
     def follow(self, training: TrainingContext) -> None:
@@ -134,6 +146,7 @@ class AttentionView(QWidget):
         self._shown_once = False
 
     def _on_step(self, view: Any) -> None:
+        self._formula_head_pending = True  # one head shown: the Formula panel's head, once per step
         if view.event.phase in ("forward", "backward"):
             self._focus(view.event.node)
             session = getattr(self.controller, "session", None)
@@ -187,6 +200,7 @@ class AttentionView(QWidget):
 
     # ------------------------------------------------------------------ drawing
     def refresh(self) -> None:
+        self._head_count = 0  # _heads_shown sets it when attention heads are drawn
         session = getattr(self.controller, "session", None)
         nodes = self._nodes(session) if session is not None else []
         self._fill(self.node_box, [session.net.names.get(n, n) for n in nodes] if nodes else [], nodes)
@@ -229,7 +243,31 @@ class AttentionView(QWidget):
         heads = [self.tr("head %d") % (h + 1) for h in range(len(sample))]
         causal = bool(session.doc.nodes[node].params.get("causal")) if node in session.doc.nodes else False
         note = self._attention_note(label, sample, causal, labels)
-        self._show(list(sample), labels, note, heads, sequential, outlined)
+        shown = self._heads_shown(len(sample), outlined)
+        self._show([sample[h] for h in shown], labels, note, [heads[h] for h in shown], sequential,
+                   {shown.index(h): r for h, r in outlined.items() if h in shown})
+
+    def _heads_shown(self, count: int, outlined: dict[int, int]) -> list[int]:
+        """Every head when they fit side by side, else the one chosen in the head box (on a step: the head
+        whose row the Formula panel writes out)."""
+        self.head_box.setMaximum(count)
+        self._head_count = count
+        if not self.graphics.isVisible() or self.graphics.width() >= HEAD_WIDTH * count or count == 1:
+            self.head_box.hide()
+            return list(range(count))
+        self.head_box.show()
+        if outlined and self._formula_head_pending:
+            self.head_box.blockSignals(True)
+            self.head_box.setValue(next(iter(outlined)) + 1)
+            self.head_box.blockSignals(False)
+        self._formula_head_pending = False
+        return [min(self.head_box.value(), count) - 1]
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        heads = self._head_count
+        if heads > 1 and (self.graphics.width() >= HEAD_WIDTH * heads) == self.head_box.isVisible():
+            self.refresh()  # wide enough for every head now, or no longer: lay the heads out again
 
     def _attention_note(self, label: str, sample: np.ndarray, causal: bool, labels: list[str]) -> str:
         text = self.tr("Rows: the query, the token that looks. Columns: the key, the token it looks at. ")
@@ -278,6 +316,7 @@ class AttentionView(QWidget):
     def _show(self, matrices: list[np.ndarray], labels: list[str], note: str, titles: list[str] | None = None,
               sequential: bool = True, outlined: dict[int, int] | None = None, square: bool = True) -> None:
         self.matrices, self.labels, self.statistics = matrices, labels, None
+        self.head_box.setVisible(self.head_box.isVisible() and self._head_count > 1)  # heads only
         self.note.setText(note)
         key = (len(matrices), tuple(m.shape for m in matrices), tuple(labels), tuple(titles or ()), sequential)
         if key != self._layout_key:
@@ -316,9 +355,8 @@ class AttentionView(QWidget):
         plot.getAxis("left").setTicks([ticks])
         for side in ("left", "bottom"):  # the first token's label sits at the edge: keep it
             plot.getAxis(side).setStyle(hideOverlappingLabels=False)
-        if square:
+        if square:  # tokens on both axes; the cells fill the plot (square cells left most of it empty)
             plot.getAxis("bottom").setTicks([ticks])
-            plot.setAspectLocked(True)
         plot.setRange(xRange=(0, shape[1]), yRange=(0, shape[0]), padding=0)
 
     def _on_mouse(self, pos: Any) -> None:
