@@ -82,7 +82,7 @@ def test_boundary_explains_itself_for_other_data(qtbot):
     qtbot.addWidget(views.boundary)
     views.boundary.redraw()
     assert views.boundary.predicted_classes() is None
-    assert "2 input" in views.boundary.note.text()
+    assert "2 input" in views.boundary.legend.text()
 
 
 def test_neuron_view_draws_every_weight_and_activation(xor):

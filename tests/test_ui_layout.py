@@ -216,3 +216,19 @@ def test_a_problem_too_long_for_the_position_line_points_at_problems(open_window
     line = window.training_panels.controls.position
     assert not line.text().endswith("…") and ("Problems" in line.text() or "问题" in line.text())
     assert "dense_1" in line.toolTip() and _front(window, "dock_problems")
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+def test_the_decision_boundary_reads_whole_after_training(open_window, qtbot, language):
+    """'filled: training points, hollow: validation points · last ba…' was cut at 1280x800 once the
+    accuracies joined it: the legend wraps, the accuracies have their own line."""
+    window = open_window((1280, 800), language, steps=0)
+    for _ in range(30):
+        window.training.step_batch()
+    qtbot.wait(300)  # the boundary may trail a step by a frame
+    window.findChild(QDockWidget, "dock_decisionboundary").raise_()
+    qtbot.wait(300)
+    boundary = window.training_panels.boundary
+    assert "%" in boundary.note.text() and boundary.legend.text()
+    problems = unreadable(window)
+    assert not problems, "\n".join(problems)

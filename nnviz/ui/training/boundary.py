@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.ui.training.widgets import StatusLine
 
@@ -66,10 +66,15 @@ class DecisionBoundaryView(QWidget):
         self.val_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(255, 255, 255, 200), symbol="o")
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.val_points)
-        self.note = StatusLine()  # one line, no word wrap: see widgets.StatusLine
+        # What the marks mean (or why there is no plot): words that change rarely, wrapped to the column's
+        # width; the accuracies that change every redraw go on a line of their own (widgets.StatusLine).
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.note = StatusLine()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.plot, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.note)
         self.probs: np.ndarray | None = None  # (GRID*GRID, classes) of the last redraw
         self.extent: tuple[float, float, float, float] | None = None
@@ -94,8 +99,9 @@ class DecisionBoundaryView(QWidget):
             self.image.clear()
             self.train_points.clear()
             self.val_points.clear()
-            self.note.setText(self.tr("The decision boundary is drawn for classification data with 2 input "
-                                      "features (such as XOR or spirals)."))
+            self.legend.setText(self.tr("The decision boundary is drawn for classification data with 2 input "
+                                        "features (such as XOR or spirals)."))
+            self.note.setText("")
             return
         if self._points_for is not session.dataset:
             self._set_points(session)
@@ -111,7 +117,8 @@ class DecisionBoundaryView(QWidget):
         rows = session.metrics.epochs
         if rows:
             val_acc = rows[-1].val_accuracy
-        parts = [self.tr("filled: training points, hollow: validation points")]
+        self.legend.setText(self.tr("filled: training points, hollow: validation points"))
+        parts = []
         if acc is not None:
             parts.append(self.tr("last batch accuracy %s") % f"{acc:.0%}")
         if val_acc is not None:
