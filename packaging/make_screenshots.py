@@ -48,6 +48,8 @@ SHOTS = (
     Shot("dark", "The dark theme (follows the system; View > Theme overrides it).", "xor.nnviz", steps=12,
          theme="dark"),
     Shot("large", "The same at 1920x1080.", "seed-single-neuron.nnviz", steps=5, size="1920x1080"),
+    Shot("attention", "A Transformer at its first attention micro-step: each head's weights over the sentence, "
+         "the formula of one query row with its numbers.", "transformer-sentiment.nnviz", steps=5, lang="zh_CN"),
 )
 
 

@@ -230,5 +230,20 @@ def test_the_decision_boundary_reads_whole_after_training(open_window, qtbot, la
     qtbot.wait(300)
     boundary = window.training_panels.boundary
     assert "%" in boundary.note.text() and boundary.legend.text()
+    scroller = window.findChild(QDockWidget, "dock_decisionboundary").widget()
+    assert scroller.verticalScrollBar().maximum() == 0  # the plane takes the room there is, never more
     problems = unreadable(window)
     assert not problems, "\n".join(problems)
+
+
+def test_a_long_position_drops_its_last_parts_whole(open_window, qtbot):
+    """'step 34 · forward · hidden_2 · epoch 2 · loss 0.67…' was cut mid-number at 1280x800."""
+    window = open_window((1280, 800), steps=0)
+    for _ in range(3):
+        window.training.step_batch()
+    for _ in range(3):
+        window.training.step()
+    line = window.training_panels.controls.position
+    line.setFixedWidth(line.fontMetrics().horizontalAdvance(line.toolTip()) - 10)  # one part too narrow
+    window.training_panels.controls.refresh()
+    assert not line.text().endswith("…") and line.text() in line.toolTip() and "step 4" in line.text()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.ui.training.widgets import StatusLine
 
@@ -70,6 +70,9 @@ class DecisionBoundaryView(QWidget):
         # width; the accuracies that change every redraw go on a line of their own (widgets.StatusLine).
         self.legend = QLabel()
         self.legend.setWordWrap(True)
+        # A wrapped label makes the dock's scroll area size the panel by height-for-width, which adds the
+        # plot's own (large) size hint: the plot takes the room left, never more (it scrolled the dock).
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.note = StatusLine()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

@@ -133,12 +133,16 @@ class ControlsBar(QWidget):
 
     def _show_position(self) -> None:
         # A problem's explanation longer than the line points at the Problems panel, where it reads whole
-        # (and in the tooltip), rather than being cut mid-sentence; anything else too long ends in "…".
+        # (and in the tooltip), rather than being cut mid-sentence; a position drops its last parts whole.
         text = getattr(self, "_position_text", "")
         width = max(self.position.width(), self.position.minimumWidth())
         metrics = self.position.fontMetrics()
         if metrics.horizontalAdvance(text) > width and self.controller.session is None and self.controller.problem:
             text = self.tr("Cannot train yet: see Problems")
+        parts = text.split(" · ")  # step · phase · layer · epoch · loss: the loss gives way first (on the curves)
+        while len(parts) > 2 and metrics.horizontalAdvance(" · ".join(parts)) > width:
+            parts.pop()
+        text = " · ".join(parts)
         self.position.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
 
     def resizeEvent(self, event) -> None:
