@@ -157,8 +157,9 @@ def bring_forward(window: QMainWindow, dock: QDockWidget) -> None:
             window.tabifyDockWidget(anchor, dock)
         dock.show()
         readable_tabs(window)
+        dock.raise_()
+        share_bottom_row(window, dock)  # once, when it joins: every later question keeps the learner's sizes
     dock.raise_()
-    share_bottom_row(window, dock)
 
 
 def _tab_bar_of(window: QMainWindow, dock: QDockWidget) -> QTabBar | None:
