@@ -104,3 +104,21 @@ def test_the_list_names_a_layernorms_tensors_as_its_formula_does(qtbot):
     shown = [panels.tensors.chooser.itemText(i) for i in range(panels.tensors.chooser.count())]
     assert "∂L/∂γ · grad_weight" in shown and "x̂ · x_hat" in shown
     assert all(" · " in text for text in shown), shown
+
+
+def test_the_picture_keeps_its_place_when_a_tensor_has_no_axis_names(qtbot):
+    """A tensor whose axes have no names (a scalar loss) must not resize the plot: hiding an axis re-laid out the
+    picture and repainted all six of its axes at every micro-step that changed kind (bench_ui's step p95)."""
+    panel = TensorPanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_tensors("t", {"delta": np.ones((4, 3))}, preferred="delta")
+    qtbot.wait(20)
+    plot_area = panel.heatmap.plot.vb.sceneBoundingRect()
+    for axes in (("", ""), ("sample", ""), ("", "unit"), ("sample", "unit")):
+        panel.heatmap.set_axes(*axes)
+        qtbot.wait(20)
+        assert panel.heatmap.plot.vb.sceneBoundingRect() == plot_area, axes
+    assert panel.heatmap.axis_names == ("sample", "unit")

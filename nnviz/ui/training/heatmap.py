@@ -37,6 +37,7 @@ class HeatmapView(QWidget):
         # the hover line and the table give each entry's indices.
         for side in ("left", "bottom"):
             self.plot.getAxis(side).setStyle(showValues=False, tickLength=0)
+            self.plot.getAxis(side).setTicks([])
         self.axis_names: tuple[str, str] = ("", "")
         self.graphics.setMinimumHeight(60)
         self.graphics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -84,8 +85,9 @@ class HeatmapView(QWidget):
             return  # a label change re-lays out the plot: only when the kind of tensor changes
         self.axis_names = (rows, columns)
         for side, text in (("left", rows), ("bottom", columns)):
-            self.plot.showAxis(side, bool(text))
-            self.plot.setLabel(side, text)
+            # Kept shown with a blank name rather than hidden: hiding resizes the plot, which re-lays out and
+            # repaints every axis of the picture and its colour bar at each micro-step that changes kind.
+            self.plot.setLabel(side, text or " ")
 
     @property
     def levels(self) -> tuple[float, float]:
