@@ -353,3 +353,38 @@ def test_a_view_that_may_lag_is_not_starved_by_a_stream_of_hand_steps(qtbot, mon
         clock[0] += 0.01
     assert len(drawn) >= 1  # drawn during the stream, not only after it stops ...
     assert len(drawn) <= 2  # ... and no more often than its interval allows
+
+
+def test_a_view_never_drawn_draws_when_first_shown(qtbot):
+    """A view registered before its window is shown has missed nothing yet is empty: it draws at its first Show
+    (the start's own network built its session before the window appeared and sent no change)."""
+    from PySide6.QtWidgets import QWidget
+
+    throttle = RedrawThrottle()
+    view = QWidget()
+    qtbot.addWidget(view)
+    drawn = []
+    throttle.register(view, lambda: drawn.append(1))
+    view.show()
+    qtbot.waitUntil(lambda: drawn == [1], timeout=2000)
+
+
+def test_the_decision_boundary_is_drawn_at_start_before_any_step(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from nnviz.ui.shell.main_window import MainWindow
+    from nnviz.ui.training.boundary import DecisionBoundaryView
+
+    doc = load(EXAMPLES / "xor.nnviz")
+    window = MainWindow(doc, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                        recovery_dir=None)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.findChild(DecisionBoundaryView)
+    assert view.isVisible()
+    qtbot.waitUntil(lambda: view.probs is not None, timeout=3000)
+    assert window.training.session.steps_done == 0
+    assert len(view.train_points.data) > 0
+    window.discard_unsaved_work()

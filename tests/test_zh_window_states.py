@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from tests.test_ship_i18n_runtime import EXAMPLES, _report, load_check_tr
 
@@ -91,6 +92,17 @@ def lesson_end(window) -> None:
     LessonsDialog(window.settings, window).show()  # Help ▸ Lessons: the list with this lesson's score
 
 
+def file_dialog_open(window) -> None:
+    """File ▸ Open's dialog as Qt draws it where no desktop dialog exists (Qt's own catalogue lacks two of its
+    labels: nnviz's supplies them), with nnviz's file-type filter."""
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = QFileDialog(window, window.files.tr("Open network"), "", window.files.filter())
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.show()
+    shown[file_dialog_open] = " ".join(label.text() for label in dialog.findChildren(QLabel))
+
+
 shown: dict = {}  # what each state showed, to check it was really on screen (and in Chinese)
 
 CASES = [
@@ -98,6 +110,7 @@ CASES = [
     ("transformer-sentiment.nnviz", 0, attention_open, None),
     ("causal-characters.nnviz", 0, generate_text, "没有训练"),
     ("seed-single-neuron.nnviz", 0, lesson_end, "得分"),
+    ("xor.nnviz", 0, file_dialog_open, "查找范围"),
 ]
 
 

@@ -955,6 +955,14 @@
         <source>(no examples installed)</source>
         <translation>（没有安装示例）</translation>
     </message>
+    <message>
+        <source>nnviz networks (*.nnviz)</source>
+        <translation>nnviz 网络 (*.nnviz)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
 </context>
 <context>
     <name>GraphController</name>
@@ -2060,6 +2068,17 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
     <message>
         <source>No problems: the network is ready to train.</source>
         <translation>没有问题：网络可以开始训练了。</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>

@@ -40,7 +40,6 @@ class DocumentWindow(Protocol):
     def status(self, message: str, msecs: int = 6000) -> None: ...
 
 MAX_RECENT = 8
-FILTER = "nnviz networks (*.nnviz);;All files (*)"
 
 
 class FileActions(QObject):
@@ -81,7 +80,7 @@ class FileActions(QObject):
         if not self.maybe_save():
             return False
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open network"), self._folder(), FILTER)
+            path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open network"), self._folder(), self.filter())
             if not path:
                 return False
         return self.load(path)
@@ -114,7 +113,7 @@ class FileActions(QObject):
 
     def save_as(self) -> bool:
         start = self.window.file_path or str(Path(self._folder()) / f"{self.window.display_name()}.nnviz")
-        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save network as"), start, FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save network as"), start, self.filter())
         if not path:
             return False
         if not path.endswith(".nnviz"):
@@ -195,6 +194,10 @@ class FileActions(QObject):
             action.triggered.connect(lambda checked=False, p=str(path): self.open_example(p))
         if self.examples_menu.isEmpty():
             self.examples_menu.addAction(self.tr("(no examples installed)")).setEnabled(False)
+
+    def filter(self) -> str:
+        """The file dialogs' type filter, in the learner's language (the patterns are the same in every one)."""
+        return self.tr("nnviz networks (*.nnviz)") + ";;" + self.tr("All files (*)")
 
     def _folder(self) -> str:
         if self.window.file_path:

@@ -39,6 +39,9 @@ class RedrawThrottle(QObject):
         may_lag: even a hand step (a forced flush) leaves this view to a following frame: it shows no
         number of the micro-step itself (the decision boundary), so the step's own views come first."""
         self._views.append((widget, refresh, min_interval))
+        # Never drawn yet: its first Show draws it. A session built before the window was shown (the start's
+        # own network) sends no change that would, and the decision boundary stayed empty until a step.
+        self._stale.add(id(widget))
         if may_lag:
             self._may_lag.add(id(widget))
         widget.installEventFilter(self)  # its Show event catches up on what it missed while hidden

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QProcess, QSettings, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QProcess, QSettings, QTranslator
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
@@ -28,6 +28,14 @@ LANGUAGES = {ENGLISH: "English", CHINESE: "简体中文"}  # each name in its ow
 SETTINGS_KEY = "ui/language"
 
 _current = ENGLISH
+
+# Qt's own strings that its shipped Chinese catalogue (qtbase_zh_CN.qm) lacks: Qt 6 renamed them and the
+# catalogue still has the old "Look in:" and "Files of type:". They are extracted into nnviz's catalogue
+# under Qt's context, which Qt consults after its own.
+QT_CATALOGUE_GAPS = (
+    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
+)
 
 
 def choose_language(cli: str | None = None, settings: QSettings | None = None, system: str | None = None) -> str:
