@@ -50,6 +50,10 @@ def test_the_preview_follows_edits_and_copies(window, qtbot):
     entries = [a for sub in (a.menu() for a in window.menu("&File").actions() if a.menu() is not None)
                for a in sub.actions() if a.text() == "PyTorch..."]
     assert len(entries) == 1  # File > Export > PyTorch..., once
+    file_actions = window.menu("&File").actions()
+    assert file_actions[-1] is window.menu_actions.quit  # Quit stays the File menu's last entry ...
+    assert file_actions[-2].isSeparator()  # ... in a group of its own, Export and Import above it
+    assert file_actions[-5].isSeparator() and all(a.menu() is not None for a in file_actions[-4:-2])
     _action(window, "PyTorch...").trigger()
     panel = actions.panel
     assert panel is not None and actions.dock.isVisible()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -242,7 +243,17 @@ class ExportActions:
         self.panel: ExportPanel | None = None  # the preview shown last, and its dock
         self.dock: Any = None
         file_menu = window.menu("&File")
-        export_menu = file_menu.addMenu(translate("MainWindow", "E&xport"))
+        # Export and Import go above Quit, in a group of their own: Quit stays the File menu's last entry.
+        quit_group = next((a for a in reversed(file_menu.actions()) if a.isSeparator()), None)
+        export_menu = QMenu(translate("MainWindow", "E&xport"), file_menu)
+        import_menu = QMenu(translate("MainWindow", "&Import"), file_menu)
+        for menu in (export_menu, import_menu):
+            if quit_group is None:
+                file_menu.addMenu(menu)
+            else:
+                file_menu.insertMenu(quit_group, menu)
+        if quit_group is not None:
+            file_menu.insertSeparator(export_menu.menuAction())
         self.export_action = QAction(translate("MainWindow", "PyTorch..."), window)
         self.export_action.setToolTip(translate("MainWindow", "Show the PyTorch code of this network and export it"))
         self.export_action.triggered.connect(lambda checked=False: self.show_preview())
@@ -256,7 +267,6 @@ class ExportActions:
                                                             "and inference runtimes)"))
         self.onnx_action.triggered.connect(lambda checked=False: self.show_preview("onnx"))
         export_menu.addAction(self.onnx_action)
-        import_menu = file_menu.addMenu(translate("MainWindow", "&Import"))
         self.import_action = QAction(translate("MainWindow", "PyTorch model..."), window)
         self.import_action.triggered.connect(lambda checked=False: import_pytorch(window))
         import_menu.addAction(self.import_action)
