@@ -182,6 +182,12 @@ class GraphController(QObject):
         """Place every node by the layered layout, as one undo step."""
         return self.move_nodes(layered_layout(self.document))
 
+    def auto_layout_unrecorded(self) -> None:
+        """Auto Layout's placement, not as an undo step: for a network shown with its cards piled up (built
+        in code, a file without positions), an arrangement the learner never made and would not undo."""
+        for node_id, pos in layered_layout(self.document).items():
+            self.document.move(node_id, pos)
+
 
 def _label(type_key: str) -> str:
     try:

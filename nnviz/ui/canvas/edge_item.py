@@ -21,6 +21,9 @@ LABEL_FONT.setPointSizeF(8.0)
 LABEL_HEIGHT = 18.0
 LABEL_PAD = 10.0  # the pill's room around its text
 LABEL_Z = 1.5  # above the node cards (1), below a dragged wire (5)
+LABEL_GAP = 4.0  # the least room between two pills, so they read as two
+ON_CURVE = (0.5, 0.38, 0.62, 0.26, 0.74)  # where on its curve a label may sit, best first
+OFF_CURVE_ROWS = 3  # rows of spots above and below the two layers
 
 
 # An edge longer than this (a skip connection over a column of nodes) or running backwards is drawn as
@@ -64,6 +67,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0)
         self._label_rect = QRectF()
+        self._label_anchor = QPointF()  # the point of the curve the label belongs to
         self.label_item = EdgeLabel(self)
         self.update_path()
 
@@ -88,28 +92,54 @@ class EdgeItem(QGraphicsPathItem):
         self._place_label()
 
     def _place_label(self) -> None:
-        """On the curve's middle when the pill fits there; else above the two layers, else below them;
-        where nothing fits, on the middle anyway (drawn above the cards, so still whole)."""
+        """The first free spot of `_label_spots`: free means it covers no card and no other edge's label
+        (with LABEL_GAP to spare, so two pills never touch); where nothing is free, on the middle anyway
+        (drawn above the cards, so still whole)."""
         self.label_item.prepareGeometryChange()
         if not self.label:
             self._label_rect = QRectF()
             self.label_item.setVisible(False)
             return
-        width = QFontMetricsF(LABEL_FONT).horizontalAdvance(self.label) + LABEL_PAD
-        mid = self.path().pointAtPercent(0.5)
-        cards = [self.src.card_rect(), self.dst.card_rect()]
-        top, bottom = min(r.top() for r in cards), max(r.bottom() for r in cards)
-        candidates = [QRectF(mid.x() - width / 2, y, width, LABEL_HEIGHT)
-                      for y in (mid.y() - LABEL_HEIGHT / 2, top - LABEL_HEIGHT - 8, bottom + 8)]
-        self._label_rect = next((r for r in candidates if not self._covers_a_card(r, cards)), candidates[0])
+        spots = self._label_spots(QFontMetricsF(LABEL_FONT).horizontalAdvance(self.label) + LABEL_PAD)
+        self._label_anchor, self._label_rect = next(
+            ((anchor, rect) for anchor, rect in spots if self._is_free(rect)), spots[0])
         self.label_item.setVisible(True)
         self.label_item.update()
 
-    def _covers_a_card(self, rect: QRectF, cards: list[QRectF]) -> bool:
+    def _label_spots(self, width: float) -> list[tuple[QPointF, QRectF]]:
+        """(point on the curve, pill) in order of preference: on the curve's middle, elsewhere on the curve
+        (two bridges along one line spread out), then above the two layers, below them, and rows further out,
+        each also a little to the left and to the right, joined to the curve's middle by a dotted line."""
+        path = self.path()
+        spots = []
+        for t in ON_CURVE:
+            at = path.pointAtPercent(t)
+            spots.append((at, QRectF(at.x() - width / 2, at.y() - LABEL_HEIGHT / 2, width, LABEL_HEIGHT)))
+        mid = path.pointAtPercent(0.5)
+        cards = [self.src.card_rect(), self.dst.card_rect()]
+        top, bottom = min(r.top() for r in cards), max(r.bottom() for r in cards)
+        step = LABEL_HEIGHT + LABEL_GAP
+        for row in range(OFF_CURVE_ROWS):
+            for y in (top - step - 4 - row * step, bottom + 4 + LABEL_GAP + row * step):
+                for dx in (0.0, -(width + LABEL_GAP), width + LABEL_GAP):
+                    spots.append((mid, QRectF(mid.x() - width / 2 + dx, y, width, LABEL_HEIGHT)))
+        return spots
+
+    def _is_free(self, rect: QRectF) -> bool:
+        cards = [self.src.card_rect(), self.dst.card_rect()]
+        if any(rect.intersects(card) for card in cards):
+            return False
         scene = self.scene()
-        if scene is not None:
-            cards = cards + [i.card_rect() for i in scene.items(rect) if isinstance(i, NodeItem)]
-        return any(rect.intersects(card) for card in cards)
+        if scene is None:
+            return True
+        room = rect.adjusted(-LABEL_GAP, -LABEL_GAP, LABEL_GAP, LABEL_GAP)
+        for item in scene.items(room):
+            if isinstance(item, NodeItem) and rect.intersects(item.card_rect()):
+                return False
+            if isinstance(item, EdgeLabel) and item is not self.label_item and item.isVisible() and \
+                    room.intersects(item.edge.label_rect()):
+                return False
+        return True
 
     def label_rect(self) -> QRectF:
         """Where the shape label is drawn, in scene coordinates."""
@@ -149,11 +179,11 @@ class EdgeItem(QGraphicsPathItem):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path())
-        mid = self.path().pointAtPercent(0.5)
-        if self.label and not self._label_rect.contains(mid):  # moved off the curve: say whose label it is
+        anchor, rect = self._label_anchor, self._label_rect
+        if self.label and not rect.contains(anchor):  # moved off the curve: say whose label it is
             painter.setPen(QPen(color, 1, Qt.PenStyle.DotLine))
-            end = self._label_rect.bottom() if self._label_rect.top() < mid.y() else self._label_rect.top()
-            painter.drawLine(mid, QPointF(mid.x(), end))
+            end = rect.bottom() if rect.top() < anchor.y() else rect.top()
+            painter.drawLine(anchor, QPointF(min(max(anchor.x(), rect.left() + 8), rect.right() - 8), end))
 
 
 class EdgeLabel(QGraphicsItem):

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
 
 from nnviz.graph import Change, Edge, GraphDocument, fmt_shape
 from nnviz.ui.canvas.controller import GraphController
-from nnviz.ui.canvas.edge_item import EdgeItem, WireItem
+from nnviz.ui.canvas.edge_item import EdgeItem, EdgeLabel, WireItem
 from nnviz.ui.canvas.node_item import NodeInfo, NodeItem, PortItem
 from nnviz.ui.widgets import theme
 from nnviz.ui.widgets.i18n import core_tr  # the core's strings in the UI language
 
 GRID = 24
+PILED_OVERLAP = 0.25  # two cards sharing more than this share of a card are piled up, not placed
 
 
 class GraphScene(QGraphicsScene):
@@ -44,6 +45,7 @@ class GraphScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # items move often; 200 nodes is small
         self.document.subscribe(self._on_change)
         self.rebuild()
+        self._unpile()
 
     # ------------------------------------------------------------ document -> items
     def set_document(self, document: GraphDocument) -> None:
@@ -51,6 +53,14 @@ class GraphScene(QGraphicsScene):
         self.document = document
         document.subscribe(self._on_change)
         self.rebuild()
+        self._unpile()
+
+    def _unpile(self) -> None:
+        """A network shown with its cards on top of each other (built in code or imported without positions:
+        every layer at (0, 0)) is laid out as Auto Layout would, without an undo step; a network whose cards
+        lie apart keeps the places its author gave them."""
+        if cards_pile_up([item.card_rect() for item in self.node_items.values()]):
+            self.controller.auto_layout_unrecorded()
 
     def rebuild(self) -> None:
         self.cancel_wire()
@@ -119,10 +129,16 @@ class GraphScene(QGraphicsScene):
 
     def node_item_moved(self, item: NodeItem) -> None:
         doc = self.document
-        for edge in [*doc.inputs_of(item.node_id), *doc.outputs_of(item.node_id)]:
+        own = [*doc.inputs_of(item.node_id), *doc.outputs_of(item.node_id)]
+        for edge in own:
             edge_item = self.edge_items.get(edge)
             if edge_item is not None:
                 edge_item.update_path()
+        # Another edge's label that the card now covers moves to a free spot.
+        for label in [i for i in self.items(item.card_rect()) if isinstance(i, EdgeLabel)]:
+            if label.edge.edge not in own and label.isVisible() and label.edge.label_rect().intersects(
+                    item.card_rect()):
+                label.edge.update_path()
 
     # ------------------------------------------------------------ API for the training panels
     def highlight_node(self, node_id: str | None, color_role: str | None) -> None:
@@ -288,6 +304,20 @@ class GraphScene(QGraphicsScene):
             painter.drawLine(p, QPointF(p.x(), rect.bottom()))
         for y in range(top, int(rect.bottom()) + 1, GRID):
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+
+
+def cards_pile_up(cards: list[QRectF]) -> bool:
+    """True when two cards overlap by more than PILED_OVERLAP of a card: more than a learner's card dragged
+    a little onto its neighbour, which stays where it was put."""
+    cards = sorted(cards, key=QRectF.left)
+    for i, a in enumerate(cards):
+        for b in cards[i + 1:]:
+            if b.left() >= a.right():
+                break  # sorted by left edge: no later card reaches back to `a`
+            common = a.intersected(b)
+            if common.width() * common.height() > PILED_OVERLAP * min(a.width() * a.height(), b.width() * b.height()):
+                return True
+    return False
 
 
 def _fmt_value(value: object) -> str:

@@ -30,6 +30,7 @@ MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
 READABLE_PX = 7.0
 FIT_MARGIN = 24.0  # scene px around the network when fitting
 SMALLEST_CARD_PT = 8.5
+SCENE_MARGIN = 600.0  # room to pan beyond the network's outermost card, edge or label
 
 
 class GraphView(QGraphicsView):
@@ -41,7 +42,7 @@ class GraphView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setAcceptDrops(True)
-        self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))  # room to pan beyond the nodes
+        self.setSceneRect(QRectF(-SCENE_MARGIN, -SCENE_MARGIN, 2 * SCENE_MARGIN, 2 * SCENE_MARGIN))
         self._pan_from: QPointF | None = None
         self._space = False
         self._drop_edge: EdgeItem | None = None
@@ -59,6 +60,7 @@ class GraphView(QGraphicsView):
     def zoom_by(self, factor: float) -> None:
         self.fitted = False
         self._scale_by(factor)
+        self.update_scene_rect()
 
     def _scale_by(self, factor: float) -> None:
         factor = max(MIN_ZOOM / self.zoom, min(MAX_ZOOM / self.zoom, factor))
@@ -67,6 +69,7 @@ class GraphView(QGraphicsView):
     def reset_zoom(self) -> None:
         self.fitted = False
         self.resetTransform()
+        self.update_scene_rect()
 
     def readable_zoom(self) -> float:
         """The smallest zoom at which a card's text is READABLE_PX high on this screen."""
@@ -99,10 +102,22 @@ class GraphView(QGraphicsView):
             self.ensureVisible(item, 40, 40)
             self.fitted = was and self.visible_rect().contains(self.network_rect())
 
+    def update_scene_rect(self) -> None:
+        """What the scroll bars cover: everything on the canvas plus SCENE_MARGIN, and at least what the view
+        shows now (so the view never jumps): a network of any size, a card dragged however far, stays in
+        reach of scrolling, fitting and following the active layer."""
+        content = self.graph_scene.itemsBoundingRect()
+        if content.isEmpty():
+            content = QRectF(0, 0, 0, 0)
+        rect = content.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN).united(self.visible_rect())
+        if rect != self.sceneRect():
+            self.setSceneRect(rect)
+
     def _after_edit(self) -> None:
         # Undo, Auto Layout, an insert, a paste: when a layer ended up outside the view, show all again;
         # a network too wide to show whole at a readable zoom is refitted only when no layer is left in view
         # (else every edit at its far end would throw the view back to its input).
+        self.update_scene_rect()
         rect = self.network_rect()
         if rect.isEmpty():
             self.viewport().update()  # the empty-canvas hint covers the whole view
@@ -119,11 +134,20 @@ class GraphView(QGraphicsView):
         super().resizeEvent(event)
         if self.fitted:
             self.fit_all()
+        else:
+            self.update_scene_rect()
 
     def fit_all(self) -> None:
         """Show every node, at most at 100 % so a tiny graph is not blown up, and at least at the readable
         zoom: a network wider (or taller) than that is shown from its first layer on."""
         self.fitted = True
+        self.update_scene_rect()
+        try:
+            self._fit()
+        finally:
+            self.update_scene_rect()  # no wider than the fitted view needs
+
+    def _fit(self) -> None:
         rect = self.network_rect()
         if rect.isEmpty():
             self.resetTransform()
