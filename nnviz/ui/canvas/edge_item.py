@@ -21,7 +21,7 @@ LABEL_FONT.setPointSizeF(8.0)
 LABEL_HEIGHT = 18.0
 LABEL_PAD = 10.0  # the pill's room around its text
 LABEL_Z = 1.5  # above the node cards (1), below a dragged wire (5)
-LABEL_GAP = 4.0  # the least room between two pills, so they read as two
+LABEL_GAP = 16.0  # the least room between two pills, so they read as two, not as one row
 ON_CURVE = (0.5, 0.38, 0.62, 0.26, 0.74)  # where on its curve a label may sit, best first
 OFF_CURVE_ROWS = 3  # rows of spots above and below the two layers
 

@@ -85,10 +85,16 @@ class GraphView(QGraphicsView):
         return min(sources, key=lambda i: (i.pos().x(), i.pos().y())).sceneBoundingRect()
 
     def network_rect(self) -> QRectF:
-        """The scene rectangle the layers cover (empty without layers)."""
+        """The scene rectangle the layers and their shape labels cover (empty without layers): a label
+        of a connection running backwards hangs out to the left of the first layer."""
         rect = QRectF()
         for item in self.graph_scene.node_items.values():
             rect = rect.united(item.sceneBoundingRect())
+        if rect.isEmpty():
+            return rect
+        for edge in self.graph_scene.edge_items.values():
+            if edge.label:
+                rect = rect.united(edge.label_rect())
         return rect
 
     def visible_rect(self) -> QRectF:
