@@ -96,3 +96,18 @@ def test_a_card_dragged_onto_another_edge_s_label_sends_it_to_a_free_spot(qapp):
     scene.node_items[c].setPos(spot.center().x() - 40, spot.top() - 20)  # as a drag does, before release
     assert not label.sceneBoundingRect().intersects(scene.node_items[c].card_rect())
     assert crowding(scene) == []
+
+
+@pytest.mark.parametrize("path", [p for p in SHIPPED if p.stem in ("transformer-sentiment", "causal-characters",
+                                                                  "residual-mlp", "seed-lenet")], ids=lambda p: p.stem)
+def test_labels_stay_apart_after_auto_layout_a_drag_and_undo(path, qapp):
+    scene = show(load(path))
+    controller = scene.controller
+    controller.auto_layout()  # the shipped layout is hand-made: Auto Layout moves most cards
+    assert crowding(scene) == []
+    middle = sorted(scene.node_items)[len(scene.node_items) // 2]
+    x, y = scene.document.nodes[middle].pos
+    assert controller.move_nodes({middle: (x + 60.0, y + 45.0)})  # a card nudged among its neighbours
+    assert crowding(scene) == []
+    controller.undo_stack.undo()
+    assert crowding(scene) == []

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from nnviz.graph import Edge, GraphDocument
+from nnviz.graph import Edge
 from nnviz.graph.composites import (
     DEFAULT_D_MODEL,
     Composite,
@@ -23,6 +23,7 @@ from nnviz.graph.composites import (
 )
 from nnviz.ui.canvas import commands as c
 from nnviz.ui.canvas.controller import GraphController
+from nnviz.ui.canvas.room import make_room
 from nnviz.ui.widgets.icons import category_icon
 
 COMPOSITE_PREFIX = "composite:"
@@ -87,7 +88,7 @@ def drop_composite(controller: GraphController, key: str, top_left: tuple[float,
     doc = controller.document
     composite, ids_source = composite_for(key, controller, edge)
     names = node_names(doc, composite)
-    top_left, moves = make_room(doc, composite, top_left, step, edge)
+    top_left, moves = make_room(doc, [p.cell for p in composite.parts], top_left, step, edge)
     adds = {p.role: c.AddNode(doc, p.type, (top_left[0] + p.cell[0] * step[0], top_left[1] + p.cell[1] * step[1]),
                               params=p.params, name=names[p.role]) for p in composite.parts}
 
@@ -106,38 +107,3 @@ def drop_composite(controller: GraphController, key: str, top_left: tuple[float,
 
     done = controller.run_as_one_step(_translated(LABELS[BLOCKS[key]]), build())
     return [a.node_id for a in adds.values() if a.node_id] if done else []
-
-
-CARD = (184.0, 125.0)  # a card's width and (at most) height, for keeping a block off other cards
-GAP = 86.0  # Auto Layout's room between two columns of cards (COLUMN_GAP - card width)
-
-
-def make_room(doc: GraphDocument, composite: Composite, top_left: tuple[float, float], step: tuple[float, float],
-              edge: Edge | None) -> tuple[tuple[float, float], dict[str, tuple[float, float]]]:
-    """Where the block goes and which layers move so that no card covers another: dropped on a connection,
-    the layers from the connection's target on move right by the block's width (as a word inserted into a
-    line); dropped on empty space that is not empty enough, the block goes below the layers in its way."""
-    cols = [p.cell[0] for p in composite.parts]
-    rows = [p.cell[1] for p in composite.parts]
-
-    def block(at: tuple[float, float]) -> tuple[float, float, float, float]:
-        return (at[0] + min(cols) * step[0], at[1] + min(rows) * step[1],
-                at[0] + max(cols) * step[0] + CARD[0], at[1] + max(rows) * step[1] + CARD[1])
-
-    def covers(area: tuple[float, float, float, float], pos: tuple[float, float]) -> bool:
-        return pos[0] < area[2] and pos[0] + CARD[0] > area[0] and pos[1] < area[3] and pos[1] + CARD[1] > area[1]
-
-    if edge is not None and edge.src in doc.nodes:
-        # The column after the connection's source, on its row: the chain stays straight.
-        src = doc.nodes[edge.src].pos
-        top_left = (src[0] + CARD[0] + GAP, src[1])
-        after = {nid: n.pos for nid, n in doc.nodes.items() if n.pos[0] > src[0]}
-        shift = block(top_left)[2] + GAP - min((x for x, _ in after.values()), default=float("-inf"))
-        return top_left, ({nid: (x + shift, y) for nid, (x, y) in after.items()} if shift > 0 else {})
-    for _ in range(len(doc.nodes) + 1):
-        area = block(top_left)
-        in_way = [n.pos for n in doc.nodes.values() if covers(area, n.pos)]
-        if not in_way:
-            break
-        top_left = (top_left[0], max(y for _, y in in_way) + CARD[1] + 30.0 - (area[1] - top_left[1]))
-    return top_left, {}

@@ -16,7 +16,8 @@ from PySide6.QtGui import QUndoStack
 from nnviz.graph import Edge, GraphDocument, GraphEditError, TrainingSettings, get_spec
 from nnviz.ui.canvas import commands as c
 from nnviz.ui.canvas.clipboard import parse_payload
-from nnviz.ui.canvas.layout import layered_layout
+from nnviz.ui.canvas.layout import COLUMN_GAP, ROW_GAP, layered_layout
+from nnviz.ui.canvas.room import make_room
 
 PASTE_OFFSET = (40.0, 40.0)
 
@@ -139,9 +140,12 @@ class GraphController(QObject):
             self.refused.emit(self.tr("%s takes no input, so it cannot be inserted into a connection")
                               % spec.label)
             return None
+        # In the column after the connection's source; the layers after it step right (no card covered).
+        pos, moves = make_room(doc, [(0, 0)], pos, (COLUMN_GAP, ROW_GAP), edge)
         add = c.AddNode(doc, type_key, pos)
 
         def build() -> Iterable[c.DocCommand]:
+            yield from (c.Move(doc, nid, at) for nid, at in moves.items())
             yield c.Disconnect(doc, edge)
             yield add
             yield c.Connect(doc, edge.src, add.node_id or "", 0)
