@@ -54,6 +54,19 @@ def test_run_then_pause_stops_between_batches(xor, qtbot):
     assert len(y) == done and np.allclose(y, controller.session.metrics.step_loss)
 
 
+def test_the_position_says_training_while_running_and_ready_after_pause(xor, qtbot):
+    controller, views = xor
+    views.controls.show()
+    assert " · ready · " in position_text(controller)
+    controller.run()
+    qtbot.waitUntil(lambda: controller.session.steps_done >= 3, timeout=30_000)
+    assert " · training · " in position_text(controller)
+    # the line shown says so too
+    qtbot.waitUntil(lambda: " · training · " in views.controls.position.toolTip(), timeout=5000)
+    controller.pause()
+    assert " · ready · " in position_text(controller) and "training" not in views.controls.position.toolTip()
+
+
 def test_pause_mid_run_leaves_at_most_one_batch_more(xor, qtbot):
     controller, _ = xor
     controller.set_speed(0)  # 1 step a second: a pause right after Run stops within the first batch

@@ -2533,6 +2533,10 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>第 %d 步</translation>
     </message>
     <message>
+        <source>training</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
         <source>ready</source>
         <translation>就绪</translation>
     </message>

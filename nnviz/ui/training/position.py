@@ -37,8 +37,12 @@ def position_text(controller: TrainingController) -> str:
         epoch = e.epoch
     else:
         p = s.position
-        upcoming = (translate("TrainingController", "ready") if p.next_phase == "batch"
-                    else translate("TrainingController", "next: %s") % phase_name(p.next_phase))
+        if controller.running:  # Run records no micro-step: say that it trains, not that it waits
+            upcoming = translate("TrainingController", "training")
+        elif p.next_phase == "batch":
+            upcoming = translate("TrainingController", "ready")
+        else:
+            upcoming = translate("TrainingController", "next: %s") % phase_name(p.next_phase)
         parts = [translate("TrainingController", "step %d") % p.step, upcoming]
         epoch = s.epoch
     parts.append(translate("TrainingController", "epoch %d") % epoch)
