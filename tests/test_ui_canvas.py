@@ -280,7 +280,40 @@ def test_summary_dialog_copies_text(window: MainWindow) -> None:
     dialog.copy()
     text = QApplication.clipboard().text()
     assert "Total params: 12" in text and "dense_1 (Dense)" in text
+    _assert_summary_table_is_whole(dialog, ["input (Input)", "dense_1 (Dense)"])
+    assert "Total params: 12" in dialog.totals.text()
     dialog.close()
+
+
+def _assert_summary_table_is_whole(dialog, names: list[str]) -> None:
+    """Every header and cell fits its column (the window shows a table, not text in a fixed-width font)."""
+    table = dialog.table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == names
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for c in range(table.columnCount()):
+        label = table.horizontalHeaderItem(c).text()
+        assert header.sectionSize(c) >= header.fontMetrics().horizontalAdvance(label), label
+        for r in range(table.rowCount()):
+            assert header.sectionSize(c) >= metrics.horizontalAdvance(table.item(r, c).text()), (r, c)
+
+
+def test_the_summary_in_chinese_is_a_table_with_chinese_headers(window: MainWindow) -> None:
+    from nnviz.i18n import CHINESE, ENGLISH, set_language
+
+    c = window.controller
+    a = c.add_node("input", (0, 0))
+    b = c.add_node("dense", (300, 0), {"units": 4})
+    c.connect(a, b)
+    set_language(CHINESE)
+    try:
+        dialog = window.show_summary()
+        headers = [dialog.table.horizontalHeaderItem(i).text() for i in range(4)]
+        assert headers[0].startswith("层") and "参数总数" in dialog.totals.text()
+        _assert_summary_table_is_whole(dialog, ["input (Input)", "dense_1 (Dense)"])
+        dialog.close()
+    finally:
+        set_language(ENGLISH)
 
 
 def test_training_api_highlight_badge_glyph(window: MainWindow) -> None:
