@@ -122,3 +122,13 @@ def test_the_picture_keeps_its_place_when_a_tensor_has_no_axis_names(qtbot):
         qtbot.wait(20)
         assert panel.heatmap.plot.vb.sceneBoundingRect() == plot_area, axes
     assert panel.heatmap.axis_names == ("sample", "unit")
+
+
+def test_the_position_line_names_the_first_problem_under_a_chinese_heading():
+    """A heading ends in "：" in Chinese: the line showed "无法训练：网络有问题需要先修好：" and no reason."""
+    from types import SimpleNamespace
+
+    for heading, reason in (("the network has problems to fix first:", "the network has no Input node"),
+                            ("网络有问题需要先修好：", "网络没有输入（Input）节点")):
+        controller = SimpleNamespace(session=None, problem=f"{heading}\n  {reason}\n  another")
+        assert position_text(controller).endswith(reason)

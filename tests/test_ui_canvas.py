@@ -437,3 +437,28 @@ def test_skip_connection_is_drawn_above_the_nodes_it_skips(window: MainWindow) -
         assert not line.intersects(item.mapRectToScene(item.body_rect()))
     short = window.scene.edge_items[Edge(ids[0], ids[1], 0)]
     assert short.path().boundingRect().height() < 5  # neighbours in a row: a straight line
+
+
+def test_choices_read_in_chinese_on_the_card_and_in_the_inspector(window: MainWindow, qapp) -> None:
+    """'none', 'default', 'learned' are English words: the inspector's lists and the cards show them in the
+    learner's language while the document keeps the value ("无" shown, "none" stored)."""
+    from nnviz.ui.widgets.i18n import CHINESE, ENGLISH, install_translators
+
+    install_translators(qapp, CHINESE)
+    try:
+        c = window.controller
+        a = c.add_node("input", (0, 0))
+        b = c.add_node("dense", (300, 0))
+        p = c.add_node("positional_embedding", (600, 0))
+        c.connect(a, b)
+        window.scene.select_nodes([b])
+        activation = window.inspector.editors["activation"]
+        assert activation.currentText() == "无" and activation.currentData() == "none"
+        assert window.inspector.editors["weight_init"].currentText() == "默认"
+        activation.setCurrentIndex(activation.findData("tanh"))
+        assert window.document.nodes[b].params["activation"] == "tanh"
+        window.undo_stack.undo()
+        assert activation.currentText() == "无"  # the editor follows the document
+        assert "可学习" in window.scene.node_items[p].info.key_params  # "类型=可学习", not "类型=learned"
+    finally:
+        install_translators(qapp, ENGLISH)

@@ -328,7 +328,7 @@ def _fmt_value(value: object) -> str:
         return "×".join(str(v) for v in value) if len(value) > 1 else str(value[0])
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return core_tr(str(value))  # a choice such as "none" or "learned" in the learner's language
 
 
 

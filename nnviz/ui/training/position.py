@@ -23,9 +23,10 @@ def position_text(controller: TrainingController) -> str:
     if s is None:
         if not controller.problem:
             return translate("TrainingController", "no network to train")
-        # The first concrete reason, not the "problems to fix first:" heading (the tooltip has all).
+        # The first concrete reason, not the "problems to fix first:" heading (the tooltip has all); a
+        # Chinese heading ends in a full-width colon.
         lines = [line.strip() for line in controller.problem.splitlines() if line.strip()]
-        reason = lines[1] if len(lines) > 1 and lines[0].endswith(":") else lines[0]
+        reason = lines[1] if len(lines) > 1 and lines[0].endswith((":", "：")) else lines[0]
         return translate("TrainingController", "Cannot train: %s") % reason
     if controller.current is not None:
         e = controller.current.event

@@ -68,12 +68,13 @@ class ChoiceEditor(QComboBox):
 
     def __init__(self, spec: ParamSpec) -> None:
         super().__init__()
-        self.addItems(list(spec.choices))
-        self.currentTextChanged.connect(self.edited.emit)
+        for choice in spec.choices:  # shown in the learner's language ("无", not "none"); the value stays
+            self.addItem(core_tr(str(choice)), choice)
+        self.currentIndexChanged.connect(lambda index: self.edited.emit(self.itemData(index)))
 
     def set_value(self, value: Any) -> None:
         with QSignalBlocker(self):
-            self.setCurrentText(str(value))
+            self.setCurrentIndex(self.findData(value))
 
 
 class IntsEditor(QLineEdit):
