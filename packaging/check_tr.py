@@ -246,6 +246,7 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
     )
 
     from nnviz.graph.registry import all_specs
+    from nnviz.i18n import term
     from nnviz.ui.canvas.node_item import NodeItem, _count_text
     from nnviz.ui.shell.main_window import MainWindow
     from nnviz.ui.widgets.i18n import LANGUAGES
@@ -265,9 +266,11 @@ def _english_in_ui(app, size: tuple[int, int], file: str | Path | None, steps: i
     allowed |= {"Transformer"}
     for spec in all_specs():
         allowed |= set(WORDS.findall(spec.label)) | {spec.key}
-        # A parameter's choices are values as the file and PyTorch write them ("类型=learned"), explained
-        # in Chinese by the parameter's help; the optimiser keys likewise ("更新 · sgd", --set optimizer=sgd).
-        allowed |= {choice for p in spec.params for choice in p.choices if isinstance(choice, str)}
+        # A parameter's choice that names a function stays as PyTorch writes it ("激活函数=tanh"); a choice
+        # that is a word ("none", "learned") has a Chinese name in core_zh_CN.json and must show it. The
+        # optimiser keys likewise stay ("更新 · sgd", --set optimizer=sgd).
+        allowed |= {choice for p in spec.params for choice in p.choices
+                    if isinstance(choice, str) and term(choice, "zh_CN") == choice}
     from nnviz.graph.settings import OPTIMIZERS
 
     allowed |= set(OPTIMIZERS)
