@@ -3,6 +3,8 @@ how many of how many it shows and by what criterion (never a blank tab)."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QGraphicsTextItem
@@ -48,7 +50,8 @@ def test_wide_layers_show_their_strongest_units_numbered(qtbot):
     np.testing.assert_array_equal(view.fills[h32], controller.seen[h32]["output"][0, list(view.units[h32])])
     # the words: how many of how many, by what criterion, and the unit numbers beside the neurons
     assert view.subset_note.isVisibleTo(view)
-    note = view.subset_note.text()
+    assert "strongest units" in view.subset_note.text()
+    note = view.subset_note.toolTip()  # the whole sentence
     assert "16 of 32" in note and "16 of 256" in note and "largest weights" in note
     texts = {item.toPlainText() for item in view.scene.items() if isinstance(item, QGraphicsTextItem)}
     assert f"{s.net.names[h256]} (16 of 256)" in texts
@@ -82,4 +85,41 @@ def test_a_short_panel_shows_fewer_units_and_says_so(qtbot):
     qtbot.wait(10)
     shown = len(view.units[h256])
     assert 4 <= shown < MAX_UNITS and len([k for k in view.neurons if k[0] == h256]) == shown
-    assert f"{shown} of 256" in view.subset_note.text() and "taller panel shows more" in view.subset_note.text()
+    assert f"{shown} of 256" in view.subset_note.toolTip() and "taller panel shows more" in view.subset_note.toolTip()
+
+
+def test_the_drawing_is_fitted_whole_with_nothing_to_scroll(qtbot):
+    controller = TrainingController(wide_network())
+    view = NeuronView()
+    qtbot.addWidget(view)
+    view.resize(380, 260)  # the Neurons tab at 1280x800
+    view.show()
+    qtbot.waitExposed(view)
+    view.refresh(controller.session)
+    view.resize(380, 250)
+    qtbot.wait(10)
+    assert not view.view.verticalScrollBar().isVisible() and not view.view.horizontalScrollBar().isVisible()
+    shown = view.view.mapToScene(view.view.viewport().rect()).boundingRect()
+    assert shown.contains(view.scene.itemsBoundingRect())
+
+
+def test_column_titles_never_run_into_each_other_in_chinese(qtbot, qapp):
+    from nnviz.ui.widgets.i18n import CHINESE, ENGLISH, install_translators
+
+    install_translators(qapp, CHINESE)
+    try:
+        controller = TrainingController(wide_network())
+        view = NeuronView()
+        qtbot.addWidget(view)
+        view.resize(380, 260)
+        view.show()
+        view.refresh(controller.session)
+        titles = sorted((item for item in view.scene.items() if isinstance(item, QGraphicsTextItem)
+                         and "个" in item.toPlainText()), key=lambda item: item.pos().x())
+        assert len(titles) >= 2
+        for a, b in itertools.pairwise(titles):
+            assert not a.sceneBoundingRect().intersects(b.sceneBoundingRect()), (a.toPlainText(), b.toPlainText())
+        neurons = [item.sceneBoundingRect() for item in view.neurons.values()]
+        assert not any(t.sceneBoundingRect().intersects(n) for t in titles for n in neurons)
+    finally:
+        install_translators(qapp, ENGLISH)

@@ -1828,6 +1828,10 @@ Or open a ready-made one: Help ▸ Examples Gallery.</source>
         <translation>面板拉高后会显示更多，最多 %1 个。</translation>
     </message>
     <message>
+        <source>Wide layers: their strongest units (by weight), numbered.</source>
+        <translation>宽层：只画权重最大的单元（带编号）。</translation>
+    </message>
+    <message>
         <source>weight[%1, %2] of &apos;%3&apos; = %4</source>
         <translation>“%3”的权重[%1, %2] = %4</translation>
     </message>

@@ -103,6 +103,8 @@ class NeuronView(QWidget):
         self.scene = QGraphicsScene(self)
         self.view = QGraphicsView(self.scene)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for policy in (self.view.setHorizontalScrollBarPolicy, self.view.setVerticalScrollBarPolicy):
+            policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the drawing is always fitted whole
         # The reason the view has nothing to draw, in place of the drawing (it changes only with the network,
         # so a wrapping label costs no re-layout per step).
         self.note = QLabel()
@@ -187,9 +189,18 @@ class NeuronView(QWidget):
             label = self.scene.addText(names.get(nid, nid) if shown == units else
                                        self.tr("%1 (%2 of %3)").replace("%1", names.get(nid, nid)).replace(
                                            "%2", str(shown)).replace("%3", str(units)))
-            label.setPos(c * COL_GAP - RADIUS, -ROW_GAP)
-        self.view.fitInView(self.scene.itemsBoundingRect().adjusted(-10, -10, 10, 10),
-                            Qt.AspectRatioMode.KeepAspectRatio)
+            # Wrapped to its column (a Chinese "hidden_1（32 个中的 6 个）" ran into the next title) and
+            # standing on the column's first neuron however many lines it takes.
+            label.setTextWidth(COL_GAP - 10)
+            label.setPos(c * COL_GAP - RADIUS, -RADIUS - 4 - label.boundingRect().height())
+        self._fit()
+
+    def _fit(self) -> None:
+        """The whole drawing in the view, nothing to scroll: the scene is exactly the drawing (a scene grows
+        with every item it ever held, and its scroll bars took width from a fitted drawing)."""
+        drawing = self.scene.itemsBoundingRect().adjusted(-10, -10, 10, 10)
+        self.scene.setSceneRect(drawing)
+        self.view.fitInView(drawing, Qt.AspectRatioMode.KeepAspectRatio)
 
     def room(self) -> int:
         """How many units of a wide layer the view has room for."""
@@ -202,8 +213,7 @@ class NeuronView(QWidget):
                                                                      self.room()) != self.units:
             self.refresh(self.session, *self._last)
         elif self.columns:
-            self.view.fitInView(self.scene.itemsBoundingRect().adjusted(-10, -10, 10, 10),
-                                Qt.AspectRatioMode.KeepAspectRatio)
+            self._fit()
 
     # ------------------------------------------------------------------ refreshing
     def follow(self, training: TrainingContext) -> None:
@@ -249,7 +259,11 @@ class NeuronView(QWidget):
                            "input), numbered: %2.").replace("%1", str(most)).replace("%2", names)
             if most < MAX_UNITS:
                 text += " " + self.tr("A taller panel shows more, up to %1.").replace("%1", str(MAX_UNITS))
-            self.subset_note.setText(text)
+            # One short line under the drawing (its column titles say "4 of 32" already): at 1280x800 the
+            # whole sentence took three lines of a dock 250 px tall and left the drawing 110 px. The whole
+            # sentence is the line's tooltip.
+            self.subset_note.setToolTip(text)
+            self.subset_note.setText(self.tr("Wide layers: their strongest units (by weight), numbered."))
             fit_wrapped(self.subset_note, self.width() - 4)  # 4: the layout's margins
 
 
