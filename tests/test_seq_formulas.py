@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnviz.data.dataset import Dataset
-from nnviz.engine.formula_text import fmt_number
+from nnviz.engine.formula_text import fmt_number, term
 from nnviz.engine.session import Session
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.settings import TrainingSettings
@@ -53,8 +53,8 @@ def test_each_time_step_has_its_formula_with_numbers(key):
 def test_lstm_numbers_are_the_cell_equation():
     step = next(e for e in one_step("lstm") if e.t == 3 and e.phase == "forward")
     t = step.tensors
-    expected = (f"c_t = {fmt_number(t['gate_f'][0, 0])}×{fmt_number(t['c_prev'][0, 0])} + "
-                f"{fmt_number(t['gate_i'][0, 0])}×{fmt_number(t['gate_g'][0, 0])} = {fmt_number(t['c_t'][0, 0])}")
+    expected = (f"c_t = {term(t['gate_f'][0, 0])}×{term(t['c_prev'][0, 0])} + "
+                f"{term(t['gate_i'][0, 0])}×{term(t['gate_g'][0, 0])} = {fmt_number(t['c_t'][0, 0])}")
     assert expected in step.formula.numeric
     assert "c_t = f ⊙ c_(t−1) + i ⊙ g" in step.formula.symbolic
     back = next(e for e in one_step("lstm") if e.t == 2 and e.phase == "backward")
@@ -65,9 +65,17 @@ def test_lstm_numbers_are_the_cell_equation():
 def test_gru_and_relu_rnn_show_their_own_update():
     gru = next(e for e in one_step("gru") if e.t == 2 and e.phase == "forward")
     t = gru.tensors
-    assert f"h_t = (1 − {fmt_number(t['gate_z'][0, 0])})×{fmt_number(t['gate_n'][0, 0])}" in gru.formula.numeric
+    assert f"h_t = (1 − {term(t['gate_z'][0, 0])})×{term(t['gate_n'][0, 0])}" in gru.formula.numeric
     rnn = next(e for e in one_step("rnn", nonlinearity="relu") if e.t == 1 and e.phase == "forward")
     assert rnn.formula.numeric.startswith("sample 1, unit 1: h_t = relu(")
+
+
+@pytest.mark.parametrize("key", ["lstm", "gru"])
+def test_a_negative_operand_is_bracketed(key):
+    """'0.5908×−0.33' read as a typo; the Dense formula writes '0.5908×(−0.33)', and so do the gates."""
+    numeric = [e.formula.numeric for e in one_step(key) if e.phase == "forward" and e.formula.numeric]
+    assert numeric and any("×(−" in text for text in numeric)  # the seeded network has negative operands
+    assert not any("×−" in text or "+ −" in text for text in numeric)
 
 
 @pytest.mark.parametrize("key", ["rnn", "lstm", "gru"])

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.formula_text import Formula, fmt_number
+from nnviz.engine.formula_text import Formula, fmt_number, term
 
 RECURRENT = ("rnn", "lstm", "gru")
 
@@ -68,14 +68,14 @@ def _numbers(key: str, phase: str, hp: dict[str, Any], t: dict[str, np.ndarray])
             if None in (i, fg, g, o, c, cp):
                 return None, []
             return (f"sample 1, unit 1: i = {f(i)}, f = {f(fg)}, g = {f(g)}, o = {f(o)}\n"
-                    f"c_t = {f(fg)}×{f(cp)} + {f(i)}×{f(g)} = {f(c)}\n"
-                    f"h_t = {f(o)}×tanh({f(c)}) = {f(h)}",
+                    f"c_t = {term(fg)}×{term(cp)} + {term(i)}×{term(g)} = {f(c)}\n"
+                    f"h_t = {term(o)}×tanh({f(c)}) = {f(h)}",
                     ["gate_i", "gate_f", "gate_g", "gate_o", "c_prev", "c_t", "h_t"])
         r, z, n, hp_ = (_v(t, name) for name in ("gate_r", "gate_z", "gate_n", "h_prev"))
         if None in (r, z, n, hp_):
             return None, []
         return (f"sample 1, unit 1: r = {f(r)}, z = {f(z)}, n = {f(n)}\n"
-                f"h_t = (1 − {f(z)})×{f(n)} + {f(z)}×{f(hp_)} = {f(h)}",
+                f"h_t = (1 − {term(z)})×{term(n)} + {term(z)}×{term(hp_)} = {f(h)}",
                 ["gate_r", "gate_z", "gate_n", "h_prev", "h_t"])
     dh = _v(t, "grad_h_t")
     if dh is None:
