@@ -465,3 +465,16 @@ def test_a_count_of_samples_reads_right_in_both_languages(n, english, chinese):
     assert english in batch and "1 samples" not in batch
     assert chinese in formula_tr(batch, "zh_CN") and chinese in formula_tr(mean, "zh_CN")
     assert not re.search(r"[a-z]{3}", formula_tr(batch, "zh_CN").split("=", 1)[1])  # no English word left
+
+
+def test_a_sum_of_losses_subtracts_a_negative_term():
+    """Binary cross-entropy's per-sample terms are −(...): the sum reads 'a − (b)', never 'a + −(b)'."""
+    import numpy as np
+
+    from nnviz.engine.formula_text import signed_sum
+    from nnviz.engine.losses import _elementwise_numbers
+
+    assert signed_sum(["−(1)", "−(2)", "3"]) == "−(1) − (2) + 3"
+    p, y = np.array([[0.4], [0.6], [0.7]]), np.array([[1.0], [0.0], [1.0]])
+    lines, _ = _elementwise_numbers(p, y, p - y, "0.5", "−({y}·log({p}) + (1 − {y})·log(1 − {p}))", "{p}")
+    assert "+ −" not in lines[0] and lines[0].count(" − (") == 2

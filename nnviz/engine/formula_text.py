@@ -72,6 +72,14 @@ def term(value: float) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
+def signed_sum(terms: list[str]) -> str:
+    """Terms added up, a negative one subtracted: 'a − (b)' rather than 'a + −(b)'."""
+    out = terms[0] if terms else ""
+    for text in terms[1:]:
+        out += f" − {text[1:]}" if text.startswith("−") else f" + {text}"
+    return out
+
+
 def fmt_array(values: np.ndarray) -> str:
     """[a, b] for vectors, [[a, b], [c, d]] for matrices, a bare number for scalars."""
     arr = np.asarray(values)

@@ -12,7 +12,7 @@ from typing import ClassVar
 import numpy as np
 
 from nnviz.engine.activations import sigmoid
-from nnviz.engine.formula_text import SMALL, Formula, Tensors, fmt_array, fmt_number, samples, term
+from nnviz.engine.formula_text import SMALL, Formula, Tensors, fmt_array, fmt_number, samples, signed_sum, term
 
 LOSSES: dict[str, type[Loss]] = {}
 _TORCH_BCE_EPSILON = float(np.float32(1e-12))
@@ -285,7 +285,7 @@ def _elementwise_numbers(p: np.ndarray, y: np.ndarray, grad: np.ndarray, value: 
     terms = [each.format(p=fmt_number(pv[k]), y=term(yv[k]), n=n) for k in range(shown)]
     grads = [derivative.format(p=fmt_number(pv[k]), y=term(yv[k]), n=n) for k in range(shown)]
     more = " + …" if n > shown else ""
-    lines = [f"L = ({' + '.join(terms)}{more}) / {n} = {value}" if n > 1 else f"L = {terms[0]} = {value}"]
+    lines = [f"L = ({signed_sum(terms)}{more}) / {n} = {value}" if n > 1 else f"L = {terms[0]} = {value}"]
     lines += [f"{grad_name}[{k + 1}] = {grads[k]} = {fmt_number(gv[k])}" for k in range(shown)]
     index = [tuple(int(i) for i in np.unravel_index(k, p.shape)) for k in range(shown)]
     hl = {"prediction": index, "target": index, "grad_prediction": index}
