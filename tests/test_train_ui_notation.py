@@ -132,3 +132,10 @@ def test_the_position_line_names_the_first_problem_under_a_chinese_heading():
                             ("网络有问题需要先修好：", "网络没有输入（Input）节点")):
         controller = SimpleNamespace(session=None, problem=f"{heading}\n  {reason}\n  another")
         assert position_text(controller).endswith(reason)
+
+
+def test_the_inspector_writes_a_dense_layer_as_the_formula_does():
+    """One notation: the formula panel and Help ▸ Formulas write z = W·x + b; the card's description said W a."""
+    from nnviz.graph.registry import get_spec
+
+    assert "z = W·x + b" in get_spec("dense").description

@@ -41,7 +41,7 @@ def _dense_weights(in_shapes: list[Shape], p: dict[str, Any]) -> dict[str, Shape
 
 register(LayerSpec(
     key="dense", label="Dense", category="Core", stem="dense",
-    description="Fully connected: z = W a + b, every input joined to every unit (PyTorch nn.Linear)",
+    description="Fully connected: z = W·x + b, every input joined to every unit (PyTorch nn.Linear)",
     params=(ParamSpec("units", "int", 8, "Number of neurons (output features)", minimum=1, maximum=100_000,
                       key=True), *TRAINABLE),
     infer=_dense_out, weight_shapes=_dense_weights,
