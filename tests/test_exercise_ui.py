@@ -159,3 +159,56 @@ def test_a_lesson_in_the_window_ends_with_its_score_and_its_progress_survives_a_
 def test_help_menu_has_lessons_and_train_menu_the_mode(window):
     assert window.exercise.lessons.action in window.menu("&Help").actions()
     assert window.exercise.action in window.menu("&Train").actions()
+
+
+def test_a_wrong_answers_diagnosis_is_scrolled_into_sight(window, qtbot):
+    """At 1280x800 the bottom row is short: a long diagnosis (three mistakes at once, under the lesson's
+    words and the question's inputs) used to land below the fold, out of sight."""
+    mode, panel = window.exercise, window.exercise.panel
+    mode.lessons.start(next(item for item in LessonsDialog(window.settings).lessons if item.name == "sigmoid-backprop"))
+    for _ in range(50):
+        if mode.question is not None and mode.question.tensor == "delta":
+            break
+        if mode.held is None or mode.question is None:
+            panel.next_button.click()
+        else:
+            panel.answer.setText(f"{mode.question.expected:.4g}")
+            panel.check()
+    guide = next(v for keys, v in mode.question.candidates if keys == ("error_sign", "mse_factor_2", "sigma_twice"))
+    panel.answer.setText(f"{guide:.4g}")
+    panel.check()
+    qtbot.wait(50)  # laid out as the learner sees it
+    area = mode.dock.widget()
+    top = panel.verdict.mapTo(area.viewport(), panel.verdict.rect().topLeft()).y()
+    bottom = top + panel.verdict.height()
+    assert panel.verdict.text().count("– ") == 3 and mode.held is not None
+    assert top >= 0 and bottom <= area.viewport().height()
+
+
+def test_a_lessons_end_shows_its_score_in_front(qtbot, tmp_path, language):
+    """The last answer reveals its micro-step, which brings the Formula panel forward: the score, in the
+    same tab group, used to end up behind it."""
+    from nnviz.ui.shell.dock_layout import in_front
+
+    win = make_window(qtbot, tmp_path)
+    play(win, qtbot, "sigmoid-backprop")
+    assert in_front(win.exercise.dock) and "9" in win.exercise.panel.prompt.text()
+    win.discard_unsaved_work()
+    win.close()
+    assert not win.isVisible()
+
+
+def test_the_exercise_screenshots_script_ends_and_closes_its_windows(qtbot, tmp_path, qapp):
+    """packaging/exercise_screenshots.py used to hang offscreen at its end: closing the window after the
+    lesson asked whether to save the trained weights, a dialog nobody could answer."""
+    import runpy
+
+    from nnviz.ui.widgets.i18n import ENGLISH, install_translators
+
+    script = runpy.run_path(str(Path(__file__).resolve().parents[1] / "packaging" / "exercise_screenshots.py"))
+    try:
+        assert script["main"]([str(tmp_path), "--lang", "en"]) == 0
+    finally:
+        install_translators(qapp, ENGLISH)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [  # 0: no dialog opened, the window closed
+        "exercise-diagnosis-en.png", "exercise-end-en.png", "exercise-question-en.png"]

@@ -157,6 +157,7 @@ class LessonInWindow(QObject):
         self.window.settings.setValue(PROGRESS.format(name=self.lesson.name), f"{score.right}/{score.asked}")
         finished = self.tr("Lesson finished: %s") % self.lesson.title
         self.mode.panel.show_text("\n".join(score.lines()), f"{finished}\n\n{self.lesson.outro}")
+        self.mode.show_dock()  # the score in front: the last reveal brought the Formula panel forward
 
 
 class LessonsMenu(QObject):

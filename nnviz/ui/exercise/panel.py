@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -146,6 +148,19 @@ class QuestionPanel(QWidget):
                        f"<br>&nbsp;&nbsp;– {html.escape(line.strip(), quote=False)}" for line in rest)
         self.verdict.setText(f"<b style='color:#c62828'>{html.escape(head, quote=False)}</b>{body}")
         self.answer.selectAll()
+        self.scroll_to(self.answer, self.verdict, self.answer_button)
+
+    def scroll_to(self, top: QWidget, keep: QWidget, bottom: QWidget) -> None:
+        """In a short dock (the bottom row at 1280x800) a diagnosis lands below the fold, out of sight. The
+        panel's scroll area shows `top` (the answer box) down to `bottom` (the ladder's buttons); when they do
+        not fit, it scrolls further down but never past the top of `keep` (the verdict), which reads whole."""
+        area = self.parentWidget().parentWidget() if self.parentWidget() is not None else None
+        if not isinstance(area, QScrollArea):
+            return
+        for _ in range(3):  # the labels' new heights, then the panel's, then the scroll bar's range
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        end = bottom.geometry().bottom() + 6 - area.viewport().height()
+        area.verticalScrollBar().setValue(max(top.y() - 6, min(end, keep.y() - 6)))
 
     def climb(self, rung: int) -> None:
         """The ladder: 0 the hint, 1 the formula with its numbers, 2 the answer (which ends the question)."""
