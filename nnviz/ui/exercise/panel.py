@@ -84,6 +84,8 @@ class QuestionPanel(QWidget):
         ladder.addWidget(self.answer_button, 1, 0, 1, 2)
         ladder.setColumnStretch(2, 1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)  # tight: at 1280x800 the whole question fits the bottom row's height
+        layout.setSpacing(4)
         for widget in (self.say, self.prompt, self.given):
             layout.addWidget(widget)
         layout.addLayout(row)
