@@ -120,3 +120,48 @@ def test_a_narrow_panel_shows_one_head_large_and_follows_the_formulas_head(ui, q
     view.resize(4 * HEAD_WIDTH + 60, 420)
     qtbot.wait(20)
     assert len(view.matrices) == 4 and not view.head_box.isVisible()
+
+
+HAT = "\u0302"  # the combining circumflex of x̂
+
+
+def without_hats(image_of, set_text, text: str) -> bool:
+    """Whether the hat draws anything: the picture with x̂ differs from the one with a bare x."""
+    with_hat = image_of()
+    set_text(text.replace(HAT, ""))
+    bare = image_of()
+    set_text(text)
+    return with_hat != bare
+
+
+def test_layer_norm_names_its_curves_above_them_and_x_hat_keeps_its_hat(ui, qtbot):
+    """The μ/σ² legend sat inside the plot over the curves; the hat of x̂ vanished in the box, the title and
+    the note (DejaVu Sans, the usual default font, draws x + U+0302 as a bare x)."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QGraphicsTextItem, QLabel
+
+    doc, controller, view = ui
+    view.resize(380, 250)
+    view.show()
+    step_to(controller, doc, "forward", "norm_1")
+    view.refresh()
+    qtbot.wait(50)
+    scene = view.graphics.scene()
+    boxes = {item.getViewBox() for item in scene.items() if isinstance(item, pg.PlotDataItem)}
+    assert boxes  # the μ and σ² curves
+    names = [item for item in scene.items() if isinstance(item, QGraphicsTextItem) and "σ²" in item.toPlainText()]
+    assert names and all(item.isVisible() for item in names)
+    for item in names:
+        for box in boxes:
+            assert not item.sceneBoundingRect().intersects(box.sceneBoundingRect()), item.toPlainText()
+    box = view.quantity_box
+    text = box.currentText()
+    assert text.startswith("x" + HAT)
+    assert without_hats(lambda: box.grab().toImage(), lambda t: box.setItemText(0, t), text)
+    title = QLabel(view.plots[0][0].titleLabel.text)  # the plot title's rich text, as Qt draws it
+    qtbot.addWidget(title)
+    title.adjustSize()
+    assert "x" + HAT in title.text()
+    assert without_hats(lambda: title.grab().toImage(), title.setText, title.text())
+    view.note.setText(view.note.text() + " x" + HAT)
+    assert without_hats(lambda: view.note.grab().toImage(), view.note.setText, view.note.text())

@@ -1,6 +1,6 @@
 """The attention view at 1280x800, in English and Chinese: the self-attention heads and the LayerNorm half
-(x̂ beside each position's μ and σ²) fit the bottom dock: nothing scrolls sideways, no box, label or plot is
-cut off."""
+(x̂ beside each position's μ and σ²) fit the bottom dock: nothing scrolls, sideways or down (the last token
+rows were below the fold), no box, label or plot is cut off, token labels at least 7 px."""
 
 from __future__ import annotations
 
@@ -60,6 +60,14 @@ def cut_off(window, qtbot) -> list[str]:
         need = box.fontMetrics().horizontalAdvance(box.currentText()) + 24  # the text and the arrow
         if box.isVisible() and need > box.width():
             problems.append(f"box {box.currentText()!r} is {box.width()} px for {need}")
+    if scroller.verticalScrollBar().maximum() > 0:
+        problems.append(f"the view scrolls down: {view.minimumSizeHint().height()} px tall in "
+                        f"{scroller.viewport().height()}")
+    for plot, _, _ in view.plots:
+        font = plot.getAxis("left").style.get("tickFont") or view.font()
+        size = font.pixelSize() if font.pixelSize() > 0 else font.pointSizeF() * view.logicalDpiY() / 72
+        if size < 7:
+            problems.append(f"token labels {size} px high")
     room = view.graphics.viewport().width()
     items = [plot for plot, _, _ in view.plots]
     items += [item for item in view.graphics.ci.items if item not in items]

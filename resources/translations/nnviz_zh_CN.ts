@@ -56,12 +56,20 @@
         <translation>头 %d</translation>
     </message>
     <message>
-        <source>Rows: the query, the token that looks. Columns: the key, the token it looks at. </source>
+        <source>Row: the query, the token that looks. Column: the key, the token it looks at. </source>
         <translation>行：查询，即去“看”的词元。列：键，即被它“看”的词元。</translation>
     </message>
     <message>
-        <source>Each row sums to 1 (white 0, dark blue 1): how much of each token&apos;s value the query takes. </source>
-        <translation>每一行之和为 1（白色为 0，深蓝为 1）：查询从每个词元的值中取多少。</translation>
+        <source>Each row sums to 1 (white 0, dark blue 1). </source>
+        <translation>每一行之和为 1（白色为 0，深蓝为 1）。</translation>
+    </message>
+    <message>
+        <source>Outlined: the row the Formula panel works through.</source>
+        <translation>加框：“公式”面板中逐步计算的那一行。</translation>
+    </message>
+    <message>
+        <source>Each position (row) is normalised on its own, over its %d features, then scaled by weight (γ) and shifted by bias (β). BatchNorm instead normalises each feature over the batch.</source>
+        <translation>每个位置（每一行）在它自己的 %d 个特征上单独归一化，然后乘以 weight（γ，权重）再加上 bias（β，偏置）。批量归一化（BatchNorm）则是对每个特征在整个批次上归一化。</translation>
     </message>
     <message>
         <source>Blank: masked (padding &apos;·&apos;, or a later token: the attention is causal). </source>
@@ -76,20 +84,8 @@
         <translation>“?”：词表之外的词。</translation>
     </message>
     <message>
-        <source>The outlined row is the one the Formula panel works through.</source>
-        <translation>加框的一行就是“公式”面板中逐步计算的那一行。</translation>
-    </message>
-    <message>
         <source>Press Step (F10) until the LayerNorm has run forward.</source>
         <translation>按“单步”（F10），直到层归一化（LayerNorm）完成前向。</translation>
-    </message>
-    <message>
-        <source>Each position (row) is normalised on its own, over its %d features: x̂ = (x − μ)/√(σ² + ε), then scaled by weight (γ) and shifted by bias (β). BatchNorm instead normalises each feature over the batch.</source>
-        <translation>每个位置（每一行）在它自己的 %d 个特征上单独归一化：x̂ = (x − μ)/√(σ² + ε)，然后乘以 weight（γ，权重）再加上 bias（β，偏置）。批量归一化（BatchNorm）则是对每个特征在整个批次上归一化。</translation>
-    </message>
-    <message>
-        <source>Right: each position&apos;s mean μ (blue) and variance σ² (red).</source>
-        <translation>右侧：每个位置的均值 μ（蓝色）和方差 σ²（红色）。</translation>
     </message>
 </context>
 <context>

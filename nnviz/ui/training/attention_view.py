@@ -19,10 +19,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from nnviz.ui.training.widgets import StatusLine
+from nnviz.ui.training.attention_plots import MIN_LABEL_PX, statistics_plot, token_axes
+from nnviz.ui.training.widgets import StatusLine, symbol_font, symbol_html
 
 if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
@@ -38,8 +48,8 @@ ATTENTION = {
 NORMALISED = QT_TRANSLATE_NOOP("AttentionView", "x̂ = (x − μ)/√(σ² + ε)")
 WEIGHT_COLOURS = pg.ColorMap([0.0, 1.0], [(255, 255, 255), (31, 90, 160)])
 SIGNED_COLOURS = pg.colormap.get("CET-D1")
-LABEL_CHARS = 6  # a long word is cut on the axis (the hover line gives it whole)
 HEAD_WIDTH = 210  # pixels one head needs for its token labels to read (12 tokens a side and their axis)
+NOTE_BESIDE = 0.4  # one head in a narrow panel: the note takes this share of the width, beside the heatmap
 
 
 def _tr(text: str) -> str:
@@ -85,6 +95,7 @@ class AttentionView(QWidget):
         self.node_box = QComboBox()
         self.node_box.setToolTip(self.tr("The attention or LayerNorm layer to look at"))
         self.quantity_box = QComboBox()
+        self.quantity_box.setFont(symbol_font(self.quantity_box.font()))  # its items are formulas (x̂ keeps its hat)
         self.sample_box = QSpinBox()
         self.sample_box.setPrefix(self.tr("sample "))
         self.sample_box.setMinimum(1)
@@ -111,24 +122,35 @@ class AttentionView(QWidget):
         top.addWidget(self.quantity_box)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
-        self.graphics.setMinimumHeight(210)  # 12 tokens a side stay readable
+        self.graphics.setMinimumHeight(12 * MIN_LABEL_PX + 30)  # 12 tokens a side and the bottom axis
         # Whatever room the dock gives, never a reason to grow it (the heads shrink to fit).
         self.graphics.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.hover = StatusLine(" ")
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.RichText)  # x̂ drawn in the symbols' font (widgets.symbol_html)
         self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         font = self.note.font()
         font.setPointSizeF(font.pointSizeF() * 0.9)
         self.note.setFont(font)
+        # The note sits below the plots, or beside one head in a narrow panel: at 1280x800 the bottom row is
+        # about 250 px tall, and the boxes, a head and a note below it made the panel scroll.
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.body.addWidget(self.graphics, 1)
+        self.body.addWidget(self.note)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
+        top.setSpacing(3)
         layout.addLayout(top)
-        layout.addWidget(self.graphics, 1)
+        layout.addLayout(self.body, 1)
         layout.addWidget(self.hover)
-        layout.addWidget(self.note)
         self.matrices: list[np.ndarray] = []  # what each plot draws (tests read these)
         self.statistics: tuple[np.ndarray, np.ndarray] | None = None  # LayerNorm: (mean, variance) per position
         self.labels: list[str] = []
+        self.titles: list[str] = []  # each plot's name (the hover line starts with it)
         self.plots: list[Any] = []
+        self.stats_plot: Any = None  # LayerNorm: the plot of each position's μ and σ²
         self._layout_key: tuple = ()
         self._words: tuple[str, dict[int, str] | None] = ("", None)
         self._follow: str | None = None
@@ -252,7 +274,7 @@ class AttentionView(QWidget):
         whose row the Formula panel writes out)."""
         self.head_box.setMaximum(count)
         self._head_count = count
-        if not self.graphics.isVisible() or self.graphics.width() >= HEAD_WIDTH * count or count == 1:
+        if not self.graphics.isVisible() or self._room() >= HEAD_WIDTH * count or count == 1:
             self.head_box.hide()
             return list(range(count))
         self.head_box.show()
@@ -266,20 +288,26 @@ class AttentionView(QWidget):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         heads = self._head_count
-        if heads > 1 and (self.graphics.width() >= HEAD_WIDTH * heads) == self.head_box.isVisible():
+        if heads > 1 and (self._room() >= HEAD_WIDTH * heads) == self.head_box.isVisible():
             self.refresh()  # wide enough for every head now, or no longer: lay the heads out again
+        elif self.head_box.isVisible():
+            self.note.setMaximumWidth(int(self.width() * NOTE_BESIDE))
+
+    def _room(self) -> int:
+        """The width the plots have with the note below them."""
+        margins = self.layout().contentsMargins()
+        return self.width() - margins.left() - margins.right()
 
     def _attention_note(self, label: str, sample: np.ndarray, causal: bool, labels: list[str]) -> str:
-        text = self.tr("Rows: the query, the token that looks. Columns: the key, the token it looks at. ")
+        text = self.tr("Row: the query, the token that looks. Column: the key, the token it looks at. ")
         if ATTENTION[label][0] == "attention_weights":
-            text += self.tr("Each row sums to 1 (white 0, dark blue 1): how much of each token's value the query "
-                            "takes. ")
+            text += self.tr("Each row sums to 1 (white 0, dark blue 1). ")
         if np.isnan(sample).any():
             text += (self.tr("Blank: masked (padding '·', or a later token: the attention is causal). ") if causal
                      else self.tr("Blank: masked (padding '·'). "))
         if "?" in labels:
             text += self.tr("'?': a word outside the vocabulary. ")
-        return text + self.tr("The outlined row is the one the Formula panel works through.")
+        return text + self.tr("Outlined: the row the Formula panel works through.")
 
     def _draw_layer_norm(self, session: Any, t: dict, ids: Any) -> None:
         self._fill(self.quantity_box, [_tr(NORMALISED)], [NORMALISED])
@@ -291,34 +319,28 @@ class AttentionView(QWidget):
         mean, var = np.asarray(t["mean"])[s], np.asarray(t["var"])[s]
         labels = token_labels(None if ids is None else np.asarray(ids)[min(s, len(ids) - 1)],
                               self._vocabulary(session), xhat.shape[1])
-        note = self.tr("Each position (row) is normalised on its own, over its %d features: x̂ = (x − μ)/√(σ² + ε), "
-                       "then scaled by weight (γ) and shifted by bias (β). BatchNorm instead normalises each "
-                       "feature over the batch.") % xhat.shape[2] + " " + self.tr(
-            "Right: each position's mean μ (blue) and variance σ² (red).")
+        note = self.tr("Each position (row) is normalised on its own, over its %d features, then scaled by weight "
+                       "(γ) and shifted by bias (β). BatchNorm instead normalises each feature over the "
+                       "batch.") % xhat.shape[2]
         self._show([xhat[s]], labels, note, [_tr(NORMALISED)], False, {}, square=False)
         self.statistics = (np.asarray(mean, dtype=np.float64), np.asarray(var, dtype=np.float64))
-        stats = self.graphics.addPlot(row=0, col=1)  # beside the heatmap: the bottom row is wide, not tall
-        # No title: in the bottom dock at 1280x800 a title is wider than this plot and is cut off (the note
-        # below says what the plot is, and wraps).
-        stats.setMenuEnabled(False)
-        stats.hideButtons()
-        stats.addLegend(offset=(-4, 4), labelTextSize="8pt")
-        stats.plot(np.arange(len(mean)) + 0.5, self.statistics[0], pen=pg.mkPen("#1F5AA0", width=2), symbol="o",
-                   symbolSize=6, symbolBrush="#1F5AA0", name="μ")
-        stats.plot(np.arange(len(var)) + 0.5, self.statistics[1], pen=pg.mkPen("#C0392B", width=2), symbol="s",
-                   symbolSize=6, symbolBrush="#C0392B", name="σ²")
-        stats.getAxis("bottom").setTicks([[(k + 0.5, w[:LABEL_CHARS]) for k, w in enumerate(labels)]])
-        stats.setXRange(0, len(labels), padding=0)
+        # Beside x̂ (the bottom row is wide, not tall).
+        self.stats_plot = statistics_plot(self.graphics, *self.statistics, labels, self.font())
         self.graphics.ci.layout.setColumnStretchFactor(0, 3)
         self.graphics.ci.layout.setColumnStretchFactor(1, 2)
         self._layout_key = ()  # the statistics plot is redrawn with the heatmap next time
 
     def _show(self, matrices: list[np.ndarray], labels: list[str], note: str, titles: list[str] | None = None,
               sequential: bool = True, outlined: dict[int, int] | None = None, square: bool = True) -> None:
-        self.matrices, self.labels, self.statistics = matrices, labels, None
+        self.matrices, self.labels, self.statistics, self.stats_plot = matrices, labels, None, None
+        self.titles = titles or [""] * len(matrices)
         self.head_box.setVisible(self.head_box.isVisible() and self._head_count > 1)  # heads only
-        self.note.setText(note)
-        key = (len(matrices), tuple(m.shape for m in matrices), tuple(labels), tuple(titles or ()), sequential)
+        beside = self.head_box.isVisible()  # one head of several, in a narrow panel: a square heatmap
+        self.body.setDirection(QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom)
+        self.note.setMaximumWidth(int(self.width() * NOTE_BESIDE) if beside else 16777215)
+        self.note.setText(symbol_html(note))
+        key = (len(matrices), tuple(m.shape for m in matrices), tuple(labels), tuple(self.titles), sequential,
+               beside)
         if key != self._layout_key:
             self._layout_key = key
             self.graphics.clear()
@@ -326,8 +348,9 @@ class AttentionView(QWidget):
             columns = min(len(matrices), 4)  # up to four heads side by side, in the bottom row's width
             for i, m in enumerate(matrices):
                 plot = self.graphics.addPlot(row=i // columns, col=i % columns)
-                plot.setTitle((titles or [""] * len(matrices))[i], size="9pt", color="#44505C")
-                self._axes(plot, labels, m.shape, square)
+                if not beside:  # the head box names the one head shown
+                    plot.setTitle(symbol_html(self.titles[i]), size="9pt", color="#44505C")
+                token_axes(plot, labels, m.shape, square, self.font())
                 image = pg.ImageItem(axisOrder="row-major")
                 image.setColorMap(WEIGHT_COLOURS if sequential else SIGNED_COLOURS)
                 plot.addItem(image)
@@ -346,19 +369,6 @@ class AttentionView(QWidget):
                 width = m.shape[1]
                 box.setData([0, width, width, 0, 0], [row, row, row + 1, row + 1, row])
 
-    def _axes(self, plot: Any, labels: list[str], shape: tuple[int, int], square: bool) -> None:
-        plot.invertY(True)  # query 1 on top
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        ticks = [(k + 0.5, w[:LABEL_CHARS]) for k, w in enumerate(labels)]
-        plot.getAxis("left").setTicks([ticks])
-        for side in ("left", "bottom"):  # the first token's label sits at the edge: keep it
-            plot.getAxis(side).setStyle(hideOverlappingLabels=False)
-        if square:  # tokens on both axes; the cells fill the plot (square cells left most of it empty)
-            plot.getAxis("bottom").setTicks([ticks])
-        plot.setRange(xRange=(0, shape[1]), yRange=(0, shape[0]), padding=0)
-
     def _on_mouse(self, pos: Any) -> None:
         for i, (plot, _, _) in enumerate(self.plots):
             if i < len(self.matrices) and plot.sceneBoundingRect().contains(pos):
@@ -368,7 +378,7 @@ class AttentionView(QWidget):
                 if 0 <= row < m.shape[0] and 0 <= col < m.shape[1]:
                     what = self.labels[col] if m.shape == (len(self.labels),) * 2 else str(col + 1)
                     value = "—" if np.isnan(m[row, col]) else f"{m[row, col]:.4g}"
-                    self.hover.setText(f"{plot.titleLabel.text}: {self.labels[row]} → {what} = {value}")
+                    self.hover.setText(f"{self.titles[i]}: {self.labels[row]} → {what} = {value}")
                 return
 
     def _fill(self, box: QComboBox, items: list[str], data: list[str]) -> None:

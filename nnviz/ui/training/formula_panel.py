@@ -9,17 +9,18 @@ from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from nnviz.engine.formula_text import Formula
+from nnviz.ui.training.notation import SYMBOL_FONTS_CSS
 from nnviz.ui.widgets.i18n import formula_tr  # the formulas' words in the UI language (symbols stay)
 
 if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
 
-_CSS = """
+_CSS = f"""
 <style>
- .title { color: #555; font-size: 11pt; }
- .sym { font-family: 'DejaVu Serif', 'Cambria Math', serif; font-size: 12pt; color: #1a1a1a; }
- .num { font-family: 'DejaVu Sans Mono', monospace; font-size: 11pt; color: #0b4f9c; }
- .note { color: #777; font-size: 10pt; }
+ .title {{ color: #555; font-size: 11pt; }}
+ .sym {{ font-family: {SYMBOL_FONTS_CSS}; font-size: 12pt; color: #1a1a1a; }}
+ .num {{ font-family: 'DejaVu Sans Mono', monospace; font-size: 11pt; color: #0b4f9c; }}
+ .note {{ color: #777; font-size: 10pt; }}
 </style>
 """
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 
+# The fonts a symbol is drawn in (the Formula panel's, and a box or title that shows a symbol): serif faces that
+# draw a combining mark, where the default sans (DejaVu Sans) drops the hat of x̂ and shows a bare x.
+SYMBOL_FONTS = ("DejaVu Serif", "Cambria Math", "serif")
+SYMBOL_FONTS_CSS = ", ".join(f"'{f}'" if " " in f else f for f in SYMBOL_FONTS)
 _NORMS = ("layernorm", "batchnorm1d", "batchnorm2d")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from nnviz.ui.training.notation import SYMBOL_FONTS, SYMBOL_FONTS_CSS
+
+_MARKED = re.compile(r"\w[\u0300-\u036f]+")  # a letter with its combining marks (x̂)
 
 
 class StatusLine(QLineEdit):
@@ -29,7 +37,18 @@ class StatusLine(QLineEdit):
             self.setToolTip(text)
 
 
+def symbol_font(font: QFont) -> QFont:
+    """`font` in the symbols' serif (notation.SYMBOL_FONTS), for a box whose items are formulas."""
+    serif = QFont(font)
+    serif.setFamilies(list(SYMBOL_FONTS))
+    return serif
 
+
+def symbol_html(text: str) -> str:
+    """`text` as rich text with each letter that carries a combining mark (x̂) in the symbols' serif: the rest
+    keeps the widget's font."""
+    serif = f'<span style="font-family: {SYMBOL_FONTS_CSS}">'
+    return _MARKED.sub(lambda m: f"{serif}{m[0]}</span>", html.escape(text, quote=False))
 
 
 def fit_wrapped(label: QLabel, width: int) -> None:
