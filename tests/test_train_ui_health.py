@@ -120,3 +120,21 @@ def test_an_embeddings_unused_rows_do_not_make_it_vanish():
     assert rec.latest(embedding) == pytest.approx(
         gradient_ratio(view.params(embedding), view.grads(embedding), rows_used=True))
     assert not any(j.kind == "vanishing" for j in rec.judgements().values())
+
+
+def test_one_recorded_step_is_drawn_as_a_point(qtbot):
+    """Right after the first training step (or a rewind back to it) each layer has one sample: a line through
+    one point drew nothing, and the plot looked empty."""
+    import numpy as np
+
+    controller, views = panels_for(qtbot, load(EXAMPLES / "xor.nnviz"))
+    controller.step_batch()
+    views.health.redraw()
+    curves = views.health.curves
+    assert curves and all(len(c.xData) == 1 for c in curves.values())
+    for curve in curves.values():
+        assert curve.isVisible() and curve.opts["symbol"] is not None  # the one sample, as a dot
+        x, y = curve.scatter.getData()
+        assert len(x) == 1 and np.isfinite(y).all()
+    ticks = views.health.ratio_plot.getAxis("bottom").tickValues(0.5, 1.5, 200)
+    assert all(float(v).is_integer() for _, values in ticks for v in values)  # whole training steps

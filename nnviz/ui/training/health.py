@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
 
 
+FEW_SAMPLES = 40  # below this many samples a layer's points are marked: one sample alone draws no line
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
 
@@ -87,6 +88,7 @@ class HealthPanel(QWidget):
         layout.addWidget(self.gradcheck_table)
         self.histograms: dict[str, np.ndarray] = {}
         self._checked: tuple | None = None  # (session, weights_version) the shown gradient check was made at
+        self._whole_ticks = False
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -203,12 +205,24 @@ class HealthPanel(QWidget):
             return
         self.recorder.record(session)
         names = session.view.names
+        longest = 0
         for i, nid in enumerate(self.recorder.ratios):
+            colour = PALETTE[i % len(PALETTE)]
             if nid not in self.curves:
-                pen = pg.mkPen(PALETTE[i % len(PALETTE)], width=1.5)
-                self.curves[nid] = self.ratio_plot.plot(pen=pen, name=names.get(nid, nid))
-            self.curves[nid].setData(np.asarray(self.recorder.steps[nid], dtype=float),
-                                     np.asarray(self.recorder.ratios[nid], dtype=float))
+                self.curves[nid] = self.ratio_plot.plot(pen=pg.mkPen(colour, width=1.5), name=names.get(nid, nid),
+                                                        symbolSize=6, symbolPen=None, symbolBrush=colour)
+            steps = self.recorder.steps[nid]
+            longest = max(longest, len(steps))
+            curve = self.curves[nid]
+            symbol = "o" if len(steps) < FEW_SAMPLES else None  # a dot per sample while they are few
+            if curve.opts["symbol"] != symbol:
+                curve.setSymbol(symbol)
+            curve.setData(np.asarray(steps, dtype=float), np.asarray(self.recorder.ratios[nid], dtype=float))
+        # Training steps are whole numbers: with a sample or two, ticks every step (not 0.6, 0.8, 1.2 ...).
+        few = longest < 5
+        if few != self._whole_ticks:
+            self._whole_ticks = few
+            self.ratio_plot.getAxis("bottom").setTickSpacing(*((1, 1) if few else ()))
         # One sentence per verdict, naming every layer it holds for (its extreme ratio): ten layers of the same
         # explanation would push the plots out of the panel.
         judgements = self.recorder.judgements()
