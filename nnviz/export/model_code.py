@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from nnviz.export.comment_language import localise
 from nnviz.export.errors import ExportError
 from nnviz.export.names import MODULE_ATTRIBUTES, MODULE_NAMES, Namespace, comment_text, sanitize
 from nnviz.export.pycode import INDENT, block, split_comment
 from nnviz.export.registry import EmitContext, Emitted, get_emitter
 from nnviz.graph.document import GraphDocument
 from nnviz.graph.registry import fmt_shape
-from nnviz.i18n import Message
+from nnviz.i18n import Message, term, translate
 
 MAX_IDENTIFIER = 40  # long names are cut (uniquely) so every generated line can stay readable
 WEIGHTS_FILENAME = "weights.safetensors"
@@ -136,7 +137,7 @@ def plan_model(doc: GraphDocument, *, source_name: str = "") -> ModelPlan:
                           weight_shapes=analysis.weight_shapes.get(nid, {}))
         emitted = _emit(ctx)
         if node.name != attrs[nid] and emitted.init:
-            init.append(f"# {node.spec.label} {comment_text(_clip(node.name))}")
+            init.append(f"# {term(node.spec.label)} {comment_text(_clip(node.name))}")
         init += emitted.init
         forward += emitted.forward
         helpers.update(emitted.helpers)
@@ -148,7 +149,7 @@ def plan_model(doc: GraphDocument, *, source_name: str = "") -> ModelPlan:
         input_shapes=[analysis.shapes[n] for n in inputs], output_shape=analysis.shapes[output],
         dtype=doc.training.dtype, helpers=helpers,
     )
-    plan.source = _render(plan, init, [*forward, f"return {var[output]}"], source_name)
+    plan.source = localise(_render(plan, init, [*forward, f"return {var[output]}"], source_name))
     return plan
 
 
@@ -185,7 +186,7 @@ def _render(plan: ModelPlan, init: list[str], forward: list[str], source_name: s
         "",
     ]
     if source_name:
-        lines += [f"# Exported from {comment_text(_clip(source_name, 80))}", ""]
+        lines += ["# " + translate("Exported from {name}", name=comment_text(_clip(source_name, 80))), ""]
     lines += [
         "from __future__ import annotations",
         "",
@@ -209,7 +210,8 @@ def _render(plan: ModelPlan, init: list[str], forward: list[str], source_name: s
     lines += [
         "",
         f"class {CLASS_NAME}(nn.Module):",
-        f'{INDENT}"""Input {shapes} -> output {fmt_shape(plan.output_shape)}."""',
+        INDENT + '"""' + translate("Input {shapes} -> output {output}.", shapes=shapes,
+                                   output=fmt_shape(plan.output_shape)) + '"""',
         "",
         f"{INDENT}def __init__(self) -> None:",
         f"{INDENT * 2}super().__init__()",

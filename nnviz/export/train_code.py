@@ -9,10 +9,12 @@ from __future__ import annotations
 from string import Template
 
 from nnviz.engine.network import DATA_STREAM
+from nnviz.export.comment_language import localise
 from nnviz.export.names import comment_text
 from nnviz.export.pycode import INDENT, fit
 from nnviz.export.registry import literal
 from nnviz.graph.settings import TrainingSettings
+from nnviz.i18n import translate
 
 TRAINED_FILENAME = "trained.safetensors"
 
@@ -278,9 +280,10 @@ if __name__ == "__main__":
 
 def render_train(settings: TrainingSettings, *, source_name: str = "") -> str:
     """The text of train.py for these training settings."""
-    return _TEMPLATE.substitute(
+    source_comment = "# " + translate("Exported from {name}", name=comment_text(source_name[:80]))
+    return localise(_TEMPLATE.substitute(
         TRAINED=TRAINED_FILENAME,
-        SOURCE_COMMENT=f"\n# Exported from {comment_text(source_name[:80])}\n" if source_name else "",
+        SOURCE_COMMENT=f"\n{source_comment}\n" if source_name else "",
         EPOCHS=int(settings.epochs),
         BATCH_SIZE=int(settings.batch_size),
         LR=literal(float(settings.lr)),
@@ -294,4 +297,4 @@ def render_train(settings: TrainingSettings, *, source_name: str = "") -> str:
         LOSS=LOSS_CODE[settings.loss],
         OPTIMIZER="\n".join(fit(f"return {optimizer_code(settings)}", INDENT)),
         CORRECT=CORRECT_CODE[settings.loss],
-    )
+    ))
