@@ -247,3 +247,16 @@ def test_a_long_position_drops_its_last_parts_whole(open_window, qtbot):
     line.setFixedWidth(line.fontMetrics().horizontalAdvance(line.toolTip()) - 10)  # one part too narrow
     window.training_panels.controls.refresh()
     assert not line.text().endswith("…") and line.text() in line.toolTip() and "step 4" in line.text()
+
+
+def test_a_decision_boundary_with_nothing_to_draw_gives_its_place_to_the_inspector(open_window, qtbot):
+    window = open_window((1280, 800), example="spirals.nnviz", steps=0)
+    assert _front(window, "dock_decisionboundary")
+    window.set_document(load(EXAMPLES / "transformer-sentiment.nnviz"))  # token ids: no plane to draw
+    qtbot.waitUntil(lambda: window.training.session is not None, timeout=10_000)
+    qtbot.wait(20)
+    assert _front(window, "dock_inspector") and not _front(window, "dock_decisionboundary")
+    window.findChild(QDockWidget, "dock_trainingsettings").raise_()  # the learner's own choice ...
+    window.set_document(load(EXAMPLES / "xor.nnviz"))
+    qtbot.wait(50)
+    assert _front(window, "dock_trainingsettings")  # ... is kept

@@ -232,6 +232,16 @@ def formula_dock(window) -> QDockWidget:
     return window.findChild(QDockWidget, "dock_formula") or window.problems_dock
 
 
+def session_changed(window) -> None:
+    """Another network or data set: a decision boundary in front with nothing to draw for it (a lesson's
+    regression, a Transformer opened after spirals) gives its place to the Inspector. A learner's own choice
+    of tab is otherwise kept."""
+    boundary = window.findChild(QDockWidget, "dock_decisionboundary")
+    session = getattr(getattr(window, "training", None), "session", None)
+    if boundary is not None and session is not None and in_front(boundary) and start_dock(window) is not boundary:
+        window.inspector_dock.raise_()
+
+
 def front_tabs(window) -> None:
     start_dock(window).raise_()
     (window.problems_dock if not window.document.analysis().valid else formula_dock(window)).raise_()

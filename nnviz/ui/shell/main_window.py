@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.training = self.training_panels.controller if self.training_panels is not None else None
         if self.training is not None:
             self.training.stepped.connect(self._on_hand_step)
+            self.training.sessionChanged.connect(lambda: dock_layout.session_changed(self))
         self.export_actions: ExportActions | None = None
         self.help_actions: HelpActions | None = None
         self.start_page: StartPageEntry | None = None
