@@ -147,10 +147,8 @@ class FetchBox(QWidget):
         relay = Relay()
         relay.progress.connect(self._show_progress)
         relay.finished.connect(self._done)
-        self.worker = threading.Thread(target=fetch_in_worker, args=(relay, self.name, self.cancel_event,
-                                                                     self.timeout),
-                                       daemon=True, name=f"nnviz-fetch-{self.name}")
-        self.worker.start()
+        self.worker = relay.start_worker(fetch_in_worker, relay, self.name, self.cancel_event, self.timeout,
+                                         name=f"nnviz-fetch-{self.name}")
 
     def cancel(self) -> None:
         if self.cancel_event is not None:

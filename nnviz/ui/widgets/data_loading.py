@@ -64,7 +64,7 @@ class DataLoader(QObject):
                 relay.finished.emit(token)
                 finished.set()
 
-        threading.Thread(target=work, name="nnviz data load", daemon=True).start()
+        relay.start_worker(work, name="nnviz data load")
         if finished.wait(WAIT_S):
             self._waiting = None  # the queued _done for this token finds nobody waiting
             return True
