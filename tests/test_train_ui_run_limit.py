@@ -29,6 +29,24 @@ def test_run_starts_at_a_watchable_speed(controller):
     assert SPEEDS[-1] is None  # and "max" is one slider notch away
 
 
+def test_run_stops_at_the_epochs_even_when_every_slice_runs_out_of_time(controller, qtbot, monkeypatch):
+    """A loaded machine: each slice's time runs out after one batch, also the last batch of the last epoch."""
+    from nnviz.ui.training import controller as module
+
+    clock = [0.0]
+
+    def slow_clock() -> float:
+        clock[0] += 1.0  # a second between any two readings: every deadline has passed
+        return clock[0]
+
+    monkeypatch.setattr(module.time, "perf_counter", slow_clock)
+    controller.set_speed(len(SPEEDS) - 1)
+    controller.run()
+    qtbot.waitUntil(lambda: not controller.running, timeout=30_000)
+    s = controller.session
+    assert (s.epoch, s.batch_in_epoch, len(s.metrics.epochs)) == (4, 0, 3)
+
+
 def test_run_stops_after_the_configured_epochs_and_says_so(controller, qtbot):
     messages: list[str] = []
     controller.message.connect(messages.append)

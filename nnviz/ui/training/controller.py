@@ -303,7 +303,8 @@ class TrainingController(QObject):
                 s.step_batch()
                 self._run_steps += 1
                 allowed -= 1
-                if time.perf_counter() >= deadline or (s.batch_in_epoch == 0 and epochs_done(self)):
+                # Epochs first: a slice out of time at the last epoch's end must not train into one more.
+                if (s.batch_in_epoch == 0 and epochs_done(self)) or time.perf_counter() >= deadline:
                     break
         except NonFiniteError as err:
             self._on_halt(err)
