@@ -388,3 +388,15 @@ def test_the_decision_boundary_is_drawn_at_start_before_any_step(qtbot, tmp_path
     assert window.training.session.steps_done == 0
     assert len(view.train_points.data) > 0
     window.discard_unsaved_work()
+
+
+def test_one_training_step_shows_as_a_marked_point(xor, qtbot):
+    """After the first step the loss curve has one point, and a line through one point draws nothing."""
+    controller, views = xor
+    curves = views.curves
+    controller.step_batch()
+    views.redraw_all()
+    assert curves.train_loss.opts["symbol"] == "o" and len(curves.curve_data()["train_loss"][1]) == 1
+    controller.step_batch()
+    views.redraw_all()
+    assert curves.train_loss.opts["symbol"] is None  # two points: a line, as before

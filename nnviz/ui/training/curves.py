@@ -143,6 +143,7 @@ class CurvesPanel(QWidget):
             acc = self._acc.view
             has_acc = n > 0 and not np.all(np.isnan(acc[: n]))
             self.train_acc.setData(x if has_acc else [], acc if has_acc else [])
+            self._mark_a_lone_point(n == 1)
             # Validation points sit at the step that ended their epoch (step_epoch is sorted).
             rows = metrics.epochs
             ends = [bisect.bisect_right(metrics.step_epoch, row.epoch) for row in rows]
@@ -150,6 +151,17 @@ class CurvesPanel(QWidget):
             va = [(s, r.val_accuracy) for s, r in zip(ends, rows) if r.val_accuracy is not None]
             self.val_loss.setData([p[0] for p in vl], [p[1] for p in vl])
             self.val_acc.setData([p[0] for p in va], [p[1] for p in va])
+
+    def _mark_a_lone_point(self, lone: bool) -> None:
+        """One training step is one point, and a line through one point draws nothing: it gets a marker."""
+        if lone == (self.train_loss.opts["symbol"] is not None):
+            return
+        for item in (self.train_loss, self.train_acc):
+            item.setSymbol("o" if lone else None)
+            if lone:
+                item.setSymbolSize(6)
+                item.setSymbolBrush(TRAIN_COLOUR)
+                item.setSymbolPen(TRAIN_COLOUR)
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """What each curve holds, before downsampling (tests read this back, not pixels)."""
