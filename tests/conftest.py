@@ -30,32 +30,6 @@ def _modal_dialogs_never_wait(request):
 
         _HEADLESS_DIALOGS = HeadlessDialogs(request.getfixturevalue("qapp"))
     yield
-    LEFT_OPEN.append(_close_windows_left_open())
-
-
-def _close_windows_left_open() -> int:
-    """A test that closes a trained window with only `undo_stack.setClean()` has its close refused (the save
-    question is answered No by the guard above): the window would stay open, its timers running, for the
-    rest of the worker. Closed here on purpose, after qtbot's own teardown; returns how many there were."""
-    import sys
-
-    main_window = sys.modules.get("nnviz.ui.shell.main_window")
-    if main_window is None:
-        return 0
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    left = [w for w in app.topLevelWidgets() if isinstance(w, main_window.MainWindow) and w.isVisible()]
-    for window in left:
-        window.discard_unsaved_work()
-        window.close()
-    return len(left)
 
 
 _HEADLESS_DIALOGS = None
-LEFT_OPEN: list[int] = []  # per test with a Qt application: windows closed by _close_windows_left_open
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    if sum(LEFT_OPEN):
-        terminalreporter.write_line(f"windows left open by tests and closed after them: {sum(LEFT_OPEN)}")
