@@ -462,3 +462,20 @@ def test_choices_read_in_chinese_on_the_card_and_in_the_inspector(window: MainWi
         assert "可学习" in window.scene.node_items[p].info.key_params  # "类型=可学习", not "类型=learned"
     finally:
         install_translators(qapp, ENGLISH)
+
+
+def test_a_new_glyph_of_the_same_size_does_not_reroute_the_connections(window: MainWindow, monkeypatch) -> None:
+    """Stepping sets every card's glyph at each micro-step: only the first (the card grows) moves its edges."""
+    from PySide6.QtGui import QImage
+
+    c = window.controller
+    a = c.add_node("input", (0, 0))
+    b = c.add_node("dense", (300, 0))
+    c.connect(a, b)
+    moved = []
+    monkeypatch.setattr(window.scene, "node_item_moved", lambda item: moved.append(item.node_id))
+    image = QImage(8, 8, QImage.Format.Format_RGB32)
+    window.canvas.set_node_glyph(a, image)
+    window.canvas.set_node_glyph(a, image.copy())
+    window.canvas.set_node_glyph(a, None)
+    assert moved == [a, a]  # grew, then shrank; the same-size picture between moved nothing

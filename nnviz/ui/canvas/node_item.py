@@ -108,12 +108,18 @@ class NodeItem(QGraphicsItem):
         self._update_tooltip()
         self.update()
 
-    def set_glyph(self, image: QImage | None) -> None:
-        self.prepareGeometryChange()
+    def set_glyph(self, image: QImage | None) -> bool:
+        """Show `image` on the card; True when the card changed size (its connections must follow)."""
+        had_glyph = self.glyph is not None
         self.glyph = image
+        if (image is not None) == had_glyph:  # a new picture of the same size: every micro-step while stepping
+            self.update()
+            return False
+        self.prepareGeometryChange()
         self._height = self._compute_height()
         self._place_ports()
         self.update()
+        return True
 
     # ------------------------------------------------------------ geometry
     def _compute_height(self) -> float:

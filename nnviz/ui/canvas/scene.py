@@ -156,8 +156,8 @@ class GraphScene(QGraphicsScene):
 
     def set_node_glyph(self, node_id: str, image: QImage | None) -> None:
         item = self.node_items.get(node_id)
-        if item is not None:
-            item.set_glyph(image)
+        # Re-route the connections (and place their labels) only when the card changed size.
+        if item is not None and item.set_glyph(image):
             self.node_item_moved(item)
 
     # ------------------------------------------------------------ selection and lookup
