@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.metrics import Metrics
+from nnviz.ui.training.widgets import mark_points_while_few
 
 if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
@@ -73,11 +74,12 @@ class CurvesPanel(QWidget):
             # Draw only what is on screen, reduced to about one point per pixel column.
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
-        self.train_loss = self.loss_plot.plot(pen=TRAIN_PEN, name="train")
+        lone = {"symbolSize": 6, "symbolBrush": TRAIN_COLOUR, "symbolPen": None}  # see mark_points_while_few
+        self.train_loss = self.loss_plot.plot(pen=TRAIN_PEN, name="train", **lone)
         # Markers in the validation colour (pyqtgraph's default grey-blue would not match the key's dot).
         marker = {"symbol": "o", "symbolSize": 6, "symbolBrush": VAL_COLOUR, "symbolPen": VAL_COLOUR}
         self.val_loss = self.loss_plot.plot(pen=VAL_PEN, name="validation", **marker)
-        self.train_acc = self.acc_plot.plot(pen=TRAIN_PEN, name="train")
+        self.train_acc = self.acc_plot.plot(pen=TRAIN_PEN, name="train", **lone)
         self.val_acc = self.acc_plot.plot(pen=VAL_PEN, name="validation", **marker)
         self.log_box = QCheckBox(self.tr("log scale"))
         self.log_box.toggled.connect(self.set_log)
@@ -143,7 +145,8 @@ class CurvesPanel(QWidget):
             acc = self._acc.view
             has_acc = n > 0 and not np.all(np.isnan(acc[: n]))
             self.train_acc.setData(x if has_acc else [], acc if has_acc else [])
-            self._mark_a_lone_point(n == 1)
+            for curve in (self.train_loss, self.train_acc):
+                mark_points_while_few(curve, n, few=2)  # one training step is one point
             # Validation points sit at the step that ended their epoch (step_epoch is sorted).
             rows = metrics.epochs
             ends = [bisect.bisect_right(metrics.step_epoch, row.epoch) for row in rows]
@@ -151,17 +154,6 @@ class CurvesPanel(QWidget):
             va = [(s, r.val_accuracy) for s, r in zip(ends, rows) if r.val_accuracy is not None]
             self.val_loss.setData([p[0] for p in vl], [p[1] for p in vl])
             self.val_acc.setData([p[0] for p in va], [p[1] for p in va])
-
-    def _mark_a_lone_point(self, lone: bool) -> None:
-        """One training step is one point, and a line through one point draws nothing: it gets a marker."""
-        if lone == (self.train_loss.opts["symbol"] is not None):
-            return
-        for item in (self.train_loss, self.train_acc):
-            item.setSymbol("o" if lone else None)
-            if lone:
-                item.setSymbolSize(6)
-                item.setSymbolBrush(TRAIN_COLOUR)
-                item.setSymbolPen(TRAIN_COLOUR)
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """What each curve holds, before downsampling (tests read this back, not pixels)."""

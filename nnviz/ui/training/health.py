@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.engine.gradient_health import HealthRecorder, Judgement
-from nnviz.ui.training.widgets import fit_wrapped
+from nnviz.ui.training.widgets import fit_wrapped, mark_points_while_few
 
 if TYPE_CHECKING:
     from nnviz.ui.training.panel import TrainingContext
@@ -214,9 +214,7 @@ class HealthPanel(QWidget):
             steps = self.recorder.steps[nid]
             longest = max(longest, len(steps))
             curve = self.curves[nid]
-            symbol = "o" if len(steps) < FEW_SAMPLES else None  # a dot per sample while they are few
-            if curve.opts["symbol"] != symbol:
-                curve.setSymbol(symbol)
+            mark_points_while_few(curve, len(steps), FEW_SAMPLES)
             curve.setData(np.asarray(steps, dtype=float), np.asarray(self.recorder.ratios[nid], dtype=float))
         # Training steps are whole numbers: with a sample or two, ticks every step (not 0.6, 0.8, 1.2 ...).
         few = longest < 5

@@ -55,3 +55,11 @@ def fit_wrapped(label: QLabel, width: int) -> None:
     """Give a word-wrapped label the height its text needs at `width`: a layout does not ask a wrapping label
     how tall its width makes it, and a stretching neighbour (a plot) squeezes it to one cut-off line."""
     label.setMinimumHeight(label.heightForWidth(width) if label.text() else 0)
+
+
+def mark_points_while_few(curve, count: int, few: int) -> None:
+    """A dot on every sample of a pyqtgraph curve while it has fewer than `few`: a line through one sample draws
+    nothing. Its symbol's size and colours are set where the curve is made; this only switches it."""
+    symbol = "o" if count < few else None
+    if curve.opts["symbol"] != symbol:  # setSymbol re-renders: not at every redraw
+        curve.setSymbol(symbol)
